@@ -1,0 +1,78 @@
+/**
+ * One factory for every AWS SDK v3 client. It imports no SDK itself: facades pass the client
+ * class, so a client's code loads only with the command that needs it.
+ */
+
+export interface AwsClientSettings {
+  region?: string;
+  profile?: string;
+  /** Endpoint override (--endpoint-url, MLOPS_ENDPOINT_URL, mlops.yaml, --sandbox). AWS_ENDPOINT_URL* the SDK reads itself. */
+  endpoint?: string;
+  /** Static credentials, used only for the in-process sandbox. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  debug?: (message: string) => void;
+}
+
+interface SdkClient {
+  destroy(): void;
+  middlewareStack: {
+    add(middleware: unknown, options: { step: "deserialize"; name: string; priority?: "low" | "high" }): void;
+  };
+}
+
+type ClientClass<C> = new (config: Record<string, unknown>) => C;
+
+export class AwsClients {
+  private readonly clients = new Map<ClientClass<unknown>, SdkClient>();
+
+  constructor(readonly settings: AwsClientSettings) {}
+
+  /** The endpoint in effect for a service, and what set it, for doctor and error hints. */
+  endpointFor(serviceEnvId: string, env: Readonly<Record<string, string | undefined>>): { url: string; source: string } | undefined {
+    if (this.settings.endpoint) return { url: this.settings.endpoint, source: "settings" };
+    const specific = `AWS_ENDPOINT_URL_${serviceEnvId}`;
+    if (env[specific]) return { url: env[specific]!, source: specific };
+    if (env.AWS_ENDPOINT_URL) return { url: env.AWS_ENDPOINT_URL, source: "AWS_ENDPOINT_URL" };
+    return undefined;
+  }
+
+  get<C extends SdkClient>(Client: ClientClass<C>, extra: Record<string, unknown> = {}): C {
+    const existing = this.clients.get(Client as ClientClass<unknown>);
+    if (existing) return existing as C;
+    const { region, profile, endpoint, credentials } = this.settings;
+    const config: Record<string, unknown> = { ...extra };
+    if (region) config.region = region;
+    if (profile) config.profile = profile;
+    if (endpoint) config.endpoint = endpoint;
+    if (credentials) config.credentials = credentials;
+    const client = new Client(config);
+    if (this.settings.debug) client.middlewareStack.add(debugMiddleware(this.settings.debug), { step: "deserialize", name: "mlopsDebug", priority: "low" });
+    this.clients.set(Client as ClientClass<unknown>, client);
+    return client;
+  }
+
+  /** Close keep-alive sockets so the process can exit at once. */
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+}
+
+/** One line per HTTP attempt: service, operation, status, time. Never headers or bodies. */
+function debugMiddleware(debug: (message: string) => void) {
+  return (next: (args: unknown) => Promise<{ response: { statusCode?: number } }>, context: { clientName?: string; commandName?: string }) =>
+    async (args: unknown) => {
+      const started = performance.now();
+      const label = `${(context.clientName ?? "").replace(/Client$/, "")}.${(context.commandName ?? "").replace(/Command$/, "")}`;
+      try {
+        const result = await next(args);
+        debug(`aws ${label} → ${result.response.statusCode ?? "?"} (${Math.round(performance.now() - started)} ms)`);
+        return result;
+      } catch (error) {
+        const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+        const what = [e.$metadata?.httpStatusCode, e.code ?? e.name].filter(Boolean).join(" ");
+        debug(`aws ${label} → ${what} (${Math.round(performance.now() - started)} ms)`);
+        throw error;
+      }
+    };
+}

@@ -1,0 +1,73 @@
+import { AwsError, CredentialsError, MlopsError, UsageError } from "../errors";
+
+/** AWS error codes that mean "who you are" or "what you may do", not "what you asked". */
+const CREDENTIAL_CODES = new Set([
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "InvalidAccessKeyId",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "SignatureDoesNotMatch",
+  "InvalidSignatureException",
+  "IncompleteSignature",
+  "MissingAuthenticationToken",
+  "MissingAuthenticationTokenException",
+  "AccessDenied",
+  "AccessDeniedException",
+  "AuthFailure",
+  "TokenRefreshRequired",
+  "NotAuthorized",
+]);
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "EAI_AGAIN"]);
+
+const CREDENTIALS_HINT = "sign in (`aws sso login`), choose a profile (--profile or AWS_PROFILE), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { requestId?: string; httpStatusCode?: number };
+}
+
+export function isCredentialsCode(code: string): boolean {
+  return CREDENTIAL_CODES.has(code);
+}
+
+/** Turn whatever the SDK threw into one of our errors, naming the operation. */
+export function fromAwsError(error: unknown, operation: string): MlopsError {
+  if (error instanceof MlopsError) return error;
+  const e = (error ?? {}) as SdkErrorShape;
+  const name = e.name ?? "Error";
+  const message = e.message ?? String(error);
+  if (name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
+    return new CredentialsError(`no AWS credentials found for ${operation}`, { hint: CREDENTIALS_HINT, cause: error });
+  }
+  if (/region is missing/i.test(message)) {
+    return new UsageError("no AWS region set", { hint: "pass --region, set AWS_REGION, or put `region:` in mlops.yaml", cause: error });
+  }
+  const requestId = e.$metadata?.requestId;
+  if (CREDENTIAL_CODES.has(name)) {
+    return new CredentialsError(`${operation} was refused: ${name}: ${message}${requestId ? ` (request id ${requestId})` : ""}`, {
+      hint: name.startsWith("AccessDenied") ? "the identity lacks a permission this command needs" : CREDENTIALS_HINT,
+      cause: error,
+    });
+  }
+  const networkCode = e.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  if (networkCode && NETWORK_CODES.has(networkCode)) {
+    return new AwsError(operation, networkCode, "cannot reach the AWS endpoint", undefined, {
+      hint: "check the network, or --endpoint-url / AWS_ENDPOINT_URL if you point at a sandbox",
+      cause: error,
+    });
+  }
+  return new AwsError(operation, name, message, requestId, { cause: error });
+}
+
+/** Run one AWS call; any failure comes back as our error naming the operation. */
+export async function callAws<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw fromAwsError(error, operation);
+  }
+}

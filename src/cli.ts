@@ -1,0 +1,125 @@
+import { isatty } from "node:tty";
+import { Command, CommanderError, Option } from "commander";
+import { EXIT_CODE_HELP, ExitCode } from "./exit-codes";
+import type { GlobalOptions, Runtime } from "./context";
+import type { CommandModule } from "./run-command";
+
+declare const __MLOPS_VERSION__: string;
+export const VERSION = typeof __MLOPS_VERSION__ === "string" ? __MLOPS_VERSION__ : "0.0.0-dev";
+
+type Loader = () => Promise<CommandModule<any>>;
+
+/**
+ * Wire an action to a command module that is imported only when the command runs,
+ * so `mlops --help` loads commander and nothing else. Each lazy import names its built file
+ * (./name.js); tsup.config.ts reads them to build each as an ESM entry.
+ */
+function lazy(load: Loader, runtime: () => Runtime) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const positionals = args.slice(0, -2) as string[];
+    const { runCommand } = await import("./run-command.js");
+    await runCommand(load, positionals, command.opts(), command.optsWithGlobals<GlobalOptions>(), runtime());
+  };
+}
+
+const EXIT_CODES_TEXT =
+  "\nExit codes:\n" + EXIT_CODE_HELP.map(([code, text]) => `  ${String(code).padEnd(5)}${text}`).join("\n") + "\n";
+
+export function buildProgram(runtime: () => Runtime): Command {
+  const program = new Command("mlops")
+    .description("Take SageMaker models from a notebook to production: metric-gated registry, triggers, endpoint advice and safe rollouts.")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .addOption(new Option("--region <region>", "AWS region (else MLOPS_REGION, AWS_REGION, mlops.yaml, AWS profile)"))
+    .addOption(new Option("--profile <name>", "AWS named profile (else MLOPS_PROFILE, AWS_PROFILE, mlops.yaml)"))
+    .addOption(new Option("--endpoint-url <url>", "send AWS calls to this URL, e.g. a sandbox (else MLOPS_ENDPOINT_URL, mlops.yaml)"))
+    .option("--sandbox", "run against a throwaway in-process sandbox: no AWS account needed")
+    .option("--json", "print the result as one JSON document on stdout")
+    .option("--no-color", "no colour (NO_COLOR is honoured too)")
+    .option("--no-input", "never prompt; a missing value is an error (also when CI is set or not on a TTY)")
+    .option("-y, --yes", "confirm destructive steps without asking")
+    .option("--debug", "log AWS calls and stack traces on stderr (never secrets)")
+    .option("--config <path>", "use this mlops.yaml instead of searching upwards (else MLOPS_CONFIG)")
+    .addHelpText("after", EXIT_CODES_TEXT)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => runtime().streams.stdout.write(text),
+      writeErr: (text) => runtime().streams.stderr.write(text),
+    });
+
+  program
+    .command("doctor")
+    .description("check Node, config, region, credentials and endpoint; say how to fix what fails")
+    .action(lazy(() => import("./commands/doctor.js"), runtime));
+
+  const sandbox = program
+    .command("sandbox")
+    .description("a local AWS on 127.0.0.1 that speaks the real wire protocols (no account needed)");
+  sandbox
+    .command("start")
+    .description("run the sandbox in the foreground and print the exports that point AWS tools at it")
+    .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "4599")
+    .option("--time-scale <n>", "sandbox time runs N times faster than real time", "1")
+    .option("--faults <spec>", "inject faults, e.g. 'GetCallerIdentity:throttle=0.3;*:latency=50'")
+    .option("--state-file <file>", "keep state in this file across restarts")
+    .option("--account <id>", "12-digit account id the sandbox reports", "000000000000")
+    .option("--quiet", "do not log each request on stderr")
+    .action(lazy(() => import("./commands/sandbox-start.js"), runtime));
+
+  return program;
+}
+
+export function processRuntime(signal: AbortSignal): Runtime {
+  return {
+    // process.stdin is created on first access, which costs milliseconds: only commands that read it pay.
+    streams: {
+      // Asking the fd does not create the stream.
+      stdinIsTTY: isatty(0),
+      get stdin() {
+        return process.stdin;
+      },
+      stdout: process.stdout,
+      stderr: process.stderr,
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    signal,
+  };
+}
+
+/** Run the CLI; resolves to the exit code. The only place errors become exit codes. */
+export async function main(argv: string[] = process.argv, runtimeOverride?: Runtime): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    // A second Ctrl-C means "now": leave at once.
+    if (interrupts > 1) process.exit(ExitCode.Interrupted);
+    controller.abort(signal);
+  };
+  if (!runtimeOverride) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+  const runtime = runtimeOverride ?? processRuntime(controller.signal);
+  const program = buildProgram(() => runtime);
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.Ok;
+      // commander has printed its message already; a usage error changes nothing.
+      return ExitCode.Usage;
+    }
+    // Only a failing run loads the error reporting.
+    const [{ reportError }, { createIo }, { exitCodeOf }] = await Promise.all([import("./report-error.js"), import("./context.js"), import("./errors.js")]);
+    reportError(error, createIo(program.opts<GlobalOptions>(), runtime));
+    return exitCodeOf(error);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,74 @@
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { UsageError } from "../errors";
+import type { MlopsConfig } from "./schema";
+import { loadYaml } from "./yaml";
+
+export const CONFIG_FILE_NAME = "mlops.yaml";
+
+export interface LoadedConfigFile {
+  /** Absolute path of the file, or undefined when none was found. */
+  path?: string;
+  values: MlopsConfig;
+}
+
+/** Walk up from `cwd` like git does; the first mlops.yaml wins. */
+export function findConfigFile(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * Read and validate mlops.yaml. An explicit path must exist; a discovered one may be absent.
+ * Errors name the file and the key path, e.g. `mlops.yaml: region: must be an AWS region`.
+ */
+export async function loadConfigFile(options: { cwd: string; explicitPath?: string }): Promise<LoadedConfigFile> {
+  const path = options.explicitPath ? resolve(options.cwd, options.explicitPath) : findConfigFile(options.cwd);
+  if (!path) return { values: {} };
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read config file ${path}: ${code === "ENOENT" ? "no such file" : String(error)}`, {
+      hint: "pass --config with the path of an existing mlops.yaml, or leave it out to search upwards",
+    });
+  }
+  return { path, values: await parseConfigText(text, path) };
+}
+
+export async function parseConfigText(text: string, path: string): Promise<MlopsConfig> {
+  // yaml and zod load only when there is a file to read.
+  const [{ parseDocument }, { ConfigSchema }] = await Promise.all([loadYaml(), import("./schema")]);
+  const doc = parseDocument(text, { prettyErrors: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = yamlError.linePos?.[0];
+    throw new UsageError(`${path}${line ? `:${line.line}:${line.col}` : ""}: invalid YAML: ${yamlError.message.split("\n")[0]}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`${path}: ${describeIssue(issue)}`, { hint: "fix the key above; `mlops doctor` checks the whole file" });
+  }
+  return parsed.data;
+}
+
+type Issue = { path: PropertyKey[]; message: string; code: string; keys?: string[] };
+
+function describeIssue(issue: Issue): string {
+  const at = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys" && issue.keys) {
+    const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
+    return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
+  }
+  return at ? `${at}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,83 @@
+import { ExitCode } from "./exit-codes";
+
+export interface ErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** A command's JSON result that should still be printed (e.g. a rolled-back deploy's report). */
+  result?: unknown;
+}
+
+/**
+ * Base of every error we raise on purpose. Only src/cli.ts turns these into exit codes.
+ * Names are spelt out (not taken from the class) because the bundle is minified.
+ */
+export class MlopsError extends Error {
+  override name = "MlopsError";
+  readonly exitCode: number = ExitCode.Failed;
+  readonly hint?: string;
+  readonly result?: unknown;
+
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
+    this.result = options.result;
+  }
+}
+
+/** Bad flags, bad config or bad input. Nothing was changed. */
+export class UsageError extends MlopsError {
+  override name = "UsageError";
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** A value we would ask for, but cannot: no TTY, CI, or --no-input. */
+export class MissingInputError extends UsageError {
+  override name = "MissingInputError";
+  constructor(flag: string, options: ErrorOptions = {}) {
+    super(`${flag} is required when not running interactively`, options);
+  }
+}
+
+export class RolledBackError extends MlopsError {
+  override name = "RolledBackError";
+  override readonly exitCode = ExitCode.RolledBack;
+}
+
+export class GateError extends MlopsError {
+  override name = "GateError";
+  override readonly exitCode = ExitCode.GateNotMet;
+}
+
+export class WaitTimeoutError extends MlopsError {
+  override name = "WaitTimeoutError";
+  override readonly exitCode = ExitCode.TimedOut;
+}
+
+export class CredentialsError extends MlopsError {
+  override name = "CredentialsError";
+  override readonly exitCode = ExitCode.Credentials;
+}
+
+export class InterruptedError extends MlopsError {
+  override name = "InterruptedError";
+  override readonly exitCode = ExitCode.Interrupted;
+}
+
+/** An AWS call failed for a reason that is not the caller's input or credentials. */
+export class AwsError extends MlopsError {
+  override name = "AwsError";
+  readonly operation: string;
+  readonly code: string;
+  readonly requestId?: string;
+
+  constructor(operation: string, code: string, message: string, requestId?: string, options: ErrorOptions = {}) {
+    super(`${operation} failed: ${code}: ${message}${requestId ? ` (request id ${requestId})` : ""}`, options);
+    this.operation = operation;
+    this.code = code;
+    this.requestId = requestId;
+  }
+}
+
+export function exitCodeOf(error: unknown): number {
+  return error instanceof MlopsError ? error.exitCode : ExitCode.Failed;
+}

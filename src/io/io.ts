@@ -1,0 +1,106 @@
+import { Chalk, type ChalkInstance } from "chalk";
+import { createRedactor, type Redactor } from "./redact";
+import { canAnimate, colorLevel, type Env, type StreamInfo } from "./terminal";
+import { createProgress, type Progress } from "./progress";
+
+export interface OutStream extends StreamInfo {
+  write(chunk: string): unknown;
+}
+
+export interface IoStreams {
+  stdin: StreamInfo;
+  stdout: OutStream;
+  stderr: OutStream;
+}
+
+export interface IoOptions {
+  streams: IoStreams;
+  env: Env;
+  json: boolean;
+  noColor: boolean;
+  debug: boolean;
+  now?: () => Date;
+}
+
+/**
+ * All terminal output goes through here. stdout carries only the result (emit); everything
+ * else goes to stderr. With --json, emit writes exactly one JSON document.
+ */
+export class Io {
+  readonly json: boolean;
+  readonly debugEnabled: boolean;
+  /** Styles for stdout and stderr; each is plain when its stream should not get colour. */
+  readonly out: ChalkInstance;
+  readonly err: ChalkInstance;
+  readonly animate: boolean;
+  readonly streams: IoStreams;
+  readonly redact: Redactor;
+  private readonly now: () => Date;
+  private emitted = false;
+
+  constructor(options: IoOptions) {
+    this.streams = options.streams;
+    this.json = options.json;
+    this.debugEnabled = options.debug;
+    this.now = options.now ?? (() => new Date());
+    this.out = new Chalk({ level: colorLevel(options.env, options.streams.stdout, options.noColor) });
+    this.err = new Chalk({ level: colorLevel(options.env, options.streams.stderr, options.noColor) });
+    this.animate = canAnimate(options.env, options.streams.stderr);
+    this.redact = createRedactor(options.env);
+  }
+
+  /**
+   * Print the command's result: the JSON document with --json, otherwise the human rendering.
+   * A command emits once; a second emit in JSON mode would break `| jq`, so it is a bug.
+   */
+  emit<T>(data: T, render: (data: T, style: ChalkInstance) => string): void {
+    if (this.json) {
+      if (this.emitted) throw new Error("internal: a command emitted two JSON documents");
+      const pretty = this.streams.stdout.isTTY ? 2 : undefined;
+      this.streams.stdout.write(this.redact(JSON.stringify(data, null, pretty)) + "\n");
+    } else {
+      const text = render(data, this.out);
+      if (text !== "") this.streams.stdout.write(this.redact(text.endsWith("\n") ? text : text + "\n"));
+    }
+    this.emitted = true;
+  }
+
+  get hasEmitted(): boolean {
+    return this.emitted;
+  }
+
+  info(message: string): void {
+    this.writeErr(message);
+  }
+
+  warn(message: string): void {
+    this.writeErr(`${this.err.yellow("warning:")} ${message}`);
+  }
+
+  error(message: string): void {
+    this.writeErr(`${this.err.red("error:")} ${message}`);
+  }
+
+  debug(message: string): void {
+    if (this.debugEnabled) this.writeErr(this.err.dim(`debug ${this.timestamp()} ${message}`));
+  }
+
+  /** A line per state change off a terminal; a spinner on one. */
+  progress(text: string): Progress {
+    return createProgress(text, {
+      animate: this.animate,
+      stream: this.streams.stderr,
+      style: this.err,
+      write: (line) => this.writeErr(line),
+      timestamp: () => this.timestamp(),
+    });
+  }
+
+  timestamp(): string {
+    return this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  private writeErr(message: string): void {
+    this.streams.stderr.write(this.redact(message) + "\n");
+  }
+}

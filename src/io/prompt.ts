@@ -1,0 +1,75 @@
+import { InterruptedError, MissingInputError } from "../errors";
+
+export interface Choice<T extends string> {
+  value: T;
+  name?: string;
+  description?: string;
+}
+
+/** What actually asks. Real: @inquirer/prompts on stderr. Tests: a scripted fake. */
+export interface Asker {
+  text(message: string, options: { default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  select<T extends string>(message: string, choices: ReadonlyArray<Choice<T>>, defaultValue?: T): Promise<T>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/**
+ * The one prompt gate. Every question has a flag; when we may not ask, a missing value is a
+ * usage error naming that flag, never a hang.
+ */
+export class Prompter {
+  constructor(
+    readonly interactive: boolean,
+    private readonly yes: boolean,
+    private readonly asker: () => Promise<Asker>,
+  ) {}
+
+  async text(options: { flag: string; message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
+    const asker = await this.need(options.flag);
+    return asker.text(options.message, options);
+  }
+
+  async select<T extends string>(options: { flag: string; message: string; choices: ReadonlyArray<Choice<T>>; default?: T }): Promise<T> {
+    const asker = await this.need(options.flag);
+    return asker.select(options.message, options.choices, options.default);
+  }
+
+  /** Confirmation of a destructive step: --yes answers it; otherwise only a person at a terminal can. */
+  async confirm(options: { message: string; default?: boolean }): Promise<boolean> {
+    if (this.yes) return true;
+    const asker = await this.need("--yes");
+    return asker.confirm(options.message, options.default ?? false);
+  }
+
+  private async need(flag: string): Promise<Asker> {
+    if (!this.interactive) throw new MissingInputError(flag);
+    return this.asker();
+  }
+}
+
+/** @inquirer/prompts, rendered on stderr so stdout stays the result's alone. */
+export async function inquirerAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<Asker> {
+  const inquirer = await import("@inquirer/prompts");
+  const context = { input, output };
+  const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
+    try {
+      return await ask();
+    } catch (error) {
+      if (error instanceof Error && error.name === "ExitPromptError") throw new InterruptedError("cancelled at the prompt");
+      if (error instanceof Error && error.name === "AbortPromptError") throw new InterruptedError("cancelled");
+      throw error;
+    }
+  };
+  return {
+    text: (message, options) =>
+      guard(() => inquirer.input({ message, default: options.default, validate: options.validate }, context)),
+    select: (message, choices, defaultValue) =>
+      guard(() =>
+        inquirer.select(
+          { message, default: defaultValue, choices: choices.map((c) => ({ value: c.value, name: c.name ?? c.value, description: c.description })) },
+          context,
+        ),
+      ),
+    confirm: (message, defaultValue) => guard(() => inquirer.confirm({ message, default: defaultValue }, context)),
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { callAws, fromAwsError } from "../../src/aws/errors";
+import { AwsError, CredentialsError, exitCodeOf, GateError, MissingInputError, RolledBackError, UsageError, WaitTimeoutError, InterruptedError } from "../../src/errors";
+
+function sdkError(name: string, message = "m", extra: Record<string, unknown> = {}) {
+  return Object.assign(new Error(message), { name, $metadata: { requestId: "req-1", httpStatusCode: 400 }, ...extra });
+}
+
+describe("exit codes come from the error class", () => {
+  it.each([
+    [new UsageError("x"), 2],
+    [new MissingInputError("--group"), 2],
+    [new RolledBackError("x"), 3],
+    [new GateError("x"), 4],
+    [new WaitTimeoutError("x"), 5],
+    [new CredentialsError("x"), 6],
+    [new InterruptedError("x"), 130],
+    [new AwsError("op", "Code", "m"), 1],
+    [new Error("bug"), 1],
+    ["not even an error", 1],
+  ])("%s → %i", (error, code) => {
+    expect(exitCodeOf(error)).toBe(code);
+  });
+
+  it("names the flag that is missing", () => {
+    expect(new MissingInputError("--endpoint").message).toBe("--endpoint is required when not running interactively");
+  });
+});
+
+describe("mapping AWS SDK errors", () => {
+  it("missing credentials → exit 6 with a hint", () => {
+    const error = fromAwsError(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), "sts:GetCallerIdentity");
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.hint).toMatch(/aws sso login/);
+  });
+
+  it.each(["InvalidClientTokenId", "UnrecognizedClientException", "ExpiredTokenException", "SignatureDoesNotMatch", "AccessDeniedException"])(
+    "%s → exit 6 naming the operation and request id",
+    (name) => {
+      const error = fromAwsError(sdkError(name, "refused"), "sagemaker:DescribeEndpoint");
+      expect(exitCodeOf(error)).toBe(6);
+      expect(error.message).toBe(`sagemaker:DescribeEndpoint was refused: ${name}: refused (request id req-1)`);
+    },
+  );
+
+  it("a missing region → usage error", () => {
+    expect(fromAwsError(new Error("Region is missing"), "op")).toBeInstanceOf(UsageError);
+  });
+
+  it("an unreachable endpoint → exit 1 with an endpoint hint", () => {
+    const error = fromAwsError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }), "sts:GetCallerIdentity");
+    expect(exitCodeOf(error)).toBe(1);
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(error.hint).toMatch(/AWS_ENDPOINT_URL/);
+  });
+
+  it("any other service error → AwsError with operation, code, message and request id", async () => {
+    const error = await callAws("sagemaker:CreateModel", () => Promise.reject(sdkError("ValidationException", "bad image"))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsError);
+    expect(error).toMatchObject({ operation: "sagemaker:CreateModel", code: "ValidationException", requestId: "req-1" });
+    expect((error as Error).message).toBe("sagemaker:CreateModel failed: ValidationException: bad image (request id req-1)");
+  });
+});
