@@ -1,0 +1,206 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SandboxClock } from "./clock";
+import { EventBus } from "./events";
+import { FaultInjector, parseFaultSpec, type FaultRule } from "./faults";
+import { RequestLog } from "./request-log";
+import { dispatch, readRequest, writeAnswer, type Dispatcher } from "./server";
+import { ServiceError } from "./errors";
+import type { ServiceDefinition } from "./service";
+import { readStateFile, StateStore, writeStateFile } from "./state";
+import { cloudwatch } from "./services/cloudwatch";
+import { codepipeline } from "./services/codepipeline";
+import { eventbridge } from "./services/eventbridge";
+import { s3 } from "./services/s3";
+import { sagemaker } from "./services/sagemaker";
+import { sts } from "./services/sts";
+
+export type { RequestLogEntry } from "./request-log";
+export type { FaultRule } from "./faults";
+export { parseFaultSpec } from "./faults";
+
+/** The dummy credentials `mlops sandbox start` prints and `--sandbox` uses. Not secrets: the sandbox checks no signatures. */
+export const SANDBOX_CREDENTIALS = { accessKeyId: "AKIAMLOPSSANDBOX0000", secretAccessKey: "mlops-sandbox-dummy-secret-key" } as const;
+
+export const SERVICES: readonly ServiceDefinition[] = [sts, s3, sagemaker, cloudwatch, eventbridge, codepipeline];
+
+export interface SandboxOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  region?: string;
+  accountId?: string;
+  /** Sandbox time runs this many times faster than real time. */
+  timeScale?: number;
+  faults?: string | FaultRule[];
+  /** Load state from this file if it exists, and save to it after every change and on stop. */
+  stateFile?: string;
+  /** Accept only these access key ids (default: any), to exercise rejected credentials. */
+  acceptedAccessKeyIds?: string[];
+  requestLogLimit?: number;
+  /** Called with every unexpected exception inside a handler (a sandbox bug). */
+  onInternalError?(error: unknown, service: string, operation: string): void;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  region: string;
+  accountId: string;
+  requestLog: RequestLog;
+  faults: FaultInjector;
+  clock: SandboxClock;
+  events: EventBus;
+  /** The env that points AWS SDKs and CLIs at this sandbox. */
+  env(): Record<string, string>;
+  /** Forget all state, requests, events and faults. */
+  reset(): void;
+  /** Save state now (when a state file is set). */
+  save(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const region = options.region ?? "us-east-1";
+  const accountId = options.accountId ?? "000000000000";
+  if (!/^\d{12}$/.test(accountId)) throw new RangeError(`account id must be 12 digits, got "${accountId}"`);
+
+  const state = new StateStore(SERVICES);
+  const saved = options.stateFile ? await readStateFile(options.stateFile) : undefined;
+  if (saved) state.fromFile(saved);
+  const clock = new SandboxClock({ scale: options.timeScale ?? 1, start: Math.max(Date.now(), saved?.clock ?? 0) });
+  const faults = new FaultInjector(typeof options.faults === "string" ? parseFaultSpec(options.faults) : (options.faults ?? []));
+  const requestLog = new RequestLog(options.requestLogLimit);
+  const events = new EventBus(accountId, region, () => clock.date());
+
+  let saving: Promise<void> = Promise.resolve();
+  let saveTimer: NodeJS.Timeout | undefined;
+  const save = () => {
+    if (!options.stateFile) return Promise.resolve();
+    const file = options.stateFile;
+    saving = saving.then(() => writeStateFile(file, state.toFile(clock.now())));
+    return saving;
+  };
+
+  const dispatcher: Dispatcher = {
+    services: SERVICES,
+    stateOf: (name) => state.get(name),
+    clock,
+    faults,
+    log: requestLog,
+    events,
+    accountId,
+    region,
+    acceptedAccessKeyIds: options.acceptedAccessKeyIds ? new Set(options.acceptedAccessKeyIds) : undefined,
+    onMutation: () => {
+      if (!options.stateFile || saveTimer) return;
+      saveTimer = setTimeout(() => {
+        saveTimer = undefined;
+        void save();
+      }, 50);
+    },
+    onInternalError: options.onInternalError ?? (() => {}),
+  };
+
+  const attachServices = () => {
+    for (const service of SERVICES) {
+      service.attach?.({
+        state: state.get(service.name),
+        clock,
+        events,
+        accountId,
+        region,
+        errors: service.errors,
+        arn: (resource) => `arn:aws:${service.arnService}:${region}:${accountId}:${resource}`,
+      });
+    }
+  };
+  attachServices();
+
+  const reset = () => {
+    state.reset();
+    requestLog.clear();
+    events.clear();
+    faults.clear();
+    attachServices();
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error) => {
+      if (!res.headersSent) writeAnswer(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: "InternalFailure", message: String(error) }) });
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    let request;
+    try {
+      request = await readRequest(req);
+    } catch (error) {
+      const e = error instanceof ServiceError ? error : new ServiceError("InternalFailure", String(error), { status: 500 });
+      return writeAnswer(res, { status: e.status, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: e.code, message: e.message }) });
+    }
+    if (request.path.startsWith("/_mlops/")) return admin(request.method, request.path, request.body.toString("utf8"), request.query, res);
+    writeAnswer(res, await dispatch(dispatcher, request));
+  };
+
+  /** A small control API, so that tools in another process can inspect and steer a running sandbox. */
+  const admin = (method: string, path: string, body: string, query: URLSearchParams, res: ServerResponse) => {
+    const json = (status: number, value: unknown) =>
+      writeAnswer(res, { status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
+    try {
+      if (path === "/_mlops/health") return json(200, { ok: true, region, accountId, timeScale: clock.scale, time: clock.date().toISOString() });
+      if (path === "/_mlops/requests" && method === "GET") return json(200, requestLog.entries({ since: query.has("since") ? Number(query.get("since")) : undefined }));
+      if (path === "/_mlops/reset" && method === "POST") return (reset(), json(200, { ok: true }));
+      if (path === "/_mlops/faults" && method === "PUT") return (faults.set(parseFaultSpec(body)), json(200, faults.list()));
+      if (path === "/_mlops/faults" && method === "DELETE") return (faults.clear(), json(200, []));
+      if (path === "/_mlops/clock" && method === "PUT") {
+        const { scale, advanceMs } = JSON.parse(body || "{}") as { scale?: number; advanceMs?: number };
+        if (scale !== undefined) clock.setScale(scale);
+        if (advanceMs !== undefined) clock.advance(advanceMs);
+        return json(200, { timeScale: clock.scale, time: clock.date().toISOString() });
+      }
+      return json(404, { message: `no sandbox control route ${method} ${path}` });
+    } catch (error) {
+      return json(400, { message: (error as Error).message });
+    }
+  };
+
+  // 127.0.0.1 only, never another address.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    port,
+    region,
+    accountId,
+    requestLog,
+    faults,
+    clock,
+    events,
+    env: () => ({
+      AWS_ENDPOINT_URL: url,
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+      AWS_REGION: region,
+    }),
+    reset,
+    save,
+    stop: async () => {
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = undefined;
+      await save();
+      clock.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+

@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SandboxClock } from "./clock";
+import { ServiceError } from "./errors";
+import type { EventBus } from "./events";
+import type { FaultInjector } from "./faults";
+import { callerOf, identifyService } from "./protocols/identify";
+import { decodeJsonRequest, encodeJsonError, encodeJsonResult } from "./protocols/json";
+import { decodeQueryRequest, encodeQueryError, encodeQueryResult } from "./protocols/query";
+import { MalformedRequest, type SandboxRequest } from "./protocols/request";
+import { encodeRestXmlError } from "./protocols/restxml";
+import { looksMutating, type RequestLog } from "./request-log";
+import type { HttpAnswer, OperationContext, ServiceDefinition } from "./service";
+import { validate, validationMessage } from "./validate";
+
+export interface Dispatcher {
+  services: readonly ServiceDefinition[];
+  stateOf(service: string): unknown;
+  clock: SandboxClock;
+  faults: FaultInjector;
+  log: RequestLog;
+  events: EventBus;
+  accountId: string;
+  region: string;
+  /** When set, only these access key ids are accepted; others get the service's invalid-token error. */
+  acceptedAccessKeyIds?: ReadonlySet<string>;
+  onMutation(): void;
+  onInternalError(error: unknown, service: string, operation: string): void;
+}
+
+/** Largest body we buffer (a model.tar.gz in tests is far smaller). */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+export async function readRequest(req: IncomingMessage): Promise<SandboxRequest> {
+  const url = new URL(req.url ?? "/", "http://sandbox");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ServiceError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+}
+
+export function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
+  const body = typeof answer.body === "string" ? Buffer.from(answer.body, "utf8") : answer.body;
+  const headers = { ...answer.headers };
+  headers["content-length"] ??= String(body.length);
+  res.writeHead(answer.status, headers);
+  res.end(body);
+}
+
+function encodeResult(service: ServiceDefinition, operation: string, output: unknown, requestId: string): HttpAnswer {
+  const p = service.protocol;
+  if (p.kind === "json") return encodeJsonResult(p, output, requestId);
+  if (p.kind === "query") return encodeQueryResult(p, operation, output, requestId);
+  const rest = (output ?? {}) as Partial<HttpAnswer>;
+  return { status: rest.status ?? 200, headers: { "x-amz-request-id": requestId, "x-amz-id-2": requestId, ...rest.headers }, body: rest.body ?? "" };
+}
+
+function encodeError(service: ServiceDefinition, error: ServiceError, requestId: string, method: string): HttpAnswer {
+  const p = service.protocol;
+  if (p.kind === "json") return encodeJsonError(p, error, requestId);
+  if (p.kind === "query") return encodeQueryError(p, error, requestId);
+  return encodeRestXmlError(error, requestId, method);
+}
+
+function decode(service: ServiceDefinition, req: SandboxRequest): { operation: string; input: unknown } {
+  const p = service.protocol;
+  if (p.kind === "json") return decodeJsonRequest(req, p);
+  if (p.kind === "query") return decodeQueryRequest(req);
+  return service.route!(req);
+}
+
+function malformed(service: ServiceDefinition, message: string): ServiceError {
+  const p = service.protocol;
+  if (p.kind === "json") return new ServiceError("SerializationException", message, { queryCode: p.queryCompatible ? "MalformedInput" : undefined });
+  if (p.kind === "query") return new ServiceError("MalformedInput", message);
+  return new ServiceError("MalformedXML", message);
+}
+
+/** Answer one AWS request and log it. Never throws: every failure is an answer in the caller's protocol. */
+export async function dispatch(d: Dispatcher, req: SandboxRequest): Promise<HttpAnswer> {
+  const started = performance.now();
+  const requestId = randomUUID();
+  const caller = callerOf(req);
+  const service = identifyService(req, caller, d.services);
+  if (!service) {
+    return {
+      status: 400,
+      headers: { "content-type": "application/json", "x-amzn-requestid": requestId },
+      body: JSON.stringify({ __type: "UnknownServiceException", message: "The mlops sandbox does not know which AWS service this request is for." }),
+    };
+  }
+
+  let operation = "Unknown";
+  let input: unknown = {};
+  let mutating = false;
+  let fault: "throttle" | "error" | undefined;
+  let errorCode: string | undefined;
+  let answer: HttpAnswer;
+  try {
+    try {
+      ({ operation, input } = decode(service, req));
+    } catch (error) {
+      if (error instanceof MalformedRequest) throw malformed(service, error.message);
+      throw error;
+    }
+    const op = service.operations[operation];
+    mutating = op ? op.mutates : looksMutating(operation);
+
+    if (!caller.accessKeyId) throw service.errors.missingAuthentication();
+    if (d.acceptedAccessKeyIds && !d.acceptedAccessKeyIds.has(caller.accessKeyId)) throw service.errors.invalidAccessKey(caller.accessKeyId);
+
+    const decision = d.faults.decide(service.name, operation);
+    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    fault = decision.fault;
+    if (fault === "throttle") throw service.errors.throttling();
+    if (fault === "error") throw service.errors.internal();
+
+    if (!op) throw service.errors.unknownOperation(operation);
+    if (op.input) {
+      const problems = validate(op.input, input);
+      if (problems.length > 0) throw service.errors.validation(validationMessage(problems));
+    }
+    const ctx: OperationContext<unknown> = {
+      state: d.stateOf(service.name),
+      clock: d.clock,
+      events: d.events,
+      accountId: d.accountId,
+      region: d.region,
+      requestId,
+      errors: service.errors,
+      arn: (resource) => `arn:aws:${service.arnService}:${d.region}:${d.accountId}:${resource}`,
+    };
+    const output = await op.handler(input, ctx);
+    answer = encodeResult(service, operation, output, requestId);
+    if (op.mutates) d.onMutation();
+  } catch (error) {
+    if (!(error instanceof ServiceError)) d.onInternalError(error, service.name, operation);
+    const serviceError = error instanceof ServiceError ? error : service.errors.internal();
+    errorCode = serviceError.code;
+    answer = encodeError(service, serviceError, requestId, req.method);
+  }
+
+  d.log.record({
+    time: d.clock.date().toISOString(),
+    service: service.name,
+    operation,
+    input: service.logInput ? service.logInput(input) : input,
+    mutating,
+    status: answer.status,
+    error: errorCode,
+    fault,
+    durationMs: Math.round(performance.now() - started),
+  });
+  return answer;
+}

@@ -1,0 +1,291 @@
+import { createHash } from "node:crypto";
+import { s3ErrorProfile, ServiceError } from "../errors";
+import { header, type SandboxRequest } from "../protocols/request";
+import { element, escapeXml, firstElementText } from "../protocols/xml";
+import type { HttpAnswer, OperationContext, ServiceDefinition } from "../service";
+
+interface StoredObject {
+  /** Base64, so that state files stay JSON. */
+  body: string;
+  size: number;
+  etag: string;
+  contentType: string;
+  metadata: Record<string, string>;
+  /** Epoch milliseconds, sandbox time. */
+  modified: number;
+}
+
+interface Bucket {
+  created: number;
+  region: string;
+  objects: Record<string, StoredObject>;
+}
+
+export interface S3State {
+  buckets: Record<string, Bucket>;
+}
+
+interface S3Input {
+  Bucket?: string;
+  Key?: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+type Result = Partial<HttpAnswer>;
+
+const XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
+const SUBRESOURCES = new Set([
+  "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory", "legal-hold",
+  "lifecycle", "location", "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy",
+  "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention", "select", "tagging",
+  "torrent", "uploadId", "uploads", "versioning", "versions", "website", "delete",
+]);
+
+const VERBS: Record<string, string> = { GET: "Get", PUT: "Put", DELETE: "Delete", POST: "Post", HEAD: "Head" };
+
+function camel(word: string): string {
+  return word.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** Path-style routing: /, /bucket, /bucket/key…, plus sub-resources (?tagging, ?uploads…). */
+function route(req: SandboxRequest): { operation: string; input: S3Input } {
+  const [, bucketPart = "", ...keyParts] = req.path.split("/");
+  const Bucket = bucketPart ? decodeURIComponent(bucketPart) : undefined;
+  const Key = keyParts.length > 0 && keyParts.join("/") !== "" ? keyParts.map(decodeURIComponent).join("/") : undefined;
+  const query = Object.fromEntries(req.query);
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
+  const input: S3Input = { Bucket, Key, query, headers, body: decodeBody(req) };
+  const sub = Object.keys(query).find((k) => SUBRESOURCES.has(k));
+  const verb = VERBS[req.method] ?? camel(req.method.toLowerCase());
+  let operation: string;
+  if (!Bucket) operation = req.method === "GET" ? "ListBuckets" : `${verb}Service`;
+  else if (sub) operation = `${verb}${Key ? "Object" : "Bucket"}${camel(sub)}`;
+  else if (!Key) {
+    operation = { GET: query["list-type"] === "2" ? "ListObjectsV2" : "ListObjects", PUT: "CreateBucket", HEAD: "HeadBucket", DELETE: "DeleteBucket" }[req.method] ?? `${verb}Bucket`;
+  } else if (req.method === "PUT" && headers["x-amz-copy-source"]) operation = "CopyObject";
+  else operation = `${verb}Object`;
+  return { operation, input };
+}
+
+/**
+ * The SDK streams bodies with `aws-chunked` encoding when it adds a trailing checksum:
+ * `<hex size>[;chunk-signature=…]\r\n<data>\r\n … 0\r\n<trailers>\r\n\r\n`.
+ */
+function decodeBody(req: SandboxRequest): Buffer {
+  const encoding = header(req, "content-encoding") ?? "";
+  const sha = header(req, "x-amz-content-sha256") ?? "";
+  if (!encoding.includes("aws-chunked") && !sha.startsWith("STREAMING-")) return req.body;
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset < req.body.length) {
+    const lineEnd = req.body.indexOf("\r\n", offset);
+    if (lineEnd < 0) break;
+    const size = parseInt(req.body.subarray(offset, lineEnd).toString("latin1").split(";")[0]!, 16);
+    if (!(size > 0)) break;
+    chunks.push(req.body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Bucket naming rules (general purpose buckets). */
+function checkBucketName(name: string): void {
+  const valid =
+    name.length >= 3 &&
+    name.length <= 63 &&
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !name.startsWith("xn--") &&
+    !name.endsWith("-s3alias");
+  if (!valid) throw new ServiceError("InvalidBucketName", "The specified bucket is not valid.", { extra: { BucketName: name } });
+}
+
+function bucketOf(ctx: OperationContext<S3State>, name: string | undefined): Bucket {
+  const bucket = name ? ctx.state.buckets[name] : undefined;
+  if (!bucket) throw new ServiceError("NoSuchBucket", "The specified bucket does not exist", { status: 404, extra: { BucketName: name ?? "" } });
+  return bucket;
+}
+
+function objectOf(ctx: OperationContext<S3State>, input: S3Input): StoredObject {
+  const object = bucketOf(ctx, input.Bucket).objects[input.Key ?? ""];
+  if (!object) throw new ServiceError("NoSuchKey", "The specified key does not exist.", { status: 404, extra: { Key: input.Key ?? "" } });
+  return object;
+}
+
+function objectHeaders(object: StoredObject): Record<string, string> {
+  const headers: Record<string, string> = {
+    "content-type": object.contentType,
+    "content-length": String(object.size),
+    etag: object.etag,
+    "last-modified": new Date(object.modified).toUTCString(),
+    "accept-ranges": "bytes",
+  };
+  for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
+  return headers;
+}
+
+const xml = (body: string): Result => ({ headers: { "content-type": "application/xml" }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` });
+
+export const s3: ServiceDefinition<S3State> = {
+  name: "s3",
+  signingName: "s3",
+  arnService: "s3",
+  protocol: { kind: "restxml" },
+  errors: s3ErrorProfile,
+  initialState: () => ({ buckets: {} }),
+  route,
+  // The request log keeps where an S3 call went, never its body: only the size.
+  logInput: (input: S3Input) => ({ Bucket: input.Bucket, Key: input.Key, ...input.query, ...(input.body.length > 0 ? { ContentLength: input.body.length } : {}) }),
+  operations: {
+    ListBuckets: {
+      mutates: false,
+      handler: (_input: S3Input, ctx): Result => {
+        const buckets = Object.entries(ctx.state.buckets)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, b]) => element("Bucket", element("Name", escapeXml(name)) + element("CreationDate", new Date(b.created).toISOString()) + element("BucketRegion", b.region)))
+          .join("");
+        const owner = element("Owner", element("ID", ctx.accountId) + element("DisplayName", "mlops-sandbox"));
+        return xml(`<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}${element("Buckets", buckets)}</ListAllMyBucketsResult>`);
+      },
+    },
+    CreateBucket: {
+      mutates: true,
+      handler: (input: S3Input, ctx): Result => {
+        const name = input.Bucket!;
+        checkBucketName(name);
+        const region = firstElementText(input.body.toString("utf8"), "LocationConstraint") || ctx.region;
+        if (ctx.state.buckets[name]) {
+          // us-east-1 answers 200 to the owner for historical reasons; every other region says 409.
+          if (ctx.region !== "us-east-1") throw new ServiceError("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", { status: 409, extra: { BucketName: name } });
+        } else {
+          ctx.state.buckets[name] = { created: ctx.clock.now(), region, objects: {} };
+        }
+        return { headers: { location: `/${name}` } };
+      },
+    },
+    HeadBucket: {
+      mutates: false,
+      handler: (input: S3Input, ctx): Result => {
+        const bucket = bucketOf(ctx, input.Bucket);
+        return { headers: { "x-amz-bucket-region": bucket.region } };
+      },
+    },
+    DeleteBucket: {
+      mutates: true,
+      handler: (input: S3Input, ctx): Result => {
+        const bucket = bucketOf(ctx, input.Bucket);
+        if (Object.keys(bucket.objects).length > 0) throw new ServiceError("BucketNotEmpty", "The bucket you tried to delete is not empty", { status: 409, extra: { BucketName: input.Bucket! } });
+        delete ctx.state.buckets[input.Bucket!];
+        return { status: 204 };
+      },
+    },
+    PutObject: {
+      mutates: true,
+      handler: (input: S3Input, ctx): Result => {
+        const bucket = bucketOf(ctx, input.Bucket);
+        const key = input.Key!;
+        if (Buffer.byteLength(key) > 1024) throw new ServiceError("KeyTooLongError", "Your key is too long", { extra: { Key: key } });
+        const etag = `"${createHash("md5").update(input.body).digest("hex")}"`;
+        const metadata = Object.fromEntries(
+          Object.entries(input.headers)
+            .filter(([k]) => k.startsWith("x-amz-meta-"))
+            .map(([k, v]) => [k.slice("x-amz-meta-".length), v]),
+        );
+        bucket.objects[key] = {
+          body: input.body.toString("base64"),
+          size: input.body.length,
+          etag,
+          contentType: input.headers["content-type"] || "application/octet-stream",
+          metadata,
+          modified: ctx.clock.now(),
+        };
+        return { headers: { etag } };
+      },
+    },
+    GetObject: {
+      mutates: false,
+      handler: (input: S3Input, ctx): Result => {
+        const object = objectOf(ctx, input);
+        return { headers: objectHeaders(object), body: Buffer.from(object.body, "base64") };
+      },
+    },
+    HeadObject: {
+      mutates: false,
+      handler: (input: S3Input, ctx): Result => ({ headers: objectHeaders(objectOf(ctx, input)) }),
+    },
+    DeleteObject: {
+      mutates: true,
+      handler: (input: S3Input, ctx): Result => {
+        delete bucketOf(ctx, input.Bucket).objects[input.Key!];
+        return { status: 204 };
+      },
+    },
+    ListObjectsV2: {
+      mutates: false,
+      handler: (input: S3Input, ctx): Result => {
+        const bucket = bucketOf(ctx, input.Bucket);
+        const q = input.query;
+        const prefix = q.prefix ?? "";
+        const delimiter = q.delimiter ?? "";
+        const maxKeys = q["max-keys"] === undefined ? 1000 : Number(q["max-keys"]);
+        if (!Number.isInteger(maxKeys) || maxKeys < 0) throw new ServiceError("InvalidArgument", "Provided max-keys not an integer or within integer range");
+        const urlEncode = q["encoding-type"] === "url";
+        const encode = (s: string) => escapeXml(urlEncode ? encodeURIComponent(s).replace(/%2F/g, "/") : s);
+        let after = q["start-after"] ?? "";
+        if (q["continuation-token"] !== undefined) {
+          after = Buffer.from(q["continuation-token"], "base64url").toString("utf8");
+        }
+        const keys = Object.keys(bucket.objects)
+          .filter((k) => k.startsWith(prefix) && k > after)
+          .sort();
+        const contents: string[] = [];
+        const prefixes = new Set<string>();
+        let last = "";
+        let truncated = false;
+        for (const key of keys) {
+          const rest = key.slice(prefix.length);
+          const cut = delimiter ? rest.indexOf(delimiter) : -1;
+          const common = cut >= 0 ? prefix + rest.slice(0, cut + delimiter.length) : undefined;
+          if (common && prefixes.has(common)) {
+            last = key;
+            continue;
+          }
+          if (contents.length + prefixes.size >= maxKeys) {
+            truncated = true;
+            break;
+          }
+          last = key;
+          if (common) {
+            prefixes.add(common);
+            continue;
+          }
+          const o = bucket.objects[key]!;
+          contents.push(
+            element("Contents", element("Key", encode(key)) + element("LastModified", new Date(o.modified).toISOString()) + element("ETag", escapeXml(o.etag)) + element("Size", String(o.size)) + element("StorageClass", "STANDARD")),
+          );
+        }
+        const body =
+          `<ListBucketResult xmlns="${XMLNS}">` +
+          element("Name", escapeXml(input.Bucket!)) +
+          element("Prefix", encode(prefix)) +
+          (delimiter ? element("Delimiter", encode(delimiter)) : "") +
+          element("MaxKeys", String(maxKeys)) +
+          element("KeyCount", String(contents.length + prefixes.size)) +
+          element("IsTruncated", String(truncated)) +
+          (urlEncode ? element("EncodingType", "url") : "") +
+          (q["continuation-token"] !== undefined ? element("ContinuationToken", escapeXml(q["continuation-token"])) : "") +
+          (truncated ? element("NextContinuationToken", Buffer.from(last).toString("base64url")) : "") +
+          (q["start-after"] !== undefined ? element("StartAfter", encode(q["start-after"])) : "") +
+          contents.join("") +
+          [...prefixes].map((p) => element("CommonPrefixes", element("Prefix", encode(p)))).join("") +
+          `</ListBucketResult>`;
+        return xml(body);
+      },
+    },
+  },
+};
+
+

@@ -1,0 +1,28 @@
+import { queryErrorProfile } from "../errors";
+import type { ServiceDefinition } from "../service";
+import { required, str } from "../validate";
+
+/** STS: who the caller is. The sandbox has one account (000000000000 unless configured). */
+export const sts: ServiceDefinition<Record<string, never>> = {
+  name: "sts",
+  signingName: "sts",
+  arnService: "iam",
+  protocol: { kind: "query", xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", version: "2011-06-15" },
+  errors: queryErrorProfile,
+  initialState: () => ({}),
+  operations: {
+    GetCallerIdentity: {
+      mutates: false,
+      handler: (_input, ctx) => ({
+        UserId: "AIDASANDBOXUSER000001",
+        Account: ctx.accountId,
+        Arn: `arn:aws:iam::${ctx.accountId}:user/mlops-sandbox`,
+      }),
+    },
+    GetAccessKeyInfo: {
+      mutates: false,
+      input: { AccessKeyId: required(str({ min: 16, max: 128, pattern: /[\w]+/ })) },
+      handler: (_input, ctx) => ({ Account: ctx.accountId }),
+    },
+  },
+};
