@@ -1,0 +1,71 @@
+import type { Context } from "../context";
+import { parseInteger, parseNumber } from "../core/flags";
+import { UsageError } from "../errors";
+
+interface SandboxStartOptions {
+  port: string;
+  timeScale: string;
+  faults?: string;
+  stateFile?: string;
+  account: string;
+  quiet?: boolean;
+}
+
+/** Runs until Ctrl-C or SIGTERM, then stops the server and saves state. */
+export const handlesInterrupt = true;
+
+export async function run(options: SandboxStartOptions, ctx: Context): Promise<void> {
+  const port = parseInteger("--port", options.port, { min: 0, max: 65535 });
+  const timeScale = parseNumber("--time-scale", options.timeScale, { exclusiveMin: 0 });
+  if (!/^\d{12}$/.test(options.account)) throw new UsageError(`--account must be 12 digits (got "${options.account}")`);
+  const { startSandbox, parseFaultSpec } = await import("../sandbox/index");
+  let faults;
+  try {
+    faults = options.faults ? parseFaultSpec(options.faults) : [];
+  } catch (error) {
+    throw new UsageError(`--faults: ${(error as Error).message}`, { hint: "e.g. --faults 'GetCallerIdentity:throttle=0.3;*:latency=50'" });
+  }
+
+  let sandbox;
+  try {
+    sandbox = await startSandbox({
+      port,
+      timeScale,
+      faults,
+      stateFile: options.stateFile,
+      accountId: options.account,
+      region: ctx.settings.region?.value,
+      onInternalError: (error, service, operation) => ctx.io.error(`sandbox bug in ${service}:${operation}: ${(error as Error).stack ?? error}`),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new UsageError(`port ${port} on 127.0.0.1 is in use`, { hint: "pass another --port, or --port 0 for a free one" });
+    }
+    throw error;
+  }
+
+  if (!options.quiet) {
+    sandbox.requestLog.onRecord((e) => {
+      const outcome = e.error ? `${e.status} ${e.error}${e.fault ? " (injected)" : ""}` : String(e.status);
+      ctx.io.info(`${ctx.io.timestamp()} ${e.service} ${e.operation} → ${outcome} (${e.durationMs} ms)`);
+    });
+  }
+
+  const env = sandbox.env();
+  ctx.io.emit({ url: sandbox.url, port: sandbox.port, region: sandbox.region, accountId: sandbox.accountId, timeScale, env }, () =>
+    Object.entries(env)
+      .map(([k, v]) => `export ${k}=${v}`)
+      .join("\n"),
+  );
+  ctx.io.info(
+    `mlops sandbox listening on ${sandbox.url} (account ${sandbox.accountId}, ${sandbox.region}${timeScale !== 1 ? `, time ×${timeScale}` : ""}). ` +
+      `Run the exports above in another shell; Ctrl-C stops it.`,
+  );
+
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  await sandbox.stop();
+  ctx.io.info(`mlops sandbox stopped${options.stateFile ? `; state saved to ${options.stateFile}` : ""}.`);
+}

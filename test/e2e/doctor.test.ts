@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index";
+import { ANSI, cleanEnv, runCli } from "../helpers/cli";
+
+let sandbox: Sandbox;
+let strict: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  strict = await startSandbox({ port: 0, acceptedAccessKeyIds: ["AKIANOBODYHAS0000000"] });
+});
+afterAll(async () => {
+  await sandbox.stop();
+  await strict.stop();
+});
+
+function dir(files: Record<string, string> = {}): string {
+  const d = mkdtempSync(join(tmpdir(), "mlops-doctor-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+describe("mlops doctor against a sandbox", () => {
+  it("passes every check with the sandbox's exports and reports the account", async () => {
+    const r = await runCli(["doctor"], { env: cleanEnv(sandbox.env()), cwd: dir() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ Node\.js/);
+    expect(r.stdout).toMatch(/✓ region\s+us-east-1 \(from AWS_REGION\)/);
+    expect(r.stdout).toMatch(/✓ credentials\s+account 000000000000 as arn:aws:iam::000000000000:user\/mlops-sandbox/);
+    expect(r.stdout).toContain(`✓ endpoint     ${sandbox.url} (from AWS_ENDPOINT_URL)`);
+    expect(r.stdout).toContain("All checks passed.");
+    expect(r.stdout + r.stderr).not.toMatch(ANSI);
+    expect(sandbox.requestLog.entries({ operation: "GetCallerIdentity" }).length).toBeGreaterThan(0);
+  });
+
+  it("--json prints one parseable document with the account id", async () => {
+    const r = await runCli(["doctor", "--json"], { env: cleanEnv(sandbox.env()), cwd: dir() });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ ok: true, account: "000000000000", region: "us-east-1", regionSource: "AWS_REGION", endpointUrl: sandbox.url });
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["Node.js", "config", "region", "credentials", "endpoint"]);
+  });
+
+  it("flags, MLOPS_* env and mlops.yaml are honoured in that order", async () => {
+    const cwd = dir({ "mlops.yaml": `region: eu-west-1\nendpointUrl: ${sandbox.url}\n` });
+    const env = cleanEnv({ AWS_ACCESS_KEY_ID: "AKIAFROMENV000000000", AWS_SECRET_ACCESS_KEY: "x" });
+    const fromFile = JSON.parse((await runCli(["doctor", "--json"], { env, cwd })).stdout);
+    expect(fromFile).toMatchObject({ ok: true, region: "eu-west-1", regionSource: join(cwd, "mlops.yaml"), endpointUrl: sandbox.url });
+    const fromEnv = JSON.parse((await runCli(["doctor", "--json"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
+    expect(fromEnv).toMatchObject({ region: "ap-south-1", regionSource: "MLOPS_REGION" });
+    const fromFlag = JSON.parse((await runCli(["doctor", "--json", "--region", "us-west-2"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
+    expect(fromFlag).toMatchObject({ region: "us-west-2", regionSource: "--region" });
+  });
+
+  it("exits 6 when the credentials are refused", async () => {
+    const r = await runCli(["doctor", "--json"], { env: cleanEnv(strict.env()), cwd: dir() });
+    expect(r.code).toBe(6);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c: { name: string }) => c.name === "credentials")).toMatchObject({ ok: false, detail: expect.stringContaining("InvalidClientTokenId") });
+    expect(r.stderr).toContain("AWS credentials are missing or were refused");
+  });
+
+  it("exits 6 when there are no credentials at all", async () => {
+    const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, ...env } = sandbox.env();
+    const r = await runCli(["doctor"], { env: cleanEnv(env), cwd: dir() });
+    expect(r.code).toBe(6);
+    expect(r.stdout).toMatch(/✗ credentials\s+no AWS credentials found/);
+    expect(r.stdout).toMatch(/fix: sign in/);
+  });
+
+  it("exits 1 and names the key path when mlops.yaml is invalid", async () => {
+    const cwd = dir({ "mlops.yaml": "region: mars-north-1\n" });
+    const r = await runCli(["doctor"], { env: cleanEnv(sandbox.env()), cwd });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ config\s+.*mlops\.yaml: region: must be an AWS region such as us-east-1/);
+  });
+
+  it("exits 1 with an endpoint hint when nothing listens at the endpoint", async () => {
+    const r = await runCli(["doctor"], { env: cleanEnv({ ...sandbox.env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" }), cwd: dir() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ endpoint\s+http:\/\/127\.0\.0\.1:9 \(from AWS_ENDPOINT_URL\)/);
+  });
+
+  it("never prints secrets, even with --debug and a failing call", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
+    const r = await runCli(["doctor", "--debug"], { env: cleanEnv({ ...strict.env(), AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: "IQoJb3JpZ2luX2VjSESSIONTOKEN" }), cwd: dir() });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("debug");
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(r.stdout + r.stderr).not.toContain("IQoJb3JpZ2luX2VjSESSIONTOKEN");
+    expect(r.stdout + r.stderr).not.toMatch(/Signature=[0-9a-f]{8}/);
+  });
+
+  it("--sandbox runs against a throwaway in-process sandbox with no AWS settings at all", async () => {
+    const r = await runCli(["doctor", "--sandbox", "--json"], { env: cleanEnv(), cwd: dir() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, account: "000000000000", endpointSource: "--sandbox" });
+  });
+});

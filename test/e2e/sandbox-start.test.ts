@@ -1,0 +1,70 @@
+import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function exportsFrom(stdout: string): Record<string, string> {
+  return Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+describe("mlops sandbox start", () => {
+  it("prints the exports; doctor passes with them; SIGTERM stops it cleanly", async () => {
+    const port = await freePort();
+    const sandbox = spawnCli(["sandbox", "start", "--port", String(port)]);
+    try {
+      await sandbox.waitFor("stderr", /listening on/);
+      const env = exportsFrom(sandbox.output.stdout);
+      expect(env).toMatchObject({ AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: "us-east-1" });
+      expect(env.AWS_ACCESS_KEY_ID).toBeTruthy();
+
+      const doctor = await runCli(["doctor", "--json"], { env: cleanEnv(env) });
+      expect(doctor.code).toBe(0);
+      expect(JSON.parse(doctor.stdout)).toMatchObject({ ok: true, account: "000000000000" });
+      // Each request is logged on the sandbox's stderr.
+      await sandbox.waitFor("stderr", /sts GetCallerIdentity → 200/);
+    } finally {
+      sandbox.child.kill("SIGTERM");
+    }
+    const exit = await sandbox.exited;
+    expect(exit.code).toBe(0);
+    expect(sandbox.output.stderr).toContain("mlops sandbox stopped");
+  });
+
+  it("keeps state across restarts with --state-file, and reports a busy port as a usage error", async () => {
+    const port = await freePort();
+    const stateFile = join(mkdtempSync(join(tmpdir(), "mlops-sandbox-")), "state.json");
+    const first = spawnCli(["sandbox", "start", "--port", String(port), "--state-file", stateFile, "--account", "123456789012", "--quiet"]);
+    try {
+      await first.waitFor("stderr", /listening on/);
+      const busy = await runCli(["sandbox", "start", "--port", String(port)]);
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      const doctor = await runCli(["doctor", "--json"], { env: cleanEnv(exportsFrom(first.output.stdout)) });
+      expect(JSON.parse(doctor.stdout).account).toBe("123456789012");
+    } finally {
+      first.child.kill("SIGINT");
+    }
+    expect((await first.exited).code).toBe(0);
+    expect(first.output.stderr).toContain(`state saved to ${stateFile}`);
+    expect(first.output.stderr).not.toContain("GetCallerIdentity");
+  });
+
+  it("rejects a bad --faults spec before starting", async () => {
+    const r = await runCli(["sandbox", "start", "--port", "0", "--faults", "GetCallerIdentity:throttle=3"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--faults: throttle must be between 0 and 1");
+  });
+});

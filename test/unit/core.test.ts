@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { doctorExitCode, renderChecks } from "../../src/core/doctor";
+import { parseInteger, parseNumber, versionAtLeast } from "../../src/core/flags";
+
+describe("doctor outcome", () => {
+  const ok = { name: "a", ok: true, detail: "" };
+  it.each([
+    [[ok, ok], 0],
+    [[ok, { name: "credentials", ok: false, detail: "", credentials: true }], 6],
+    [[{ name: "config", ok: false, detail: "" }, ok], 1],
+    [[{ name: "config", ok: false, detail: "" }, { name: "credentials", ok: false, detail: "", credentials: true }], 6],
+  ])("%j → %i", (checks, code) => {
+    expect(doctorExitCode(checks)).toBe(code);
+  });
+
+  it("renders marks, fixes for failures and a summary", () => {
+    const plain = { green: (s: string) => s, red: (s: string) => s, dim: (s: string) => s };
+    const text = renderChecks([ok, { name: "region", ok: false, detail: "no region set", hint: "pass --region" }], plain);
+    expect(text.split("\n")).toEqual(["✓ a       ", "✗ region  no region set", "          fix: pass --region", "1 of 2 checks failed."]);
+  });
+});
+
+describe("flag parsing", () => {
+  it("parses whole numbers in range and names the flag otherwise", () => {
+    expect(parseInteger("--port", "4599", { min: 0, max: 65535 })).toBe(4599);
+    expect(() => parseInteger("--port", "45.5")).toThrow('--port must be a whole number (got "45.5")');
+    expect(() => parseInteger("--port", "")).toThrow(/--port must be a whole number/);
+    expect(() => parseInteger("--port", "70000", { min: 0, max: 65535 })).toThrow("--port must be between 0 and 65535 (got 70000)");
+  });
+
+  it("parses numbers with exclusive minimums", () => {
+    expect(parseNumber("--time-scale", "0.5", { exclusiveMin: 0 })).toBe(0.5);
+    expect(() => parseNumber("--time-scale", "0", { exclusiveMin: 0 })).toThrow("--time-scale must be greater than 0 (got 0)");
+    expect(() => parseNumber("--time-scale", "fast")).toThrow(/must be a number/);
+  });
+
+  it("compares versions", () => {
+    expect(versionAtLeast("20.19.0", "20.19.0")).toBe(true);
+    expect(versionAtLeast("v20.20.2", "20.19.0")).toBe(true);
+    expect(versionAtLeast("20.18.9", "20.19")).toBe(false);
+    expect(versionAtLeast("22.0.0", "20.19.0")).toBe(true);
+  });
+});
