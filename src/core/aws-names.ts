@@ -1,3 +1,5 @@
+import { UsageError } from "../errors";
+
 /** Patterns and limits of AWS names and identifiers, from the service models (aws-facts.md). */
 
 /** AWS region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, … */
@@ -5,4 +7,80 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export function isHttpUrl(value: string): boolean {
   return /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value);
+}
+
+/** SageMaker resource names (groups, endpoints, models…): `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
+export const RESOURCE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+export function isResourceName(name: string): boolean {
+  return RESOURCE_NAME.test(name);
+}
+
+export function checkResourceName(flag: string, name: string): string {
+  if (name.length > 63) throw new UsageError(`${flag} "${name}" is ${name.length} characters; the limit is 63`);
+  if (!RESOURCE_NAME.test(name)) {
+    throw new UsageError(`${flag} "${name}" must be letters, digits and inner hyphens, starting and ending with a letter or digit`, {
+      hint: "pattern [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+    });
+  }
+  return name;
+}
+
+export interface S3Uri {
+  bucket: string;
+  key: string;
+}
+
+const BUCKET = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** `s3://bucket/key` with a valid bucket name and a non-empty key. */
+export function parseS3Uri(flag: string, uri: string): S3Uri {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) throw new UsageError(`${flag} "${uri}" must be an S3 URI of an object: s3://bucket/key`);
+  const [, bucket, key] = match as unknown as [string, string, string];
+  if (!BUCKET.test(bucket)) throw new UsageError(`${flag} "${uri}": "${bucket}" is not a valid S3 bucket name (3–63 lower-case letters, digits, dots, hyphens)`);
+  if (Buffer.byteLength(key) > 1024) throw new UsageError(`${flag} "${uri}": the key is longer than 1024 bytes`);
+  if (uri.length > 1024) throw new UsageError(`${flag} is longer than 1024 characters`);
+  return { bucket, key };
+}
+
+/**
+ * A container image URI: registry host, repository, optional tag or digest. ECR's
+ * `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` is the usual form.
+ */
+const IMAGE = /^([a-z0-9.-]+\.[a-z]{2,}|[a-z0-9.-]+:\d+|localhost(:\d+)?)\/[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/;
+
+export function checkImageUri(flag: string, uri: string): string {
+  if (uri.length > 255) throw new UsageError(`${flag} is ${uri.length} characters; the limit is 255`);
+  if (!IMAGE.test(uri)) {
+    throw new UsageError(`${flag} "${uri}" is not an image URI`, {
+      hint: "e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4 or …/churn@sha256:<digest>",
+    });
+  }
+  return uri;
+}
+
+/** Real-time instance types: ml.<family>.<size>. */
+export function checkInstanceType(flag: string, type: string): string {
+  if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) throw new UsageError(`${flag} "${type}" is not a SageMaker instance type such as ml.m5.large`);
+  return type;
+}
+
+/** `KEY=VALUE` pairs from repeated flags. */
+export function parsePairs(flag: string, pairs: readonly string[]): Array<[string, string]> {
+  return pairs.map((pair) => {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`${flag} "${pair}" must be KEY=VALUE`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
+}
+
+/** Container environment: ≤ 16 entries, keys `[a-zA-Z_][a-zA-Z0-9_]*` ≤ 1024, values ≤ 1024. */
+export function checkEnvironment(flag: string, pairs: ReadonlyArray<[string, string]>): Record<string, string> {
+  if (pairs.length > 16) throw new UsageError(`${flag}: ${pairs.length} variables; a container takes at most 16`);
+  for (const [key, value] of pairs) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/.test(key)) throw new UsageError(`${flag} "${key}": names are letters, digits and _, not starting with a digit`);
+    if (value.length > 1024) throw new UsageError(`${flag} ${key}: the value is ${value.length} characters; the limit is 1024`);
+  }
+  return Object.fromEntries(pairs);
 }

@@ -1,0 +1,68 @@
+import { UsageError } from "../errors";
+
+/**
+ * Reading metrics from an evaluation report. Two layouts are accepted:
+ * - SageMaker's evaluation report: `{"binary_classification_metrics": {"accuracy": {"value": 0.93, …}}}`,
+ *   `regression_metrics.mse.value`, `multiclass_classification_metrics…`: by dotted path, or by bare
+ *   name when exactly one `*_metrics` section has it;
+ * - a flat document: `{"accuracy": 0.93}`, by bare name.
+ */
+
+type Json = unknown;
+
+function numberAt(node: Json): number | undefined {
+  if (typeof node === "number" && Number.isFinite(node)) return node;
+  if (node && typeof node === "object" && !Array.isArray(node)) {
+    const value = (node as Record<string, Json>).value;
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+  }
+  return undefined;
+}
+
+function child(node: Json, key: string): Json {
+  return node && typeof node === "object" && !Array.isArray(node) ? (node as Record<string, Json>)[key] : undefined;
+}
+
+/** Every metric the document offers, as the paths `--require` accepts. */
+export function metricPaths(doc: Json, prefix = ""): string[] {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return [];
+  return Object.entries(doc as Record<string, Json>).flatMap(([key, node]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (numberAt(node) !== undefined) return [path];
+    return metricPaths(node, path);
+  });
+}
+
+export interface FoundMetric {
+  /** The full path in the document, e.g. binary_classification_metrics.accuracy */
+  path: string;
+  value: number;
+}
+
+export function findMetric(doc: Json, name: string): FoundMetric {
+  const direct = numberAt(name.split(".").reduce<Json>((node, key) => child(node, key), doc));
+  if (direct !== undefined) return { path: name.replace(/\.value$/, ""), value: direct };
+  if (!name.includes(".")) {
+    const sections = doc && typeof doc === "object" ? Object.keys(doc as object).filter((k) => k.endsWith("_metrics") || k === "metrics") : [];
+    const matches = sections.flatMap((section) => {
+      const value = numberAt(child(child(doc, section), name));
+      return value === undefined ? [] : [{ path: `${section}.${name}`, value }];
+    });
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) {
+      throw new UsageError(`metric "${name}" is ambiguous in the metrics file: ${matches.map((m) => m.path).join(", ")}`, {
+        hint: "name it by its full path in --require",
+      });
+    }
+  }
+  const available = metricPaths(doc);
+  throw new UsageError(`metric "${name}" is not in the metrics file`, {
+    hint: available.length > 0 ? `available: ${available.slice(0, 12).join(", ")}${available.length > 12 ? ", …" : ""}` : "the file has no numeric metrics",
+  });
+}
+
+/** The short name shown in tables: binary_classification_metrics.accuracy → accuracy. */
+export function shortMetricName(path: string): string {
+  const parts = path.replace(/\.value$/, "").split(".");
+  return parts[parts.length - 1]!;
+}
