@@ -12,7 +12,7 @@ import { cloudwatch } from "./services/cloudwatch";
 import { codepipeline } from "./services/codepipeline";
 import { eventbridge } from "./services/eventbridge";
 import { s3 } from "./services/s3";
-import { sagemaker } from "./services/sagemaker";
+import { sagemaker } from "./services/sagemaker/index";
 import { sts } from "./services/sts";
 
 export type { RequestLogEntry } from "./request-log";
