@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from "node:fs";
 const root = new URL("..", import.meta.url);
 const read = (path) => readFileSync(new URL(path, root), "utf8");
 const { version } = JSON.parse(read("package.json"));
-const lazyModules = [...read("src/cli.ts").matchAll(/import\("\.\/([\w/-]+)\.js"\)/g)].map((m) => m[1]);
+const lazyModules = [...new Set([...read("src/cli.ts").matchAll(/import\("\.\/([\w/-]+)\.js"\)/g)].map((m) => m[1]))];
 
 /** In the start-up bundle, src/cli.ts's lazy imports stay import() calls into the ESM bundle. */
 const lazyImportsStayExternal = {

@@ -4,8 +4,7 @@ import { EXIT_CODE_HELP, ExitCode } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { CommandModule } from "./run-command";
 
-declare const __MLOPS_VERSION__: string;
-export const VERSION = typeof __MLOPS_VERSION__ === "string" ? __MLOPS_VERSION__ : "0.0.0-dev";
+import { VERSION } from "./version";
 
 type Loader = () => Promise<CommandModule<any>>;
 
@@ -22,6 +21,9 @@ function lazy(load: Loader, runtime: () => Runtime) {
     await runCommand(load, positionals, command.opts(), command.optsWithGlobals<GlobalOptions>(), runtime());
   };
 }
+
+/** For options given more than once: --require a --require b → [a, b]. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 const EXIT_CODES_TEXT =
   "\nExit codes:\n" + EXIT_CODE_HELP.map(([code, text]) => `  ${String(code).padEnd(5)}${text}`).join("\n") + "\n";
@@ -53,6 +55,49 @@ export function buildProgram(runtime: () => Runtime): Command {
     .command("doctor")
     .description("check Node, config, region, credentials and endpoint; say how to fix what fails")
     .action(lazy(() => import("./commands/doctor.js"), runtime));
+
+  program
+    .command("register")
+    .description("register a model version in the Model Registry, only if its metrics pass the gate")
+    .option("--group <name>", "model package group (created if missing)")
+    .option("--image <uri>", "inference container image URI")
+    .option("--model-data <s3uri>", "model artifact: s3://bucket/path/model.tar.gz")
+    .option("--metrics <file|s3uri>", "evaluation metrics JSON (SageMaker evaluation report or flat)")
+    .option("--require <expr>", 'gate, e.g. "accuracy>=0.9"; repeat for more (all must hold)', collect, [])
+    .option("--approval <status>", "pending, approved or rejected", "pending")
+    .option("--description <text>", "description of this version")
+    .option("--meta <key=value>", "extra metadata to record; repeatable", collect, [])
+    .option("--env <key=value>", "container environment variable; repeatable", collect, [])
+    .option("--content-type <mime>", "content type the model accepts, e.g. text/csv")
+    .option("--instance-type <type>", "supported real-time instance type; repeatable", collect, [])
+    .option("--dry-run", "check everything and print the calls, without registering")
+    .action(lazy(() => import("./commands/register.js"), runtime));
+
+  const models = program.command("models").description("list, show, approve and reject registered model versions");
+  models
+    .command("list")
+    .description("list a group's versions, newest first, with metrics and source")
+    .option("--group <name>", "model package group")
+    .option("--status <status>", "only approved, pending or rejected versions")
+    .option("--limit <n>", "at most N versions")
+    .action(lazy(() => import("./commands/models-list.js"), runtime));
+  models
+    .command("show")
+    .description("show one version: REF is an ARN, GROUP/VERSION, GROUP@latest or GROUP@latest-approved")
+    .argument("<ref>", "the model version")
+    .action(lazy(() => import("./commands/models-show.js"), runtime));
+  models
+    .command("approve")
+    .description("approve a version (idempotent; keeps everything else)")
+    .argument("<ref>", "the model version")
+    .option("--reason <text>", "why it is approved")
+    .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).approve }), runtime));
+  models
+    .command("reject")
+    .description("reject a version (idempotent; keeps everything else)")
+    .argument("<ref>", "the model version")
+    .option("--reason <text>", "why it is rejected (required)")
+    .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).reject }), runtime));
 
   const sandbox = program
     .command("sandbox")

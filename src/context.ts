@@ -95,6 +95,7 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
     endpoint: settings.endpointUrl?.value,
     credentials,
     debug: io.debugEnabled ? (m) => io.debug(m) : undefined,
+    env: runtime.env,
   });
   cleanups.push(() => aws.destroy());
 

@@ -11,6 +11,8 @@ export interface AwsClientSettings {
   /** Static credentials, used only for the in-process sandbox. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   debug?: (message: string) => void;
+  /** The process env, to see the SDK's own endpoint overrides (AWS_ENDPOINT_URL*). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 interface SdkClient {
@@ -28,7 +30,7 @@ export class AwsClients {
   constructor(readonly settings: AwsClientSettings) {}
 
   /** The endpoint in effect for a service, and what set it, for doctor and error hints. */
-  endpointFor(serviceEnvId: string, env: Readonly<Record<string, string | undefined>>): { url: string; source: string } | undefined {
+  endpointFor(serviceEnvId: string, env: Readonly<Record<string, string | undefined>> = this.settings.env ?? {}): { url: string; source: string } | undefined {
     if (this.settings.endpoint) return { url: this.settings.endpoint, source: "settings" };
     const specific = `AWS_ENDPOINT_URL_${serviceEnvId}`;
     if (env[specific]) return { url: env[specific]!, source: specific };

@@ -13,6 +13,12 @@ export interface IoStreams {
   stderr: OutStream;
 }
 
+export interface ListOutput<T> {
+  add(item: T): void;
+  /** Ends the document; returns how many items were written. */
+  close(): number;
+}
+
 export interface IoOptions {
   streams: IoStreams;
   env: Env;
@@ -63,6 +69,35 @@ export class Io {
       if (text !== "") this.streams.stdout.write(this.redact(text.endsWith("\n") ? text : text + "\n"));
     }
     this.emitted = true;
+  }
+
+  /**
+   * A result printed item by item as it arrives, so that memory does not grow with its length.
+   * With --json it is still one document, `{...head, [key]: [items…]}`; otherwise a header
+   * line and one line per item.
+   */
+  openList<T>(options: { head: Record<string, unknown>; key: string; header?: string; render: (item: T, style: ChalkInstance) => string }): ListOutput<T> {
+    if (this.emitted) throw new Error("internal: a command emitted two results");
+    this.emitted = true;
+    const out = this.streams.stdout;
+    let count = 0;
+    if (this.json) {
+      const head = JSON.stringify(options.head);
+      out.write(`${head.slice(0, -1)}${head.length > 2 ? "," : ""}${JSON.stringify(options.key)}:[`);
+    } else if (options.header) {
+      out.write(this.redact(options.header) + "\n");
+    }
+    return {
+      add: (item) => {
+        if (this.json) out.write((count > 0 ? "," : "") + this.redact(JSON.stringify(item)));
+        else out.write(this.redact(options.render(item, this.out)) + "\n");
+        count += 1;
+      },
+      close: () => {
+        if (this.json) out.write("]}\n");
+        return count;
+      },
+    };
   }
 
   get hasEmitted(): boolean {

@@ -1,0 +1,126 @@
+import {
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
+  DescribeModelPackageCommand,
+  DescribeModelPackageGroupCommand,
+  ListModelPackagesCommand,
+  SageMakerClient,
+  UpdateModelPackageCommand,
+  type CreateModelPackageCommandInput,
+  type DescribeModelPackageCommandOutput,
+  type ModelApprovalStatus,
+  type ModelPackageSummary,
+} from "@aws-sdk/client-sagemaker";
+import { describeRef, packageArnFromGroupArn, type ModelRef } from "../core/model-ref";
+import { MlopsError } from "../errors";
+import type { AwsClients } from "./clients";
+import { callAws } from "./errors";
+
+/** The Model Registry, as mlops uses it. */
+
+export type ModelPackage = Omit<DescribeModelPackageCommandOutput, "$metadata">;
+
+/** SageMaker says "does not exist" with a ValidationException. */
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e.name === "ResourceNotFound" || (e.name === "ValidationException" && /does not exist|not found|could not find/i.test(e.message ?? ""));
+}
+
+function sagemaker(aws: AwsClients): SageMakerClient {
+  return aws.get(SageMakerClient);
+}
+
+export async function findGroupArn(aws: AwsClients, group: string): Promise<string | undefined> {
+  try {
+    const out = await sagemaker(aws).send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group }));
+    return out.ModelPackageGroupArn;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    return callAws("sagemaker:DescribeModelPackageGroup", () => Promise.reject(error));
+  }
+}
+
+/** Create the group unless it exists; a concurrent creator winning the race is fine. */
+export async function ensureGroup(aws: AwsClients, group: string): Promise<{ arn: string; created: boolean }> {
+  const existing = await findGroupArn(aws, group);
+  if (existing) return { arn: existing, created: false };
+  try {
+    const out = await sagemaker(aws).send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+    return { arn: out.ModelPackageGroupArn!, created: true };
+  } catch (error) {
+    if (/already exists/i.test((error as Error).message ?? "")) return { arn: (await findGroupArn(aws, group))!, created: false };
+    return callAws("sagemaker:CreateModelPackageGroup", () => Promise.reject(error));
+  }
+}
+
+export async function createModelPackage(aws: AwsClients, input: CreateModelPackageCommandInput): Promise<string> {
+  const out = await callAws("sagemaker:CreateModelPackage", () => sagemaker(aws).send(new CreateModelPackageCommand(input)));
+  return out.ModelPackageArn!;
+}
+
+export async function describeModelPackage(aws: AwsClients, arn: string): Promise<ModelPackage | undefined> {
+  try {
+    const { $metadata: _, ...pkg } = await sagemaker(aws).send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+    return pkg;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    return callAws("sagemaker:DescribeModelPackage", () => Promise.reject(error));
+  }
+}
+
+/**
+ * Pages of a group's versions, newest first, fetched one page at a time so that a listing of
+ * any length holds one page in memory.
+ */
+export async function* listModelPackagePages(
+  aws: AwsClients,
+  options: { group: string; status?: ModelApprovalStatus; pageSize?: number },
+): AsyncGenerator<ModelPackageSummary[]> {
+  let token: string | undefined;
+  // A bound on pages, so that a service that never stops paging cannot loop us forever.
+  for (let page = 0; page < 1_000_000; page++) {
+    const out = await callAws("sagemaker:ListModelPackages", () =>
+      sagemaker(aws).send(
+        new ListModelPackagesCommand({
+          ModelPackageGroupName: options.group,
+          ModelApprovalStatus: options.status,
+          SortBy: "CreationTime",
+          SortOrder: "Descending",
+          MaxResults: options.pageSize ?? 100,
+          NextToken: token,
+        }),
+      ),
+    );
+    yield out.ModelPackageSummaryList ?? [];
+    token = out.NextToken;
+    if (!token) return;
+  }
+}
+
+export async function setApproval(aws: AwsClients, arn: string, status: ModelApprovalStatus, reason?: string): Promise<void> {
+  await callAws("sagemaker:UpdateModelPackage", () =>
+    sagemaker(aws).send(new UpdateModelPackageCommand({ ModelPackageArn: arn, ModelApprovalStatus: status, ApprovalDescription: reason })),
+  );
+}
+
+/** Turn a REF (ARN, group/version, group@latest, group@latest-approved) into the version it names. */
+export async function resolveModelRef(aws: AwsClients, ref: ModelRef): Promise<ModelPackage> {
+  const name = describeRef(ref);
+  let arn: string | undefined;
+  if (ref.kind === "arn") arn = ref.arn;
+  else {
+    const groupArn = await findGroupArn(aws, ref.group);
+    if (!groupArn) throw new MlopsError(`model package group ${ref.group} does not exist`, { hint: "check the name with `mlops models list --group …`" });
+    if (ref.kind === "version") arn = packageArnFromGroupArn(groupArn, ref.version);
+    else {
+      const pages = listModelPackagePages(aws, { group: ref.group, status: ref.approvedOnly ? "Approved" : undefined, pageSize: 1 });
+      const first = (await pages.next()).value as ModelPackageSummary[] | undefined;
+      await pages.return(undefined);
+      arn = first?.[0]?.ModelPackageArn;
+      if (!arn) throw new MlopsError(`${ref.group} has no ${ref.approvedOnly ? "approved " : ""}version`, { hint: ref.approvedOnly ? `approve one with \`mlops models approve ${ref.group}/<version>\`` : undefined });
+    }
+  }
+  const pkg = await describeModelPackage(aws, arn);
+  if (!pkg) throw new MlopsError(`model version ${name} does not exist`, { hint: `list the versions with \`mlops models list --group ${ref.kind === "arn" ? ref.group : ref.group}\`` });
+  return pkg;
+}

@@ -1,0 +1,39 @@
+import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Uri } from "../core/aws-names";
+import { UsageError } from "../errors";
+import type { AwsClients } from "./clients";
+import { callAws } from "./errors";
+
+function client(aws: AwsClients): S3Client {
+  // A custom endpoint (a sandbox, MinIO) has no per-bucket host names: address buckets by path.
+  return aws.get(S3Client, { forcePathStyle: aws.endpointFor("S3") !== undefined });
+}
+
+function isMissing(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return name === "NoSuchKey" || name === "NotFound" || name === "NoSuchBucket";
+}
+
+/** The object's text; a missing object is the caller's input error, naming the flag. */
+export async function readObjectText(aws: AwsClients, flag: string, uri: S3Uri): Promise<string> {
+  try {
+    const out = await client(aws).send(new GetObjectCommand({ Bucket: uri.bucket, Key: uri.key }));
+    return (await out.Body?.transformToString("utf8")) ?? "";
+  } catch (error) {
+    if (isMissing(error)) throw new UsageError(`${flag}: s3://${uri.bucket}/${uri.key} does not exist`);
+    return callAws("s3:GetObject", () => Promise.reject(error));
+  }
+}
+
+/** Whether the object is there: "unknown" when we may not look (403), which is not proof of absence. */
+export async function objectExists(aws: AwsClients, uri: S3Uri): Promise<"yes" | "no" | "unknown"> {
+  try {
+    await client(aws).send(new HeadObjectCommand({ Bucket: uri.bucket, Key: uri.key }));
+    return "yes";
+  } catch (error) {
+    if (isMissing(error)) return "no";
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 403) return "unknown";
+    return callAws("s3:HeadObject", () => Promise.reject(error));
+  }
+}

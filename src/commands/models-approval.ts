@@ -1,0 +1,65 @@
+import type { ModelApprovalStatus } from "@aws-sdk/client-sagemaker";
+import { resolveModelRef, setApproval } from "../aws/registry";
+import type { Context } from "../context";
+import { parseModelRef } from "../core/model-ref";
+import { approvalWord } from "../core/registry";
+import { UsageError } from "../errors";
+import type { CommandModule } from "../run-command";
+
+interface ApprovalOptions {
+  reason?: string;
+}
+
+interface ApprovalResult {
+  modelPackageArn: string;
+  group: string;
+  version: number;
+  approvalStatus: ModelApprovalStatus;
+  previousApprovalStatus: string;
+  changed: boolean;
+  latestApproved: string | null;
+}
+
+/**
+ * Approve or reject one version. Idempotent: asking for the status a version already has changes
+ * nothing. Only the approval changes; UpdateModelPackage keeps every other property.
+ */
+async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx: Context, ref: string): Promise<void> {
+  const parsed = parseModelRef(ref);
+  let reason = options.reason;
+  if (target === "Rejected" && reason === undefined) reason = await ctx.prompt.text({ flag: "--reason", message: "Why is this version rejected?" });
+  if (reason !== undefined && reason.trim() === "") throw new UsageError("--reason must not be empty");
+  if (reason !== undefined && reason.length > 1024) throw new UsageError(`--reason is ${reason.length} characters; the limit is 1024`);
+
+  const pkg = await resolveModelRef(ctx.aws, parsed);
+  const previous = pkg.ModelApprovalStatus ?? "";
+  const changed = previous !== target;
+  if (changed) await setApproval(ctx.aws, pkg.ModelPackageArn!, target, reason);
+
+  // Rejecting an approved version is how a rollback starts: say which version is approved now.
+  let latestApproved: string | null = null;
+  if (changed && previous === "Approved" && target === "Rejected") {
+    latestApproved = await resolveModelRef(ctx.aws, { kind: "latest", group: pkg.ModelPackageGroupName!, approvedOnly: true })
+      .then((p) => `${p.ModelPackageGroupName}/${p.ModelPackageVersion}`)
+      .catch(() => null);
+  }
+
+  const result: ApprovalResult = {
+    modelPackageArn: pkg.ModelPackageArn!,
+    group: pkg.ModelPackageGroupName!,
+    version: pkg.ModelPackageVersion!,
+    approvalStatus: target,
+    previousApprovalStatus: previous,
+    changed,
+    latestApproved,
+  };
+  ctx.io.emit(result, (r) => {
+    const name = `${r.group}/${r.version}`;
+    const line = r.changed ? `${name}: ${approvalWord(r.previousApprovalStatus)} → ${approvalWord(r.approvalStatus)}` : `${name} is already ${approvalWord(r.approvalStatus)}; nothing changed`;
+    const after = r.previousApprovalStatus === "Approved" && r.changed ? `\n${r.group}@latest-approved is now ${r.latestApproved ?? "none: no version is approved"}` : "";
+    return line + after;
+  });
+}
+
+export const approve: CommandModule<ApprovalOptions>["run"] = (options, ctx, args) => decide("Approved", options, ctx, args[0]!);
+export const reject: CommandModule<ApprovalOptions>["run"] = (options, ctx, args) => decide("Rejected", options, ctx, args[0]!);
