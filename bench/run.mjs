@@ -8,7 +8,10 @@ if (!existsSync(`${ROOT}dist/cli.cjs`)) {
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const only = process.argv.slice(2);
-const benches = [["startup", () => import("./startup.mjs")]];
+const benches = [
+  ["startup", () => import("./startup.mjs")],
+  ["models-list", () => import("./models-list.mjs")],
+];
 for (const [name, load] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
   await (await load()).run();
