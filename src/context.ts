@@ -96,6 +96,7 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
     credentials,
     debug: io.debugEnabled ? (m) => io.debug(m) : undefined,
     env: runtime.env,
+    signal: runtime.signal,
   });
   cleanups.push(() => aws.destroy());
 
@@ -103,7 +104,7 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
   const prompt = new Prompter(
     canPrompt(runtime.env, { stdin: { isTTY: streams.stdinIsTTY ?? streams.stdin.isTTY }, stdout: streams.stdout, stderr: streams.stderr }, globals.input === false),
     !!globals.yes,
-    () => inquirerAsker(streams.stdin, streams.stderr as unknown as NodeJS.WritableStream),
+    () => inquirerAsker(streams.stdin, streams.stderr as unknown as NodeJS.WritableStream, runtime.signal),
   );
 
   return {

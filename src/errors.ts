@@ -3,8 +3,6 @@ import { ExitCode } from "./exit-codes";
 export interface ErrorOptions {
   hint?: string;
   cause?: unknown;
-  /** A command's JSON result that should still be printed (e.g. a rolled-back deploy's report). */
-  result?: unknown;
 }
 
 /**
@@ -15,12 +13,10 @@ export class MlopsError extends Error {
   override name = "MlopsError";
   readonly exitCode: number = ExitCode.Failed;
   readonly hint?: string;
-  readonly result?: unknown;
 
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.hint = options.hint;
-    this.result = options.result;
   }
 }
 

@@ -7,24 +7,31 @@ export function wasReported(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[REPORTED] === true;
 }
 
+/** The `error` member of a JSON document: what failed, its exit code and the hint. */
+export function errorDocument(error: unknown, leftBehind: readonly string[] = []) {
+  const known = error instanceof MlopsError;
+  return {
+    name: known ? error.name : "Error",
+    exitCode: exitCodeOf(error),
+    message: error instanceof Error ? error.message : String(error),
+    hint: known ? error.hint : undefined,
+    leftBehind: leftBehind.length > 0 ? leftBehind : undefined,
+  };
+}
+
 /**
- * Print an error once: a message and a hint on stderr; with --json also a JSON document on
- * stdout, unless the command already printed its result (then that document stands).
+ * Print an error once: a message, a hint and any changes already made on stderr; with --json
+ * also `{"error": …}` on stdout, unless the command already printed its own document.
  */
-export function reportError(error: unknown, io: Io): void {
+export function reportError(error: unknown, io: Io, leftBehind: readonly string[] = []): void {
   if (wasReported(error)) return;
   const known = error instanceof MlopsError;
   const message = error instanceof Error ? error.message : String(error);
   io.error(known ? message : `unexpected: ${message}`);
   if (known && error.hint) io.info(`${io.err.dim("hint:")} ${error.hint}`);
+  if (leftBehind.length > 0) io.info(`Changes made before stopping:\n${leftBehind.map((l) => `  ${l}`).join("\n")}`);
   if (io.debugEnabled && error instanceof Error && error.stack) io.debug(error.stack);
   else if (!known) io.info(io.err.dim("run with --debug for the stack trace"));
-  if (io.json && !io.hasEmitted) {
-    const document =
-      known && error.result !== undefined
-        ? error.result
-        : { error: { name: known ? error.name : "Error", exitCode: exitCodeOf(error), message, hint: known ? error.hint : undefined } };
-    io.emit(document, () => "");
-  }
+  if (io.json && !io.hasEmitted) io.emit({ error: errorDocument(error, leftBehind) }, () => "");
   if (typeof error === "object" && error !== null) (error as Record<symbol, unknown>)[REPORTED] = true;
 }

@@ -21,24 +21,25 @@ export async function runCommand<O>(
   const ctx = await createContext(globals, runtime, command.contextOptions);
   try {
     const running = command.run(options, ctx, args);
-    if (command.handlesInterrupt) {
-      await running;
-    } else {
-      // Nothing to undo: an interrupt ends the command at once.
-      await Promise.race([running, interrupted(ctx.signal)]);
-    }
-  } catch (error) {
-    reportError(error, ctx.io);
+    // An interrupt aborts AWS calls, prompts and waits; the command then unwinds by itself. A
+    // command that does not unwind within the grace period is left behind rather than waited for.
+    await (command.handlesInterrupt ? running : Promise.race([running, givenUp(ctx.signal, UNWIND_GRACE_MS)]));
+  } catch (caught) {
+    const error = ctx.signal.aborted && !(caught instanceof InterruptedError) ? new InterruptedError("interrupted", { cause: caught }) : caught;
+    reportError(error, ctx.io, ctx.aws.journal.leftBehind());
     throw error;
   } finally {
     await ctx.dispose();
   }
 }
 
-function interrupted(signal: AbortSignal): Promise<never> {
+const UNWIND_GRACE_MS = 5_000;
+
+/** Rejects `grace` ms after the signal aborts. */
+function givenUp(signal: AbortSignal, grace: number): Promise<never> {
   return new Promise((_, reject) => {
-    const fail = () => reject(new InterruptedError("interrupted"));
-    if (signal.aborted) fail();
-    else signal.addEventListener("abort", fail, { once: true });
+    const later = () => setTimeout(() => reject(new InterruptedError("interrupted")), grace).unref();
+    if (signal.aborted) later();
+    else signal.addEventListener("abort", later, { once: true });
   });
 }

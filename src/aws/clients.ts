@@ -1,3 +1,5 @@
+import { ChangeJournal } from "./journal";
+
 /**
  * One factory for every AWS SDK v3 client. It imports no SDK itself: facades pass the client
  * class, so a client's code loads only with the command that needs it.
@@ -13,19 +15,23 @@ export interface AwsClientSettings {
   debug?: (message: string) => void;
   /** The process env, to see the SDK's own endpoint overrides (AWS_ENDPOINT_URL*). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Aborts every call in flight (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
+/** The part of every SDK v3 client we touch; loose on purpose, each client's own types are precise. */
 interface SdkClient {
   destroy(): void;
-  middlewareStack: {
-    add(middleware: unknown, options: { step: "deserialize"; name: string; priority?: "low" | "high" }): void;
-  };
+  send: (...args: any[]) => Promise<any>;
+  middlewareStack: { add: (...args: any[]) => void };
 }
 
 type ClientClass<C> = new (config: Record<string, unknown>) => C;
 
 export class AwsClients {
   private readonly clients = new Map<ClientClass<unknown>, SdkClient>();
+  /** Every change this run made (or may have made) in AWS. */
+  readonly journal = new ChangeJournal();
 
   constructor(readonly settings: AwsClientSettings) {}
 
@@ -49,6 +55,13 @@ export class AwsClients {
     if (credentials) config.credentials = credentials;
     const client = new Client(config);
     if (this.settings.debug) client.middlewareStack.add(debugMiddleware(this.settings.debug), { step: "deserialize", name: "mlopsDebug", priority: "low" });
+    client.middlewareStack.add(this.journal.middleware(), { step: "initialize", name: "mlopsJournal" });
+    const { signal } = this.settings;
+    if (signal) {
+      // Ctrl-C cancels whatever call is in flight instead of leaving it to finish unobserved.
+      const send = client.send.bind(client);
+      client.send = (command: unknown, options?: object) => send(command, { abortSignal: signal, ...options });
+    }
     this.clients.set(Client as ClientClass<unknown>, client);
     return client;
   }

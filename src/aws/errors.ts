@@ -1,4 +1,4 @@
-import { AwsError, CredentialsError, MlopsError, UsageError } from "../errors";
+import { AwsError, CredentialsError, InterruptedError, MlopsError, UsageError } from "../errors";
 
 /** AWS error codes that mean "who you are" or "what you may do", not "what you asked". */
 const CREDENTIAL_CODES = new Set([
@@ -40,6 +40,7 @@ export function fromAwsError(error: unknown, operation: string): MlopsError {
   const e = (error ?? {}) as SdkErrorShape;
   const name = e.name ?? "Error";
   const message = e.message ?? String(error);
+  if (name === "AbortError") return new InterruptedError(`interrupted during ${operation}`, { cause: error });
   if (name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
     return new CredentialsError(`no AWS credentials found for ${operation}`, { hint: CREDENTIALS_HINT, cause: error });
   }

@@ -77,8 +77,8 @@ export async function* listModelPackagePages(
   options: { group: string; status?: ModelApprovalStatus; pageSize?: number },
 ): AsyncGenerator<ModelPackageSummary[]> {
   let token: string | undefined;
-  // A bound on pages, so that a service that never stops paging cannot loop us forever.
-  for (let page = 0; page < 1_000_000; page++) {
+  // At most 100,000 pages (10 million versions): a service that never stops paging cannot loop us forever.
+  for (let page = 0; page < 100_000; page++) {
     const out = await callAws("sagemaker:ListModelPackages", () =>
       sagemaker(aws).send(
         new ListModelPackagesCommand({
@@ -121,6 +121,6 @@ export async function resolveModelRef(aws: AwsClients, ref: ModelRef): Promise<M
     }
   }
   const pkg = await describeModelPackage(aws, arn);
-  if (!pkg) throw new MlopsError(`model version ${name} does not exist`, { hint: `list the versions with \`mlops models list --group ${ref.kind === "arn" ? ref.group : ref.group}\`` });
+  if (!pkg) throw new MlopsError(`model version ${name} does not exist`, { hint: `list the versions with \`mlops models list --group ${ref.group}\`` });
   return pkg;
 }

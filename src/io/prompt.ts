@@ -47,17 +47,23 @@ export class Prompter {
   }
 }
 
+/** Ctrl-C at a prompt (ExitPromptError) or an abort (AbortPromptError) is an interrupt, exit 130. */
+export function promptCancel(error: unknown): InterruptedError | undefined {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "ExitPromptError") return new InterruptedError("cancelled at the prompt");
+  if (name === "AbortPromptError") return new InterruptedError("interrupted at the prompt");
+  return undefined;
+}
+
 /** @inquirer/prompts, rendered on stderr so stdout stays the result's alone. */
-export async function inquirerAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<Asker> {
+export async function inquirerAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, signal?: AbortSignal): Promise<Asker> {
   const inquirer = await import("@inquirer/prompts");
-  const context = { input, output };
+  const context = { input, output, signal };
   const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
     try {
       return await ask();
     } catch (error) {
-      if (error instanceof Error && error.name === "ExitPromptError") throw new InterruptedError("cancelled at the prompt");
-      if (error instanceof Error && error.name === "AbortPromptError") throw new InterruptedError("cancelled");
-      throw error;
+      throw promptCancel(error) ?? error;
     }
   };
   return {

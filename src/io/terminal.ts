@@ -16,8 +16,8 @@ export function isAutomation(env: Env): boolean {
 }
 
 /**
- * The one prompt gate. We render prompts on stderr so stdout stays clean for results,
- * so stderr must be a terminal too.
+ * Whether we may ask: the predicate behind the prompt gate (io/prompt.ts). We render prompts
+ * on stderr so stdout stays clean for results, so stderr must be a terminal too.
  */
 export function canPrompt(
   env: Env,

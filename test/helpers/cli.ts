@@ -85,3 +85,31 @@ export function spawnCli(args: string[], options: { env?: Record<string, string>
   };
   return { child, output, exited, waitFor };
 }
+
+/** The CLI in a real pseudo-terminal (through test/helpers/pty_bridge.py): type keys, read the screen. */
+export function runInTerminal(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const child = spawn("python3", [join(ROOT, "test/helpers/pty_bridge.py"), process.execPath, BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { TERM: "xterm-256color", ...(options.env ?? cleanEnv({ CI: undefined })) },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let screen = "";
+  child.stdout.on("data", (d: Buffer) => (screen += d.toString()));
+  const exited = new Promise<number | null>((resolvePromise) => child.on("close", (code) => resolvePromise(code)));
+  return {
+    /** Everything shown so far, escape codes removed. */
+    text: () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ""),
+    async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (pattern.test(this.text())) return;
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`no ${pattern} on the terminal within ${timeoutMs} ms; it shows:\n${this.text()}`);
+    },
+    type: (keys: string) => child.stdin.write(keys),
+    exited,
+    kill: () => child.kill("SIGKILL"),
+  };
+}

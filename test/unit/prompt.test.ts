@@ -1,6 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { InterruptedError, MissingInputError } from "../../src/errors";
-import { Prompter, type Asker } from "../../src/io/prompt";
+import { inquirerAsker, Prompter, type Asker } from "../../src/io/prompt";
+
+vi.mock("@inquirer/prompts", () => {
+  const fail = (name: string) => () => Promise.reject(Object.assign(new Error("stopped"), { name }));
+  return { input: fail("ExitPromptError"), select: fail("AbortPromptError"), confirm: fail("SomethingElse") };
+});
 
 /** An asker that answers from a script and fails on any question it was not given. */
 function scripted(answers: unknown[]): { asker: () => Promise<Asker>; asked: string[] } {
@@ -51,5 +56,14 @@ describe("Prompter", () => {
   it("passes a Ctrl-C at the prompt through as an interrupt", async () => {
     const prompt = new Prompter(true, false, scripted([new InterruptedError("cancelled at the prompt")]).asker);
     await expect(prompt.text({ flag: "--group", message: "?" })).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
+
+describe("inquirerAsker", () => {
+  it("turns the prompt library's Ctrl-C and abort into an interrupt, and lets other errors through", async () => {
+    const asker = await inquirerAsker(process.stdin, process.stderr);
+    await expect(asker.text("?", {})).rejects.toThrow(new InterruptedError("cancelled at the prompt"));
+    await expect(asker.select("?", [{ value: "a" }])).rejects.toThrow(new InterruptedError("interrupted at the prompt"));
+    await expect(asker.confirm("?", false)).rejects.toMatchObject({ name: "SomethingElse" });
   });
 });

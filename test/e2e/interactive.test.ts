@@ -1,0 +1,61 @@
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeModelPackageCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, runInTerminal } from "../helpers/cli";
+import { sdkConfig, useSandbox } from "../helpers/sandbox";
+
+const sandbox = useSandbox();
+const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4";
+/** A terminal session: no CI, a TTY on every stream. */
+const terminalEnv = () => cleanEnv({ ...sandbox.current.env(), CI: undefined });
+
+describe("prompts on a real terminal", () => {
+  it("register asks for a missing group, re-asks after an invalid answer, then registers", async () => {
+    const s3 = new S3Client(sdkConfig(sandbox.current, { forcePathStyle: true }));
+    await s3.send(new CreateBucketCommand({ Bucket: "models" }));
+    await s3.send(new PutObjectCommand({ Bucket: "models", Key: "m.tar.gz", Body: "w" }));
+    const setupDone = sandbox.current.requestLog.lastSeq;
+    const term = runInTerminal(["register", "--image", IMAGE, "--model-data", "s3://models/m.tar.gz"], { env: terminalEnv() });
+    try {
+      await term.waitFor(/Model package group/);
+      term.type("bad_name\r");
+      await term.waitFor(/must be letters, digits and inner hyphens/);
+      term.type("\x7f".repeat(8) + "churn\r");
+      await term.waitFor(/churn\/1\s+PendingManualApproval/);
+      expect(await term.exited).toBe(0);
+    } finally {
+      term.kill();
+    }
+    expect(sandbox.current.requestLog.mutatingCalls({ since: setupDone }).map((e) => e.operation)).toEqual(["CreateModelPackageGroup", "CreateModelPackage"]);
+  });
+
+  it("reject asks for the reason when it is not given", async () => {
+    const sm = new SageMakerClient(sdkConfig(sandbox.current));
+    await sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn" }));
+    const { ModelPackageArn } = await sm.send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn", InferenceSpecification: { Containers: [{ Image: IMAGE }] } }));
+    const term = runInTerminal(["models", "reject", "churn/1"], { env: terminalEnv() });
+    try {
+      await term.waitFor(/Why is this version rejected\?/);
+      term.type("fails the bias review\r");
+      await term.waitFor(/churn\/1: pending → rejected/);
+      expect(await term.exited).toBe(0);
+    } finally {
+      term.kill();
+    }
+    const pkg = await sm.send(new DescribeModelPackageCommand({ ModelPackageName: ModelPackageArn }));
+    expect(pkg).toMatchObject({ ModelApprovalStatus: "Rejected", ApprovalDescription: "fails the bias review" });
+  });
+
+  it("Ctrl-C at a prompt exits 130 and changes nothing", async () => {
+    const term = runInTerminal(["register", "--image", IMAGE, "--model-data", "s3://models/m.tar.gz"], { env: terminalEnv() });
+    try {
+      await term.waitFor(/Model package group/);
+      term.type("\x03");
+      expect(await term.exited).toBe(130);
+    } finally {
+      term.kill();
+    }
+    expect(term.text()).toContain("cancelled at the prompt");
+    expect(sandbox.current.requestLog.entries()).toEqual([]);
+  });
+});
