@@ -11,7 +11,7 @@ type Loader = () => Promise<CommandModule<any>>;
 /**
  * Wire an action to a command module that is imported only when the command runs,
  * so `mlops --help` loads commander and nothing else. Each lazy import names its built file
- * (./name.js); tsup.config.ts reads them to build each as an ESM entry.
+ * (./name.js); scripts/build.mjs reads them to build each as an ESM entry.
  */
 function lazy(load: Loader, runtime: () => Runtime) {
   return async (...args: unknown[]) => {
@@ -156,7 +156,11 @@ export async function main(argv: string[] = process.argv, runtimeOverride?: Runt
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.Ok;
-      // commander has printed its message already; a usage error changes nothing.
+      // commander has printed its message on stderr already; --json still gets its one document.
+      if (argv.includes("--json")) {
+        const message = error.message.replace(/^error: /, "");
+        runtime.streams.stdout.write(JSON.stringify({ error: { name: "UsageError", exitCode: ExitCode.Usage, message } }) + "\n");
+      }
       return ExitCode.Usage;
     }
     // Only a failing run loads the error reporting.

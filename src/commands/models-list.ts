@@ -6,6 +6,7 @@ import { parseInteger } from "../core/flags";
 import { describeSource } from "../core/lineage";
 import { approvalWord, parseApproval, recordedMetrics } from "../core/registry";
 import { MlopsError } from "../errors";
+import { errorDocument } from "../report-error";
 import { formatRow, truncate, type Column } from "../io/table";
 
 export interface ModelsListOptions {
@@ -54,6 +55,7 @@ export async function run(options: ModelsListOptions, ctx: Context): Promise<voi
   });
 
   let remaining = limit;
+  let failure: unknown;
   try {
     for await (const page of listModelPackagePages(ctx.aws, { group, status, pageSize: Math.min(100, remaining) })) {
       // Metrics and source live in each version's metadata, which the listing does not carry.
@@ -61,8 +63,12 @@ export async function run(options: ModelsListOptions, ctx: Context): Promise<voi
       remaining -= Math.min(page.length, remaining);
       if (remaining <= 0) break;
     }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    const count = list.close();
+    // A listing cut short must not read as a short but complete one.
+    const count = list.close(failure === undefined ? undefined : errorDocument(failure));
     if (!ctx.io.json) ctx.io.info(`${count} version${count === 1 ? "" : "s"} in ${group}${status ? ` (${approvalWord(status)})` : ""}`);
   }
 }

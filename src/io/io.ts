@@ -15,8 +15,11 @@ export interface IoStreams {
 
 export interface ListOutput<T> {
   add(item: T): void;
-  /** Ends the document; returns how many items were written. */
-  close(): number;
+  /**
+   * Ends the document; returns how many items were written. With --json the document says
+   * whether the list is complete, and carries the error when it is not.
+   */
+  close(error?: object): number;
 }
 
 export interface IoOptions {
@@ -93,8 +96,8 @@ export class Io {
         else out.write(this.redact(options.render(item, this.out)) + "\n");
         count += 1;
       },
-      close: () => {
-        if (this.json) out.write("]}\n");
+      close: (error) => {
+        if (this.json) out.write(`],"complete":${error === undefined}${error === undefined ? "" : `,"error":${this.redact(JSON.stringify(error))}`}}\n`);
         return count;
       },
     };

@@ -40,6 +40,15 @@ describe("mlops (built binary)", () => {
     expect(JSON.parse(r.stdout)).toEqual({ error: { name: "UsageError", exitCode: 2, message: "--port must be between 0 and 65535 (got 99999)" } });
   });
 
+  it("a usage error under --json still prints one JSON document", async () => {
+    const unknown = await runCli(["models", "list", "--json", "--bogus"]);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toEqual({ error: { name: "UsageError", exitCode: 2, message: "unknown option '--bogus'" } });
+    const missing = await runCli(["models", "show", "--json"]);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout).error.message).toBe("missing required argument 'ref'");
+  });
+
   it("prints no Node or SDK warnings on stderr", async () => {
     const r = await runCli(["doctor", "--sandbox"], { env: cleanEnv() });
     expect(r.code).toBe(0);

@@ -34,6 +34,23 @@ describe("Io", () => {
     expect(c.out.text + c.err.text).not.toMatch(ANSI);
   });
 
+  it("a streamed list is one JSON document that says whether it is complete", () => {
+    const ok = capture();
+    const io = new Io({ streams: ok.streams, env: {}, json: true, noColor: false, debug: false });
+    const list = io.openList<{ v: number }>({ head: { group: "g" }, key: "models", render: (i) => String(i.v) });
+    list.add({ v: 2 });
+    list.add({ v: 1 });
+    expect(list.close()).toBe(2);
+    expect(JSON.parse(ok.out.text)).toEqual({ group: "g", models: [{ v: 2 }, { v: 1 }], complete: true });
+
+    const cut = capture();
+    const io2 = new Io({ streams: cut.streams, env: {}, json: true, noColor: false, debug: false });
+    const partial = io2.openList<{ v: number }>({ head: {}, key: "models", render: () => "" });
+    partial.add({ v: 9 });
+    partial.close({ name: "AwsError", exitCode: 1, message: "boom" });
+    expect(JSON.parse(cut.out.text)).toEqual({ models: [{ v: 9 }], complete: false, error: { name: "AwsError", exitCode: 1, message: "boom" } });
+  });
+
   it("off a terminal, progress is one timestamped line per change, without escape codes", () => {
     const c = capture();
     const io = new Io({ streams: c.streams, env: { CI: "true" }, json: false, noColor: false, debug: false, now: fixedNow });
