@@ -1,9 +1,10 @@
 import type { ModelApprovalStatus } from "@aws-sdk/client-sagemaker";
 import { resolveModelRef, setApproval } from "../aws/registry";
 import type { Context } from "../context";
+import { checkText } from "../core/aws-names";
 import { parseModelRef } from "../core/model-ref";
 import { approvalWord } from "../core/registry";
-import { UsageError } from "../errors";
+import { MlopsError, UsageError } from "../errors";
 import type { CommandModule } from "../run-command";
 
 interface ApprovalOptions {
@@ -29,7 +30,7 @@ async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx
   let reason = options.reason;
   if (target === "Rejected" && reason === undefined) reason = await ctx.prompt.text({ flag: "--reason", message: "Why is this version rejected?" });
   if (reason !== undefined && reason.trim() === "") throw new UsageError("--reason must not be empty");
-  if (reason !== undefined && reason.length > 1024) throw new UsageError(`--reason is ${reason.length} characters; the limit is 1024`);
+  if (reason !== undefined) checkText("--reason", reason, 1024);
 
   const pkg = await resolveModelRef(ctx.aws, parsed);
   const previous = pkg.ModelApprovalStatus ?? "";
@@ -38,10 +39,17 @@ async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx
 
   // Rejecting an approved version is how a rollback starts: say which version is approved now.
   let latestApproved: string | null = null;
+  let lookedUp = false;
   if (changed && previous === "Approved" && target === "Rejected") {
-    latestApproved = await resolveModelRef(ctx.aws, { kind: "latest", group: pkg.ModelPackageGroupName!, approvedOnly: true })
-      .then((p) => `${p.ModelPackageGroupName}/${p.ModelPackageVersion}`)
-      .catch(() => null);
+    try {
+      const latest = await resolveModelRef(ctx.aws, { kind: "latest", group: pkg.ModelPackageGroupName!, approvedOnly: true });
+      latestApproved = `${latest.ModelPackageGroupName}/${latest.ModelPackageVersion}`;
+      lookedUp = true;
+    } catch (error) {
+      // "No approved version" is an answer; any other failure is not, and must not be shown as one.
+      if (error instanceof MlopsError && /has no approved version/.test(error.message)) lookedUp = true;
+      else ctx.io.warn(`the rejection was recorded, but the latest approved version could not be looked up: ${(error as Error).message}`);
+    }
   }
 
   const result: ApprovalResult = {
@@ -56,7 +64,7 @@ async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx
   ctx.io.emit(result, (r) => {
     const name = `${r.group}/${r.version}`;
     const line = r.changed ? `${name}: ${approvalWord(r.previousApprovalStatus)} → ${approvalWord(r.approvalStatus)}` : `${name} is already ${approvalWord(r.approvalStatus)}; nothing changed`;
-    const after = r.previousApprovalStatus === "Approved" && r.changed ? `\n${r.group}@latest-approved is now ${r.latestApproved ?? "none: no version is approved"}` : "";
+    const after = lookedUp ? `\n${r.group}@latest-approved is now ${r.latestApproved ?? "none: no version is approved"}` : "";
     return line + after;
   });
 }

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { CreateModelPackageCommandInput, ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
+import { ProductionVariantInstanceType, type CreateModelPackageCommandInput } from "@aws-sdk/client-sagemaker";
 import { VERSION } from "../version";
 import { createModelPackage, ensureGroup, findGroupArn } from "../aws/registry";
 import { objectExists, readObjectText } from "../aws/s3";
 import type { Context } from "../context";
-import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, parsePairs, parseS3Uri, type S3Uri } from "../core/aws-names";
+import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, checkText, parsePairs, parseS3Uri, type S3Uri } from "../core/aws-names";
 import { evaluateGate, parseRequirement, type GateCheck, type Requirement } from "../core/gate";
 import { lineageFrom } from "../core/lineage";
 import { checkUserMetadata, fitMetadata } from "../core/metadata";
@@ -167,7 +167,7 @@ async function collect(options: RegisterOptions, ctx: Context): Promise<Plan> {
   const requirements = options.require.map(parseRequirement);
   if (requirements.length > 0 && !options.metrics) throw new UsageError("--require needs --metrics: the file (or s3:// object) to read the metrics from");
   const metricsSource = options.metrics === undefined ? undefined : options.metrics.startsWith("s3://") ? { s3: parseS3Uri("--metrics", options.metrics) } : { local: options.metrics };
-  if (options.description !== undefined && options.description.length > 1024) throw new UsageError(`--description is ${options.description.length} characters; the limit is 1024`);
+  if (options.description !== undefined) checkText("--description", options.description, 1024);
   if (options.contentType !== undefined && !/^[-\w.+]+\/[-\w.+]+$/.test(options.contentType)) throw new UsageError(`--content-type "${options.contentType}" is not a MIME type such as text/csv`);
   return {
     group,
@@ -180,7 +180,7 @@ async function collect(options: RegisterOptions, ctx: Context): Promise<Plan> {
     userMetadata: checkUserMetadata("--meta", parsePairs("--meta", options.meta)),
     environment: checkEnvironment("--env", parsePairs("--env", options.env)),
     contentType: options.contentType,
-    instanceTypes: options.instanceType.map((t) => checkInstanceType("--instance-type", t)),
+    instanceTypes: options.instanceType.map((t) => checkInstanceType("--instance-type", t, Object.values(ProductionVariantInstanceType))),
   };
 }
 

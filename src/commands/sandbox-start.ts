@@ -36,11 +36,13 @@ export async function run(options: SandboxStartOptions, ctx: Context): Promise<v
       accountId: options.account,
       region: ctx.settings.region?.value,
       onInternalError: (error, service, operation) => ctx.io.error(`sandbox bug in ${service}:${operation}: ${(error as Error).stack ?? error}`),
+      onSaveError: (error) => ctx.io.warn(`could not save ${options.stateFile}: ${(error as Error).message}`),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new UsageError(`port ${port} on 127.0.0.1 is in use`, { hint: "pass another --port, or --port 0 for a free one" });
     }
+    if (/cannot write the state file/.test((error as Error).message)) throw new UsageError(`--state-file: ${(error as Error).message}`);
     throw error;
   }
 

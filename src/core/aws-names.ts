@@ -9,6 +9,13 @@ export function isHttpUrl(value: string): boolean {
   return /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value);
 }
 
+const READ_ONLY = /^(Describe|List|Get|Head|Search|BatchGet|BatchDescribe|Query|Scan|Select|Test|Validate)/;
+
+/** Whether an AWS operation only reads, by AWS's naming convention. */
+export function isReadOnlyOperation(operation: string): boolean {
+  return READ_ONLY.test(operation);
+}
+
 /** SageMaker resource names (groups, endpoints, models…): `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
 export const RESOURCE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
@@ -60,10 +67,27 @@ export function checkImageUri(flag: string, uri: string): string {
   return uri;
 }
 
-/** Real-time instance types: ml.<family>.<size>. */
-export function checkInstanceType(flag: string, type: string): string {
+/**
+ * Real-time instance types: `ml.<family>.<size>`, and one SageMaker knows when the caller
+ * passes the service's list (the SDK's ProductionVariantInstanceType).
+ */
+export function checkInstanceType(flag: string, type: string, known?: readonly string[]): string {
   if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) throw new UsageError(`${flag} "${type}" is not a SageMaker instance type such as ml.m5.large`);
+  if (known && !known.includes(type)) {
+    const family = type.split(".")[1];
+    const sizes = known.filter((k) => k.split(".")[1] === family);
+    throw new UsageError(`${flag} "${type}" is not an instance type SageMaker hosts`, {
+      hint: sizes.length > 0 ? `${family} comes in: ${sizes.join(", ")}` : "see https://aws.amazon.com/sagemaker/pricing/ for the instance types",
+    });
+  }
   return type;
+}
+
+/** Free text SageMaker accepts in descriptions and reasons: printable characters, no control characters. */
+export function checkText(flag: string, text: string, max: number): string {
+  if (text.length > max) throw new UsageError(`${flag} is ${text.length} characters; the limit is ${max}`);
+  if (!/^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*$/u.test(text)) throw new UsageError(`${flag} may not contain control characters such as newlines or tabs`);
+  return text;
 }
 
 /** `KEY=VALUE` pairs from repeated flags. */

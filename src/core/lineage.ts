@@ -16,9 +16,9 @@ export interface Lineage {
   metadataProperties: { CommitId?: string; Repository?: string; GeneratedBy?: string };
 }
 
-/** https://user:token@host/x.git → https://host/x.git: a remote URL may carry credentials. */
+/** https://user:token@host/x.git → https://host/x.git: a remote URL may carry credentials (with @ inside). */
 export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, "$1");
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/i, "$1");
 }
 
 export function lineageFrom(git: GitInfo | undefined, env: Env, version: string): Lineage {

@@ -4,10 +4,12 @@ import { SandboxClock } from "./clock";
 import { EventBus } from "./events";
 import { FaultInjector, parseFaultSpec, type FaultRule } from "./faults";
 import { RequestLog } from "./request-log";
-import { dispatch, readRequest, writeAnswer, type Dispatcher } from "./server";
+import { dispatch, errorAnswer, readRequest, writeAnswer, type Dispatcher } from "./server";
+import { header, type SandboxRequest } from "./protocols/request";
 import { ServiceError } from "./errors";
 import type { ServiceDefinition } from "./service";
 import { readStateFile, StateStore, writeStateFile } from "./state";
+import { SANDBOX_CREDENTIALS } from "./credentials";
 import { cloudwatch } from "./services/cloudwatch";
 import { codepipeline } from "./services/codepipeline";
 import { eventbridge } from "./services/eventbridge";
@@ -19,8 +21,7 @@ export type { RequestLogEntry } from "./request-log";
 export type { FaultRule } from "./faults";
 export { parseFaultSpec } from "./faults";
 
-/** The dummy credentials `mlops sandbox start` prints and `--sandbox` uses. Not secrets: the sandbox checks no signatures. */
-export const SANDBOX_CREDENTIALS = { accessKeyId: "AKIAMLOPSSANDBOX0000", secretAccessKey: "mlops-sandbox-dummy-secret-key" } as const;
+export { SANDBOX_CREDENTIALS } from "./credentials";
 
 export const SERVICES: readonly ServiceDefinition[] = [sts, s3, sagemaker, cloudwatch, eventbridge, codepipeline];
 
@@ -37,8 +38,12 @@ export interface SandboxOptions {
   /** Accept only these access key ids (default: any), to exercise rejected credentials. */
   acceptedAccessKeyIds?: string[];
   requestLogLimit?: number;
+  /** Largest request body accepted (default 256 MiB); larger ones get the service's 413 error. */
+  maxBodyBytes?: number;
   /** Called with every unexpected exception inside a handler (a sandbox bug). */
   onInternalError?(error: unknown, service: string, operation: string): void;
+  /** Called when saving the state file fails; the sandbox keeps serving and tries again on the next change. */
+  onSaveError?(error: unknown): void;
 }
 
 export interface Sandbox {
@@ -77,9 +82,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const save = () => {
     if (!options.stateFile) return Promise.resolve();
     const file = options.stateFile;
-    saving = saving.then(() => writeStateFile(file, state.toFile(clock.now())));
+    // A failed write is reported, and does not break the chain for the next one.
+    saving = saving.then(() => writeStateFile(file, state.toFile(clock.now()))).catch((error) => options.onSaveError?.(error));
     return saving;
   };
+  // Find out now, not at the first change, whether the state file can be written.
+  if (options.stateFile) {
+    try {
+      await writeStateFile(options.stateFile, state.toFile(clock.now()));
+    } catch (error) {
+      throw new Error(`cannot write the state file ${options.stateFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
 
   const dispatcher: Dispatcher = {
     services: SERVICES,
@@ -132,19 +146,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let request;
     try {
-      request = await readRequest(req);
+      request = await readRequest(req, options.maxBodyBytes);
     } catch (error) {
       const e = error instanceof ServiceError ? error : new ServiceError("InternalFailure", String(error), { status: 500 });
-      return writeAnswer(res, { status: e.status, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: e.code, message: e.message }) });
+      return writeAnswer(res, errorAnswer(SERVICES, req, e));
     }
-    if (request.path.startsWith("/_mlops/")) return admin(request.method, request.path, request.body.toString("utf8"), request.query, res);
+    if (request.path.startsWith("/_mlops/")) return admin(request, res);
     writeAnswer(res, await dispatch(dispatcher, request));
   };
 
-  /** A small control API, so that tools in another process can inspect and steer a running sandbox. */
-  const admin = (method: string, path: string, body: string, query: URLSearchParams, res: ServerResponse) => {
+  /**
+   * A small control API, so that tools in another process can inspect and steer a running
+   * sandbox. Only for this host's own tools: the Host header must name the sandbox (no DNS
+   * rebinding), and changes need a custom header, which a web page cannot send across origins.
+   */
+  const admin = (request: SandboxRequest, res: ServerResponse) => {
+    const { method, path, query } = request;
+    const body = request.body.toString("utf8");
     const json = (status: number, value: unknown) =>
       writeAnswer(res, { status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
+    const host = header(request, "host") ?? "";
+    if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)) return json(403, { message: "the sandbox control API answers only requests addressed to 127.0.0.1 or localhost" });
+    if (method !== "GET" && header(request, "x-mlops-control") !== "1") return json(403, { message: "changes through the control API need the header x-mlops-control: 1" });
     try {
       if (path === "/_mlops/health") return json(200, { ok: true, region, accountId, timeScale: clock.scale, time: clock.date().toISOString() });
       if (path === "/_mlops/requests" && method === "GET") return json(200, requestLog.entries({ since: query.has("since") ? Number(query.get("since")) : undefined }));

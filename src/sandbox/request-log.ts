@@ -1,3 +1,5 @@
+import { isReadOnlyOperation } from "../core/aws-names";
+
 /** Every request the sandbox answered, in order: what tests read to prove "nothing was changed". */
 
 export interface RequestLogEntry {
@@ -59,9 +61,7 @@ export class RequestLog {
   }
 }
 
-const READ_ONLY = /^(Describe|List|Get|Head|Search|BatchGet|BatchDescribe|Query|Scan|Select|Test|Validate)/;
-
 /** For operations the sandbox does not know: a name that does not read is assumed to write. */
 export function looksMutating(operation: string): boolean {
-  return !READ_ONLY.test(operation);
+  return !isReadOnlyOperation(operation);
 }

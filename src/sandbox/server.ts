@@ -28,16 +28,16 @@ export interface Dispatcher {
   onInternalError(error: unknown, service: string, operation: string): void;
 }
 
-/** Largest body we buffer (a model.tar.gz in tests is far smaller). */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** Largest body buffered by default (a model.tar.gz in tests is far smaller). */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
-export async function readRequest(req: IncomingMessage): Promise<SandboxRequest> {
+export async function readRequest(req: IncomingMessage, maxBodyBytes = MAX_BODY_BYTES): Promise<SandboxRequest> {
   const url = new URL(req.url ?? "/", "http://sandbox");
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ServiceError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { status: 413 });
+    if (size > maxBodyBytes) throw new ServiceError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { status: 413 });
     chunks.push(chunk as Buffer);
   }
   return { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
@@ -78,6 +78,14 @@ function malformed(service: ServiceDefinition, message: string): ServiceError {
   if (p.kind === "json") return new ServiceError("SerializationException", message, { queryCode: p.queryCompatible ? "MalformedInput" : undefined });
   if (p.kind === "query") return new ServiceError("MalformedInput", message);
   return new ServiceError("MalformedXML", message);
+}
+
+/** An error for a request whose body could not even be read (too large): in its service's own format. */
+export function errorAnswer(services: readonly ServiceDefinition[], req: IncomingMessage, error: ServiceError): HttpAnswer {
+  const head: SandboxRequest = { method: req.method ?? "GET", path: new URL(req.url ?? "/", "http://sandbox").pathname, query: new URL(req.url ?? "/", "http://sandbox").searchParams, headers: req.headers, body: Buffer.alloc(0) };
+  const service = identifyService(head, callerOf(head), services);
+  if (!service) return { status: error.status, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: error.code, message: error.message }) };
+  return encodeError(service, error, randomUUID(), head.method);
 }
 
 /** Answer one AWS request and log it. Never throws: every failure is an answer in the caller's protocol. */

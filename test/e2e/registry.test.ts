@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ANSI, cleanEnv, runCli } from "../helpers/cli";
+import { ANSI, cleanEnv, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
 const sandbox = useSandbox();
@@ -123,6 +123,23 @@ describe("mlops register", () => {
     expect(sandbox.current.requestLog.mutatingCalls().map((e) => e.operation)).toEqual(["CreateModelPackageGroup", "CreateModelPackage", "CreateModelPackage"]);
   });
 
+  it("Ctrl-C during a call stops at once (exit 130) and says what may have been changed", async () => {
+    sandbox.current.faults.set([{ operation: "CreateModelPackageGroup", latencyMs: 3_000 }]);
+    const run = spawnCli(["register", "--group", "churn", "--image", IMAGE, "--model-data", MODEL, "--json"], { env: env(), cwd: workdir() });
+    await run.waitFor("stderr", /Registering a new version in churn/);
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = Date.now();
+    run.child.kill("SIGINT");
+    const exit = await run.exited;
+    expect(exit.code).toBe(130);
+    expect(Date.now() - stopped).toBeLessThan(2_000);
+    expect(run.output.stderr).toContain("Changes made before stopping:");
+    expect(run.output.stderr).toContain("sagemaker:CreateModelPackageGroup ModelPackageGroupName=churn (was in flight when stopped: it may have happened)");
+    expect(JSON.parse(run.output.stdout).error).toMatchObject({ name: "InterruptedError", exitCode: 130, leftBehind: [expect.stringContaining("CreateModelPackageGroup")] });
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(sandbox.current.requestLog.entries({ operation: "CreateModelPackage" })).toEqual([]);
+  });
+
   it("with CI=true and no TTY, a missing --group exits 2 at once, naming the flag, without ANSI codes", async () => {
     const r = await runCli(["register", "--image", IMAGE, "--model-data", MODEL], { env: env(), cwd: workdir() });
     expect(r.code).toBe(2);
@@ -154,6 +171,8 @@ describe("mlops register", () => {
     ["env name", {}, ["--env", "1BAD=x"], /--env "1BAD": names are letters, digits and _/],
     ["instance type", {}, ["--instance-type", "m5.large"], /--instance-type "m5\.large" is not a SageMaker instance type/],
     ["description length", {}, ["--description", "d".repeat(1025)], /--description is 1025 characters; the limit is 1024/],
+    ["description control characters", {}, ["--description", "two\nlines"], /--description may not contain control characters/],
+    ["unknown instance type", {}, ["--instance-type", "ml.m5.huge"], /--instance-type "ml\.m5\.huge" is not an instance type SageMaker hosts/],
   ];
 
   it.each(badInputs)("bad input (%s) exits 2 naming the field, and creates nothing", async (_name, overrides, extra, message) => {
@@ -256,6 +275,27 @@ describe("mlops models", () => {
     expect(approved.models.map((m: { version: number }) => m.version)).toEqual([250, 200, 150, 100, 50]);
     const limited = JSON.parse((await runCli(["models", "list", "--group", "churn", "--limit", "3", "--json"], { env: env() })).stdout);
     expect(limited.models.map((m: { version: number }) => m.version)).toEqual([250, 249, 248]);
+  });
+
+  it("a listing cut short by an error says so in its JSON document", async () => {
+    await seed(30);
+    sandbox.current.faults.set([{ operation: "DescribeModelPackage", error: 0.5 }]);
+    const r = await runCli(["models", "list", "--group", "churn", "--json"], { env: env({ AWS_MAX_ATTEMPTS: "1" }) });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ group: "churn", complete: false, error: { name: "AwsError", exitCode: 1 } });
+    expect(doc.error.message).toContain("sagemaker:DescribeModelPackage failed: InternalFailure");
+    const ok = JSON.parse((await runCli(["models", "list", "--group", "churn", "--json", "--limit", "2"], { env: env({ AWS_MAX_ATTEMPTS: "10" }) })).stdout);
+    expect(ok).toMatchObject({ complete: true, models: [{ version: 30 }, { version: 29 }] });
+  });
+
+  it("reject says when the latest approved version could not be looked up, instead of claiming there is none", async () => {
+    await seed(3, (v) => (v === 3 ? "Approved" : "PendingManualApproval"));
+    sandbox.current.faults.set([{ operation: "ListModelPackages", error: 1 }]);
+    const r = await runCli(["models", "reject", "churn/3", "--reason", "drift"], { env: env({ AWS_MAX_ATTEMPTS: "1" }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("churn/3: approved → rejected");
+    expect(r.stderr).toContain("the rejection was recorded, but the latest approved version could not be looked up");
   });
 
   it("says when the group does not exist instead of listing nothing", async () => {

@@ -62,6 +62,25 @@ describe("mlops sandbox start", () => {
     expect(first.output.stderr).not.toContain("GetCallerIdentity");
   });
 
+  it("refuses a state file it cannot write, before listening", async () => {
+    const r = await runCli(["sandbox", "start", "--port", "0", "--state-file", "/nonexistent-dir/s.json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--state-file: cannot write the state file /nonexistent-dir/s.json: ENOENT");
+    expect(r.stdout).toBe("");
+  });
+
+  it("prints the sandbox's dummy secret in its exports even when it is already exported", async () => {
+    const port = await freePort();
+    const run = spawnCli(["sandbox", "start", "--port", String(port)], { env: cleanEnv({ AWS_SECRET_ACCESS_KEY: "mlops-sandbox-dummy-secret-key" }) });
+    try {
+      await run.waitFor("stderr", /listening on/);
+      expect(run.output.stdout).toContain("export AWS_SECRET_ACCESS_KEY=mlops-sandbox-dummy-secret-key");
+    } finally {
+      run.child.kill("SIGTERM");
+    }
+    await run.exited;
+  });
+
   it("rejects a bad --faults spec before starting", async () => {
     const r = await runCli(["sandbox", "start", "--port", "0", "--faults", "GetCallerIdentity:throttle=3"]);
     expect(r.code).toBe(2);

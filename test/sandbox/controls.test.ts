@@ -1,6 +1,7 @@
 import { CreateModelPackageGroupCommand, DescribeModelPackageGroupCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -90,8 +91,29 @@ describe("state", () => {
     }
   });
 
-  it("listens on 127.0.0.1 only", async () => {
+  it("listens on 127.0.0.1 only: the same port on another loopback address refuses", async () => {
     expect(new URL(sandbox.current.url).hostname).toBe("127.0.0.1");
+    const elsewhere = await fetch(`http://127.0.0.2:${sandbox.current.port}/_mlops/health`).catch((error: Error) => error);
+    expect(elsewhere).toBeInstanceOf(Error);
+    expect(String((elsewhere as Error & { cause?: { code?: string } }).cause?.code)).toBe("ECONNREFUSED");
+  });
+
+  it("reports a state file it cannot write at start, and keeps serving when a later save fails", async () => {
+    await expect(startSandbox({ port: 0, stateFile: "/nonexistent-dir/state.json" })).rejects.toThrow("cannot write the state file /nonexistent-dir/state.json: ENOENT");
+    const dir = mkdtempSync(join(tmpdir(), "mlops-state-"));
+    const failures: unknown[] = [];
+    const fragile = await startSandbox({ port: 0, stateFile: join(dir, "state.json"), onSaveError: (e) => failures.push(e) });
+    try {
+      rmSync(dir, { recursive: true });
+      await new SageMakerClient(sdkConfig(fragile)).send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "a" }));
+      await fragile.save();
+      expect(failures.length).toBeGreaterThan(0);
+      mkdirSync(dir);
+      await fragile.save();
+      expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).services.sagemaker.modelPackageGroups.a.name).toBe("a");
+    } finally {
+      await fragile.stop();
+    }
   });
 });
 
@@ -102,11 +124,27 @@ describe("control API for other processes", () => {
     await new STSClient(sdkConfig(sandbox.current)).send(new GetCallerIdentityCommand({}));
     const log = (await (await fetch(`${base}/_mlops/requests`)).json()) as Array<{ operation: string }>;
     expect(log.map((e) => e.operation)).toEqual(["GetCallerIdentity"]);
-    const faults = await fetch(`${base}/_mlops/faults`, { method: "PUT", body: "sts:GetCallerIdentity:throttle=0.5" });
+    const control = { "x-mlops-control": "1" };
+    const faults = await fetch(`${base}/_mlops/faults`, { method: "PUT", body: "sts:GetCallerIdentity:throttle=0.5", headers: control });
     expect(await faults.json()).toEqual([{ service: "sts", operation: "GetCallerIdentity", throttle: 0.5 }]);
-    const bad = await fetch(`${base}/_mlops/faults`, { method: "PUT", body: "GetCallerIdentity:throttle=2" });
+    const bad = await fetch(`${base}/_mlops/faults`, { method: "PUT", body: "GetCallerIdentity:throttle=2", headers: control });
     expect(bad.status).toBe(400);
-    await fetch(`${base}/_mlops/reset`, { method: "POST" });
+    await fetch(`${base}/_mlops/reset`, { method: "POST", headers: control });
     expect(sandbox.current.faults.list()).toEqual([]);
+  });
+
+  it("refuses changes without the control header, and requests addressed to another host name", async () => {
+    const base = sandbox.current.url;
+    sandbox.current.faults.set([{ operation: "*", latencyMs: 1 }]);
+    const noHeader = await fetch(`${base}/_mlops/reset`, { method: "POST" });
+    expect(noHeader.status).toBe(403);
+    expect(sandbox.current.faults.list()).toHaveLength(1);
+    // A page on attacker.example whose name resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: sandbox.current.port, path: "/_mlops/requests", headers: { host: "attacker.example" } }, (res) => resolve(res.statusCode ?? 0));
+      req.on("error", reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
   });
 });

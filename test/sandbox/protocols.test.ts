@@ -1,4 +1,4 @@
-import { CloudWatchClient, CloudWatchServiceException, DescribeAlarmsCommand, InvalidParameterValueException, ListDashboardsCommand, PutMetricAlarmCommand, ValidationException as CloudWatchValidationException } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, CloudWatchServiceException, DeleteAlarmsCommand, DescribeAlarmsCommand, InvalidParameterValueException, ListDashboardsCommand, PutMetricAlarmCommand, ValidationException as CloudWatchValidationException } from "@aws-sdk/client-cloudwatch";
 import { CodePipelineClient, CodePipelineServiceException, ListPipelinesCommand } from "@aws-sdk/client-codepipeline";
 import { EventBridgeClient, EventBridgeServiceException, ListRulesCommand } from "@aws-sdk/client-eventbridge";
 import { CreateBucketCommand, GetBucketTaggingCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
@@ -7,6 +7,7 @@ import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, S
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { startSandbox } from "../../src/sandbox/index";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
 const sandbox = useSandbox();
@@ -69,6 +70,9 @@ describe("AWS JSON 1.1 (SageMaker)", () => {
     expect(names).toEqual([...names].sort());
     const bad = await failure(sm.send(new ListModelPackageGroupsCommand({ NextToken: "not-a-token" })));
     expect(bad.name).toBe("ValidationException");
+    // A token belongs to the query that issued it.
+    const reused = await failure(sm.send(new ListModelPackageGroupsCommand({ NextToken: first.NextToken, NameContains: "g-1" })));
+    expect(reused.message).toContain("Invalid pagination token");
   });
 });
 
@@ -119,6 +123,14 @@ describe("AWS JSON 1.0 with query-compatible errors (CloudWatch)", () => {
     expect(error).toBeInstanceOf(InvalidParameterValueException);
     expect(error.Error?.Code).toBe("InvalidParameterValue");
     expect(error.message).toContain("Period must be 10, 20, 30, or a multiple of 60");
+  });
+
+  it("DeleteAlarms deletes the names that exist and reports the others", async () => {
+    const cw = client();
+    await cw.send(new PutMetricAlarmCommand(alarm));
+    const error = await failure(cw.send(new DeleteAlarmsCommand({ AlarmNames: ["mlops-churn-5xx", "nope"] })));
+    expect(error.name).toBe("ResourceNotFound");
+    expect((await cw.send(new DescribeAlarmsCommand({}))).MetricAlarms).toEqual([]);
   });
 
   it("answers an unknown operation with the query code InvalidAction", async () => {
@@ -230,6 +242,20 @@ describe("REST-XML (S3, path style)", () => {
 });
 
 describe("requests that are not AWS-shaped", () => {
+  it("answers a body that is too large in the service's own format", async () => {
+    const small = await startSandbox({ port: 0, maxBodyBytes: 1024 });
+    try {
+      const s3 = new S3Client(sdkConfig(small, { maxAttempts: 1, forcePathStyle: true }));
+      await s3.send(new CreateBucketCommand({ Bucket: "big" }));
+      const error = await failure(s3.send(new PutObjectCommand({ Bucket: "big", Key: "k", Body: "x".repeat(4096) })));
+      expect(error).toBeInstanceOf(S3ServiceException);
+      expect(error.name).toBe("EntityTooLarge");
+      expect(error.$metadata.httpStatusCode).toBe(413);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it("never answer with an HTML page", async () => {
     const response = await fetch(`${sandbox.current.url}/some/where`);
     const text = await response.text();

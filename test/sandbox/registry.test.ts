@@ -69,6 +69,9 @@ describe("model packages in the sandbox", () => {
       if (!token) break;
     }
     expect(versions).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
+    // Without a group SageMaker lists unversioned packages by default: none here.
+    expect((await sm.send(new ListModelPackagesCommand({}))).ModelPackageSummaryList).toEqual([]);
+    expect((await sm.send(new ListModelPackagesCommand({ ModelPackageType: "Versioned", MaxResults: 100 }))).ModelPackageSummaryList).toHaveLength(25);
     const approved = await sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: "churn", ModelApprovalStatus: "Approved", MaxResults: 100 }));
     expect(approved.ModelPackageSummaryList?.map((p) => p.ModelPackageVersion)).toEqual([25, 20, 15, 10, 5]);
     await expect(sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: "churn", MaxResults: 101 }))).rejects.toMatchObject({
@@ -117,6 +120,8 @@ describe("model packages in the sandbox", () => {
       [{ CustomerMetadataProperties: { "bad#key": "x" } }, "at 'customerMetadataProperties.bad#key.key' failed to satisfy constraint"],
       [{ InferenceSpecification: { Containers: [] } }, "at 'inferenceSpecification.containers' failed to satisfy constraint: Member must have length greater than or equal to 1"],
       [{ ModelPackageGroupName: "nope" }, "Model Package Group nope does not exist."],
+      [{ ModelPackageDescription: "two\nlines" }, "at 'modelPackageDescription' failed to satisfy constraint: Member must satisfy regular expression pattern"],
+      [{ InferenceSpecification: { ...spec, SupportedRealtimeInferenceInstanceTypes: ["ml.m5.huge" as never] } }, "at 'inferenceSpecification.supportedRealtimeInferenceInstanceTypes.1.member' failed to satisfy constraint: Member must satisfy enum value set"],
     ];
     for (const [input, message] of cases) {
       const error = await register(sm, input).catch((e: unknown) => e);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, parsePairs, parseS3Uri } from "../../src/core/aws-names";
+import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, checkText, parsePairs, parseS3Uri } from "../../src/core/aws-names";
 import { evaluateGate, parseRequirement } from "../../src/core/gate";
 import { describeSource, lineageFrom, withoutCredentials } from "../../src/core/lineage";
 import { checkUserMetadata, fitMetadata } from "../../src/core/metadata";
@@ -129,9 +129,23 @@ describe("input validation for registry commands", () => {
     else expect(run).toThrow(/^--image/);
   });
 
-  it("checks instance types, pairs and container environment", () => {
-    expect(checkInstanceType("--instance-type", "ml.m5.large")).toBe("ml.m5.large");
+  it("checks instance types against SageMaker's list, and free text for control characters", () => {
+    const known = ["ml.m5.large", "ml.m5.xlarge", "ml.c5.large"];
+    expect(checkInstanceType("--instance-type", "ml.m5.large", known)).toBe("ml.m5.large");
     expect(() => checkInstanceType("--instance-type", "m5.large")).toThrow(/not a SageMaker instance type/);
+    try {
+      checkInstanceType("--instance-type", "ml.m5.huge", known);
+      throw new Error("expected a failure");
+    } catch (error) {
+      expect((error as Error).message).toBe('--instance-type "ml.m5.huge" is not an instance type SageMaker hosts');
+      expect((error as { hint: string }).hint).toBe("m5 comes in: ml.m5.large, ml.m5.xlarge");
+    }
+    expect(checkText("--description", "Churn v2 — retrained (Q3) 100%", 1024)).toBe("Churn v2 — retrained (Q3) 100%");
+    expect(() => checkText("--description", "line one\nline two", 1024)).toThrow("--description may not contain control characters");
+    expect(() => checkText("--reason", "x".repeat(1025), 1024)).toThrow("--reason is 1025 characters; the limit is 1024");
+  });
+
+  it("checks pairs and container environment", () => {
     expect(parsePairs("--env", ["A=1", "B=x=y"])).toEqual([["A", "1"], ["B", "x=y"]]);
     expect(() => parsePairs("--env", ["A"])).toThrow('--env "A" must be KEY=VALUE');
     expect(() => checkEnvironment("--env", [["1A", "x"]])).toThrow(/--env "1A"/);
@@ -209,6 +223,7 @@ describe("lineage", () => {
 
   it("never keeps credentials from a remote URL", () => {
     expect(withoutCredentials("https://x-access-token:abc@github.com/a/b")).toBe("https://github.com/a/b");
+    expect(withoutCredentials("https://u:p@ss@github.com/a/b")).toBe("https://github.com/a/b");
     expect(withoutCredentials("git@github.com:a/b.git")).toBe("git@github.com:a/b.git");
   });
 });

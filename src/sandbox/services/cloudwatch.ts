@@ -125,7 +125,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
           .filter((a) => !input.AlarmNamePrefix || a.AlarmName.startsWith(input.AlarmNamePrefix))
           .filter((a) => !input.StateValue || a.StateValue === input.StateValue)
           .sort((a, b) => a.AlarmName.localeCompare(b.AlarmName));
-        const { page, nextToken } = paginate(alarms, { maxResults: input.MaxRecords, nextToken: input.NextToken }, {
+        const { page, nextToken } = paginate(alarms, { maxResults: input.MaxRecords, nextToken: input.NextToken, names: input.AlarmNames, prefix: input.AlarmNamePrefix, state: input.StateValue }, {
           defaultPageSize: 50,
           invalidToken: (m) => new ServiceError("InvalidNextToken", m, { queryCode: "InvalidNextToken" }),
         });
@@ -136,9 +136,10 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
       mutates: true,
       input: { AlarmNames: required(list(str({ min: 1, max: 255 }), { max: 100 })) },
       handler: (input: { AlarmNames: string[] }, ctx) => {
+        // The names that exist are deleted even when others do not; the unknown ones are then reported.
         const missing = input.AlarmNames.filter((name) => !ctx.state.alarms[name]);
-        if (missing.length > 0) throw new ServiceError("ResourceNotFound", `Alarm(s) not found: ${missing.join(", ")}`, { status: 404, queryCode: "ResourceNotFound" });
         for (const name of input.AlarmNames) delete ctx.state.alarms[name];
+        if (missing.length > 0) throw new ServiceError("ResourceNotFound", `Alarm(s) not found: ${missing.join(", ")}`, { status: 404, queryCode: "ResourceNotFound" });
         return {};
       },
     },

@@ -121,7 +121,6 @@ function objectHeaders(object: StoredObject): Record<string, string> {
     "content-length": String(object.size),
     etag: object.etag,
     "last-modified": new Date(object.modified).toUTCString(),
-    "accept-ranges": "bytes",
   };
   for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
   return headers;

@@ -1,3 +1,4 @@
+import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { ServiceError } from "../../errors";
 import { paginate } from "../../paginate";
 import type { Operation, OperationContext } from "../../service";
@@ -46,6 +47,8 @@ export const initialRegistryState = (): RegistryState => ({ modelPackageGroups: 
 type Ctx = OperationContext<RegistryState>;
 
 const METADATA_CHARS = /[\p{L}\p{Z}\p{N}_.:\/=+\-@]*/u;
+const DESCRIPTION = /[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*/u;
+const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
 const S3_OR_HTTPS = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 const metricsSource = struct({ ContentType: required(str({ max: 256 })), ContentDigest: str({ max: 72 }), S3Uri: required(str({ max: 1024, pattern: S3_OR_HTTPS })) });
 const statisticsAndConstraints = struct({ Statistics: metricsSource, Constraints: metricsSource });
@@ -67,7 +70,7 @@ const inferenceSpecification: Spec = struct({
   ),
   SupportedContentTypes: list(str({ max: 256 })),
   SupportedResponseMIMETypes: list(str({ max: 1024, pattern: /[-\w]+\/.+/ })),
-  SupportedRealtimeInferenceInstanceTypes: list(str({ pattern: /ml\.[a-z0-9-]+\.[a-z0-9]+/ })),
+  SupportedRealtimeInferenceInstanceTypes: list(str({ enum: INSTANCE_TYPES })),
   SupportedTransformInstanceTypes: list(str({ pattern: /ml\.[a-z0-9-]+\.[a-z0-9]+/ }), { min: 1 }),
 });
 const PACKAGE_ARN = /arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-package\/.*/;
@@ -143,8 +146,10 @@ function sorted<T extends { created: number }>(items: T[], byName: (t: T) => str
   return items.sort((a, b) => compare(a, b) * sign);
 }
 
-const page = <T>(items: T[], input: { MaxResults?: number; NextToken?: string }) =>
-  paginate(items, { maxResults: input.MaxResults, nextToken: input.NextToken }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
+const page = <T>(items: T[], input: { MaxResults?: number; NextToken?: string }) => {
+  const { MaxResults, NextToken, ...filters } = input;
+  return paginate(items, { maxResults: MaxResults, nextToken: NextToken, ...filters }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
+};
 
 export const registryOperations: Record<string, Operation<RegistryState>> = {
   CreateModelPackageGroup: {
@@ -204,7 +209,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
     input: {
       ModelPackageName: str({ min: 1, max: 63, pattern: NAME_PATTERN }),
       ModelPackageGroupName: str({ min: 1, max: 170, pattern: NAME_OR_ARN }),
-      ModelPackageDescription: str({ max: 1024 }),
+      ModelPackageDescription: str({ max: 1024, pattern: DESCRIPTION }),
       InferenceSpecification: inferenceSpecification,
       ModelApprovalStatus: str({ enum: APPROVAL }),
       MetadataProperties: struct({ CommitId: str({ max: 1024 }), Repository: str({ max: 1024 }), GeneratedBy: str({ max: 1024 }), ProjectId: str({ max: 1024 }) }),
@@ -274,9 +279,11 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
       ctx: Ctx,
     ) => {
       const groups = input.ModelPackageGroupName ? [findGroup(ctx.state, input.ModelPackageGroupName)] : Object.values(ctx.state.modelPackageGroups);
+      // Without a group, SageMaker lists unversioned packages unless told otherwise; the sandbox has none.
+      const type = input.ModelPackageType ?? (input.ModelPackageGroupName ? "Both" : "Unversioned");
       const after = input.CreationTimeAfter === undefined ? -Infinity : input.CreationTimeAfter * 1000;
       const before = input.CreationTimeBefore === undefined ? Infinity : input.CreationTimeBefore * 1000;
-      const packages = input.ModelPackageType === "Unversioned" ? [] : groups.flatMap((g) => Object.values(g.packages));
+      const packages = type === "Unversioned" ? [] : groups.flatMap((g) => Object.values(g.packages));
       const matching = sorted(
         packages.filter(
           (p) =>
@@ -298,7 +305,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
     input: {
       ModelPackageArn: required(str({ min: 1, max: 2048, pattern: PACKAGE_ARN })),
       ModelApprovalStatus: str({ enum: APPROVAL }),
-      ApprovalDescription: str({ max: 1024 }),
+      ApprovalDescription: str({ max: 1024, pattern: DESCRIPTION }),
       CustomerMetadataProperties: customerMetadata,
       CustomerMetadataPropertiesToRemove: list(str({ min: 1, max: 128, pattern: METADATA_CHARS }), { max: 50 }),
       InferenceSpecification: inferenceSpecification,
