@@ -10,11 +10,13 @@ import { ServiceError } from "./errors";
 import type { ServiceDefinition } from "./service";
 import { readStateFile, StateStore, writeStateFile } from "./state";
 import { SANDBOX_CREDENTIALS } from "./credentials";
-import { cloudwatch } from "./services/cloudwatch";
+import { alarmStates, cloudwatch, evaluateAlarms, pruneMetrics, type CloudWatchState } from "./services/cloudwatch";
 import { codepipeline } from "./services/codepipeline";
 import { eventbridge } from "./services/eventbridge";
 import { s3 } from "./services/s3";
-import { sagemaker } from "./services/sagemaker/index";
+import { createSageMaker, type SageMakerState } from "./services/sagemaker/index";
+import { DEFAULT_TIMING, settleEndpoint, type EndpointTiming } from "./services/sagemaker/endpoints";
+import { TrafficSimulator } from "./traffic";
 import { sts } from "./services/sts";
 
 export type { RequestLogEntry } from "./request-log";
@@ -23,7 +25,6 @@ export { parseFaultSpec } from "./faults";
 
 export { SANDBOX_CREDENTIALS } from "./credentials";
 
-export const SERVICES: readonly ServiceDefinition[] = [sts, s3, sagemaker, cloudwatch, eventbridge, codepipeline];
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -40,6 +41,12 @@ export interface SandboxOptions {
   requestLogLimit?: number;
   /** Largest request body accepted (default 256 MiB); larger ones get the service's 413 error. */
   maxBodyBytes?: number;
+  /** How long endpoint work takes, in sandbox seconds (launching instances, moving traffic, …). */
+  endpointTiming?: Partial<EndpointTiming>;
+  /** Synthetic requests per second sent to every serving endpoint (default 20; 0 for none). */
+  trafficRps?: number;
+  /** How often, in sandbox seconds, traffic is simulated, alarms evaluated and endpoints advanced (default 5). */
+  tickSeconds?: number;
   /** Called with every unexpected exception inside a handler (a sandbox bug). */
   onInternalError?(error: unknown, service: string, operation: string): void;
   /** Called when saving the state file fails; the sandbox keeps serving and tries again on the next change. */
@@ -69,6 +76,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? "000000000000";
   if (!/^\d{12}$/.test(accountId)) throw new RangeError(`account id must be 12 digits, got "${accountId}"`);
 
+  const timing: EndpointTiming = { ...DEFAULT_TIMING, ...options.endpointTiming };
+  // SageMaker's guardrails read CloudWatch's alarm states: services see each other through `state`.
+  const SERVICES: readonly ServiceDefinition[] = [
+    sts,
+    s3,
+    createSageMaker({ timing, alarms: (names) => alarmStates(state.get("cloudwatch") as CloudWatchState, names) }),
+    cloudwatch,
+    eventbridge,
+    codepipeline,
+  ];
   const state = new StateStore(SERVICES);
   const saved = options.stateFile ? await readStateFile(options.stateFile) : undefined;
   if (saved) state.fromFile(saved);
@@ -129,6 +146,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
   attachServices();
+
+  // The world moves on its own: traffic arrives, alarms are evaluated, endpoints advance.
+  const simulator = new TrafficSimulator(options.trafficRps ?? 20);
+  const tickMs = (options.tickSeconds ?? 5) * 1000;
+  let lastTick = clock.now();
+  const tick = () => {
+    const now = clock.now();
+    const sm = state.get("sagemaker") as SageMakerState;
+    const cw = state.get("cloudwatch") as CloudWatchState;
+    simulator.run(sm, cw, lastTick, now);
+    evaluateAlarms(cw, now);
+    for (const ep of Object.values(sm.endpoints)) settleEndpoint(sm, ep, now, (names) => alarmStates(cw, names), timing);
+    pruneMetrics(cw, now);
+    lastTick = now;
+    clock.setTimer(tickMs, tick);
+  };
+  clock.setTimer(tickMs, tick);
 
   const reset = () => {
     state.reset();

@@ -1,7 +1,45 @@
 import { jsonErrorProfile, ServiceError } from "../errors";
 import { paginate } from "../paginate";
 import type { ServiceDefinition } from "../service";
-import { bool, int, list, num, required, str, struct } from "../validate";
+import { bool, int, list, num, required, str, struct, type Spec } from "../validate";
+import { checkExpression, evaluate, expressionIds } from "./metric-math";
+
+/**
+ * CloudWatch: metrics kept in 10-second buckets, and alarms evaluated on them the way CloudWatch
+ * does: Period, EvaluationPeriods, DatapointsToAlarm, statistic, comparison, missing data, and
+ * metric math. Alarms are evaluated when a period completes, so SetAlarmState holds until then.
+ */
+
+type Dimension = { Name: string; Value: string };
+
+interface Stats {
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+interface MetricSeries {
+  namespace: string;
+  name: string;
+  dimensions: Dimension[];
+  /** Bucket start (epoch ms) → aggregate. */
+  buckets: Record<string, Stats>;
+}
+
+interface MetricStat {
+  Metric: { Namespace: string; MetricName: string; Dimensions?: Dimension[] };
+  Period: number;
+  Stat: string;
+}
+
+interface MetricQuery {
+  Id: string;
+  MetricStat?: MetricStat;
+  Expression?: string;
+  ReturnData?: boolean;
+  Label?: string;
+}
 
 export interface Alarm {
   AlarmName: string;
@@ -12,7 +50,8 @@ export interface Alarm {
   Namespace?: string;
   Statistic?: string;
   ExtendedStatistic?: string;
-  Dimensions: Array<{ Name: string; Value: string }>;
+  Dimensions: Dimension[];
+  Metrics?: MetricQuery[];
   Period?: number;
   EvaluationPeriods: number;
   DatapointsToAlarm?: number;
@@ -24,11 +63,18 @@ export interface Alarm {
   /** Epoch milliseconds, sandbox time. */
   updated: number;
   stateUpdated: number;
+  /** The end of the last period evaluated. */
+  evaluatedUntil?: number;
 }
 
 export interface CloudWatchState {
   alarms: Record<string, Alarm>;
+  metrics: Record<string, MetricSeries>;
 }
+
+const BUCKET_MS = 10_000;
+/** How much metric history is kept, sandbox time. */
+const RETENTION_MS = 6 * 3600_000;
 
 const errors = jsonErrorProfile(true, {
   internal: () => new ServiceError("InternalServiceFault", "Internal service error.", { status: 500, queryCode: "InternalServiceError" }),
@@ -49,9 +95,160 @@ const COMPARISONS = [
 const STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
 
 const dimension = struct({ Name: required(str({ min: 1, max: 255 })), Value: required(str({ min: 1, max: 1024 })) });
+const metric = struct({ Namespace: str({ min: 1, max: 255 }), MetricName: str({ min: 1, max: 255 }), Dimensions: list(dimension, { max: 30 }) });
+const metricQuery: Spec = struct({
+  Id: required(str({ min: 1, max: 255, pattern: /[a-z][a-zA-Z0-9_]*/ })),
+  MetricStat: struct({ Metric: required(metric), Period: required(int({ min: 1 })), Stat: required(str()) }),
+  Expression: str({ min: 1, max: 2048 }),
+  ReturnData: bool(),
+  Label: str(),
+  Period: int({ min: 1 }),
+});
+
+/** Series are keyed by namespace, name and their exact set of dimensions, as in CloudWatch. */
+function seriesKey(namespace: string, name: string, dimensions: readonly Dimension[]): string {
+  const dims = [...dimensions].sort((a, b) => a.Name.localeCompare(b.Name)).map((d) => `${d.Name}=${d.Value}`);
+  return `${namespace}|${name}|${dims.join(",")}`;
+}
+
+/** Add samples to a series: `stats` aggregates one or more values observed at `timestamp`. */
+export function recordMetric(state: CloudWatchState, namespace: string, name: string, dimensions: Dimension[], stats: Stats, timestamp: number): void {
+  const key = seriesKey(namespace, name, dimensions);
+  const series = (state.metrics[key] ??= { namespace, name, dimensions, buckets: {} });
+  const bucket = String(Math.floor(timestamp / BUCKET_MS) * BUCKET_MS);
+  const current = series.buckets[bucket];
+  series.buckets[bucket] = current
+    ? { sum: current.sum + stats.sum, count: current.count + stats.count, min: Math.min(current.min, stats.min), max: Math.max(current.max, stats.max) }
+    : { ...stats };
+}
+
+/** Forget samples older than the retention, to keep a long-running sandbox small. */
+export function pruneMetrics(state: CloudWatchState, now: number): void {
+  const oldest = now - RETENTION_MS;
+  for (const series of Object.values(state.metrics)) {
+    for (const bucket of Object.keys(series.buckets)) if (Number(bucket) < oldest) delete series.buckets[bucket];
+  }
+}
+
+function aggregate(series: MetricSeries | undefined, from: number, to: number): Stats | undefined {
+  if (!series) return undefined;
+  let result: Stats | undefined;
+  for (const [bucket, stats] of Object.entries(series.buckets)) {
+    const start = Number(bucket);
+    if (start < from || start >= to) continue;
+    result = result
+      ? { sum: result.sum + stats.sum, count: result.count + stats.count, min: Math.min(result.min, stats.min), max: Math.max(result.max, stats.max) }
+      : { ...stats };
+  }
+  return result;
+}
+
+function statistic(stats: Stats | undefined, stat: string): number | undefined {
+  if (!stats || stats.count === 0) return undefined;
+  switch (stat) {
+    case "Sum":
+      return stats.sum;
+    case "Average":
+      return stats.sum / stats.count;
+    case "SampleCount":
+      return stats.count;
+    case "Minimum":
+      return stats.min;
+    case "Maximum":
+      return stats.max;
+    default:
+      // Percentiles are approximated by the maximum: pessimistic, which suits a rollback alarm.
+      return /^p\d/.test(stat) ? stats.max : undefined;
+  }
+}
+
+function statValue(state: CloudWatchState, stat: MetricStat, from: number, to: number): number | undefined {
+  const m = stat.Metric;
+  return statistic(aggregate(state.metrics[seriesKey(m.Namespace, m.MetricName, m.Dimensions ?? [])], from, to), stat.Stat);
+}
+
+/** The value of one alarm for the period [from, to), or undefined when there is no data. */
+function alarmDatapoint(state: CloudWatchState, alarm: Alarm, from: number, to: number): number | undefined {
+  if (alarm.Metrics) {
+    const values = new Map<string, number | undefined>();
+    const valueOf = (id: string): number | undefined => {
+      if (values.has(id)) return values.get(id);
+      const query = alarm.Metrics!.find((q) => q.Id === id);
+      const value = !query ? undefined : query.MetricStat ? statValue(state, query.MetricStat, from, to) : evaluate(query.Expression!, valueOf);
+      values.set(id, value);
+      return value;
+    };
+    const returned = alarm.Metrics.find((q) => q.ReturnData !== false && (q.Expression || q.MetricStat)) ?? alarm.Metrics[0]!;
+    return valueOf(returned.Id);
+  }
+  return statValue(
+    state,
+    { Metric: { Namespace: alarm.Namespace!, MetricName: alarm.MetricName!, Dimensions: alarm.Dimensions }, Period: alarm.Period!, Stat: alarm.Statistic ?? alarm.ExtendedStatistic! },
+    from,
+    to,
+  );
+}
+
+function breaches(value: number, operator: string, threshold: number): boolean {
+  switch (operator) {
+    case "GreaterThanOrEqualToThreshold":
+      return value >= threshold;
+    case "GreaterThanThreshold":
+      return value > threshold;
+    case "LessThanThreshold":
+      return value < threshold;
+    case "LessThanOrEqualToThreshold":
+      return value <= threshold;
+    default:
+      return false;
+  }
+}
+
+function alarmPeriod(alarm: Alarm): number {
+  return (alarm.Period ?? alarm.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period ?? 60) * 1000;
+}
+
+function setState(alarm: Alarm, value: Alarm["StateValue"], reason: string, at: number): void {
+  if (alarm.StateValue === value) return;
+  alarm.StateValue = value;
+  alarm.StateReason = reason;
+  alarm.stateUpdated = at;
+}
+
+/** Evaluate every alarm whose next period has completed by `now`. */
+export function evaluateAlarms(state: CloudWatchState, now: number): void {
+  for (const alarm of Object.values(state.alarms)) {
+    const period = alarmPeriod(alarm);
+    const end = Math.floor(now / period) * period;
+    if (alarm.evaluatedUntil !== undefined && alarm.evaluatedUntil >= end) continue;
+    alarm.evaluatedUntil = end;
+    const wanted = alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods;
+    const points: Array<number | undefined> = [];
+    for (let k = alarm.EvaluationPeriods; k >= 1; k--) points.push(alarmDatapoint(state, alarm, end - k * period, end - (k - 1) * period));
+    const treat = alarm.TreatMissingData ?? "missing";
+    const present = points.filter((p): p is number => p !== undefined);
+    const missing = points.length - present.length;
+    let bad = present.filter((p) => breaches(p, alarm.ComparisonOperator, alarm.Threshold ?? 0)).length;
+    if (treat === "breaching") bad += missing;
+    const describe = () =>
+      `${bad} out of the last ${points.length} datapoints [${points.map((p) => (p === undefined ? "missing" : String(Number(p.toFixed(6))))).join(", ")}] ` +
+      `were ${alarm.ComparisonOperator.replace(/Threshold$/, "").replace(/([A-Z])/g, " $1").trim().toLowerCase()} the threshold (${alarm.Threshold}).`;
+    if (bad >= wanted) setState(alarm, "ALARM", `Threshold Crossed: ${describe()}`, now);
+    else if (present.length > 0 || treat === "notBreaching" || treat === "breaching") setState(alarm, "OK", `Threshold Crossed: ${describe()}`, now);
+    else if (treat !== "ignore") setState(alarm, "INSUFFICIENT_DATA", "Insufficient Data: no datapoints were received for the evaluation periods.", now);
+  }
+}
+
+/** For other services (SageMaker guardrails): which named alarms are in ALARM, and which do not exist. */
+export function alarmStates(state: CloudWatchState, names: readonly string[]): { inAlarm: string[]; missing: string[] } {
+  return {
+    inAlarm: names.filter((n) => state.alarms[n]?.StateValue === "ALARM"),
+    missing: names.filter((n) => !state.alarms[n]),
+  };
+}
 
 function describe(alarm: Alarm) {
-  const { updated, stateUpdated, ...wire } = alarm;
+  const { updated, stateUpdated, evaluatedUntil: _, ...wire } = alarm;
   return {
     ...wire,
     AlarmConfigurationUpdatedTimestamp: new Date(updated),
@@ -60,14 +257,18 @@ function describe(alarm: Alarm) {
   };
 }
 
-/** CloudWatch alarms. Metric data and alarm evaluation arrive with the deploy issue. */
+function toMs(value: unknown): number {
+  // The JSON protocol sends timestamps as epoch seconds.
+  return typeof value === "number" ? value * 1000 : new Date(String(value)).getTime();
+}
+
 export const cloudwatch: ServiceDefinition<CloudWatchState> = {
   name: "cloudwatch",
   signingName: "monitoring",
   arnService: "cloudwatch",
   protocol: { kind: "json", version: "1.0", target: "GraniteServiceVersion20100801", namespace: "com.amazonaws.cloudwatch", queryCompatible: true },
   errors,
-  initialState: () => ({ alarms: {} }),
+  initialState: () => ({ alarms: {}, metrics: {} }),
   operations: {
     PutMetricAlarm: {
       mutates: true,
@@ -80,6 +281,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         Statistic: str({ enum: STATISTICS }),
         ExtendedStatistic: str({ pattern: /p(\d{1,2}(\.\d{0,2})?|100)/ }),
         Dimensions: list(dimension, { max: 30 }),
+        Metrics: list(metricQuery, { max: 10 }),
         Period: int({ min: 1 }),
         EvaluationPeriods: required(int({ min: 1 })),
         DatapointsToAlarm: int({ min: 1 }),
@@ -87,12 +289,33 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         ComparisonOperator: required(str({ enum: COMPARISONS })),
         TreatMissingData: str({ min: 1, max: 255, enum: ["breaching", "notBreaching", "ignore", "missing"] }),
       },
-      handler: (input: Omit<Alarm, "AlarmArn" | "StateValue" | "StateReason" | "updated" | "stateUpdated" | "Dimensions" | "ActionsEnabled"> & { Dimensions?: Alarm["Dimensions"]; ActionsEnabled?: boolean }, ctx) => {
+      handler: (
+        input: Omit<Alarm, "AlarmArn" | "StateValue" | "StateReason" | "updated" | "stateUpdated" | "Dimensions" | "ActionsEnabled"> & { Dimensions?: Dimension[]; ActionsEnabled?: boolean },
+        ctx,
+      ) => {
         if (input.Statistic && input.ExtendedStatistic) throw invalidValue("Statistic and ExtendedStatistic are mutually exclusive.");
-        if (input.Period !== undefined && ![10, 20, 30].includes(input.Period) && input.Period % 60 !== 0)
-          throw invalidValue("The parameter Period must be 10, 20, 30, or a multiple of 60.");
-        if (input.DatapointsToAlarm !== undefined && input.DatapointsToAlarm > input.EvaluationPeriods)
-          throw invalidValue("DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
+        if (input.Metrics) {
+          if (input.MetricName || input.Namespace || input.Statistic || input.Period) throw invalidValue("Metrics cannot be combined with MetricName, Namespace, Statistic or Period.");
+          const ids = new Set(input.Metrics.map((q) => q.Id));
+          for (const q of input.Metrics) {
+            if (!q.MetricStat === !q.Expression) throw invalidValue(`Metrics[${q.Id}] needs exactly one of MetricStat and Expression.`);
+            if (q.Expression) {
+              try {
+                checkExpression(q.Expression);
+              } catch (error) {
+                throw invalidValue(`Metrics[${q.Id}].Expression: ${(error as Error).message}`);
+              }
+              const unknown = expressionIds(q.Expression).filter((id) => !ids.has(id));
+              if (unknown.length > 0) throw invalidValue(`Metrics[${q.Id}].Expression uses unknown id(s) ${unknown.join(", ")}.`);
+            }
+          }
+          if (input.Metrics.filter((q) => q.ReturnData !== false).length !== 1) throw invalidValue("Exactly one of Metrics must have ReturnData true.");
+        } else if (!input.MetricName || !input.Namespace || !(input.Statistic || input.ExtendedStatistic) || input.Period === undefined) {
+          throw new ServiceError("MissingRequiredParameterException", "An alarm needs MetricName, Namespace, Statistic and Period, or Metrics.", { queryCode: "MissingParameter" });
+        }
+        const period = input.Period ?? input.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period;
+        if (period !== undefined && ![10, 20, 30].includes(period) && period % 60 !== 0) throw invalidValue("The parameter Period must be 10, 20, 30, or a multiple of 60.");
+        if (input.DatapointsToAlarm !== undefined && input.DatapointsToAlarm > input.EvaluationPeriods) throw invalidValue("DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
         const now = ctx.clock.now();
         const previous = ctx.state.alarms[input.AlarmName];
         ctx.state.alarms[input.AlarmName] = {
@@ -141,6 +364,121 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         for (const name of input.AlarmNames) delete ctx.state.alarms[name];
         if (missing.length > 0) throw new ServiceError("ResourceNotFound", `Alarm(s) not found: ${missing.join(", ")}`, { status: 404, queryCode: "ResourceNotFound" });
         return {};
+      },
+    },
+    SetAlarmState: {
+      mutates: true,
+      input: { AlarmName: required(str({ min: 1, max: 255 })), StateValue: required(str({ enum: STATES })), StateReason: required(str({ max: 1023 })), StateReasonData: str({ max: 4000 }) },
+      handler: (input: { AlarmName: string; StateValue: Alarm["StateValue"]; StateReason: string }, ctx) => {
+        const alarm = ctx.state.alarms[input.AlarmName];
+        if (!alarm) throw new ServiceError("ResourceNotFound", `Alarm ${input.AlarmName} not found`, { status: 404, queryCode: "ResourceNotFound" });
+        setState(alarm, input.StateValue, input.StateReason, ctx.clock.now());
+        return {};
+      },
+    },
+    PutMetricData: {
+      mutates: true,
+      input: {
+        Namespace: required(str({ min: 1, max: 255, pattern: /[^:][^:]*/ })),
+        MetricData: required(
+          list(
+            struct({
+              MetricName: required(str({ min: 1, max: 255 })),
+              Dimensions: list(dimension, { max: 30 }),
+              Value: num(),
+              Values: list(num()),
+              Counts: list(num()),
+              StatisticValues: struct({ SampleCount: required(num()), Sum: required(num()), Minimum: required(num()), Maximum: required(num()) }),
+              Unit: str(),
+            }),
+            { max: 1000 },
+          ),
+        ),
+      },
+      handler: (
+        input: { Namespace: string; MetricData: Array<{ MetricName: string; Dimensions?: Dimension[]; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; StatisticValues?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number } }> },
+        ctx,
+      ) => {
+        if (input.Namespace.startsWith("AWS/")) throw invalidValue("The value AWS/ for parameter Namespace is invalid: it is reserved for AWS services.");
+        for (const datum of input.MetricData) {
+          const at = datum.Timestamp !== undefined ? toMs(datum.Timestamp) : ctx.clock.now();
+          const dims = datum.Dimensions ?? [];
+          if (datum.StatisticValues) {
+            const s = datum.StatisticValues;
+            recordMetric(ctx.state, input.Namespace, datum.MetricName, dims, { sum: s.Sum, count: s.SampleCount, min: s.Minimum, max: s.Maximum }, at);
+          } else {
+            const values = datum.Values ?? (datum.Value !== undefined ? [datum.Value] : []);
+            values.forEach((v, i) => {
+              const n = datum.Counts?.[i] ?? 1;
+              recordMetric(ctx.state, input.Namespace, datum.MetricName, dims, { sum: v * n, count: n, min: v, max: v }, at);
+            });
+          }
+        }
+        return {};
+      },
+    },
+    GetMetricStatistics: {
+      mutates: false,
+      input: {
+        Namespace: required(str({ min: 1, max: 255 })),
+        MetricName: required(str({ min: 1, max: 255 })),
+        Dimensions: list(dimension, { max: 30 }),
+        Period: required(int({ min: 1 })),
+        Statistics: list(str({ enum: STATISTICS }), { min: 1, max: 5 }),
+      },
+      handler: (input: { Namespace: string; MetricName: string; Dimensions?: Dimension[]; StartTime: number; EndTime: number; Period: number; Statistics?: string[] }, ctx) => {
+        const from = toMs(input.StartTime);
+        const to = toMs(input.EndTime);
+        if (!(to > from)) throw invalidValue("The parameter StartTime must be less than the parameter EndTime.");
+        const series = ctx.state.metrics[seriesKey(input.Namespace, input.MetricName, input.Dimensions ?? [])];
+        const period = input.Period * 1000;
+        const datapoints = [];
+        for (let start = Math.floor(from / period) * period; start < to; start += period) {
+          const stats = aggregate(series, start, start + period);
+          if (!stats) continue;
+          const point: Record<string, unknown> = { Timestamp: new Date(start) };
+          for (const s of input.Statistics ?? []) point[s] = statistic(stats, s);
+          datapoints.push(point);
+        }
+        return { Label: input.MetricName, Datapoints: datapoints };
+      },
+    },
+    GetMetricData: {
+      mutates: false,
+      input: { MetricDataQueries: required(list(metricQuery, { min: 1, max: 500 })), MaxDatapoints: int({ min: 1 }), ScanBy: str({ enum: ["TimestampDescending", "TimestampAscending"] }) },
+      handler: (input: { MetricDataQueries: Array<MetricQuery & { Period?: number }>; StartTime: number; EndTime: number; ScanBy?: string }, ctx) => {
+        const from = toMs(input.StartTime);
+        const to = toMs(input.EndTime);
+        if (!(to > from)) throw invalidValue("The parameter StartTime must be less than the parameter EndTime.");
+        const queries = input.MetricDataQueries;
+        const period = (queries.find((q) => q.MetricStat)?.MetricStat?.Period ?? queries[0]?.Period ?? 60) * 1000;
+        const results = queries
+          .filter((q) => q.ReturnData !== false)
+          .map((q) => {
+            const timestamps: Date[] = [];
+            const values: number[] = [];
+            for (let start = Math.floor(from / period) * period; start < to; start += period) {
+              const memo = new Map<string, number | undefined>();
+              const valueOf = (id: string): number | undefined => {
+                if (memo.has(id)) return memo.get(id);
+                const query = queries.find((x) => x.Id === id);
+                const value = !query ? undefined : query.MetricStat ? statValue(ctx.state, query.MetricStat, start, start + period) : evaluate(query.Expression!, valueOf);
+                memo.set(id, value);
+                return value;
+              };
+              const value = valueOf(q.Id);
+              if (value !== undefined) {
+                timestamps.push(new Date(start));
+                values.push(value);
+              }
+            }
+            if (input.ScanBy !== "TimestampAscending") {
+              timestamps.reverse();
+              values.reverse();
+            }
+            return { Id: q.Id, Label: q.Label ?? q.Id, Timestamps: timestamps, Values: values, StatusCode: "Complete" };
+          });
+        return { MetricDataResults: results, Messages: [] };
       },
     },
   },

@@ -1,16 +1,19 @@
 import type { ServiceDefinition } from "../../service";
 import { errors } from "./common";
+import { endpointOperations, initialEndpointsState, type AlarmStates, type EndpointsState, type EndpointTiming } from "./endpoints";
 import { initialRegistryState, registryOperations, type RegistryState } from "./registry";
 
-export type SageMakerState = RegistryState;
+export type SageMakerState = RegistryState & EndpointsState;
 
-/** SageMaker, assembled from one module per area (registry; endpoints arrive with deploy). */
-export const sagemaker: ServiceDefinition<SageMakerState> = {
-  name: "sagemaker",
-  signingName: "sagemaker",
-  arnService: "sagemaker",
-  protocol: { kind: "json", version: "1.1", target: "SageMaker", namespace: "com.amazonaws.sagemaker" },
-  errors,
-  initialState: () => ({ ...initialRegistryState() }),
-  operations: { ...registryOperations },
-};
+/** SageMaker, assembled from one module per area: the Model Registry, and models/configs/endpoints. */
+export function createSageMaker(deps: { timing: EndpointTiming; alarms: AlarmStates }): ServiceDefinition<SageMakerState> {
+  return {
+    name: "sagemaker",
+    signingName: "sagemaker",
+    arnService: "sagemaker",
+    protocol: { kind: "json", version: "1.1", target: "SageMaker", namespace: "com.amazonaws.sagemaker" },
+    errors,
+    initialState: () => ({ ...initialRegistryState(), ...initialEndpointsState() }),
+    operations: { ...registryOperations, ...endpointOperations(deps) },
+  };
+}

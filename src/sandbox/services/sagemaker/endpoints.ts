@@ -1,0 +1,714 @@
+import { paginate } from "../../paginate";
+import type { Operation, OperationContext } from "../../service";
+import { bool, int, list, map, num, required, str, struct, type Spec } from "../../validate";
+import { DEFAULT_PAGE_SIZE, errors, NAME_PATTERN, nameFrom } from "./common";
+import { executionLimit, instancesFor, phaseAt, planUpdate, totalSeconds, type DeploymentConfig, type Phase } from "./deployment";
+import type { RegistryState } from "./registry";
+
+/**
+ * Models, endpoint configs and endpoints. Endpoints follow SageMaker's status machine on the
+ * sandbox clock: Creating → InService; Updating through guardrail phases (Creating,
+ * ActivatingTraffic, Baking) with a PendingDeploymentSummary; back to InService on the old
+ * config with a FailureReason when a rollback alarm is in ALARM.
+ */
+
+interface Container {
+  Image?: string;
+  ModelDataUrl?: string;
+  Environment?: Record<string, string>;
+  ModelPackageName?: string;
+}
+
+interface ModelRecord {
+  name: string;
+  arn: string;
+  created: number;
+  executionRoleArn?: string;
+  containers: Container[];
+  /** The container environment in effect: the model package's, overridden by the model's own. */
+  environment: Record<string, string>;
+  image?: string;
+}
+
+interface ServerlessConfig {
+  MemorySizeInMB: number;
+  MaxConcurrency: number;
+  ProvisionedConcurrency?: number;
+}
+
+interface VariantSpec {
+  VariantName: string;
+  ModelName: string;
+  InitialInstanceCount?: number;
+  InstanceType?: string;
+  InitialVariantWeight?: number;
+  ServerlessConfig?: ServerlessConfig;
+}
+
+interface EndpointConfigRecord {
+  name: string;
+  arn: string;
+  created: number;
+  variants: VariantSpec[];
+  shadowVariants?: VariantSpec[];
+  asyncInferenceConfig?: unknown;
+  dataCaptureConfig?: unknown;
+}
+
+/** A variant as it serves on an endpoint. */
+export interface LiveVariant {
+  name: string;
+  modelName: string;
+  configName: string;
+  instanceType?: string;
+  instances: number;
+  weight: number;
+  desiredWeight: number;
+  serverless?: ServerlessConfig;
+}
+
+interface Update {
+  kind: "create" | "update";
+  targetConfig: string;
+  /** Epoch ms, sandbox time. */
+  started: number;
+  phases: Phase[];
+  alarms: string[];
+  limitSeconds: number;
+  deploymentConfig?: DeploymentConfig;
+  /** False when the new model fails its health checks (MLOPS_SANDBOX_HEALTH=fail). */
+  healthy: boolean;
+  rollback?: { started: number; reason: string };
+}
+
+export interface EndpointRecord {
+  name: string;
+  arn: string;
+  created: number;
+  modified: number;
+  status: "Creating" | "Updating" | "InService" | "Deleting" | "Failed" | "UpdateRollbackFailed" | "RollingBack" | "SystemUpdating" | "OutOfService";
+  failureReason?: string;
+  /** The config serving now; undefined until the first creation succeeds. */
+  configName?: string;
+  variants: LiveVariant[];
+  deploymentConfig?: DeploymentConfig;
+  lastDeploymentConfig?: DeploymentConfig;
+  update?: Update;
+  weights?: { started: number; desired: Array<{ VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number; ServerlessUpdateConfig?: Partial<ServerlessConfig> }> };
+  deleting?: number;
+}
+
+export interface EndpointsState {
+  models: Record<string, ModelRecord>;
+  endpointConfigs: Record<string, EndpointConfigRecord>;
+  endpoints: Record<string, EndpointRecord>;
+  /** Tags by resource ARN. */
+  tags: Record<string, Record<string, string>>;
+}
+
+export const initialEndpointsState = (): EndpointsState => ({ models: {}, endpointConfigs: {}, endpoints: {}, tags: {} });
+
+/** How long things take, in sandbox seconds. */
+export interface EndpointTiming {
+  launch: number;
+  activate: number;
+  weights: number;
+  rollback: number;
+  delete: number;
+}
+
+export const DEFAULT_TIMING: EndpointTiming = { launch: 120, activate: 10, weights: 10, rollback: 30, delete: 10 };
+
+type State = RegistryState & EndpointsState;
+type Ctx = OperationContext<State>;
+
+/** Which alarms are in ALARM now: CloudWatch's state, read across services. */
+export type AlarmStates = (names: readonly string[]) => { inAlarm: string[]; missing: string[] };
+
+const ROLE_ARN = /arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_\/]+/;
+const INSTANCE_TYPE = /ml\.[a-z0-9-]+\.[a-z0-9]+/;
+const TAG_CHARS = /([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)/u;
+const tagList = list(struct({ Key: required(str({ min: 1, max: 128, pattern: TAG_CHARS })), Value: str({ max: 256, pattern: TAG_CHARS }) }), { max: 50 });
+const container: Spec = struct({
+  Image: str({ max: 255, pattern: /[\S]+/ }),
+  ModelDataUrl: str({ max: 1024, pattern: /^(https|s3):\/\/([^/]+)\/?(.*)$/ }),
+  Environment: map(str({ max: 1024 }), { max: 100, key: str({ max: 1024, pattern: /[a-zA-Z_][a-zA-Z0-9_]*/ }) }),
+  ModelPackageName: str({ min: 1, max: 170 }),
+  ContainerHostname: str({ max: 63, pattern: NAME_PATTERN }),
+  Mode: str({ enum: ["SingleModel", "MultiModel"] }),
+});
+const variantSpec: Spec = struct({
+  VariantName: required(str({ max: 63, pattern: NAME_PATTERN })),
+  ModelName: str({ max: 63, pattern: NAME_PATTERN }),
+  InitialInstanceCount: int({ min: 1 }),
+  InstanceType: str({ pattern: INSTANCE_TYPE }),
+  InitialVariantWeight: num({ min: 0 }),
+  ServerlessConfig: struct({ MemorySizeInMB: required(int({ min: 1024, max: 6144 })), MaxConcurrency: required(int({ min: 1, max: 200 })), ProvisionedConcurrency: int({ min: 1, max: 200 }) }),
+});
+const capacity = struct({ Type: required(str({ enum: ["INSTANCE_COUNT", "CAPACITY_PERCENT"] })), Value: required(int({ min: 1 })) });
+const deploymentConfigSpec: Spec = struct({
+  BlueGreenUpdatePolicy: struct({
+    TrafficRoutingConfiguration: required(
+      struct({ Type: required(str({ enum: ["ALL_AT_ONCE", "CANARY", "LINEAR"] })), WaitIntervalInSeconds: required(int({ min: 0, max: 3600 })), CanarySize: capacity, LinearStepSize: capacity }),
+    ),
+    TerminationWaitInSeconds: int({ min: 0, max: 3600 }),
+    MaximumExecutionTimeoutInSeconds: int({ min: 600, max: 14400 }),
+  }),
+  RollingUpdatePolicy: struct({
+    MaximumBatchSize: required(capacity),
+    WaitIntervalInSeconds: required(int({ min: 0, max: 3600 })),
+    MaximumExecutionTimeoutInSeconds: int({ min: 600, max: 28800 }),
+    RollbackMaximumBatchSize: capacity,
+  }),
+  AutoRollbackConfiguration: struct({ Alarms: list(struct({ AlarmName: required(str({ min: 1, max: 255 })) }), { min: 1, max: 10 }) }),
+});
+
+const notFound = (what: string, name: string) => errors.validation(`Could not find ${what} "${name}".`);
+
+function find<T>(records: Record<string, T>, name: string, what: string): T {
+  const wanted = nameFrom(name);
+  const record = records[wanted] ?? Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
+  if (!record) throw notFound(what, wanted);
+  return record;
+}
+
+function packageEnvironment(state: State, packageName: string): { environment: Record<string, string>; image?: string } {
+  const match = /model-package\/([^/]+)\/(\d+)$/.exec(packageName);
+  const group = match ? Object.values(state.modelPackageGroups).find((g) => g.name.toLowerCase() === match[1]!.toLowerCase()) : undefined;
+  const pkg = group?.packages[match![2]!];
+  if (!pkg) throw errors.validation(`Model package ${packageName} does not exist.`);
+  if (pkg.approval !== "Approved") throw errors.validation(`Model package ${packageName} has approval status ${pkg.approval}; only Approved versioned model packages can be deployed.`);
+  const first = (pkg.inferenceSpecification as { Containers?: Container[] } | undefined)?.Containers?.[0];
+  return { environment: { ...first?.Environment }, image: first?.Image };
+}
+
+function isServerless(config: EndpointConfigRecord): boolean {
+  return config.variants.some((v) => v.ServerlessConfig);
+}
+
+function liveVariants(config: EndpointConfigRecord): LiveVariant[] {
+  return config.variants.map((v) => ({
+    name: v.VariantName,
+    modelName: v.ModelName,
+    configName: config.name,
+    instanceType: v.InstanceType,
+    instances: v.ServerlessConfig ? 0 : (v.InitialInstanceCount ?? 1),
+    weight: v.InitialVariantWeight ?? 1,
+    desiredWeight: v.InitialVariantWeight ?? 1,
+    serverless: v.ServerlessConfig,
+  }));
+}
+
+function healthy(state: State, config: EndpointConfigRecord): boolean {
+  return config.variants.every((v) => state.models[v.ModelName]?.environment.MLOPS_SANDBOX_HEALTH !== "fail");
+}
+
+/**
+ * Bring an endpoint up to `now`: finish launches, weight changes, updates and rollbacks that are
+ * due, and start a rollback when a watched alarm is in ALARM. Returns false once it is deleted.
+ */
+export function settleEndpoint(state: State, ep: EndpointRecord, now: number, alarms: AlarmStates, timing: EndpointTiming): boolean {
+  if (ep.deleting !== undefined) {
+    if (now - ep.deleting >= timing.delete * 1000) {
+      delete state.endpoints[ep.name];
+      return false;
+    }
+    return true;
+  }
+  if (ep.weights && now - ep.weights.started >= timing.weights * 1000) {
+    for (const d of ep.weights.desired) {
+      const v = ep.variants.find((x) => x.name === d.VariantName);
+      if (!v) continue;
+      if (d.DesiredWeight !== undefined) v.weight = v.desiredWeight = d.DesiredWeight;
+      if (d.DesiredInstanceCount !== undefined) v.instances = d.DesiredInstanceCount;
+      if (d.ServerlessUpdateConfig && v.serverless) v.serverless = { ...v.serverless, ...d.ServerlessUpdateConfig } as ServerlessConfig;
+    }
+    ep.modified = ep.weights.started + timing.weights * 1000;
+    ep.weights = undefined;
+    ep.status = "InService";
+  }
+  const u = ep.update;
+  if (!u) return true;
+  if (u.rollback) {
+    const done = u.rollback.started + timing.rollback * 1000;
+    if (now >= done) {
+      ep.status = u.kind === "create" ? "Failed" : "InService";
+      ep.failureReason = u.rollback.reason;
+      ep.modified = done;
+      ep.update = undefined;
+    }
+    return true;
+  }
+  const elapsed = (now - u.started) / 1000;
+  const launchEnd = u.phases[0]?.duration ?? 0;
+  if (!u.healthy && elapsed >= launchEnd) {
+    const variant = state.endpointConfigs[u.targetConfig]?.variants[0]?.VariantName ?? "AllTraffic";
+    const reason = `The primary container for production variant ${variant} did not pass the ping health check. Please check CloudWatch logs for this endpoint.`;
+    if (u.kind === "create") {
+      ep.status = "Failed";
+      ep.failureReason = reason;
+      ep.modified = u.started + launchEnd * 1000;
+      ep.update = undefined;
+    } else {
+      u.rollback = { started: u.started + launchEnd * 1000, reason: `Update failed and was rolled back: ${reason}` };
+      return settleEndpoint(state, ep, now, alarms, timing);
+    }
+    return true;
+  }
+  const phase = phaseAt(u.phases, elapsed);
+  if (phase?.monitored && u.alarms.length > 0 && elapsed < totalSeconds(u.phases)) {
+    const { inAlarm } = alarms(u.alarms);
+    if (inAlarm.length > 0) {
+      u.rollback = { started: now, reason: `Rolled back because CloudWatch alarm(s) ${inAlarm.join(", ")} went into ALARM state during the deployment.` };
+      ep.status = "Updating";
+      return true;
+    }
+  }
+  if (elapsed > u.limitSeconds) {
+    u.rollback = { started: u.started + u.limitSeconds * 1000, reason: `Rolled back because the deployment did not finish within MaximumExecutionTimeoutInSeconds (${u.limitSeconds}).` };
+    return settleEndpoint(state, ep, now, alarms, timing);
+  }
+  if (elapsed >= totalSeconds(u.phases)) {
+    const config = state.endpointConfigs[u.targetConfig];
+    ep.configName = u.targetConfig;
+    ep.variants = config ? liveVariants(config) : ep.variants;
+    ep.status = "InService";
+    ep.failureReason = undefined;
+    ep.modified = u.started + totalSeconds(u.phases) * 1000;
+    ep.update = undefined;
+    return true;
+  }
+  ep.status = u.kind === "create" ? "Creating" : "Updating";
+  return true;
+}
+
+/** Where traffic goes right now: each serving variant with its share (0–1), for the traffic simulator. */
+export function trafficSplit(state: State, ep: EndpointRecord, now: number): Array<{ variant: LiveVariant; share: number }> {
+  if (ep.status === "Creating" || ep.status === "Failed" || ep.status === "Deleting" || ep.deleting !== undefined) return [];
+  const u = ep.update;
+  let green = 0;
+  let newVariants: LiveVariant[] = [];
+  if (u && !u.rollback && u.kind === "update") {
+    green = phaseAt(u.phases, (now - u.started) / 1000)?.share ?? 0;
+    const config = state.endpointConfigs[u.targetConfig];
+    newVariants = config ? liveVariants(config) : [];
+  }
+  const split = (variants: LiveVariant[], share: number) => {
+    const total = variants.reduce((sum, v) => sum + v.weight, 0);
+    return total > 0 ? variants.map((variant) => ({ variant, share: (share * variant.weight) / total })) : [];
+  };
+  return [...split(ep.variants, 1 - green), ...split(newVariants, green)].filter((s) => s.share > 0);
+}
+
+function describeVariant(state: State, v: LiveVariant) {
+  const model = state.models[v.modelName];
+  return {
+    VariantName: v.name,
+    DeployedImages: model?.image ? [{ SpecifiedImage: model.image, ResolvedImage: model.image, ResolutionTime: new Date(model.created) }] : [],
+    CurrentWeight: v.weight,
+    DesiredWeight: v.desiredWeight,
+    CurrentInstanceCount: v.serverless ? undefined : v.instances,
+    DesiredInstanceCount: v.serverless ? undefined : v.instances,
+    CurrentServerlessConfig: v.serverless,
+    DesiredServerlessConfig: v.serverless,
+  };
+}
+
+function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
+  const u = ep.update;
+  let pending;
+  if (u && u.kind === "update") {
+    const config = state.endpointConfigs[u.targetConfig];
+    const elapsed = (now - u.started) / 1000;
+    const phase = phaseAt(u.phases, elapsed);
+    const status = u.rollback
+      ? { Status: "Deleting", StatusMessage: `Rolling back: traffic is back on the previous fleet; terminating the new instances. ${u.rollback.reason}`, StartTime: new Date(u.rollback.started) }
+      : phase && { Status: phase.status, StatusMessage: phase.message, StartTime: new Date(u.started + phase.start * 1000) };
+    pending = {
+      EndpointConfigName: u.targetConfig,
+      StartTime: new Date(u.started),
+      ProductionVariants: (config ? liveVariants(config) : []).map((v) => ({
+        ...describeVariant(state, v),
+        CurrentInstanceCount: v.serverless ? undefined : u.rollback ? 0 : Math.min(v.instances, phase?.instances ?? 0),
+        VariantStatus: status ? [status] : [],
+      })),
+    };
+  }
+  const config = ep.configName ? state.endpointConfigs[ep.configName] : undefined;
+  return {
+    EndpointName: ep.name,
+    EndpointArn: ep.arn,
+    EndpointConfigName: ep.configName ?? u?.targetConfig,
+    ProductionVariants: ep.variants.map((v) => describeVariant(state, v)),
+    EndpointStatus: ep.status,
+    FailureReason: ep.failureReason,
+    CreationTime: new Date(ep.created),
+    LastModifiedTime: new Date(ep.modified),
+    LastDeploymentConfig: ep.lastDeploymentConfig,
+    AsyncInferenceConfig: config?.asyncInferenceConfig,
+    DataCaptureConfig: config?.dataCaptureConfig,
+    PendingDeploymentSummary: pending,
+  };
+}
+
+/** Check an update against what SageMaker's guardrails allow. */
+function checkUpdate(current: EndpointConfigRecord | undefined, target: EndpointConfigRecord, config: DeploymentConfig | undefined): void {
+  if (!current) return;
+  if (isServerless(target) && !isServerless(current)) throw errors.validation("Cannot update an endpoint with instance-based variants to a serverless endpoint config.");
+  const routing = config?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
+  const guarded = !!config?.RollingUpdatePolicy || (routing && routing.Type !== "ALL_AT_ONCE");
+  if (guarded && (isServerless(target) || isServerless(current))) throw errors.validation("Deployment guardrails (canary, linear, rolling) are not supported for serverless endpoints.");
+  if (config?.BlueGreenUpdatePolicy && config.RollingUpdatePolicy) throw errors.validation("Only one of BlueGreenUpdatePolicy and RollingUpdatePolicy can be specified.");
+  if (config?.RollingUpdatePolicy || config?.BlueGreenUpdatePolicy) {
+    const names = (c: EndpointConfigRecord) => c.variants.map((v) => v.VariantName).sort().join(",");
+    if (names(current) !== names(target)) throw errors.validation("A deployment with a DeploymentConfig requires the new endpoint config to have the same variant names as the current one.");
+  }
+  if (config?.RollingUpdatePolicy && target.variants.length > 1) throw errors.validation("Rolling deployments are not supported for endpoints with more than one production variant.");
+  const total = target.variants[0]?.InitialInstanceCount ?? 1;
+  if (routing?.Type === "CANARY") {
+    if (!routing.CanarySize) throw errors.validation("CanarySize is required for CANARY traffic routing.");
+    if (instancesFor(routing.CanarySize, total) > total / 2) throw errors.validation(`CanarySize must be at most 50% of the variant's instance count (${total}).`);
+  }
+  if (routing?.Type === "LINEAR") {
+    if (!routing.LinearStepSize) throw errors.validation("LinearStepSize is required for LINEAR traffic routing.");
+    const step = instancesFor(routing.LinearStepSize, total);
+    if (step > total / 2 || step < total / 10) throw errors.validation(`LinearStepSize must be between 10% and 50% of the variant's instance count (${total}).`);
+  }
+  const batch = config?.RollingUpdatePolicy?.MaximumBatchSize;
+  if (batch && batch.Type === "CAPACITY_PERCENT" && ((batch.Value ?? 0) < 5 || (batch.Value ?? 0) > 50)) throw errors.validation("MaximumBatchSize must be between 5% and 50% of the variant's instance count.");
+}
+
+function tagsOf(state: State, arn: string): Record<string, string> {
+  return (state.tags[arn] ??= {});
+}
+
+function arnExists(state: State, arn: string): boolean {
+  return (
+    Object.values(state.endpoints).some((e) => e.arn === arn) ||
+    Object.values(state.endpointConfigs).some((c) => c.arn === arn) ||
+    Object.values(state.models).some((m) => m.arn === arn) ||
+    Object.values(state.modelPackageGroups).some((g) => g.arn === arn)
+  );
+}
+
+function applyTags(state: State, arn: string, tags: Array<{ Key: string; Value?: string }> | undefined): void {
+  if (!tags || tags.length === 0) return;
+  const current = tagsOf(state, arn);
+  for (const t of tags) current[t.Key] = t.Value ?? "";
+  if (Object.keys(current).length > 50) throw errors.validation("A resource can have at most 50 tags.");
+}
+
+export function endpointOperations(deps: { alarms: AlarmStates; timing: EndpointTiming }): Record<string, Operation<State>> {
+  const { timing } = deps;
+  const alarms = () => deps.alarms;
+  const settled = (ctx: Ctx, name: string): EndpointRecord => {
+    const ep = find(ctx.state.endpoints, name, "endpoint");
+    settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(), timing);
+    if (!ctx.state.endpoints[ep.name]) throw notFound("endpoint", name);
+    return ep;
+  };
+  return {
+    CreateModel: {
+      mutates: true,
+      input: {
+        ModelName: required(str({ max: 63, pattern: NAME_PATTERN })),
+        PrimaryContainer: container,
+        Containers: list(container, { max: 15 }),
+        ExecutionRoleArn: str({ min: 20, max: 2048, pattern: ROLE_ARN }),
+        EnableNetworkIsolation: bool(),
+        Tags: tagList,
+      },
+      handler: (input: { ModelName: string; PrimaryContainer?: Container; Containers?: Container[]; ExecutionRoleArn?: string; Tags?: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
+        if (Object.keys(ctx.state.models).some((k) => k.toLowerCase() === input.ModelName.toLowerCase())) throw errors.validation(`Cannot create already existing model "${ctx.arn(`model/${input.ModelName.toLowerCase()}`)}".`);
+        const containers = input.PrimaryContainer ? [input.PrimaryContainer] : (input.Containers ?? []);
+        if (containers.length === 0) throw errors.validation("Either PrimaryContainer or Containers must be specified.");
+        let environment: Record<string, string> = {};
+        let image: string | undefined;
+        for (const c of containers) {
+          if (!c.Image && !c.ModelPackageName) throw errors.validation("A container needs an Image or a ModelPackageName.");
+          if (c.ModelPackageName) ({ environment, image } = packageEnvironment(ctx.state, c.ModelPackageName));
+          environment = { ...environment, ...c.Environment };
+          image = c.Image ?? image;
+        }
+        const model: ModelRecord = { name: input.ModelName, arn: ctx.arn(`model/${input.ModelName.toLowerCase()}`), created: ctx.clock.now(), executionRoleArn: input.ExecutionRoleArn, containers, environment, image };
+        ctx.state.models[model.name] = model;
+        applyTags(ctx.state, model.arn, input.Tags);
+        return { ModelArn: model.arn };
+      },
+    },
+    DescribeModel: {
+      mutates: false,
+      input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      handler: (input: { ModelName: string }, ctx: Ctx) => {
+        const m = find(ctx.state.models, input.ModelName, "model");
+        return { ModelName: m.name, ModelArn: m.arn, CreationTime: new Date(m.created), ExecutionRoleArn: m.executionRoleArn, PrimaryContainer: m.containers.length === 1 ? m.containers[0] : undefined, Containers: m.containers.length > 1 ? m.containers : undefined };
+      },
+    },
+    DeleteModel: {
+      mutates: true,
+      input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      handler: (input: { ModelName: string }, ctx: Ctx) => {
+        const m = find(ctx.state.models, input.ModelName, "model");
+        delete ctx.state.models[m.name];
+        delete ctx.state.tags[m.arn];
+        return {};
+      },
+    },
+    CreateEndpointConfig: {
+      mutates: true,
+      input: {
+        EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })),
+        ProductionVariants: required(list(variantSpec, { min: 1, max: 10 })),
+        ShadowProductionVariants: list(variantSpec, { min: 1, max: 10 }),
+        AsyncInferenceConfig: struct({
+          ClientConfig: struct({ MaxConcurrentInvocationsPerInstance: int({ min: 1, max: 1000 }) }),
+          OutputConfig: required(struct({ S3OutputPath: str({ max: 512, pattern: /^(https|s3):\/\/([^/]+)\/?(.*)$/ }), S3FailurePath: str({ max: 512, pattern: /^(https|s3):\/\/([^/]+)\/?(.*)$/ }), KmsKeyId: str({ max: 2048 }) })),
+        }),
+        KmsKeyId: str({ max: 2048 }),
+        Tags: tagList,
+      },
+      handler: (
+        input: { EndpointConfigName: string; ProductionVariants: VariantSpec[]; ShadowProductionVariants?: VariantSpec[]; AsyncInferenceConfig?: unknown; DataCaptureConfig?: unknown; Tags?: Array<{ Key: string; Value?: string }> },
+        ctx: Ctx,
+      ) => {
+        const name = input.EndpointConfigName;
+        if (Object.keys(ctx.state.endpointConfigs).some((k) => k.toLowerCase() === name.toLowerCase())) throw errors.validation(`Cannot create already existing endpoint configuration "${ctx.arn(`endpoint-config/${name.toLowerCase()}`)}".`);
+        const variants = input.ProductionVariants;
+        const serverless = variants.filter((v) => v.ServerlessConfig);
+        if (serverless.length > 0 && variants.length > 1) throw errors.validation("Serverless endpoints support exactly one production variant.");
+        for (const v of variants) {
+          if (!v.ModelName || !ctx.state.models[v.ModelName]) throw errors.validation(`Could not find model "${v.ModelName ?? ""}".`);
+          if (v.ServerlessConfig) {
+            if (v.InstanceType || v.InitialInstanceCount) throw errors.validation(`Variant ${v.VariantName}: ServerlessConfig cannot be combined with InstanceType or InitialInstanceCount.`);
+            if (v.ServerlessConfig.MemorySizeInMB % 1024 !== 0) throw errors.validation("ServerlessConfig.MemorySizeInMB must be 1024, 2048, 3072, 4096, 5120 or 6144.");
+            if ((v.ServerlessConfig.ProvisionedConcurrency ?? 0) > v.ServerlessConfig.MaxConcurrency) throw errors.validation("ProvisionedConcurrency must be less than or equal to MaxConcurrency.");
+          } else if (!v.InstanceType || !v.InitialInstanceCount) {
+            throw errors.validation(`Variant ${v.VariantName}: InstanceType and InitialInstanceCount are required for an instance-based variant.`);
+          }
+        }
+        if (new Set(variants.map((v) => v.VariantName)).size !== variants.length) throw errors.validation("Variant names must be unique within an endpoint config.");
+        if (serverless.length > 0 && input.AsyncInferenceConfig) throw errors.validation("AsyncInferenceConfig is not supported for serverless endpoints.");
+        if (input.ShadowProductionVariants && (input.ShadowProductionVariants.length !== 1 || variants.length !== 1)) throw errors.validation("Shadow testing needs exactly one production variant and one shadow variant.");
+        const config: EndpointConfigRecord = {
+          name,
+          arn: ctx.arn(`endpoint-config/${name.toLowerCase()}`),
+          created: ctx.clock.now(),
+          variants,
+          shadowVariants: input.ShadowProductionVariants,
+          asyncInferenceConfig: input.AsyncInferenceConfig,
+          dataCaptureConfig: input.DataCaptureConfig,
+        };
+        ctx.state.endpointConfigs[name] = config;
+        applyTags(ctx.state, config.arn, input.Tags);
+        return { EndpointConfigArn: config.arn };
+      },
+    },
+    DescribeEndpointConfig: {
+      mutates: false,
+      input: { EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      handler: (input: { EndpointConfigName: string }, ctx: Ctx) => {
+        const c = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        return {
+          EndpointConfigName: c.name,
+          EndpointConfigArn: c.arn,
+          ProductionVariants: c.variants,
+          ShadowProductionVariants: c.shadowVariants,
+          AsyncInferenceConfig: c.asyncInferenceConfig,
+          DataCaptureConfig: c.dataCaptureConfig,
+          CreationTime: new Date(c.created),
+        };
+      },
+    },
+    DeleteEndpointConfig: {
+      mutates: true,
+      input: { EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      handler: (input: { EndpointConfigName: string }, ctx: Ctx) => {
+        const c = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        delete ctx.state.endpointConfigs[c.name];
+        delete ctx.state.tags[c.arn];
+        return {};
+      },
+    },
+    CreateEndpoint: {
+      mutates: true,
+      input: { EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })), EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })), DeploymentConfig: deploymentConfigSpec, Tags: tagList },
+      handler: (input: { EndpointName: string; EndpointConfigName: string; DeploymentConfig?: DeploymentConfig; Tags?: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
+        const name = input.EndpointName;
+        if (Object.keys(ctx.state.endpoints).some((k) => k.toLowerCase() === name.toLowerCase())) throw errors.validation(`Cannot create already existing endpoint "${ctx.arn(`endpoint/${name.toLowerCase()}`)}".`);
+        const config = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        const now = ctx.clock.now();
+        const ep: EndpointRecord = {
+          name,
+          arn: ctx.arn(`endpoint/${name.toLowerCase()}`),
+          created: now,
+          modified: now,
+          status: "Creating",
+          variants: [],
+          // Stored for later updates only: SageMaker runs no deployment at creation.
+          deploymentConfig: input.DeploymentConfig,
+          update: {
+            kind: "create",
+            targetConfig: config.name,
+            started: now,
+            phases: [{ status: "Creating", message: "Launching instances.", start: 0, duration: timing.launch, share: 0, instances: 0, monitored: false }],
+            alarms: [],
+            limitSeconds: Infinity,
+            healthy: healthy(ctx.state, config),
+          },
+        };
+        ctx.state.endpoints[name] = ep;
+        applyTags(ctx.state, ep.arn, input.Tags);
+        return { EndpointArn: ep.arn };
+      },
+    },
+    DescribeEndpoint: {
+      mutates: false,
+      input: { EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      handler: (input: { EndpointName: string }, ctx: Ctx) => describeEndpoint(ctx.state, settled(ctx, input.EndpointName), ctx.clock.now()),
+    },
+    ListEndpoints: {
+      mutates: false,
+      input: {
+        NameContains: str({ max: 63 }),
+        StatusEquals: str(),
+        SortBy: str({ enum: ["Name", "CreationTime", "Status"] }),
+        SortOrder: str({ enum: ["Ascending", "Descending"] }),
+        MaxResults: int({ min: 1, max: 100 }),
+        NextToken: str({ max: 8192 }),
+      },
+      handler: (input: { NameContains?: string; StatusEquals?: string; SortBy?: string; SortOrder?: string; MaxResults?: number; NextToken?: string }, ctx: Ctx) => {
+        for (const ep of Object.values(ctx.state.endpoints)) settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(), timing);
+        const sign = (input.SortOrder ?? "Descending") === "Descending" ? -1 : 1;
+        const key = input.SortBy ?? "CreationTime";
+        const endpoints = Object.values(ctx.state.endpoints)
+          .filter((e) => (!input.NameContains || e.name.includes(input.NameContains)) && (!input.StatusEquals || e.status === input.StatusEquals))
+          .sort((a, b) => sign * (key === "Name" ? a.name.localeCompare(b.name) : key === "Status" ? a.status.localeCompare(b.status) : a.created - b.created || a.name.localeCompare(b.name)));
+        const { page, nextToken } = paginate(endpoints, { maxResults: input.MaxResults, nextToken: input.NextToken }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
+        return {
+          Endpoints: page.map((e) => ({ EndpointName: e.name, EndpointArn: e.arn, CreationTime: new Date(e.created), LastModifiedTime: new Date(e.modified), EndpointStatus: e.status })),
+          NextToken: nextToken,
+        };
+      },
+    },
+    UpdateEndpoint: {
+      mutates: true,
+      input: {
+        EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })),
+        EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })),
+        RetainAllVariantProperties: bool(),
+        DeploymentConfig: deploymentConfigSpec,
+        RetainDeploymentConfig: bool(),
+      },
+      handler: (input: { EndpointName: string; EndpointConfigName: string; DeploymentConfig?: DeploymentConfig; RetainDeploymentConfig?: boolean }, ctx: Ctx) => {
+        const ep = settled(ctx, input.EndpointName);
+        if (ep.status !== "InService") throw errors.validation(`Cannot update in-progress endpoint "${ep.arn}" (status ${ep.status}).`);
+        const target = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        const current = ep.configName ? ctx.state.endpointConfigs[ep.configName] : undefined;
+        const deploymentConfig = input.DeploymentConfig ?? (input.RetainDeploymentConfig ? (ep.lastDeploymentConfig ?? ep.deploymentConfig) : undefined);
+        checkUpdate(current, target, deploymentConfig);
+        const alarmNames = (deploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []).map((a) => a.AlarmName!);
+        const { missing } = alarms()(alarmNames);
+        if (missing.length > 0) throw errors.validation(`The following alarms do not exist: ${missing.join(", ")}.`);
+        const total = target.variants.reduce((sum, v) => sum + (v.ServerlessConfig ? 1 : (v.InitialInstanceCount ?? 1)), 0);
+        const now = ctx.clock.now();
+        ep.update = {
+          kind: "update",
+          targetConfig: target.name,
+          started: now,
+          phases: planUpdate(deploymentConfig, Math.max(1, total), timing),
+          alarms: alarmNames,
+          limitSeconds: executionLimit(deploymentConfig),
+          deploymentConfig,
+          healthy: healthy(ctx.state, target),
+        };
+        ep.status = "Updating";
+        ep.failureReason = undefined;
+        ep.lastDeploymentConfig = deploymentConfig;
+        ep.modified = now;
+        return { EndpointArn: ep.arn };
+      },
+    },
+    UpdateEndpointWeightsAndCapacities: {
+      mutates: true,
+      input: {
+        EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })),
+        DesiredWeightsAndCapacities: required(
+          list(
+            struct({
+              VariantName: required(str({ max: 63, pattern: NAME_PATTERN })),
+              DesiredWeight: num({ min: 0 }),
+              DesiredInstanceCount: int({ min: 0 }),
+              ServerlessUpdateConfig: struct({ MaxConcurrency: int({ min: 1, max: 200 }), ProvisionedConcurrency: int({ min: 1, max: 200 }) }),
+            }),
+            { min: 1 },
+          ),
+        ),
+      },
+      handler: (input: { EndpointName: string; DesiredWeightsAndCapacities: NonNullable<EndpointRecord["weights"]>["desired"] }, ctx: Ctx) => {
+        const ep = settled(ctx, input.EndpointName);
+        if (ep.status !== "InService") throw errors.validation(`Cannot update in-progress endpoint "${ep.arn}" (status ${ep.status}).`);
+        for (const d of input.DesiredWeightsAndCapacities) {
+          const v = ep.variants.find((x) => x.name === d.VariantName);
+          if (!v) throw errors.validation(`The variant(s) "[${d.VariantName}]" is/are not present in the endpoint "${ep.name}".`);
+          if (d.DesiredWeight !== undefined) v.desiredWeight = d.DesiredWeight;
+        }
+        if (ep.variants.every((v) => v.desiredWeight === 0)) throw errors.validation("At least one variant must have a weight greater than 0.");
+        ep.weights = { started: ctx.clock.now(), desired: input.DesiredWeightsAndCapacities };
+        ep.status = "Updating";
+        return { EndpointArn: ep.arn };
+      },
+    },
+    DeleteEndpoint: {
+      mutates: true,
+      input: { EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      handler: (input: { EndpointName: string }, ctx: Ctx) => {
+        const ep = settled(ctx, input.EndpointName);
+        ep.deleting = ctx.clock.now();
+        ep.status = "Deleting";
+        delete ctx.state.tags[ep.arn];
+        return {};
+      },
+    },
+    AddTags: {
+      mutates: true,
+      input: { ResourceArn: required(str({ max: 256 })), Tags: required(tagList) },
+      handler: (input: { ResourceArn: string; Tags: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
+        if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
+        applyTags(ctx.state, input.ResourceArn, input.Tags);
+        return { Tags: Object.entries(tagsOf(ctx.state, input.ResourceArn)).map(([Key, Value]) => ({ Key, Value })) };
+      },
+    },
+    DeleteTags: {
+      mutates: true,
+      input: { ResourceArn: required(str({ max: 256 })), TagKeys: required(list(str({ min: 1, max: 128 }), { min: 1, max: 50 })) },
+      handler: (input: { ResourceArn: string; TagKeys: string[] }, ctx: Ctx) => {
+        const tags = tagsOf(ctx.state, input.ResourceArn);
+        for (const key of input.TagKeys) delete tags[key];
+        return {};
+      },
+    },
+    ListTags: {
+      mutates: false,
+      input: { ResourceArn: required(str({ max: 256 })), MaxResults: int({ min: 50, max: 100 }), NextToken: str() },
+      handler: (input: { ResourceArn: string; MaxResults?: number; NextToken?: string }, ctx: Ctx) => {
+        if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
+        const all = Object.entries(tagsOf(ctx.state, input.ResourceArn)).map(([Key, Value]) => ({ Key, Value }));
+        const { page, nextToken } = paginate(all, { maxResults: input.MaxResults, nextToken: input.NextToken }, { defaultPageSize: 50, invalidToken: (m) => errors.validation(m) });
+        return { Tags: page, NextToken: nextToken };
+      },
+    },
+  };
+}
+
+/** Models whose container environment drives the traffic simulator. */
+export function modelEnvironment(state: State, modelName: string): Record<string, string> {
+  return state.models[modelName]?.environment ?? {};
+}
+
+/** Whether an endpoint's serving config is asynchronous or serverless, for the metrics it publishes. */
+export function endpointKind(state: State, ep: EndpointRecord): "realtime" | "serverless" | "async" {
+  const config = ep.configName ? state.endpointConfigs[ep.configName] : undefined;
+  if (config?.asyncInferenceConfig) return "async";
+  if (config && isServerless(config)) return "serverless";
+  return "realtime";
+}

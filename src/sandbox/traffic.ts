@@ -1,0 +1,86 @@
+import { recordMetric, type CloudWatchState } from "./services/cloudwatch";
+import { endpointKind, modelEnvironment, trafficSplit, type LiveVariant } from "./services/sagemaker/endpoints";
+import type { SageMakerState } from "./services/sagemaker/index";
+
+/**
+ * Synthetic traffic. Every endpoint that serves receives `rps` requests per second, split by
+ * where its traffic goes (variant weights, or the share a guardrail deployment has moved). Each
+ * variant's model answers as its container environment says:
+ * - MLOPS_SANDBOX_ERROR_RATE (0–1): share of requests answered with a 5xx;
+ * - MLOPS_SANDBOX_LATENCY_MS: model latency in milliseconds (default 20).
+ * The results are published as AWS/SageMaker metrics per EndpointName + VariantName and per
+ * EndpointName + VariantName + EndpointConfigName, so a bad model trips real alarms.
+ */
+export class TrafficSimulator {
+  /** Requests and errors owed but not yet whole, per endpoint/variant/config: rates stay exact over time. */
+  private carry = new Map<string, { requests: number; errors: number }>();
+
+  constructor(private readonly rps: number) {}
+
+  run(sm: SageMakerState, cw: CloudWatchState, from: number, to: number): void {
+    if (this.rps <= 0) return;
+    // A big jump of the clock is simulated in 10-second slices, at most the last hour of it.
+    const start = Math.max(from, to - 3600_000);
+    for (let t = start; t < to; t += 10_000) {
+      const end = Math.min(to, t + 10_000);
+      for (const ep of Object.values(sm.endpoints)) {
+        for (const { variant, share } of trafficSplit(sm, ep, end)) this.serve(sm, cw, ep.name, endpointKind(sm, ep), variant, share * this.rps * ((end - t) / 1000), end);
+      }
+    }
+  }
+
+  private serve(sm: SageMakerState, cw: CloudWatchState, endpoint: string, kind: "realtime" | "serverless" | "async", variant: LiveVariant, expected: number, at: number): void {
+    const key = `${endpoint}/${variant.name}/${variant.configName}`;
+    const carry = this.carry.get(key) ?? { requests: 0, errors: 0 };
+    const requests = Math.floor(carry.requests + expected);
+    carry.requests = carry.requests + expected - requests;
+    if (requests === 0) {
+      this.carry.set(key, carry);
+      return;
+    }
+    const env = modelEnvironment(sm, variant.modelName);
+    const rate = clamp(Number(env.MLOPS_SANDBOX_ERROR_RATE ?? 0), 0, 1);
+    const owed = carry.errors + requests * rate;
+    const errors = Math.min(requests, Math.floor(owed + 1e-9));
+    carry.errors = owed - errors;
+    this.carry.set(key, carry);
+    const latencyUs = Math.max(0, Number(env.MLOPS_SANDBOX_LATENCY_MS ?? 20)) * 1000;
+
+    const dimensionSets = [
+      [
+        { Name: "EndpointName", Value: endpoint },
+        { Name: "VariantName", Value: variant.name },
+      ],
+      [
+        { Name: "EndpointName", Value: endpoint },
+        { Name: "VariantName", Value: variant.name },
+        { Name: "EndpointConfigName", Value: variant.configName },
+      ],
+    ];
+    const count = (n: number) => ({ sum: n, count: 1, min: n, max: n });
+    // Each request counts 1 if it failed, else 0: Average is the error rate.
+    const rateOf = (bad: number) => ({ sum: bad, count: requests, min: bad === requests ? 1 : 0, max: bad > 0 ? 1 : 0 });
+    const latency = (us: number) => ({ sum: us * requests, count: requests, min: us, max: us });
+    for (const dims of dimensionSets) {
+      const put = (name: string, stats: { sum: number; count: number; min: number; max: number }) => recordMetric(cw, "AWS/SageMaker", name, dims, stats, at);
+      if (kind === "async") {
+        // Asynchronous endpoints do not publish Invocations; they publish these instead.
+        put("InvocationsProcesssed", count(requests - errors));
+        put("InvocationFailures", count(errors));
+        put("TotalProcessingTime", latency(latencyUs / 1000 + 5));
+        put("ModelLatency", latency(latencyUs));
+      } else {
+        put("Invocations", count(requests));
+        put("Invocation5XXErrors", rateOf(errors));
+        put("Invocation4XXErrors", rateOf(0));
+        put("ModelLatency", latency(latencyUs));
+        put("OverheadLatency", latency(1000));
+        if (variant.instances > 0) put("InvocationsPerInstance", count(requests / variant.instances));
+      }
+    }
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+}
