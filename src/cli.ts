@@ -99,6 +99,68 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--reason <text>", "why it is rejected (required)")
     .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).reject }), runtime));
 
+  program
+    .command("deploy")
+    .description("create or update an endpoint with a canary, linear, blue/green, rolling or all-at-once rollout that rolls back on alarms")
+    .option("--endpoint <name>", "endpoint to create or update (else mlops.yaml endpoint.name)")
+    .option("--model-package <ref>", "registered version: GROUP@latest-approved, GROUP/VERSION or package ARN")
+    .option("--image <uri>", "inference image (with --model-data, instead of --model-package)")
+    .option("--model-data <s3uri>", "model artifact s3://…/model.tar.gz")
+    .option("--env <key=value>", "container environment variable; repeatable", collect, [])
+    .option("--role-arn <arn>", "SageMaker execution role (default: the serving model's)")
+    .option("--type <type>", "realtime, serverless or async (default: the endpoint's, else realtime)")
+    .option("--instance-type <type>", "instance type (default ml.m5.large)")
+    .option("--instance-count <n>", "instances (default 1)")
+    .option("--memory-mb <mb>", "serverless memory, 1024–6144 in 1024 steps (default 2048)")
+    .option("--max-concurrency <n>", "serverless max concurrency, 1–200 (default 10)")
+    .option("--async-output <s3uri>", "asynchronous results location s3://bucket/prefix/")
+    .option("--strategy <name>", "all-at-once, canary, linear, blue-green or rolling (default canary)")
+    .option("--canary-percent <p>", "traffic share of the canary (default 10)")
+    .option("--linear-step <p>", "traffic share per linear step, or rolling batch size (default 20)")
+    .option("--bake <duration>", "watch time between steps, e.g. 300 or 5m (default 300 s)")
+    .option("--final-bake <duration>", "watch time at 100 % before the old version goes (default 300 s)")
+    .option("--alarm <name>", "existing CloudWatch alarm that rolls back; repeatable (at most 10)", collect, [])
+    .option("--auto-alarms", "create error-rate and latency alarms scoped to the new version")
+    .option("--max-error-rate <r>", "auto-alarm error rate, 0–1 (default 0.01)")
+    .option("--max-latency-ms <ms>", "auto-alarm latency in ms (default 1000)")
+    .option("--engine <name>", "guardrails (SageMaker moves traffic) or traffic (mlops moves variant weights)")
+    .option("--pause", "stop after the first step until `mlops promote` (traffic engine)")
+    .option("--timeout <duration>", "give up waiting after this long (exit 5), e.g. 45m")
+    .option("--poll <seconds>", "seconds between status checks (default 15; MLOPS_POLL_SECONDS)")
+    .option("--no-wait", "start the rollout and return (the traffic engine stops at its first step)")
+    .option("--dry-run", "print the calls in order and the expected duration, without changing anything")
+    .option("--keep-old", "keep every previous config and model (default: keep one, for rollback)")
+    .action(lazy(() => import("./commands/deploy.js"), runtime));
+
+  program
+    .command("status")
+    .description("show an endpoint: serving config, variants, deployment or rollout in progress, alarms")
+    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
+    .option("--watch", "follow a deployment or rollout until it ends (exit 3 if it rolled back)")
+    .option("--poll <seconds>", "seconds between checks (default 15)")
+    .action(lazy(() => import("./commands/status.js"), runtime));
+  program
+    .command("rollback")
+    .description("go back to the previous endpoint config (or --to CONFIG) at once")
+    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
+    .option("--to <config>", "endpoint config to go back to (default: the one before the last deploy)")
+    .option("--poll <seconds>", "seconds between checks (default 15)")
+    .option("--no-wait", "start the rollback and return")
+    .action(lazy(() => import("./commands/rollback.js"), runtime));
+  program
+    .command("promote")
+    .description("continue a paused traffic rollout (--full: go to 100 % now)")
+    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
+    .option("--full", "skip the remaining steps and bakes")
+    .option("--poll <seconds>", "seconds between checks (default 15)")
+    .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.promote, handlesInterrupt: true }; }, runtime));
+  program
+    .command("abort")
+    .description("stop a rollout and return all traffic to the old version")
+    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
+    .option("--poll <seconds>", "seconds between checks (default 15)")
+    .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.abort, handlesInterrupt: true }; }, runtime));
+
   const sandbox = program
     .command("sandbox")
     .description("a local AWS on 127.0.0.1 that speaks the real wire protocols (no account needed)");

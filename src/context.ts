@@ -1,7 +1,7 @@
 import { AwsClients } from "./aws/clients";
 import { loadConfigFile, type LoadedConfigFile } from "./config/load";
 import { resolveSettings, type Settings } from "./config/settings";
-import { systemClock, type Clock } from "./core/clock";
+import { sandboxClock, systemClock, type Clock } from "./core/clock";
 import { UsageError } from "./errors";
 import { Io, type IoStreams } from "./io/io";
 import { inquirerAsker, Prompter } from "./io/prompt";
@@ -48,6 +48,25 @@ export interface Context {
   dispose(): Promise<void>;
 }
 
+/** `--sandbox` runs its throwaway sandbox this many times faster than real time. */
+const SANDBOX_TIME_SCALE = 100;
+
+/** Sleep on a sandbox's clock, abortable. */
+function sleepOn(clock: { setTimer(ms: number, fire: () => void): number; clearTimer(id: number): void }, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const id = clock.setTimer(ms, () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    });
+    const onAbort = () => {
+      clock.clearTimer(id);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 export interface ContextOptions {
   tolerateConfigErrors?: boolean;
 }
@@ -79,14 +98,17 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
   if (problems.length > 0 && !options.tolerateConfigErrors) throw problems[0];
 
   let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  let clock = runtime.clock ?? (runtime.env.MLOPS_SANDBOX_CLOCK ? sandboxClock(runtime.env.MLOPS_SANDBOX_CLOCK) : undefined);
   if (globals.sandbox) {
-    // A throwaway local AWS for this one run: no account, no network beyond 127.0.0.1.
+    // A throwaway local AWS for this one run: no account, no network beyond 127.0.0.1. Its time
+    // runs 100 times faster, so that a deploy with bakes finishes while you watch.
     const { startSandbox, SANDBOX_CREDENTIALS } = await import("./sandbox/index");
-    const sandbox = await startSandbox({ port: 0 });
+    const sandbox = await startSandbox({ port: 0, timeScale: SANDBOX_TIME_SCALE });
     cleanups.push(() => sandbox.stop());
     settings.endpointUrl = { value: sandbox.url, source: "--sandbox" };
     settings.region ??= { value: sandbox.region, source: "--sandbox" };
     credentials = SANDBOX_CREDENTIALS;
+    clock = { now: () => sandbox.clock.date(), sleep: (ms, signal) => sleepOn(sandbox.clock, ms, signal) };
   }
 
   const aws = new AwsClients({
@@ -115,7 +137,7 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
     configError,
     settings,
     settingProblems: problems,
-    clock: runtime.clock ?? systemClock,
+    clock: clock ?? systemClock,
     env: runtime.env,
     cwd: runtime.cwd,
     signal: runtime.signal,

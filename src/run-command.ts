@@ -1,5 +1,6 @@
 import { createContext, type Context, type ContextOptions, type GlobalOptions, type Runtime } from "./context";
-import { InterruptedError } from "./errors";
+import { InterruptedError, MlopsError } from "./errors";
+import { ExitCode } from "./exit-codes";
 import { reportError } from "./report-error";
 
 /** What every module under src/commands exports. */
@@ -26,7 +27,9 @@ export async function runCommand<O>(
     await (command.handlesInterrupt ? running : Promise.race([running, givenUp(ctx.signal, UNWIND_GRACE_MS)]));
   } catch (caught) {
     const error = ctx.signal.aborted && !(caught instanceof InterruptedError) ? new InterruptedError("interrupted", { cause: caught }) : caught;
-    reportError(error, ctx.io, ctx.aws.journal.leftBehind());
+    // What the run changed matters when it was cut short, not when it ended on a known outcome.
+    const cutShort = !(error instanceof MlopsError) || error instanceof InterruptedError || error.exitCode === ExitCode.Failed;
+    reportError(error, ctx.io, cutShort ? ctx.aws.journal.leftBehind() : []);
     throw error;
   } finally {
     await ctx.dispose();

@@ -30,10 +30,23 @@ type ClientClass<C> = new (config: Record<string, unknown>) => C;
 
 export class AwsClients {
   private readonly clients = new Map<ClientClass<unknown>, SdkClient>();
-  /** Every change this run made (or may have made) in AWS. */
-  readonly journal = new ChangeJournal();
+  private readonly children: AwsClients[] = [];
 
-  constructor(readonly settings: AwsClientSettings) {}
+  /** `journal`: every change this run made (or may have made) in AWS. */
+  constructor(
+    readonly settings: AwsClientSettings,
+    readonly journal = new ChangeJournal(),
+  ) {}
+
+  /**
+   * The same clients without the abort signal, sharing the journal: for the calls that must
+   * still run after Ctrl-C (returning traffic to the old version, cleaning up).
+   */
+  detached(): AwsClients {
+    const copy = new AwsClients({ ...this.settings, signal: undefined }, this.journal);
+    this.children.push(copy);
+    return copy;
+  }
 
   /** The endpoint in effect for a service, and what set it, for doctor and error hints. */
   endpointFor(serviceEnvId: string, env: Readonly<Record<string, string | undefined>> = this.settings.env ?? {}): { url: string; source: string } | undefined {
@@ -70,6 +83,7 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
+    for (const child of this.children) child.destroy();
   }
 }
 

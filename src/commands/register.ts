@@ -5,6 +5,7 @@ import { VERSION } from "../version";
 import { createModelPackage, ensureGroup, findGroupArn } from "../aws/registry";
 import { objectExists, readObjectText } from "../aws/s3";
 import type { Context } from "../context";
+import { validator } from "../io/prompt";
 import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, checkText, parsePairs, parseS3Uri, type S3Uri } from "../core/aws-names";
 import { evaluateGate, parseRequirement, type GateCheck, type Requirement } from "../core/gate";
 import { lineageFrom } from "../core/lineage";
@@ -152,13 +153,13 @@ export async function run(options: RegisterOptions, ctx: Context): Promise<void>
 async function collect(options: RegisterOptions, ctx: Context): Promise<Plan> {
   const group =
     options.group ??
-    (await ctx.prompt.text({ flag: "--group", message: "Model package group", validate: (v) => validity(() => checkResourceName("--group", v)) }));
+    (await ctx.prompt.text({ flag: "--group", message: "Model package group", validate: validator((v) => checkResourceName("--group", v)) }));
   const image =
     options.image ??
-    (await ctx.prompt.text({ flag: "--image", message: "Inference image URI", validate: (v) => validity(() => checkImageUri("--image", v)) }));
+    (await ctx.prompt.text({ flag: "--image", message: "Inference image URI", validate: validator((v) => checkImageUri("--image", v)) }));
   const modelData =
     options.modelData ??
-    (await ctx.prompt.text({ flag: "--model-data", message: "Model artifact (s3://…/model.tar.gz)", validate: (v) => validity(() => parseS3Uri("--model-data", v)) }));
+    (await ctx.prompt.text({ flag: "--model-data", message: "Model artifact (s3://…/model.tar.gz)", validate: validator((v) => parseS3Uri("--model-data", v)) }));
 
   checkResourceName("--group", group);
   checkImageUri("--image", image);
@@ -184,14 +185,6 @@ async function collect(options: RegisterOptions, ctx: Context): Promise<Plan> {
   };
 }
 
-function validity(check: () => unknown): true | string {
-  try {
-    check();
-    return true;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 async function readMetrics(ctx: Context, source: NonNullable<Plan["metricsSource"]>): Promise<unknown> {
   let text: string;

@@ -4,6 +4,43 @@ import { isHttpUrl, REGION_PATTERN } from "../core/aws-names";
 
 const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http:// or https:// URL" });
 
+const resourceName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { message: "must be letters, digits and inner hyphens, at most 63 characters" });
+const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: "must be an s3:// URI" });
+const duration = z.union([z.number().int().nonnegative(), z.string().regex(/^(\d+|(\d+[smhd])+)$/, { message: "must be a duration such as 90s, 15m or 1h30m" })]);
+
+/** `endpoint:`: what the endpoint is. `mlops endpoint advise --save` writes it; `mlops deploy` reads it. */
+const EndpointSection = z
+  .object({
+    name: resourceName.optional(),
+    type: z.enum(["realtime", "serverless", "async"]).optional(),
+    instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "must be an instance type such as ml.m5.large" }).optional(),
+    instanceCount: z.number().int().min(1).optional(),
+    memoryMb: z.number().int().refine((v) => v >= 1024 && v <= 6144 && v % 1024 === 0, { message: "must be 1024, 2048, 3072, 4096, 5120 or 6144" }).optional(),
+    maxConcurrency: z.number().int().min(1).max(200).optional(),
+    asyncOutput: s3Uri.optional(),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" }).optional(),
+  })
+  .strict();
+
+/** `deploy:`: how rollouts run. */
+const DeploySection = z
+  .object({
+    strategy: z.enum(["all-at-once", "canary", "linear", "blue-green", "rolling"]).optional(),
+    engine: z.enum(["guardrails", "traffic"]).optional(),
+    canaryPercent: z.number().min(1).max(100).optional(),
+    linearStep: z.number().min(1).max(100).optional(),
+    bake: duration.optional(),
+    finalBake: duration.optional(),
+    alarms: z.array(z.string().min(1).max(255)).max(10).optional(),
+    autoAlarms: z.boolean().optional(),
+    maxErrorRate: z.number().min(0).max(1).optional(),
+    maxLatencyMs: z.number().positive().optional(),
+    timeout: duration.optional(),
+    poll: z.number().positive().optional(),
+    keepOld: z.boolean().optional(),
+  })
+  .strict();
+
 /**
  * mlops.yaml. Strict: an unknown key is almost always a typo, and a typo silently ignored
  * would deploy with defaults the user did not want.
@@ -13,6 +50,8 @@ export const ConfigSchema = z
     region: z.string().regex(REGION_PATTERN, { message: "must be an AWS region such as us-east-1" }).optional(),
     profile: z.string().min(1).optional(),
     endpointUrl: httpUrl.optional(),
+    endpoint: EndpointSection.optional(),
+    deploy: DeploySection.optional(),
   })
   .strict();
 

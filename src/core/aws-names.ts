@@ -51,6 +51,16 @@ export function parseS3Uri(flag: string, uri: string): S3Uri {
   return { bucket, key };
 }
 
+/** `s3://bucket` or `s3://bucket/some/prefix/`: a place to write under (the key may be empty). */
+export function parseS3Prefix(flag: string, uri: string): S3Uri {
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
+  if (!match) throw new UsageError(`${flag} "${uri}" must be an S3 location: s3://bucket/prefix/`);
+  const [, bucket, key = ""] = match as unknown as [string, string, string | undefined];
+  if (!BUCKET.test(bucket)) throw new UsageError(`${flag} "${uri}": "${bucket}" is not a valid S3 bucket name (3–63 lower-case letters, digits, dots, hyphens)`);
+  if (uri.length > 512) throw new UsageError(`${flag} is longer than 512 characters`);
+  return { bucket, key };
+}
+
 /**
  * A container image URI: registry host, repository, optional tag or digest. ECR's
  * `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` is the usual form.

@@ -4,19 +4,33 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export const systemClock: Clock = { now: () => new Date(), sleep: realSleep };
+
+/**
+ * The clock of a sandbox that runs `scale` times faster, from the anchors it exported
+ * (MLOPS_SANDBOX_CLOCK="realMs,sandboxMs,scale"): bakes and polls then pass at the sandbox's pace,
+ * and times agree with the sandbox's timestamps.
+ */
+export function sandboxClock(spec: string): Clock | undefined {
+  const [real, sandbox, scale] = spec.split(",").map(Number);
+  if (!Number.isFinite(real) || !Number.isFinite(sandbox) || !(scale! > 0)) return undefined;
+  return {
+    now: () => new Date(sandbox! + (Date.now() - real!) * scale!),
+    sleep: (ms, signal) => realSleep(ms / scale!, signal),
+  };
+}

@@ -79,3 +79,15 @@ export async function inquirerAsker(input: NodeJS.ReadableStream, output: NodeJS
     confirm: (message, defaultValue) => guard(() => inquirer.confirm({ message, default: defaultValue }, context)),
   };
 }
+
+/** Turn a check that throws into a prompt validator: true, or the error's message to show. */
+export function validator(check: (value: string) => unknown): (value: string) => true | string {
+  return (value) => {
+    try {
+      check(value);
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+}

@@ -1,0 +1,105 @@
+import type { EndpointType } from "./rollout-plan";
+
+/**
+ * The alarms `--auto-alarms` creates: error rate and latency of the new version only, so that
+ * the old version's troubles never roll back the fix. `Invocation5XXErrors` is 1 per failed
+ * request and 0 otherwise, so its Average is the error rate; `ModelLatency` is in microseconds.
+ * Asynchronous endpoints publish neither Invocations nor per-request errors: their error rate is
+ * InvocationFailures / (InvocationFailures + InvocationsProcesssed), their latency
+ * TotalProcessingTime in milliseconds.
+ */
+
+type Dimension = { Name: string; Value: string };
+
+export interface AlarmDefinition {
+  AlarmName: string;
+  AlarmDescription: string;
+  ActionsEnabled: false;
+  Namespace?: string;
+  MetricName?: string;
+  Statistic?: "Average";
+  Dimensions?: Dimension[];
+  Period?: number;
+  Metrics?: Array<{ Id: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: Dimension[] }; Period: number; Stat: string }; Expression?: string; ReturnData: boolean; Label?: string }>;
+  EvaluationPeriods: number;
+  DatapointsToAlarm: number;
+  Threshold: number;
+  ComparisonOperator: "GreaterThanThreshold";
+  TreatMissingData: "notBreaching";
+}
+
+export interface AlarmScope {
+  endpoint: string;
+  variant: string;
+  /** Guardrail rollouts keep the variant name: the new endpoint config tells the fleets apart. */
+  config?: string;
+}
+
+/** One-minute periods, two of them breaching: quick to react, not fooled by one bad minute. */
+const EVALUATION = { EvaluationPeriods: 2, DatapointsToAlarm: 2, ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", ActionsEnabled: false } as const;
+
+export function autoAlarmNames(endpoint: string, type: EndpointType): string[] {
+  return type === "async" ? [`mlops-${endpoint}-failure-rate`, `mlops-${endpoint}-processing-time`] : [`mlops-${endpoint}-5xx-rate`, `mlops-${endpoint}-model-latency`];
+}
+
+export function autoAlarms(scope: AlarmScope, type: EndpointType, limits: { maxErrorRate: number; maxLatencyMs: number }): AlarmDefinition[] {
+  const dimensions: Dimension[] = [
+    { Name: "EndpointName", Value: scope.endpoint },
+    { Name: "VariantName", Value: scope.variant },
+    ...(scope.config ? [{ Name: "EndpointConfigName", Value: scope.config }] : []),
+  ];
+  const target = scope.config ? `endpoint config ${scope.config}` : `variant ${scope.variant}`;
+  const [errorName, latencyName] = autoAlarmNames(scope.endpoint, type);
+  if (type === "async") {
+    const stat = (MetricName: string) => ({ Metric: { Namespace: "AWS/SageMaker", MetricName, Dimensions: dimensions }, Period: 60, Stat: "Sum" });
+    return [
+      {
+        AlarmName: errorName!,
+        AlarmDescription: `mlops: failure rate of ${target} on ${scope.endpoint} above ${limits.maxErrorRate}`,
+        Metrics: [
+          { Id: "failed", MetricStat: stat("InvocationFailures"), ReturnData: false },
+          { Id: "processed", MetricStat: stat("InvocationsProcesssed"), ReturnData: false },
+          { Id: "rate", Expression: "failed / (failed + processed)", ReturnData: true, Label: "failure rate" },
+        ],
+        Threshold: limits.maxErrorRate,
+        ...EVALUATION,
+      },
+      {
+        AlarmName: latencyName!,
+        AlarmDescription: `mlops: processing time of ${target} on ${scope.endpoint} above ${limits.maxLatencyMs} ms`,
+        Namespace: "AWS/SageMaker",
+        MetricName: "TotalProcessingTime",
+        Statistic: "Average",
+        Dimensions: dimensions,
+        Period: 60,
+        Threshold: limits.maxLatencyMs,
+        ...EVALUATION,
+      },
+    ];
+  }
+  return [
+    {
+      AlarmName: errorName!,
+      AlarmDescription: `mlops: 5XX error rate of ${target} on ${scope.endpoint} above ${limits.maxErrorRate}`,
+      Namespace: "AWS/SageMaker",
+      MetricName: "Invocation5XXErrors",
+      Statistic: "Average",
+      Dimensions: dimensions,
+      Period: 60,
+      Threshold: limits.maxErrorRate,
+      ...EVALUATION,
+    },
+    {
+      AlarmName: latencyName!,
+      AlarmDescription: `mlops: model latency of ${target} on ${scope.endpoint} above ${limits.maxLatencyMs} ms`,
+      Namespace: "AWS/SageMaker",
+      MetricName: "ModelLatency",
+      Statistic: "Average",
+      Dimensions: dimensions,
+      Period: 60,
+      // ModelLatency is in microseconds.
+      Threshold: limits.maxLatencyMs * 1000,
+      ...EVALUATION,
+    },
+  ];
+}

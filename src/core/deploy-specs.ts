@@ -1,0 +1,120 @@
+import type { S3Uri } from "./aws-names";
+import { derivedName, fingerprint, type EndpointType, type Mode } from "./rollout-plan";
+
+/**
+ * What a deploy creates, pure: the model, the endpoint config, and for the traffic engine the
+ * config that holds the old variants with the new one at weight 0. Names come from a hash of the
+ * content, so deploying the same thing twice names the same config (a no-op) and nothing is
+ * created twice.
+ */
+
+export interface Container {
+  Image?: string;
+  ModelDataUrl?: string;
+  ModelPackageName?: string;
+  Environment?: Record<string, string>;
+}
+
+export interface VariantSpec {
+  VariantName: string;
+  ModelName: string;
+  InstanceType?: string;
+  InitialInstanceCount?: number;
+  InitialVariantWeight?: number;
+  ServerlessConfig?: { MemorySizeInMB: number; MaxConcurrency: number };
+}
+
+export interface ConfigSpec {
+  EndpointConfigName: string;
+  ProductionVariants: VariantSpec[];
+  AsyncInferenceConfig?: { OutputConfig: { S3OutputPath: string } };
+}
+
+export interface ModelSpec {
+  ModelName: string;
+  PrimaryContainer: Container;
+  ExecutionRoleArn?: string;
+}
+
+export interface DeploySpecs {
+  model: ModelSpec;
+  variantName: string;
+  /** The config that serves when the rollout is done. */
+  config: ConfigSpec;
+  /** Traffic engine only: the old variants as they serve now, plus the new one at weight 0. */
+  mix?: ConfigSpec;
+}
+
+export interface CurrentEndpoint {
+  configName: string;
+  variants: VariantSpec[];
+  asyncInferenceConfig?: ConfigSpec["AsyncInferenceConfig"];
+  /** Live weights by variant name. */
+  weights: Record<string, number>;
+}
+
+export const DEFAULT_VARIANT = "AllTraffic";
+
+export function deploySpecs(input: {
+  endpoint: string;
+  mode: Mode | "create";
+  type: EndpointType;
+  container: Container;
+  roleArn?: string;
+  instanceType: string;
+  instanceCount: number;
+  memoryMb: number;
+  maxConcurrency: number;
+  asyncOutput?: S3Uri;
+  current?: CurrentEndpoint;
+}): DeploySpecs {
+  const modelContent = { container: input.container, role: input.roleArn };
+  const model: ModelSpec = { ModelName: derivedName(input.endpoint, fingerprint(modelContent)), PrimaryContainer: input.container, ExecutionRoleArn: input.roleArn };
+  const capacity =
+    input.type === "serverless"
+      ? { ServerlessConfig: { MemorySizeInMB: input.memoryMb, MaxConcurrency: input.maxConcurrency } }
+      : { InstanceType: input.instanceType, InitialInstanceCount: input.instanceCount };
+  // Guardrails and the serverless replacement keep the serving variant's name (SageMaker requires
+  // it for blue/green); the traffic engine adds the new version beside the old under a name of its own.
+  const servingName = input.current?.variants[0]?.VariantName ?? DEFAULT_VARIANT;
+  const variantName = input.mode === "traffic" ? `v-${fingerprint({ model: model.ModelName, capacity })}` : servingName;
+  const variant: VariantSpec = { VariantName: variantName, ModelName: model.ModelName, ...capacity, InitialVariantWeight: 1 };
+  const asyncConfig = input.type === "async" && input.asyncOutput ? { OutputConfig: { S3OutputPath: `s3://${input.asyncOutput.bucket}/${input.asyncOutput.key}` } } : undefined;
+  const config: ConfigSpec = {
+    EndpointConfigName: derivedName(input.endpoint, fingerprint({ variant, async: asyncConfig })),
+    ProductionVariants: [variant],
+    AsyncInferenceConfig: asyncConfig,
+  };
+  if (input.mode !== "traffic" || !input.current) return { model, variantName, config };
+  const current = input.current;
+  const oldVariants = current.variants.map((v) => ({ ...v, InitialVariantWeight: current.weights[v.VariantName] ?? v.InitialVariantWeight ?? 1 }));
+  const mixVariants = [...oldVariants, { ...variant, InitialVariantWeight: 0 }];
+  const mix: ConfigSpec = {
+    EndpointConfigName: derivedName(input.endpoint, `mix-${fingerprint({ from: current.configName, variants: mixVariants })}`),
+    ProductionVariants: mixVariants,
+    AsyncInferenceConfig: current.asyncInferenceConfig ?? asyncConfig,
+  };
+  return { model, variantName, config, mix };
+}
+
+/** The endpoint type a config stands for. */
+export function configType(config: { ProductionVariants?: Array<{ ServerlessConfig?: unknown }>; AsyncInferenceConfig?: unknown } | undefined): EndpointType | undefined {
+  if (!config) return undefined;
+  if (config.AsyncInferenceConfig) return "async";
+  if (config.ProductionVariants?.some((v) => v.ServerlessConfig)) return "serverless";
+  return "realtime";
+}
+
+/**
+ * Whether the endpoint already serves exactly this: one variant running this model with this
+ * capacity (and this async output). Names aside: a deploy of what serves is a no-op whatever
+ * engine created the serving config.
+ */
+export function alreadyServes(current: { variants: VariantSpec[]; asyncInferenceConfig?: ConfigSpec["AsyncInferenceConfig"] } | undefined, wanted: ConfigSpec): boolean {
+  const [serving, extra] = current?.variants ?? [];
+  const [target] = wanted.ProductionVariants;
+  if (!serving || extra || !target) return false;
+  const capacity = (v: VariantSpec) => JSON.stringify([v.ModelName, v.InstanceType ?? null, v.InitialInstanceCount ?? null, v.ServerlessConfig?.MemorySizeInMB ?? null, v.ServerlessConfig?.MaxConcurrency ?? null]);
+  const output = (c: ConfigSpec["AsyncInferenceConfig"]) => c?.OutputConfig?.S3OutputPath ?? null;
+  return capacity(serving) === capacity(target) && output(current!.asyncInferenceConfig) === output(wanted.AsyncInferenceConfig);
+}

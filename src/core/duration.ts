@@ -1,0 +1,24 @@
+import { UsageError } from "../errors";
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** "90s", "15m", "1h30m", or plain seconds ("300"), as whole seconds. */
+export function parseDuration(flag: string, text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const parts = [...trimmed.matchAll(/(\d+)([smhd])/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== trimmed) {
+    throw new UsageError(`${flag} "${text}" is not a duration`, { hint: "e.g. 90s, 15m, 1h30m, or a number of seconds" });
+  }
+  return parts.reduce((total, [, n, unit]) => total + Number(n) * UNIT_SECONDS[unit!]!, 0);
+}
+
+/** 3725 → "1h 2m 5s"; 300 → "5m"; 0 → "0s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  const parts = [h ? `${h}h` : "", m ? `${m}m` : "", rest || (!h && !m) ? `${rest}s` : ""].filter(Boolean);
+  return parts.join(" ");
+}

@@ -1,0 +1,212 @@
+import { createHash } from "node:crypto";
+import { UsageError } from "../errors";
+
+/**
+ * Rollout planning, pure: which engine runs a deploy, whether SageMaker's guardrails allow the
+ * strategy, the DeploymentConfig that asks for it, the traffic steps mlops shifts itself, names
+ * of what a deploy creates, and how long it should take.
+ */
+
+export type Strategy = "all-at-once" | "canary" | "linear" | "blue-green" | "rolling";
+export type EndpointType = "realtime" | "serverless" | "async";
+/** guardrails: SageMaker moves traffic. traffic: mlops moves variant weights. serverless: mlops replaces the config and watches. */
+export type Mode = "guardrails" | "traffic" | "serverless";
+
+export const STRATEGIES: readonly Strategy[] = ["all-at-once", "canary", "linear", "blue-green", "rolling"];
+
+export interface RolloutSettings {
+  strategy: Strategy;
+  canaryPercent: number;
+  /** Linear step, or the batch size of a rolling update, in percent. */
+  linearStep: number;
+  bake: number;
+  finalBake: number;
+  alarms: string[];
+}
+
+export interface EngineChoice {
+  mode: Mode;
+  /** What the user sees as the engine: guardrails or traffic (the serverless mode is the traffic engine's). */
+  engine: "guardrails" | "traffic";
+  /** Why, when mlops chose for the user. */
+  note?: string;
+}
+
+/** How many instances a percentage of `total` stands for, as SageMaker rounds it (up, at least one). */
+export function instancesFor(percent: number, total: number): number {
+  return Math.max(1, Math.min(total, Math.ceil((total * percent) / 100)));
+}
+
+/** Why SageMaker's guardrails cannot run this strategy on this fleet, or undefined when they can. */
+export function guardrailProblem(settings: RolloutSettings, instanceCount: number): string | undefined {
+  if (settings.strategy === "canary") {
+    if (settings.canaryPercent > 50) return `--canary-percent ${settings.canaryPercent}: SageMaker's canary is at most 50 % of the fleet`;
+    if (instancesFor(settings.canaryPercent, instanceCount) > instanceCount / 2) {
+      return `a ${settings.canaryPercent} % canary of ${instanceCount} instance(s) is ${instancesFor(settings.canaryPercent, instanceCount)} instance(s), more than half the fleet; SageMaker needs at least 2 instances for a canary`;
+    }
+  }
+  if (settings.strategy === "linear") {
+    if (settings.linearStep < 10 || settings.linearStep > 50) return `--linear-step ${settings.linearStep}: SageMaker's linear steps are 10–50 % of the fleet`;
+    const step = instancesFor(settings.linearStep, instanceCount);
+    if (step > instanceCount / 2 || step < instanceCount / 10) return `a ${settings.linearStep} % step of ${instanceCount} instance(s) is ${step} instance(s), outside 10–50 % of the fleet; use more instances`;
+  }
+  if (settings.strategy === "rolling" && (settings.linearStep < 5 || settings.linearStep > 50)) return `--linear-step ${settings.linearStep}: a rolling batch is 5–50 % of the fleet`;
+  if (settings.bake > 3600) return `--bake ${settings.bake}: SageMaker waits at most 3600 s between steps`;
+  if (settings.finalBake > 3600) return `--final-bake ${settings.finalBake}: SageMaker waits at most 3600 s before terminating the old fleet`;
+  return undefined;
+}
+
+/**
+ * Guardrails where SageMaker allows them (real-time and asynchronous, one variant); mlops's own
+ * traffic engine for serverless, multi-variant endpoints, --pause, or a fleet too small for the
+ * canary; the user's --engine wins when it is possible at all.
+ */
+export function chooseEngine(input: {
+  type: EndpointType;
+  requested?: "guardrails" | "traffic";
+  pause: boolean;
+  variantCount: number;
+  instanceCount: number;
+  settings: RolloutSettings;
+}): EngineChoice {
+  const { type, requested, pause, variantCount, settings } = input;
+  const rolling = settings.strategy === "rolling";
+  if (type === "serverless") {
+    if (requested === "guardrails") throw new UsageError("--engine guardrails: SageMaker's deployment guardrails do not support serverless endpoints", { hint: "leave out --engine: mlops updates serverless endpoints all at once and rolls back on alarms during a watch window" });
+    if (rolling) throw new UsageError("--strategy rolling is not possible for serverless endpoints");
+    if (pause) throw new UsageError("--pause: a serverless endpoint holds one variant, so there is no step to pause at");
+    return { mode: "serverless", engine: "traffic" };
+  }
+  if (rolling) {
+    if (requested === "traffic" || pause) throw new UsageError("--strategy rolling is a SageMaker guardrails strategy: it cannot run on the traffic engine or --pause");
+    if (variantCount > 1) throw new UsageError("--strategy rolling: SageMaker does not roll endpoints with more than one production variant");
+  }
+  if (requested === "guardrails") {
+    if (pause) throw new UsageError("--pause needs the traffic engine: SageMaker's guardrails cannot stop at a step", { hint: "leave out --engine, or drop --pause" });
+    if (variantCount > 1) throw new UsageError("--engine guardrails: the endpoint has more than one production variant; use the traffic engine");
+    const problem = guardrailProblem(settings, input.instanceCount);
+    if (problem) throw new UsageError(problem, { hint: "adjust the strategy, or use --engine traffic, which shifts weights between variants and works with one instance" });
+    return { mode: "guardrails", engine: "guardrails" };
+  }
+  if (requested === "traffic" || pause) return { mode: "traffic", engine: "traffic" };
+  if (variantCount > 1) return { mode: "traffic", engine: "traffic", note: "the endpoint has more than one variant, so mlops shifts traffic itself" };
+  const problem = guardrailProblem(settings, input.instanceCount);
+  if (problem) {
+    if (rolling || settings.bake > 3600 || settings.finalBake > 3600) throw new UsageError(problem);
+    return { mode: "traffic", engine: "traffic", note: `${problem}; mlops shifts traffic between variants itself instead` };
+  }
+  return { mode: "guardrails", engine: "guardrails" };
+}
+
+/** SageMaker's limits on MaximumExecutionTimeoutInSeconds. */
+const EXECUTION_LIMITS = { blueGreen: [600, 14_400], rolling: [600, 28_800] } as const;
+/** Time allowed for SageMaker to launch instances and move traffic, per step. */
+const LAUNCH_ALLOWANCE = 1_200;
+const STEP_ALLOWANCE = 180;
+
+export interface DeploymentConfigShape {
+  BlueGreenUpdatePolicy?: {
+    TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE" | "CANARY" | "LINEAR"; WaitIntervalInSeconds: number; CanarySize?: { Type: "CAPACITY_PERCENT"; Value: number }; LinearStepSize?: { Type: "CAPACITY_PERCENT"; Value: number } };
+    TerminationWaitInSeconds: number;
+    MaximumExecutionTimeoutInSeconds: number;
+  };
+  RollingUpdatePolicy?: { MaximumBatchSize: { Type: "CAPACITY_PERCENT"; Value: number }; WaitIntervalInSeconds: number; MaximumExecutionTimeoutInSeconds: number };
+  AutoRollbackConfiguration?: { Alarms: Array<{ AlarmName: string }> };
+}
+
+/** The DeploymentConfig for UpdateEndpoint, with an execution limit that covers every wait. */
+export function deploymentConfig(settings: RolloutSettings): DeploymentConfigShape {
+  const alarms = settings.alarms.length > 0 ? { AutoRollbackConfiguration: { Alarms: settings.alarms.map((AlarmName) => ({ AlarmName })) } } : {};
+  const steps = trafficSteps(settings);
+  if (settings.strategy === "rolling") {
+    const batches = Math.ceil(100 / settings.linearStep);
+    const limit = clampLimit(batches * (LAUNCH_ALLOWANCE + STEP_ALLOWANCE + settings.bake), EXECUTION_LIMITS.rolling);
+    return { RollingUpdatePolicy: { MaximumBatchSize: { Type: "CAPACITY_PERCENT", Value: settings.linearStep }, WaitIntervalInSeconds: settings.bake, MaximumExecutionTimeoutInSeconds: limit }, ...alarms };
+  }
+  const routing =
+    settings.strategy === "canary"
+      ? { Type: "CANARY" as const, CanarySize: { Type: "CAPACITY_PERCENT" as const, Value: settings.canaryPercent }, WaitIntervalInSeconds: settings.bake }
+      : settings.strategy === "linear"
+        ? { Type: "LINEAR" as const, LinearStepSize: { Type: "CAPACITY_PERCENT" as const, Value: settings.linearStep }, WaitIntervalInSeconds: settings.bake }
+        : { Type: "ALL_AT_ONCE" as const, WaitIntervalInSeconds: settings.strategy === "blue-green" ? settings.bake : 0 };
+  const termination = settings.strategy === "all-at-once" ? 0 : settings.finalBake;
+  const waits = steps.reduce((total, s) => total + s.bake, 0);
+  const limit = clampLimit(LAUNCH_ALLOWANCE + steps.length * STEP_ALLOWANCE + waits, EXECUTION_LIMITS.blueGreen);
+  return { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: routing, TerminationWaitInSeconds: termination, MaximumExecutionTimeoutInSeconds: limit }, ...alarms };
+}
+
+function clampLimit(seconds: number, [min, max]: readonly [number, number]): number {
+  if (seconds > max) throw new UsageError(`the rollout's waits add up to ${seconds} s, more than SageMaker's limit of ${max} s for one deployment`, { hint: "shorten --bake/--final-bake or use fewer steps" });
+  return Math.max(min, seconds);
+}
+
+export interface TrafficStep {
+  /** Percent of traffic on the new version once this step is done. */
+  weight: number;
+  /** Seconds to watch the alarms at this weight before the next step. */
+  bake: number;
+}
+
+/** The weights mlops (or SageMaker) moves through, and how long each is watched. */
+export function trafficSteps(settings: RolloutSettings): TrafficStep[] {
+  const last = (bake: number): TrafficStep => ({ weight: 100, bake });
+  switch (settings.strategy) {
+    case "all-at-once":
+      return [last(0)];
+    case "blue-green":
+      return [last(settings.bake + settings.finalBake)];
+    case "canary":
+      return [{ weight: settings.canaryPercent, bake: settings.bake }, last(settings.finalBake)];
+    case "linear":
+    case "rolling": {
+      const steps: TrafficStep[] = [];
+      for (let w = settings.linearStep; w < 100; w += settings.linearStep) steps.push({ weight: Math.round(w * 100) / 100, bake: settings.bake });
+      return [...steps, last(settings.finalBake)];
+    }
+  }
+}
+
+/** Typical times on AWS, for estimates only. */
+export const TYPICAL = { launchSeconds: 480, stepSeconds: 60, updateSeconds: 480 } as const;
+
+/** Roughly how long a deploy takes on AWS, in seconds. */
+export function expectedSeconds(mode: Mode | "create", settings: RolloutSettings): number {
+  const steps = trafficSteps(settings);
+  const bakes = steps.reduce((total, s) => total + s.bake, 0);
+  if (mode === "create") return TYPICAL.launchSeconds;
+  if (mode === "guardrails") {
+    const batches = settings.strategy === "rolling" ? steps.length : 1;
+    return batches * TYPICAL.launchSeconds + steps.length * TYPICAL.stepSeconds + bakes;
+  }
+  if (mode === "serverless") return TYPICAL.updateSeconds + bakes;
+  // traffic: add the new variant, step the weights, then drop the old variant.
+  return 2 * TYPICAL.updateSeconds + steps.length * TYPICAL.stepSeconds + bakes;
+}
+
+/** A short, stable id for a spec: the same inputs give the same names, so a repeat deploy is a no-op. */
+export function fingerprint(spec: unknown): string {
+  return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 8);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `<endpoint>-<suffix>` within SageMaker's 63 characters. */
+export function derivedName(endpoint: string, suffix: string): string {
+  const room = 63 - suffix.length - 1;
+  return `${endpoint.slice(0, room).replace(/-+$/, "")}-${suffix}`;
+}
+
+export const STRATEGY_WORDS: Record<Strategy, string> = {
+  "all-at-once": "all at once",
+  canary: "canary",
+  linear: "linear",
+  "blue-green": "blue/green",
+  rolling: "rolling",
+};

@@ -1,0 +1,71 @@
+import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
+import { alarmStates, type AlarmState } from "../aws/alarms";
+import { describeEndpoint, updateEndpoint } from "../aws/endpoints";
+import { guardrailPhase } from "../core/endpoint-phase";
+import { MlopsError } from "../errors";
+import { pollUntil } from "./poll";
+import type { RolloutEnv, RolloutResult } from "./types";
+
+/**
+ * SageMaker deployment guardrails: one UpdateEndpoint with a DeploymentConfig; SageMaker moves
+ * the traffic, bakes, and rolls back on its alarms. mlops watches and decides the outcome: a
+ * rolled-back update also ends InService, so success is InService *and* serving the new config
+ * (terraform-provider-aws#39099). FailureReason is kept the moment it appears: it can vanish.
+ */
+export async function runGuardrails(
+  env: RolloutEnv,
+  plan: { newConfig: string; deploymentConfig: DeploymentConfig; alarms: string[]; wait: boolean },
+): Promise<RolloutResult> {
+  await updateEndpoint(env.aws, env.endpoint, plan.newConfig, plan.deploymentConfig);
+  if (!plan.wait) return { outcome: "started", endpointConfig: plan.newConfig, alarms: [], failureReason: null, firedAlarm: null, rollbackReactionSeconds: null };
+  return watchGuardrails(env, plan.newConfig, plan.alarms);
+}
+
+/** Watch a guardrail deployment to its end (also used by `status --watch`). */
+export async function watchGuardrails(env: RolloutEnv, newConfig: string, alarms: string[]): Promise<RolloutResult> {
+  let failureReason: string | null = null;
+  let sawUpdate = false;
+  let states: AlarmState[] = [];
+  const firstAlarm = new Map<string, number>();
+  return pollUntil(env, async (): Promise<RolloutResult | undefined> => {
+    const endpoint = await describeEndpoint(env.aws, env.endpoint);
+    if (!endpoint) throw new MlopsError(`endpoint ${env.endpoint} disappeared during the deployment`);
+    failureReason ??= endpoint.FailureReason ?? null;
+    states = alarms.length > 0 ? await alarmStates(env.aws, alarms) : [];
+    for (const a of states) if (a.state === "ALARM" && !firstAlarm.has(a.name)) firstAlarm.set(a.name, a.since);
+    const pending = endpoint.PendingDeploymentSummary;
+    if (endpoint.EndpointStatus !== "InService" || pending) sawUpdate = true;
+    const variant = pending?.ProductionVariants?.[0];
+    const now = env.clock.now();
+    const phase = pending ? guardrailPhase(variant?.VariantStatus?.[0], variant?.DesiredInstanceCount ?? 1, now) : { phase: endpoint.EndpointStatus?.toLowerCase() ?? "unknown" };
+    env.view.update({ ...phase, alarms: states.map((a) => ({ name: a.name, state: a.state })) });
+
+    const base = { alarms: states.map((a) => ({ name: a.name, state: a.state })), failureReason };
+    switch (endpoint.EndpointStatus) {
+      case "InService": {
+        if (pending) return undefined;
+        if (endpoint.EndpointConfigName === newConfig) return { ...base, outcome: "deployed", endpointConfig: newConfig, failureReason: null, firedAlarm: null, rollbackReactionSeconds: null };
+        // Right after UpdateEndpoint, a describe may still show the old state: wait to see the update.
+        if (!sawUpdate) return undefined;
+        const fired = [...firstAlarm.entries()].sort((a, b) => a[1] - b[1])[0];
+        return {
+          ...base,
+          outcome: "rolled-back",
+          endpointConfig: endpoint.EndpointConfigName ?? "",
+          failureReason: failureReason ?? endpoint.FailureReason ?? "SageMaker rolled the update back without a reason",
+          firedAlarm: fired?.[0] ?? alarmNamedIn(failureReason, alarms),
+          rollbackReactionSeconds: fired ? Math.max(0, (now.getTime() - fired[1]) / 1000) : null,
+        };
+      }
+      case "Failed":
+      case "UpdateRollbackFailed":
+        return { ...base, outcome: "failed", endpointConfig: endpoint.EndpointConfigName ?? "", failureReason: `${endpoint.EndpointStatus}: ${failureReason ?? endpoint.FailureReason ?? "no reason given"}`, firedAlarm: null, rollbackReactionSeconds: null };
+      default:
+        return undefined;
+    }
+  });
+}
+
+function alarmNamedIn(reason: string | null, alarms: readonly string[]): string | null {
+  return alarms.find((a) => reason?.includes(a)) ?? null;
+}

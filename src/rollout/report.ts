@@ -1,0 +1,68 @@
+import type { ChalkInstance } from "chalk";
+import { formatDuration } from "../core/duration";
+import { STRATEGY_WORDS, type Strategy } from "../core/rollout-plan";
+import type { Outcome } from "./types";
+
+/** What `mlops deploy --json` prints. */
+export interface DeployReport {
+  endpoint: string;
+  outcome: Outcome | "dry-run";
+  strategy: Strategy;
+  engine: "guardrails" | "traffic";
+  endpointConfig: string;
+  previousEndpointConfig: string | null;
+  alarms: Array<{ name: string; state: string }>;
+  failureReason: string | null;
+  rollbackReactionSeconds: number | null;
+  durationSeconds: number;
+  firedAlarm: string | null;
+  modelPackageArn: string | null;
+  notes: string[];
+  /** Set by `mlops rollback`, whose success reads differently. */
+  command?: "rollback";
+}
+
+export function renderReport(r: DeployReport, style: ChalkInstance): string {
+  const how = `${STRATEGY_WORDS[r.strategy]} on the ${r.engine} engine, ${formatDuration(r.durationSeconds)}`;
+  const lines: string[] = [];
+  switch (r.outcome) {
+    case "no-change":
+      lines.push(`${r.endpoint} already serves ${r.endpointConfig}: nothing to do`);
+      break;
+    case "created":
+      lines.push(`${style.green("created")} ${r.endpoint}: ${r.endpointConfig} serves (${formatDuration(r.durationSeconds)})`);
+      break;
+    case "deployed":
+      if (r.command === "rollback") {
+        lines.push(`${style.green("rolled back")} ${r.endpoint} to ${r.endpointConfig} (${formatDuration(r.durationSeconds)})`);
+        if (r.previousEndpointConfig) lines.push(`  ${r.previousEndpointConfig} is now the way back (mlops rollback --endpoint ${r.endpoint})`);
+        break;
+      }
+      lines.push(`${style.green("deployed")} ${r.endpoint}: ${r.endpointConfig} serves (${how})`);
+      if (r.previousEndpointConfig) lines.push(`  previous: ${r.previousEndpointConfig} (mlops rollback --endpoint ${r.endpoint} goes back to it)`);
+      break;
+    case "rolled-back":
+      lines.push(`${style.red("rolled back")} ${r.endpoint}: ${r.endpointConfig} still serves (${how})`);
+      if (r.firedAlarm) lines.push(`  alarm: ${r.firedAlarm}`);
+      if (r.failureReason) lines.push(`  reason: ${r.failureReason}`);
+      if (r.rollbackReactionSeconds !== null) lines.push(`  traffic back on the old version ${formatDuration(r.rollbackReactionSeconds)} after the alarm`);
+      break;
+    case "started":
+      lines.push(`started ${r.endpoint}: moving to ${r.endpointConfig} (${STRATEGY_WORDS[r.strategy]} on the ${r.engine} engine); follow it with \`mlops status --endpoint ${r.endpoint} --watch\``);
+      break;
+    case "paused":
+      lines.push(`paused ${r.endpoint} at its first step: continue with \`mlops promote --endpoint ${r.endpoint}\` or stop with \`mlops abort --endpoint ${r.endpoint}\``);
+      break;
+    case "timed-out":
+      lines.push(`${style.yellow("timed out")} waiting for ${r.endpoint} after ${formatDuration(r.durationSeconds)}`);
+      break;
+    case "failed":
+      lines.push(`${style.red("failed")} ${r.endpoint}: ${r.failureReason ?? "no reason given"}`);
+      break;
+    default:
+      lines.push(`${r.endpoint}: ${r.outcome}`);
+  }
+  if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state}`).join(", ")}`);
+  for (const note of r.notes.filter((n) => n.startsWith("kept"))) lines.push(`  ${note}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,27 @@
+import type { AwsClients } from "../aws/clients";
+import type { Io } from "../io/io";
+import type { Pace } from "./poll";
+import type { RolloutView } from "./view";
+
+export type Outcome = "created" | "deployed" | "rolled-back" | "no-change" | "timed-out" | "failed" | "started" | "paused";
+
+/** How a rollout ended, as the engines report it. */
+export interface RolloutResult {
+  outcome: Outcome;
+  /** The endpoint config serving at the end. */
+  endpointConfig: string;
+  alarms: Array<{ name: string; state: string }>;
+  failureReason: string | null;
+  /** The alarm that caused a rollback, when one did. */
+  firedAlarm: string | null;
+  /** From the alarm entering ALARM to traffic being safe on the old version. */
+  rollbackReactionSeconds: number | null;
+}
+
+/** Everything an engine works with. */
+export interface RolloutEnv extends Pace {
+  aws: AwsClients;
+  io: Io;
+  view: RolloutView;
+  endpoint: string;
+}

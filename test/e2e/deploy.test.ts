@@ -1,0 +1,324 @@
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import { beforeEach, describe, expect, it } from "vitest";
+import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
+import { sdkConfig, useSandbox } from "../helpers/sandbox";
+
+/**
+ * Deploys against a sandbox whose clock runs 500 times faster: a 5-minute bake takes 0.6 s.
+ * The CLI follows the sandbox's clock (MLOPS_SANDBOX_CLOCK), so bakes and polls agree.
+ */
+const sandbox = useSandbox({ timeScale: 500, endpointTiming: { launch: 60, activate: 10, weights: 10, rollback: 20, delete: 10 } });
+const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1";
+const ROLE = "arn:aws:iam::000000000000:role/sagemaker-execution";
+const MODEL = "s3://models/churn/model.tar.gz";
+const sm = () => new SageMakerClient(sdkConfig(sandbox.current));
+
+const env = (extra: Record<string, string> = {}) => cleanEnv({ ...sandbox.current.env(), MLOPS_POLL_SECONDS: "5", ...extra });
+const deploy = (args: string[], extra: Record<string, string> = {}) => runCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, ...args], { env: env(extra), timeoutMs: 60_000 });
+const endpoint = () => sm().send(new DescribeEndpointCommand({ EndpointName: "churn" }));
+
+beforeEach(async () => {
+  const s3 = new S3Client(sdkConfig(sandbox.current, { forcePathStyle: true }));
+  await s3.send(new CreateBucketCommand({ Bucket: "models" }));
+  await s3.send(new PutObjectCommand({ Bucket: "models", Key: "churn/model.tar.gz", Body: "weights" }));
+});
+
+/** An endpoint in service with version 1. */
+async function serving(args: string[] = []) {
+  const r = await deploy(["--role-arn", ROLE, "--json", ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "created" });
+  return JSON.parse(r.stdout).endpointConfig as string;
+}
+
+const BAD = ["--env", "MLOPS_SANDBOX_ERROR_RATE=0.5", "--auto-alarms"];
+const bakes = ["--bake", "300", "--final-bake", "120"];
+
+describe("mlops deploy: strategies and engines", () => {
+  const good: Array<[string, string[]]> = [
+    ["guardrails all-at-once", ["--strategy", "all-at-once", "--engine", "guardrails"]],
+    ["guardrails canary", ["--strategy", "canary", "--canary-percent", "50", "--engine", "guardrails", "--instance-count", "2"]],
+    ["guardrails linear", ["--strategy", "linear", "--linear-step", "50", "--engine", "guardrails", "--instance-count", "2"]],
+    ["guardrails blue-green", ["--strategy", "blue-green", "--engine", "guardrails"]],
+    ["guardrails rolling", ["--strategy", "rolling", "--linear-step", "50", "--engine", "guardrails", "--instance-count", "2"]],
+    ["traffic all-at-once", ["--strategy", "all-at-once", "--engine", "traffic"]],
+    ["traffic canary", ["--strategy", "canary", "--engine", "traffic"]],
+    ["traffic linear", ["--strategy", "linear", "--linear-step", "50", "--engine", "traffic"]],
+    ["traffic blue-green", ["--strategy", "blue-green", "--engine", "traffic"]],
+  ];
+
+  it.each(good)("%s ends serving the new config", async (_name, args) => {
+    const old = await serving(args.includes("--instance-count") ? ["--instance-count", "2"] : []);
+    const r = await deploy(["--env", "VERSION=2", "--auto-alarms", ...bakes, ...args, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ endpoint: "churn", outcome: "deployed", previousEndpointConfig: old, failureReason: null });
+    expect(report.engine).toBe(args[args.indexOf("--engine") + 1]);
+    const now = await endpoint();
+    expect(now).toMatchObject({ EndpointStatus: "InService", EndpointConfigName: report.endpointConfig });
+    expect(now.EndpointConfigName).not.toBe(old);
+    // The old config stays as the rollback target; the mix config of the traffic engine is gone.
+    const tags = (await sm().send(new ListTagsCommand({ ResourceArn: now.EndpointArn }))).Tags!;
+    expect(tags).toContainEqual({ Key: "mlops:previous-config", Value: old });
+    await expect(sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: old }))).resolves.toBeTruthy();
+  });
+
+  const bad: Array<[string, string[]]> = [
+    ["guardrails canary", ["--strategy", "canary", "--canary-percent", "50", "--engine", "guardrails", "--instance-count", "2"]],
+    ["guardrails linear", ["--strategy", "linear", "--linear-step", "50", "--engine", "guardrails", "--instance-count", "2"]],
+    ["guardrails blue-green", ["--strategy", "blue-green", "--engine", "guardrails"]],
+    ["traffic canary", ["--strategy", "canary", "--engine", "traffic"]],
+    ["traffic linear", ["--strategy", "linear", "--linear-step", "50", "--engine", "traffic"]],
+    ["traffic blue-green", ["--strategy", "blue-green", "--engine", "traffic"]],
+  ];
+
+  it.each(bad)("%s with a bad model is rolled back by its alarm: exit 3, the old config serves", async (_name, args) => {
+    const old = await serving(args.includes("--instance-count") ? ["--instance-count", "2"] : []);
+    const r = await deploy([...BAD, ...bakes, ...args, "--json"]);
+    expect(r.code, r.stderr).toBe(3);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: "mlops-churn-5xx-rate" });
+    expect(report.failureReason).toContain("mlops-churn-5xx-rate");
+    expect(report.alarms).toContainEqual({ name: "mlops-churn-5xx-rate", state: "ALARM" });
+    expect(report.rollbackReactionSeconds).toBeGreaterThanOrEqual(0);
+    expect(await endpoint()).toMatchObject({ EndpointStatus: "InService", EndpointConfigName: old });
+    expect(r.stderr).toContain("rolled back because mlops-churn-5xx-rate went into ALARM");
+  });
+
+  it("refuses rolling on the traffic engine, and a guardrails canary on a single instance", async () => {
+    await serving();
+    const rolling = await deploy(["--strategy", "rolling", "--engine", "traffic"]);
+    expect(rolling.code).toBe(2);
+    expect(rolling.stderr).toContain("--strategy rolling is a SageMaker guardrails strategy");
+    const tiny = await deploy(["--strategy", "canary", "--engine", "guardrails"]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toContain("SageMaker needs at least 2 instances for a canary");
+  });
+
+  it("without --engine, a canary on one instance runs on the traffic engine and says why", async () => {
+    await serving();
+    const r = await deploy(["--env", "VERSION=2", ...bakes, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "traffic", strategy: "canary" });
+    expect(r.stderr).toContain("mlops shifts traffic between variants itself instead");
+  });
+});
+
+describe("mlops deploy: endpoint types", () => {
+  it("serverless: created, updated, and a bad version rolled back after its watch window alarm", async () => {
+    const serverless = ["--type", "serverless", "--memory-mb", "2048", "--max-concurrency", "5"];
+    const first = await serving(serverless);
+    const good = await deploy([...serverless, "--env", "VERSION=2", "--auto-alarms", ...bakes, "--json"]);
+    expect(good.code, good.stderr).toBe(0);
+    const report = JSON.parse(good.stdout);
+    expect(report).toMatchObject({ outcome: "deployed", engine: "traffic", previousEndpointConfig: first });
+    const live = await endpoint();
+    expect(live.ProductionVariants?.[0]?.CurrentServerlessConfig).toMatchObject({ MemorySizeInMB: 2048, MaxConcurrency: 5 });
+    const bad = await deploy([...serverless, ...BAD, ...bakes, "--json"]);
+    expect(bad.code, bad.stderr).toBe(3);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: report.endpointConfig, firedAlarm: "mlops-churn-5xx-rate" });
+    expect((await endpoint()).EndpointConfigName).toBe(report.endpointConfig);
+  });
+
+  it("serverless refuses guardrails and a real-time endpoint cannot become serverless", async () => {
+    await serving();
+    const r = await deploy(["--type", "serverless"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cannot turn an endpoint with instances (realtime) into a serverless one");
+    const s = await runCli(["deploy", "--endpoint", "other", "--image", IMAGE, "--model-data", MODEL, "--role-arn", ROLE, "--type", "serverless", "--engine", "guardrails"], { env: env() });
+    expect(s.code).toBe(0);
+    const again = await runCli(["deploy", "--endpoint", "other", "--image", IMAGE, "--model-data", MODEL, "--type", "serverless", "--engine", "guardrails", "--env", "V=2"], { env: env() });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("do not support serverless endpoints");
+  });
+
+  it("asynchronous: created with an output location, updated with a guardrails canary and async alarms", async () => {
+    const asyncArgs = ["--type", "async", "--async-output", "s3://models/async-out/", "--instance-count", "2"];
+    const first = await serving(asyncArgs);
+    const config = await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: first }));
+    expect(config.AsyncInferenceConfig).toEqual({ OutputConfig: { S3OutputPath: "s3://models/async-out/" } });
+    const r = await deploy([...asyncArgs, "--env", "VERSION=2", "--auto-alarms", "--canary-percent", "50", ...bakes, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
+    const alarms = await new CloudWatchClient(sdkConfig(sandbox.current)).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "mlops-churn-" }));
+    expect(alarms.MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual(["mlops-churn-failure-rate", "mlops-churn-processing-time"]);
+    expect(alarms.MetricAlarms?.find((a) => a.AlarmName === "mlops-churn-failure-rate")?.Metrics?.find((m) => m.Expression)?.Expression).toBe("failed / (failed + processed)");
+  });
+
+  it("deploys a registered version by reference, and refuses one that is not approved (exit 4)", async () => {
+    const client = sm();
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn-models" }));
+    for (const status of ["Approved", "PendingManualApproval"] as const) {
+      await client.send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn-models", ModelApprovalStatus: status, InferenceSpecification: { Containers: [{ Image: IMAGE, ModelDataUrl: MODEL }] } }));
+    }
+    const pending = await runCli(["deploy", "--endpoint", "churn", "--model-package", "churn-models@latest", "--role-arn", ROLE], { env: env() });
+    expect(pending.code).toBe(4);
+    expect(pending.stderr).toContain("churn-models/2 is PendingManualApproval: only approved versions can be deployed");
+    expect(sandbox.current.requestLog.mutatingCalls().filter((e) => e.service === "sagemaker" && e.operation !== "CreateModelPackage" && e.operation !== "CreateModelPackageGroup")).toEqual([]);
+    const approved = await runCli(["deploy", "--endpoint", "churn", "--model-package", "churn-models@latest-approved", "--role-arn", ROLE, "--json"], { env: env() });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ outcome: "created", modelPackageArn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn-models/1" });
+  });
+});
+
+describe("mlops deploy: waiting, concurrency, interruption", () => {
+  it("deploying what already serves is a no-op, exit 0", async () => {
+    const config = await serving();
+    const seq = sandbox.current.requestLog.lastSeq;
+    const r = await deploy(["--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "no-change", endpointConfig: config });
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+  });
+
+  it("times out with exit 5 and says how to follow the update", async () => {
+    await serving();
+    const r = await deploy(["--env", "V=2", "--strategy", "blue-green", "--engine", "guardrails", "--bake", "3600", "--timeout", "5m", "--json"]);
+    expect(r.code).toBe(5);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "timed-out" });
+    expect(r.stderr).toContain("mlops status --endpoint churn --watch");
+  });
+
+  it("refuses a deploy while the endpoint is updating", async () => {
+    await serving();
+    const started = await deploy(["--env", "V=2", "--strategy", "blue-green", "--engine", "guardrails", "--bake", "3600", "--no-wait", "--json"]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ outcome: "started" });
+    const second = await deploy(["--env", "V=3"]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain("endpoint churn is Updating: another update is in progress, so this deploy is refused");
+  });
+
+  it("Ctrl-C during a traffic rollout puts the new variant at weight 0 before exiting 130", async () => {
+    const old = await serving();
+    const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--engine", "traffic", "--bake", "3600"], { env: env() });
+    await run.waitFor("stderr", /baking · 10% on the new version/, 30_000);
+    run.child.kill("SIGINT");
+    const exit = await run.exited;
+    expect(exit.code).toBe(130);
+    expect(run.output.stderr).toContain("interrupted: all traffic is back on the old version");
+    const live = await endpoint();
+    const newVariant = live.ProductionVariants?.find((v) => v.VariantName?.startsWith("v-"));
+    if (newVariant) expect(newVariant).toMatchObject({ CurrentWeight: 0, DesiredWeight: 0 });
+    else expect(live.EndpointConfigName).toBe(old);
+    const tags = (await sm().send(new ListTagsCommand({ ResourceArn: live.EndpointArn }))).Tags!;
+    expect(tags).toContainEqual({ Key: "mlops:rollout:phase", Value: "interrupted" });
+  });
+
+  it("--pause holds at the canary step; promote from another shell finishes it", async () => {
+    await serving();
+    const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--pause", ...bakes], { env: env() });
+    await run.waitFor("stderr", /paused: waiting for `mlops promote`/, 30_000);
+    const status = await runCli(["status", "--endpoint", "churn", "--json"], { env: env() });
+    expect(JSON.parse(status.stdout).rollout).toMatchObject({ phase: "paused", weight: 10, driven: true });
+    const promoted = await runCli(["promote", "--endpoint", "churn"], { env: env() });
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect((await run.exited).code).toBe(0);
+    expect(run.output.stdout).toContain("deployed churn");
+  });
+
+  it("--no-wait on the traffic engine stops at the first step; abort from a later shell drives it back", async () => {
+    const old = await serving();
+    const started = await deploy(["--env", "V=2", "--engine", "traffic", "--no-wait", "--json"]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ outcome: "paused" });
+    const aborted = await runCli(["abort", "--endpoint", "churn", "--json"], { env: env() });
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(JSON.parse(aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, failureReason: "aborted by `mlops abort`" });
+    expect((await endpoint()).EndpointConfigName).toBe(old);
+  });
+
+  it("abort during a guardrail deployment trips one of its alarms, and SageMaker rolls back", async () => {
+    const old = await serving(["--instance-count", "2"]);
+    const started = await deploy(["--env", "V=2", "--auto-alarms", "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", "--bake", "3600", "--no-wait"]);
+    expect(started.code, started.stderr).toBe(0);
+    const promote = await runCli(["promote", "--endpoint", "churn"], { env: env() });
+    expect(promote.code).toBe(1);
+    expect(promote.stderr).toContain("cannot be promoted");
+    const aborted = await runCli(["abort", "--endpoint", "churn", "--json"], { env: env() });
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(JSON.parse(aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old });
+  });
+
+  it("rollback goes back to the previous config; status shows it", async () => {
+    const first = await serving();
+    const second = JSON.parse((await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"])).stdout).endpointConfig;
+    const noYes = await runCli(["rollback", "--endpoint", "churn"], { env: env() });
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain("--yes is required when not running interactively");
+    const r = await runCli(["rollback", "--endpoint", "churn", "--yes", "--json"], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: first, previousEndpointConfig: second });
+    const status = JSON.parse((await runCli(["status", "--endpoint", "churn", "--json"], { env: env() })).stdout);
+    expect(status).toMatchObject({ status: "InService", endpointConfig: first, previousEndpointConfig: second });
+  });
+});
+
+describe("mlops deploy: validation before any change", () => {
+  it("--dry-run prints every call in order and the expected duration, changing nothing", async () => {
+    await serving();
+    const seq = sandbox.current.requestLog.lastSeq;
+    const r = await deploy(["--env", "V=2", "--auto-alarms", "--dry-run", "--instance-count", "4", "--canary-percent", "25"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe("Dry run: nothing was changed. mlops would call, in order:");
+    expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/)[1])).toEqual(["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "cloudwatch:PutMetricAlarm", "cloudwatch:PutMetricAlarm", "sagemaker:UpdateEndpoint"]);
+    expect(r.stdout).toContain("DeploymentConfig=CANARY alarms=[mlops-churn-5xx-rate,mlops-churn-model-latency]");
+    expect(r.stdout).toMatch(/Expected to take about \d+m/);
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+  });
+
+  const cases: Array<[string, string[], RegExp]> = [
+    ["endpoint name", ["--endpoint", "bad_name"], /--endpoint "bad_name" must be letters/],
+    ["image form", ["--image", "churn:latest"], /--image "churn:latest" is not an image URI/],
+    ["both sources", ["--model-package", "churn/1"], /--model-package cannot be combined with --image or --model-data/],
+    ["model-data not S3", ["--model-data", "model.tar.gz"], /--model-data "model.tar.gz" must be an S3 URI/],
+    ["model data missing", ["--model-data", "s3://models/nope.tar.gz"], /--model-data: s3:\/\/models\/nope\.tar\.gz does not exist/],
+    ["strategy", ["--strategy", "yolo"], /--strategy "yolo" must be one of/],
+    ["engine", ["--engine", "magic"], /--engine "magic" must be guardrails or traffic/],
+    ["type", ["--type", "gpu"], /--type "gpu" must be one of: realtime, serverless, async/],
+    ["canary over 50 on guardrails", ["--engine", "guardrails", "--canary-percent", "60", "--instance-count", "4"], /SageMaker's canary is at most 50 %/],
+    ["linear step on guardrails", ["--engine", "guardrails", "--strategy", "linear", "--linear-step", "5", "--instance-count", "4"], /SageMaker's linear steps are 10–50 %/],
+    ["bake over an hour on guardrails", ["--engine", "guardrails", "--strategy", "blue-green", "--bake", "2h"], /SageMaker waits at most 3600 s between steps/],
+    ["bake duration", ["--bake", "soon"], /--bake "soon" is not a duration/],
+    ["timeout duration", ["--timeout", "5 minutes"], /--timeout "5 minutes" is not a duration/],
+    ["instance type", ["--instance-type", "ml.m5.huge"], /--instance-type "ml\.m5\.huge" is not an instance type SageMaker hosts/],
+    ["instance count", ["--instance-count", "0"], /--instance-count must be between 1 and 100/],
+    ["serverless memory", ["--memory-mb", "3000"], /--memory-mb 3000: serverless memory comes in 1024 MB steps/],
+    ["max concurrency", ["--max-concurrency", "500"], /--max-concurrency must be between 1 and 200/],
+    ["error rate", ["--max-error-rate", "2"], /--max-error-rate must be between 0 and 1/],
+    ["too many alarms", Array.from({ length: 11 }, (_, i) => ["--alarm", `a${i}`]).flat(), /--alarm: 11 alarms; a deployment takes at most 10/],
+    ["alarm that does not exist", ["--alarm", "nope"], /--alarm: no CloudWatch alarm named nope/],
+    ["alarm already in ALARM", ["--alarm", "firing"], /--alarm: firing is in ALARM now/],
+    ["env name", ["--env", "9X=1"], /--env "9X": names are letters, digits and _/],
+    ["role arn", ["--role-arn", "admin"], /--role-arn "admin" is not an IAM role ARN/],
+    ["async without output", ["--type", "async"], /--async-output is required for an asynchronous endpoint/],
+    ["pause with guardrails", ["--engine", "guardrails", "--pause"], /--pause needs the traffic engine/],
+  ];
+
+  it.each(cases)("bad input (%s) exits 2 naming the field; nothing changes", async (_name, args, message) => {
+    await serving();
+    // An alarm with no data that counts missing data as breaching: in ALARM from its first evaluation on.
+    const cw = new CloudWatchClient(sdkConfig(sandbox.current));
+    await cw.send(new PutMetricAlarmCommand({ AlarmName: "firing", Namespace: "Custom", MetricName: "m", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "breaching" }));
+    for (let i = 0; i < 200 && (await cw.send(new DescribeAlarmsCommand({ AlarmNames: ["firing"] }))).MetricAlarms?.[0]?.StateValue !== "ALARM"; i++) await new Promise((r) => setTimeout(r, 10));
+    const seq = sandbox.current.requestLog.lastSeq;
+    // Flags that name the endpoint or the model replace the valid defaults; the others are added.
+    const base: Record<string, string> = { "--endpoint": "churn", "--image": IMAGE, "--model-data": MODEL };
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const flag = args[i]!;
+      const value = args[i + 1];
+      const takesValue = value !== undefined && !value.startsWith("--");
+      if (flag in base && takesValue) base[flag] = value;
+      else rest.push(flag, ...(takesValue ? [value] : []));
+      if (takesValue) i++;
+    }
+    const r = await runCli(["deploy", ...Object.entries(base).flat(), "--env", "V=2", ...rest], { env: env() });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+  });
+});
