@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { autoAlarms } from "../../src/core/alarms";
+import { resolveDeploySettings, type DeployFlags } from "../../src/core/deploy-settings";
+import { alreadyServes, deploySpecs } from "../../src/core/deploy-specs";
+import { formatDuration, parseDuration } from "../../src/core/duration";
+import { guardrailPhase } from "../../src/core/endpoint-phase";
+import { chooseEngine, deploymentConfig, derivedName, expectedSeconds, guardrailProblem, trafficSteps, type RolloutSettings } from "../../src/core/rollout-plan";
+import { decodeRollout, encodeRollout, hasLiveDriver, isActive, type RolloutState } from "../../src/core/rollout-state";
+
+const base: RolloutSettings = { strategy: "canary", canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 120, alarms: [] };
+
+describe("durations", () => {
+  it.each([
+    ["300", 300],
+    ["90s", 90],
+    ["15m", 900],
+    ["1h30m", 5400],
+    ["2d", 172_800],
+  ])("%s is %i s", (text, seconds) => {
+    expect(parseDuration("--bake", text)).toBe(seconds);
+  });
+
+  it.each(["soon", "5 minutes", "1.5h", "m5", ""])("rejects %j naming the flag", (text) => {
+    expect(() => parseDuration("--timeout", text)).toThrow(/^--timeout ".*" is not a duration/);
+  });
+
+  it("formats", () => {
+    expect([0, 59, 300, 3725].map(formatDuration)).toEqual(["0s", "59s", "5m", "1h 2m 5s"]);
+  });
+});
+
+describe("which engine runs a deploy", () => {
+  const choose = (over: Partial<Parameters<typeof chooseEngine>[0]> = {}, settings: Partial<RolloutSettings> = {}) =>
+    chooseEngine({ type: "realtime", pause: false, variantCount: 1, instanceCount: 4, settings: { ...base, ...settings }, ...over });
+
+  it("uses SageMaker's guardrails when they can do it", () => {
+    expect(choose()).toEqual({ mode: "guardrails", engine: "guardrails" });
+    expect(choose({ type: "async" }, { strategy: "rolling", linearStep: 25 })).toEqual({ mode: "guardrails", engine: "guardrails" });
+  });
+
+  it("uses the traffic engine for --pause, several variants, or a fleet too small for the canary, saying why", () => {
+    expect(choose({ pause: true }).mode).toBe("traffic");
+    expect(choose({ variantCount: 2 })).toMatchObject({ mode: "traffic", note: expect.stringContaining("more than one variant") });
+    expect(choose({ instanceCount: 1 })).toMatchObject({ mode: "traffic", note: expect.stringContaining("at least 2 instances") });
+  });
+
+  it("uses the serverless replacement for serverless endpoints", () => {
+    expect(choose({ type: "serverless" })).toEqual({ mode: "serverless", engine: "traffic" });
+  });
+
+  it.each([
+    [{ type: "serverless" as const, requested: "guardrails" as const }, {}, /do not support serverless endpoints/],
+    [{ type: "serverless" as const }, { strategy: "rolling" as const }, /rolling is not possible for serverless/],
+    [{ requested: "traffic" as const }, { strategy: "rolling" as const }, /rolling is a SageMaker guardrails strategy/],
+    [{ variantCount: 2 }, { strategy: "rolling" as const, linearStep: 25 }, /more than one production variant/],
+    [{ requested: "guardrails" as const, pause: true }, {}, /--pause needs the traffic engine/],
+    [{ requested: "guardrails" as const, instanceCount: 1 }, {}, /at least 2 instances/],
+  ])("refuses %j %j", (over, settings, message) => {
+    expect(() => choose(over, settings)).toThrow(message);
+  });
+});
+
+describe("what SageMaker's guardrails allow", () => {
+  it.each([
+    [{ strategy: "canary" as const, canaryPercent: 50 }, 2, undefined],
+    [{ strategy: "canary" as const, canaryPercent: 51 }, 4, /at most 50 %/],
+    [{ strategy: "canary" as const, canaryPercent: 10 }, 1, /at least 2 instances/],
+    [{ strategy: "linear" as const, linearStep: 10 }, 10, undefined],
+    [{ strategy: "linear" as const, linearStep: 9 }, 10, /10–50 %/],
+    [{ strategy: "linear" as const, linearStep: 20 }, 1, /outside 10–50 % of the fleet/],
+    [{ strategy: "linear" as const, linearStep: 20 }, 2, undefined],
+    [{ strategy: "rolling" as const, linearStep: 4 }, 10, /a rolling batch is 5–50 %/],
+    [{ strategy: "blue-green" as const, bake: 3601 }, 1, /at most 3600 s/],
+    [{ strategy: "all-at-once" as const }, 1, undefined],
+  ])("%j on %i instance(s)", (settings, instances, problem) => {
+    const found = guardrailProblem({ ...base, ...settings }, instances);
+    if (problem) expect(found).toMatch(problem);
+    else expect(found).toBeUndefined();
+  });
+});
+
+describe("DeploymentConfig", () => {
+  it("canary: CANARY by capacity percent, bake between, final bake before termination, alarms", () => {
+    expect(deploymentConfig({ ...base, alarms: ["a", "b"] })).toEqual({
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: { Type: "CANARY", CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 }, WaitIntervalInSeconds: 300 },
+        TerminationWaitInSeconds: 120,
+        MaximumExecutionTimeoutInSeconds: 1200 + 2 * 180 + 300 + 120,
+      },
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: "a" }, { AlarmName: "b" }] },
+    });
+  });
+
+  it("linear, blue/green, all at once and rolling", () => {
+    expect(deploymentConfig({ ...base, strategy: "linear" }).BlueGreenUpdatePolicy?.TrafficRoutingConfiguration).toEqual({ Type: "LINEAR", LinearStepSize: { Type: "CAPACITY_PERCENT", Value: 20 }, WaitIntervalInSeconds: 300 });
+    expect(deploymentConfig({ ...base, strategy: "blue-green" }).BlueGreenUpdatePolicy).toMatchObject({ TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 300 }, TerminationWaitInSeconds: 120 });
+    expect(deploymentConfig({ ...base, strategy: "all-at-once" }).BlueGreenUpdatePolicy).toMatchObject({ TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 0, MaximumExecutionTimeoutInSeconds: 1380 });
+    expect(deploymentConfig({ ...base, strategy: "rolling", linearStep: 25 })).toEqual({
+      RollingUpdatePolicy: { MaximumBatchSize: { Type: "CAPACITY_PERCENT", Value: 25 }, WaitIntervalInSeconds: 300, MaximumExecutionTimeoutInSeconds: 4 * (1200 + 180 + 300) },
+    });
+  });
+
+  it("refuses waits that add up beyond SageMaker's execution limit", () => {
+    expect(() => deploymentConfig({ ...base, strategy: "linear", linearStep: 10, bake: 3600 })).toThrow(/more than SageMaker's limit of 14400 s/);
+  });
+});
+
+describe("traffic steps", () => {
+  it.each([
+    ["canary", {}, [{ weight: 10, bake: 300 }, { weight: 100, bake: 120 }]],
+    ["linear", { linearStep: 30 }, [{ weight: 30, bake: 300 }, { weight: 60, bake: 300 }, { weight: 90, bake: 300 }, { weight: 100, bake: 120 }]],
+    ["blue-green", {}, [{ weight: 100, bake: 420 }]],
+    ["all-at-once", {}, [{ weight: 100, bake: 0 }]],
+  ] as const)("%s", (strategy, over, steps) => {
+    expect(trafficSteps({ ...base, strategy, ...over })).toEqual(steps);
+  });
+
+  it("estimates durations per engine", () => {
+    expect(expectedSeconds("create", base)).toBe(480);
+    expect(expectedSeconds("guardrails", base)).toBe(480 + 2 * 60 + 420);
+    expect(expectedSeconds("traffic", base)).toBe(2 * 480 + 2 * 60 + 420);
+  });
+});
+
+describe("rollout state in tags", () => {
+  const state: RolloutState = {
+    id: "r1",
+    mode: "traffic",
+    strategy: "canary",
+    phase: "baking",
+    steps: [{ weight: 10, bake: 300 }, { weight: 100, bake: 120 }],
+    step: 0,
+    weight: 10,
+    oldConfig: "churn-aaaa",
+    newConfig: "churn-bbbb",
+    mixConfig: "churn-mix-cccc",
+    newVariant: "v-dddd",
+    oldVariants: [{ name: "AllTraffic", weight: 1 }, { name: "shadow=ish", weight: 0.5 }],
+    alarms: ["mlops-churn-5xx-rate", "Team alarm: p99 > 2s (prod) #1", "x".repeat(250)],
+    pollSeconds: 15,
+    keepOld: false,
+    pause: true,
+    startedAt: 1_000,
+    phaseSince: 2_000,
+    heartbeat: 3_000,
+    command: "promote",
+  };
+
+  it("round-trips through tags that AWS accepts", () => {
+    const tags = encodeRollout(state);
+    for (const [key, value] of Object.entries(tags)) {
+      expect(key.length).toBeLessThanOrEqual(128);
+      expect(value.length).toBeLessThanOrEqual(256);
+      expect(value).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
+    }
+    expect(decodeRollout(tags)).toEqual(state);
+  });
+
+  it("tells active rollouts and live drivers", () => {
+    expect(isActive(state)).toBe(true);
+    expect(isActive({ ...state, phase: "rolled-back" })).toBe(false);
+    expect(decodeRollout({})).toBeUndefined();
+    expect(hasLiveDriver(state, 3_000 + 44_000)).toBe(true);
+    expect(hasLiveDriver(state, 3_000 + 46_000)).toBe(false);
+  });
+});
+
+describe("auto alarms", () => {
+  it("real-time: 5XX rate as the Average of a 0/1 metric, latency in microseconds, scoped to the new config", () => {
+    const [errors, latency] = autoAlarms({ endpoint: "churn", variant: "AllTraffic", config: "churn-bbbb" }, "realtime", { maxErrorRate: 0.02, maxLatencyMs: 250 });
+    expect(errors).toMatchObject({ AlarmName: "mlops-churn-5xx-rate", MetricName: "Invocation5XXErrors", Statistic: "Average", Threshold: 0.02, ActionsEnabled: false, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    expect(errors!.Dimensions).toEqual([{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "AllTraffic" }, { Name: "EndpointConfigName", Value: "churn-bbbb" }]);
+    expect(latency).toMatchObject({ AlarmName: "mlops-churn-model-latency", MetricName: "ModelLatency", Threshold: 250_000 });
+  });
+
+  it("traffic engine: scoped to the new variant; async: failure rate by metric math and processing time", () => {
+    const [errors] = autoAlarms({ endpoint: "churn", variant: "v-dddd" }, "realtime", { maxErrorRate: 0.01, maxLatencyMs: 1000 });
+    expect(errors!.Dimensions).toEqual([{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "v-dddd" }]);
+    const [failure, processing] = autoAlarms({ endpoint: "a", variant: "AllTraffic", config: "c" }, "async", { maxErrorRate: 0.05, maxLatencyMs: 60_000 });
+    expect(failure!.Metrics?.map((m) => m.MetricStat?.Metric.MetricName ?? m.Expression)).toEqual(["InvocationFailures", "InvocationsProcesssed", "failed / (failed + processed)"]);
+    expect(processing).toMatchObject({ MetricName: "TotalProcessingTime", Threshold: 60_000 });
+  });
+});
+
+describe("what a deploy creates", () => {
+  const input = {
+    endpoint: "churn",
+    type: "realtime" as const,
+    container: { Image: "a.io/churn:2", ModelDataUrl: "s3://m/2.tar.gz" },
+    roleArn: "arn:aws:iam::000000000000:role/r",
+    instanceType: "ml.m5.large",
+    instanceCount: 2,
+    memoryMb: 2048,
+    maxConcurrency: 10,
+  };
+  const current = { configName: "churn-old", variants: [{ VariantName: "AllTraffic", ModelName: "churn-m1", InstanceType: "ml.m5.large", InitialInstanceCount: 2 }], weights: { AllTraffic: 1 } };
+
+  it("names things after their content: the same inputs, the same names", () => {
+    const a = deploySpecs({ ...input, mode: "guardrails", current });
+    const b = deploySpecs({ ...input, mode: "guardrails", current });
+    expect(a).toEqual(b);
+    expect(a.config.EndpointConfigName).toMatch(/^churn-[0-9a-f]{8}$/);
+    expect(a.config.ProductionVariants[0]).toMatchObject({ VariantName: "AllTraffic", ModelName: a.model.ModelName, InstanceType: "ml.m5.large", InitialInstanceCount: 2 });
+    expect(deploySpecs({ ...input, container: { ...input.container, Environment: { V: "3" } }, mode: "guardrails", current }).model.ModelName).not.toBe(a.model.ModelName);
+  });
+
+  it("traffic engine: a variant of its own, and a mix of the old variants and the new one at weight 0", () => {
+    const specs = deploySpecs({ ...input, mode: "traffic", current });
+    expect(specs.variantName).toMatch(/^v-[0-9a-f]{8}$/);
+    expect(specs.mix?.ProductionVariants.map((v) => [v.VariantName, v.InitialVariantWeight])).toEqual([
+      ["AllTraffic", 1],
+      [specs.variantName, 0],
+    ]);
+  });
+
+  it("serverless capacity, and names that fit in 63 characters", () => {
+    const long = "e".repeat(63);
+    const specs = deploySpecs({ ...input, endpoint: long, type: "serverless", mode: "serverless" });
+    expect(specs.config.ProductionVariants[0]!.ServerlessConfig).toEqual({ MemorySizeInMB: 2048, MaxConcurrency: 10 });
+    expect(specs.config.EndpointConfigName.length).toBeLessThanOrEqual(63);
+    expect(derivedName("a-".repeat(40), "mix-12345678")).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
+  });
+
+  it("a deploy of what already serves is recognised whatever the variant is called", () => {
+    const created = deploySpecs({ ...input, mode: "create" });
+    const serving = { variants: created.config.ProductionVariants };
+    expect(alreadyServes({ variants: serving.variants.map((v) => ({ ...v, VariantName: "v-12345678" })) }, deploySpecs({ ...input, mode: "traffic", current }).config)).toBe(true);
+    expect(alreadyServes(serving, deploySpecs({ ...input, instanceCount: 3, mode: "guardrails", current }).config)).toBe(false);
+  });
+});
+
+describe("reading a guardrail deployment's progress", () => {
+  const now = new Date(200_000);
+  it.each([
+    [{ Status: "Creating", StatusMessage: "Launching 4 instance(s)." }, { phase: "launching the new fleet", share: 0 }],
+    [{ Status: "ActivatingTraffic", StatusMessage: "Activating traffic on canary capacity of 1 instance(s)." }, { phase: "moving traffic", share: 25 }],
+    [{ Status: "Baking", StatusMessage: "Baking for 300 seconds (WaitIntervalInSeconds) with traffic enabled on canary capacity of 1 instance(s).", StartTime: new Date(100_000) }, { phase: "baking", share: 25, bakeLeft: 200 }],
+    [{ Status: "Baking", StatusMessage: "Baking for 60 seconds (TerminationWaitInSeconds) with traffic enabled on full capacity of 4 instance(s)." }, { phase: "final bake", share: 100 }],
+    [undefined, { phase: "updating" }],
+  ])("%j", (status, expected) => {
+    expect(guardrailPhase(status, 4, now)).toMatchObject(expected);
+  });
+});
+
+describe("deploy settings: flags > MLOPS_* > mlops.yaml > defaults", () => {
+  const flags = (over: Partial<DeployFlags> = {}): DeployFlags => ({ env: [], alarm: [], image: "a.io/x:1", modelData: "s3://models/m.tar.gz", ...over });
+
+  it("takes defaults, then mlops.yaml, then the environment, then flags", () => {
+    expect(resolveDeploySettings(flags(), {}, {})).toMatchObject({ strategy: "canary", canaryPercent: 10, bake: 300, finalBake: 300, pollSeconds: 15, instanceType: "ml.m5.large", wait: true });
+    const file = { deploy: { strategy: "linear" as const, bake: "10m", poll: 30, alarms: ["team-alarm"] }, endpoint: { name: "churn", instanceCount: 3 } };
+    expect(resolveDeploySettings(flags(), {}, file)).toMatchObject({ endpoint: "churn", strategy: "linear", bake: 600, pollSeconds: 30, instanceCount: 3, alarms: ["team-alarm"] });
+    expect(resolveDeploySettings(flags(), { MLOPS_POLL_SECONDS: "2", MLOPS_STRATEGY: "blue-green" }, file)).toMatchObject({ pollSeconds: 2, strategy: "blue-green" });
+    expect(resolveDeploySettings(flags({ poll: "1", strategy: "canary", alarm: ["mine"], bake: "45s" }), { MLOPS_POLL_SECONDS: "2" }, file)).toMatchObject({ pollSeconds: 1, strategy: "canary", alarms: ["mine"], bake: 45 });
+  });
+
+  it("names the source of a bad value", () => {
+    expect(() => resolveDeploySettings(flags(), { MLOPS_POLL_SECONDS: "0" }, {})).toThrow(/^MLOPS_POLL_SECONDS must be greater than 0/);
+    expect(() => resolveDeploySettings(flags({ image: undefined }), {}, {})).toThrow("--model-data needs --image");
+  });
+});
