@@ -52,6 +52,12 @@ export function buildProgram(runtime: () => Runtime): Command {
     });
 
   program
+    .command("demo")
+    .description("the whole story on a local AWS in under a minute: register, create, canary, and a bad version rolled back by its alarm")
+    .option("--time-scale <n>", "how much faster than real time the local AWS runs", "200")
+    .action(lazy(() => import("./commands/demo.js"), runtime));
+
+  program
     .command("doctor")
     .description("check Node, config, region, credentials and endpoint; say how to fix what fails")
     .action(lazy(() => import("./commands/doctor.js"), runtime));

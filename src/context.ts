@@ -1,7 +1,7 @@
 import { AwsClients } from "./aws/clients";
 import { loadConfigFile, type LoadedConfigFile } from "./config/load";
 import { resolveSettings, type Settings } from "./config/settings";
-import { sandboxClock, systemClock, type Clock } from "./core/clock";
+import { sandboxClock, systemClock, timerClock, type Clock } from "./core/clock";
 import { UsageError } from "./errors";
 import { Io, type IoStreams } from "./io/io";
 import { inquirerAsker, Prompter } from "./io/prompt";
@@ -51,22 +51,6 @@ export interface Context {
 /** `--sandbox` runs its throwaway sandbox this many times faster than real time. */
 const SANDBOX_TIME_SCALE = 100;
 
-/** Sleep on a sandbox's clock, abortable. */
-function sleepOn(clock: { setTimer(ms: number, fire: () => void): number; clearTimer(id: number): void }, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const id = clock.setTimer(ms, () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    });
-    const onAbort = () => {
-      clock.clearTimer(id);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 export interface ContextOptions {
   tolerateConfigErrors?: boolean;
 }
@@ -108,7 +92,7 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
     settings.endpointUrl = { value: sandbox.url, source: "--sandbox" };
     settings.region ??= { value: sandbox.region, source: "--sandbox" };
     credentials = SANDBOX_CREDENTIALS;
-    clock = { now: () => sandbox.clock.date(), sleep: (ms, signal) => sleepOn(sandbox.clock, ms, signal) };
+    clock = timerClock(sandbox.clock);
   }
 
   const aws = new AwsClients({

@@ -34,3 +34,23 @@ export function sandboxClock(spec: string): Clock | undefined {
     sleep: (ms, signal) => realSleep(ms / scale!, signal),
   };
 }
+
+/** A clock with its own timers (the sandbox's, when mlops runs one in-process) as a Clock. */
+export function timerClock(source: { now(): number; setTimer(ms: number, fire: () => void): number; clearTimer(id: number): void }): Clock {
+  return {
+    now: () => new Date(source.now()),
+    sleep: (ms, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const id = source.setTimer(ms, () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        });
+        const onAbort = () => {
+          source.clearTimer(id);
+          reject(signal!.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+  };
+}
