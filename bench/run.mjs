@@ -11,6 +11,7 @@ const only = process.argv.slice(2);
 const benches = [
   ["startup", () => import("./startup.mjs")],
   ["models-list", () => import("./models-list.mjs")],
+  ["rollout", () => import("./rollout.mjs")],
 ];
 for (const [name, load] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -207,6 +207,27 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(tags).toContainEqual({ Key: "mlops:rollout:phase", Value: "interrupted" });
   });
 
+  it("Ctrl-C during a guardrails rollout says SageMaker carries on and how to watch it", async () => {
+    await serving(["--instance-count", "2"]);
+    const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", "--bake", "3600"], { env: env() });
+    await run.waitFor("stderr", /baking · 50% on the new version/, 30_000);
+    run.child.kill("SIGINT");
+    expect((await run.exited).code).toBe(130);
+    expect(run.output.stderr).toContain("interrupted: SageMaker goes on with the deployment (and still rolls back on its alarms)");
+    expect(run.output.stderr).toContain("mlops status --endpoint churn --watch");
+    expect((await endpoint()).EndpointStatus).toBe("Updating");
+  });
+
+  it("status --watch follows a guardrails rollout from another shell to its end, exit 3 when it rolled back", async () => {
+    const old = await serving(["--instance-count", "2"]);
+    const started = await deploy([...BAD, "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", ...bakes, "--no-wait"]);
+    expect(started.code, started.stderr).toBe(0);
+    const watched = await runCli(["status", "--endpoint", "churn", "--watch", "--json"], { env: env(), timeoutMs: 60_000 });
+    expect(watched.code).toBe(3);
+    expect(JSON.parse(watched.stdout)).toMatchObject({ status: "InService", endpointConfig: old, deployment: null });
+    expect(watched.stderr).toMatch(/baking · 50% on the new version/);
+  });
+
   it("--pause holds at the canary step; promote from another shell finishes it", async () => {
     await serving();
     const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--pause", ...bakes], { env: env() });

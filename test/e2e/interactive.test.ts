@@ -2,6 +2,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeModelPackageCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import { cleanEnv, runInTerminal } from "../helpers/cli";
+import { startSandbox } from "../../src/sandbox/index";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
 const sandbox = useSandbox();
@@ -57,5 +58,35 @@ describe("prompts on a real terminal", () => {
     }
     expect(term.text()).toContain("cancelled at the prompt");
     expect(sandbox.current.requestLog.entries()).toEqual([]);
+  });
+});
+
+describe("the live rollout view on a real terminal", () => {
+  it("draws the phase, a bar of the traffic on the new version and each alarm, redrawn in place", async () => {
+    const fast = await startSandbox({ port: 0, timeScale: 200, endpointTiming: { launch: 60 } });
+    try {
+      const s3 = new S3Client(sdkConfig(fast, { forcePathStyle: true }));
+      await s3.send(new CreateBucketCommand({ Bucket: "models" }));
+      await s3.send(new PutObjectCommand({ Bucket: "models", Key: "m.tar.gz", Body: "w" }));
+      const env = cleanEnv({ ...fast.env(), CI: undefined, MLOPS_POLL_SECONDS: "5" });
+      const args = ["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", "s3://models/m.tar.gz", "--role-arn", "arn:aws:iam::000000000000:role/r"];
+      const create = runInTerminal(args, { env });
+      expect(await create.exited).toBe(0);
+      const term = runInTerminal([...args, "--env", "V=2", "--engine", "traffic", "--auto-alarms", "--bake", "120", "--final-bake", "60"], { env });
+      try {
+        await term.waitFor(/deployed churn/, 30_000);
+        expect(await term.exited).toBe(0);
+      } finally {
+        term.kill();
+      }
+      const screen = term.text();
+      expect(screen).toMatch(/█+░+ 10% new/);
+      expect(screen).toMatch(/● mlops-churn-5xx-rate OK/);
+      expect(screen).toMatch(/churn {2}baking {2}\d+[ms]/);
+      // Redrawn in place: the cursor moves up over the previous block.
+      expect(/\u001b\[\d+A\u001b\[J/.test(term.raw())).toBe(true);
+    } finally {
+      await fast.stop();
+    }
   });
 });

@@ -97,6 +97,8 @@ export function runInTerminal(args: string[], options: { env?: Record<string, st
   child.stdout.on("data", (d: Buffer) => (screen += d.toString()));
   const exited = new Promise<number | null>((resolvePromise) => child.on("close", (code) => resolvePromise(code)));
   return {
+    /** Everything the terminal received, escape codes and all. */
+    raw: () => screen,
     /** Everything shown so far, escape codes removed. */
     text: () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ""),
     async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
