@@ -59,6 +59,11 @@ export class InterruptedError extends MlopsError {
   override readonly exitCode = ExitCode.Interrupted;
 }
 
+/** Ctrl-C after the command itself put things in a known state, which its message tells. */
+export class SettledInterruptError extends InterruptedError {
+  override name = "SettledInterruptError";
+}
+
 /** An AWS call failed for a reason that is not the caller's input or credentials. */
 export class AwsError extends MlopsError {
   override name = "AwsError";

@@ -1,10 +1,12 @@
-import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, type MetricAlarm, type PutMetricAlarmCommandInput } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type MetricAlarm, type PutMetricAlarmCommandInput } from "@aws-sdk/client-cloudwatch";
 import type { AwsClients } from "./clients";
 import { callAws } from "./errors";
 
 const cloudwatch = (aws: AwsClients) => aws.get(CloudWatchClient);
 
 export interface AlarmState {
+  /** The metric an alarm on one metric watches (none for metric math). */
+  metric?: { namespace: string; name: string; dimensions: Array<{ Name: string; Value: string }> };
   name: string;
   state: "OK" | "ALARM" | "INSUFFICIENT_DATA";
   /** Epoch ms of the last state change. */
@@ -21,7 +23,9 @@ export async function alarmStates(aws: AwsClients, names: readonly string[]): Pr
   }
   return names.flatMap((name) => {
     const alarm = found.find((a) => a.AlarmName === name);
-    return alarm ? [{ name, state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState["state"], since: alarm.StateUpdatedTimestamp?.getTime() ?? 0, reason: alarm.StateReason ?? "" }] : [];
+    if (!alarm) return [];
+    const metric = alarm.MetricName && alarm.Namespace ? { namespace: alarm.Namespace, name: alarm.MetricName, dimensions: (alarm.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })) } : undefined;
+    return [{ name, state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState["state"], since: alarm.StateUpdatedTimestamp?.getTime() ?? 0, reason: alarm.StateReason ?? "", metric }];
   });
 }
 
@@ -31,4 +35,11 @@ export async function putAlarm(aws: AwsClients, alarm: PutMetricAlarmCommandInpu
 
 export async function setAlarmState(aws: AwsClients, name: string, state: AlarmState["state"], reason: string): Promise<void> {
   await callAws("cloudwatch:SetAlarmState", () => cloudwatch(aws).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason })));
+}
+
+/** Send one datapoint (the abort signal of a guardrail deployment). */
+export async function putMetric(aws: AwsClients, metric: NonNullable<AlarmState["metric"]>, value: number): Promise<void> {
+  await callAws("cloudwatch:PutMetricData", () =>
+    cloudwatch(aws).send(new PutMetricDataCommand({ Namespace: metric.namespace, MetricData: [{ MetricName: metric.name, Dimensions: metric.dimensions, Value: value }] })),
+  );
 }

@@ -33,6 +33,11 @@ export class ChangeJournal {
       };
   }
 
+  /** Whether this run called `service:Operation` (whatever came of it). */
+  called(operation: string): boolean {
+    return this.entries.some((e) => e.operation.toLowerCase() === operation.toLowerCase());
+  }
+
   /** Lines for the user: what was changed, and what may have been. */
   leftBehind(): string[] {
     return this.entries

@@ -1,4 +1,6 @@
+import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeEndpointCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { AwsClients } from "../aws/clients";
 import type { Context } from "../context";
 import { timerClock } from "../core/clock";
@@ -135,14 +137,19 @@ export async function run(options: DemoOptions, ctx: Context): Promise<void> {
       () => mlops<DeployReport>(`mlops deploy --endpoint ${ENDPOINT} --model-package ${GROUP}/2 --strategy canary --engine guardrails --auto-alarms`, deploy, deployOptions(`${GROUP}/2`, { instanceCount: "2", canaryPercent: "50", engine: "guardrails", autoAlarms: true })),
       describeDeploy,
     );
+    const v2Variants = await variantNames(aws, ENDPOINT);
+    const badFrom = sandbox.clock.now();
     const bad = await timed(
       "canary to v3 (mlops traffic engine, 10 % canary, auto-alarms)",
       () => mlops<DeployReport>(`mlops deploy --endpoint ${ENDPOINT} --model-package ${GROUP}@latest-approved --strategy canary --engine traffic --auto-alarms`, deploy, deployOptions(`${GROUP}@latest-approved`, { instanceCount: "2", engine: "traffic", autoAlarms: true })),
       describeDeploy,
     );
+    // What the bad version actually served, from the sandbox's CloudWatch metrics, not from what we asked for.
+    const exposure = await newVersionShare(aws, ENDPOINT, v2Variants, badFrom, sandbox.clock.now());
+    steps.at(-1)!.detail.push(`v3 served ${exposure.requests} of ${exposure.total} requests meanwhile, at most ${exposure.maxMinutePercent} % of any minute's traffic`);
 
     const asExpected = created.doc.outcome === "created" && canary.doc.outcome === "deployed" && bad.doc.outcome === "rolled-back" && bad.error instanceof RolledBackError;
-    const story = { ok: asExpected, timeScale, steps };
+    const story = { ok: asExpected, timeScale, steps, badVersionMaxPercent: exposure.maxMinutePercent };
     ctx.io.info("");
     ctx.io.emit(story, (s, style) => {
       const totalSandbox = s.steps.reduce((t, x) => t + x.sandboxSeconds, 0);
@@ -153,7 +160,7 @@ export async function run(options: DemoOptions, ctx: Context): Promise<void> {
           `${i + 1}. ${step.title}: ${outcomeWord(step.outcome, style)}  ${style.dim(`${formatDuration(step.sandboxSeconds)} of AWS time in ${step.realSeconds.toFixed(1)} s`)}`,
           ...step.detail.map((d) => `   ${d}`),
         ]),
-        `${formatDuration(totalSandbox)} of AWS time in ${totalReal.toFixed(1)} s. The bad version never took more than 10 % of the traffic.`,
+        `${formatDuration(totalSandbox)} of AWS time in ${totalReal.toFixed(1)} s. The bad version never took more than ${s.badVersionMaxPercent} % of the traffic.`,
       ].join("\n");
     });
     if (!asExpected) throw new MlopsError("the demo did not go as expected: see the steps above");
@@ -164,6 +171,35 @@ export async function run(options: DemoOptions, ctx: Context): Promise<void> {
 
 function outcomeWord(outcome: string, style: { green(s: string): string; red(s: string): string }): string {
   return outcome === "rolled-back" ? style.red("rolled back, as it should") : style.green(outcome);
+}
+
+async function variantNames(aws: AwsClients, endpoint: string): Promise<Set<string>> {
+  const described = await aws.get(SageMakerClient).send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+  return new Set((described.ProductionVariants ?? []).map((v) => v.VariantName!));
+}
+
+/** Invocations per minute on the variants that are not `old`, against all, over [from, to). */
+async function newVersionShare(aws: AwsClients, endpoint: string, old: Set<string>, from: number, to: number): Promise<{ requests: number; total: number; maxMinutePercent: number }> {
+  const cw = aws.get(CloudWatchClient);
+  const listed = await cw.send(new ListMetricsCommand({ Namespace: "AWS/SageMaker", MetricName: "Invocations", Dimensions: [{ Name: "EndpointName", Value: endpoint }] }));
+  const perVariant = (listed.Metrics ?? []).filter((m) => m.Dimensions?.length === 2 && m.Dimensions.some((d) => d.Name === "VariantName"));
+  const minutes = new Map<number, { fresh: number; all: number }>();
+  for (const metric of perVariant) {
+    const variant = metric.Dimensions!.find((d) => d.Name === "VariantName")!.Value!;
+    const stats = await cw.send(
+      new GetMetricStatisticsCommand({ Namespace: "AWS/SageMaker", MetricName: "Invocations", Dimensions: metric.Dimensions, StartTime: new Date(from), EndTime: new Date(to), Period: 60, Statistics: ["Sum"] }),
+    );
+    for (const point of stats.Datapoints ?? []) {
+      const minute = minutes.get(point.Timestamp!.getTime()) ?? { fresh: 0, all: 0 };
+      minute.all += point.Sum ?? 0;
+      if (!old.has(variant)) minute.fresh += point.Sum ?? 0;
+      minutes.set(point.Timestamp!.getTime(), minute);
+    }
+  }
+  const all = [...minutes.values()];
+  const sum = (pick: (m: { fresh: number; all: number }) => number) => all.reduce((t, m) => t + pick(m), 0);
+  const maxShare = Math.max(0, ...all.filter((m) => m.all > 0).map((m) => m.fresh / m.all));
+  return { requests: sum((m) => m.fresh), total: sum((m) => m.all), maxMinutePercent: Math.round(maxShare * 1000) / 10 };
 }
 
 async function upload(aws: AwsClients): Promise<void> {

@@ -1,28 +1,32 @@
 import { ProductionVariantInstanceType, type DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { alarmStates, putAlarm, setAlarmState } from "../aws/alarms";
 import { createEndpoint, createEndpointConfig, createModel, describeEndpoint, describeEndpointConfig, describeModel, listTags, type Endpoint, type EndpointConfig } from "../aws/endpoints";
+import { parseS3Prefix } from "../core/aws-names";
 import { resolveModelRef } from "../aws/registry";
 import { objectExists } from "../aws/s3";
 import type { Context } from "../context";
 import { validator } from "../io/prompt";
-import { autoAlarms, type AlarmDefinition } from "../core/alarms";
+import { abortAlarm, autoAlarms, type AlarmDefinition } from "../core/alarms";
 import { checkResourceName } from "../core/aws-names";
 import { resolveDeploySettings, type DeployFlags, type DeploySettings } from "../core/deploy-settings";
 import { alreadyServes, configType, deploySpecs, type ConfigSpec, type Container, type DeploySpecs } from "../core/deploy-specs";
 import { formatDuration } from "../core/duration";
-import { chooseEngine, deploymentConfig, expectedSeconds, instancesFor, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode } from "../core/rollout-plan";
-import { decodeRollout, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, type RolloutState } from "../core/rollout-state";
-import { GateError, InterruptedError, MissingInputError, MlopsError, RolledBackError, UsageError, WaitTimeoutError } from "../errors";
-import { removeConfigs, CREATED_BY_TAG } from "../rollout/cleanup";
+import { chooseEngine, deploymentConfig, expectedSeconds, instancesFor, shortBakeWarning, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode } from "../core/rollout-plan";
+import { decodeRollout, encodeRollout, hasLiveDriver, isActive, MAX_TAGS, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
+import { GateError, InterruptedError, MissingInputError, MlopsError, RolledBackError, SettledInterruptError, UsageError, WaitTimeoutError } from "../errors";
+import { CREATED_BY_TAG } from "../rollout/cleanup";
+import { finishRollout } from "../rollout/finish";
 import { runGuardrails } from "../rollout/guardrails";
 import { pollUntil, Timeout } from "../rollout/poll";
 import { TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
-import { addTags } from "../aws/endpoints";
-import { renderReport, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, renderReport, type DeployReport } from "../rollout/report";
 
-/** deploy watches Ctrl-C itself: the traffic engine puts the traffic back before it exits. */
+/**
+ * deploy watches Ctrl-C itself: the traffic engine puts the traffic back before it exits, and a
+ * guardrails rollout is left to SageMaker, which says so.
+ */
 export const handlesInterrupt = true;
 
 const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
@@ -53,7 +57,7 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
     endpoint: plan.endpoint,
     outcome: "no-change",
     strategy: plan.settings.strategy,
-    engine: plan.engine,
+    engine: plan.mode === "create" ? null : plan.engine,
     endpointConfig: plan.specs.config.EndpointConfigName,
     previousEndpointConfig: plan.current?.endpoint.EndpointConfigName ?? null,
     alarms: plan.alarmNames.map((name) => ({ name, state: "unknown" })),
@@ -104,13 +108,16 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
     view.done();
     if (error instanceof Timeout) {
       report.outcome = "timed-out";
-      report.durationSeconds = seconds(ctx, started);
+      report.durationSeconds = elapsedSeconds(ctx.clock, started);
+      const note = (error as Timeout & { note?: string }).note;
+      if (note) report.notes.push(note);
       ctx.io.emit(report, renderReport);
-      throw new WaitTimeoutError(`timed out after ${formatDuration(plan.timeoutSeconds)} waiting for ${plan.endpoint}; the ${plan.mode === "create" ? "creation" : "update"} may still be running`, {
+      throw new WaitTimeoutError(`timed out after ${formatDuration(plan.timeoutSeconds)} waiting for ${plan.endpoint}; ${note ?? `the ${plan.mode === "create" ? "creation" : "update"} may still be running`}`, {
         hint: `follow it with \`mlops status --endpoint ${plan.endpoint} --watch\``,
       });
     }
-    if (ctx.signal.aborted && !(error instanceof InterruptedError)) throw interruptedMessage(plan);
+    // An interrupt the traffic engine settled speaks for itself; any other (a sleep or an AWS call cut short) gets ours.
+    if (ctx.signal.aborted && !(error instanceof SettledInterruptError)) throw interruptedMessage(ctx, plan);
     throw error;
   }
   view.done();
@@ -123,8 +130,20 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
     firedAlarm: result.firedAlarm,
     rollbackReactionSeconds: result.rollbackReactionSeconds === null ? null : Math.round(result.rollbackReactionSeconds * 10) / 10,
   });
-  await afterOutcome(ctx, plan, result, report);
-  report.durationSeconds = seconds(ctx, started);
+  if (plan.current) {
+    report.notes.push(
+      ...(await finishRollout(ctx.aws, ctx.io, {
+        arn: plan.current.endpoint.EndpointArn!,
+        outcome: result.outcome,
+        oldConfig: plan.current.endpoint.EndpointConfigName!,
+        newConfig: plan.specs.config.EndpointConfigName,
+        mixConfig: plan.specs.mix?.EndpointConfigName,
+        previousTarget: plan.current.tags[PREVIOUS_CONFIG_TAG],
+        keepOld: plan.settings.keepOld,
+      })),
+    );
+  }
+  report.durationSeconds = elapsedSeconds(ctx.clock, started);
   ctx.io.emit(report, renderReport);
 
   if (result.outcome === "rolled-back") {
@@ -137,11 +156,10 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   }
 }
 
-function seconds(ctx: Context, started: number): number {
-  return Math.round((ctx.clock.now().getTime() - started) / 100) / 10;
-}
 
-function interruptedMessage(plan: DeployPlan): InterruptedError {
+function interruptedMessage(ctx: Context, plan: DeployPlan): InterruptedError {
+  const touched = ctx.aws.journal.called("sagemaker:UpdateEndpoint") || ctx.aws.journal.called("sagemaker:CreateEndpoint");
+  if (!touched) return new InterruptedError("interrupted before the endpoint was changed");
   const what = plan.mode === "create" ? "SageMaker goes on creating the endpoint" : "SageMaker goes on with the deployment (and still rolls back on its alarms)";
   return new InterruptedError(`interrupted: ${what}`, { hint: `watch it with \`mlops status --endpoint ${plan.endpoint} --watch\`${plan.mode === "guardrails" ? `; stop it with \`mlops abort --endpoint ${plan.endpoint}\`` : ""}` });
 }
@@ -180,8 +198,11 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     current = { endpoint, config, tags };
   }
 
+  // A redeploy keeps the endpoint's size, serverless settings and async output unless told otherwise.
+  if (current) inheritCapacity(settings, current.endpoint, current.config);
   const currentType = configType(current?.config);
   const type = settings.type ?? currentType ?? "realtime";
+  if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
   if (currentType && currentType !== "serverless" && type === "serverless") {
     throw new UsageError(`--type serverless: SageMaker cannot turn an endpoint with instances (${currentType}) into a serverless one`, { hint: "deploy to a new endpoint name" });
   }
@@ -279,19 +300,31 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     current: currentSpec,
   });
 
+  // Metrics carry EndpointConfigName only during and after guardrail deployments: elsewhere the
+  // new version is told apart by its variant.
   const alarms =
     settings.autoAlarms && mode !== "create"
       ? autoAlarms(
-          { endpoint: endpointName, variant: specs.variantName, config: mode === "traffic" ? undefined : specs.config.EndpointConfigName },
+          { endpoint: endpointName, variant: specs.variantName, config: mode === "guardrails" ? specs.config.EndpointConfigName : undefined },
           type,
           { maxErrorRate: settings.maxErrorRate, maxLatencyMs: settings.maxLatencyMs },
         )
       : [];
   if (settings.autoAlarms && mode === "create") notes.push("note: --auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to");
+  const watching = [...settings.alarms, ...alarms.map((a) => a.AlarmName)];
+  if (watching.length > 10) throw new UsageError(`--alarm and --auto-alarms make ${watching.length} alarms; a deployment takes at most 10`);
+  if (mode !== "create" && watching.length === 0) notes.push("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
+  // SageMaker offers no call to stop a guardrail deployment; an alarm of its own lets `mlops abort` do it.
+  if (mode === "guardrails") {
+    if (watching.length < 10) alarms.push(abortAlarm(endpointName, specs.config.EndpointConfigName));
+    else notes.push("note: 10 alarms leave no room for mlops's abort alarm: `mlops abort` cannot stop this deployment");
+  }
   const alarmNames = [...settings.alarms, ...alarms.map((a) => a.AlarmName)];
-  if (alarmNames.length > 10) throw new UsageError(`--alarm and --auto-alarms make ${alarmNames.length} alarms; a deployment takes at most 10`);
-  if (mode !== "create" && alarmNames.length === 0) notes.push("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
   const rolloutSettings = { ...settings, alarms: alarmNames };
+  if (mode !== "create") {
+    const warning = shortBakeWarning({ ...rolloutSettings, alarms: watching });
+    if (warning) notes.push(warning);
+  }
   const dc = mode === "guardrails" ? (deploymentConfig(rolloutSettings) as DeploymentConfig) : undefined;
 
   const limit = dc?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? dc?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds;
@@ -299,7 +332,7 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     settings.timeoutSeconds ??
     (mode === "create" ? 3600 : settings.pause ? 7 * 86_400 : limit !== undefined ? limit + 600 : expectedSeconds(mode, rolloutSettings) * 2 + 1800);
 
-  return {
+  const plan: DeployPlan = {
     endpoint: endpointName,
     settings: rolloutSettings,
     mode,
@@ -315,6 +348,15 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     modelPackageArn,
     alreadyServing: alreadyServes(currentSpec, specs.config),
   };
+  // The rollout's state must fit in the endpoint's tags: at most 50 in all.
+  if (current && (mode === "traffic" || mode === "serverless")) {
+    const others = Object.keys(current.tags).filter((k) => !k.startsWith(ROLLOUT_TAG_PREFIX) && k !== PREVIOUS_CONFIG_TAG).length;
+    const needed = Object.keys(encodeRollout(newRolloutState(plan, ctx.clock.now().getTime()))).length + 1;
+    if (others + needed > MAX_TAGS) {
+      throw new UsageError(`${endpointName} has ${others} tags of its own; the traffic engine needs ${needed} more and SageMaker allows ${MAX_TAGS}`, { hint: "remove some tags, or use --engine guardrails" });
+    }
+  }
+  return plan;
 }
 
 function nonEmpty(env: Record<string, string>): Record<string, string> | undefined {
@@ -343,13 +385,27 @@ function dryRunCalls(plan: DeployPlan): Array<{ operation: string; detail: strin
       detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName} DeploymentConfig=${routing ? routing.Type : "RollingUpdatePolicy"} alarms=[${plan.alarmNames.join(",")}]`,
     });
   } else if (plan.mode === "traffic") {
+    calls.push({ operation: "sagemaker:AddTags", detail: `${ROLLOUT_TAG_PREFIX}* on ${plan.endpoint}: the rollout's state, updated at every step, for status/promote/abort` });
     calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.mix!.EndpointConfigName}` });
     for (const step of steps) calls.push({ operation: "sagemaker:UpdateEndpointWeightsAndCapacities", detail: `${variant.VariantName}=${step.weight}%, then watch alarms for ${formatDuration(step.bake)}` });
     calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName}` });
   } else {
     const watch = steps.reduce((total, s) => total + s.bake, 0);
+    calls.push({ operation: "sagemaker:AddTags", detail: `${ROLLOUT_TAG_PREFIX}* on ${plan.endpoint}: the rollout's state, for status/abort` });
     calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName}, then watch alarms for ${formatDuration(watch)}` });
   }
+  return [...calls, ...finishCalls(plan)];
+}
+
+/** What finishRollout does after the outcome, for the dry run. */
+function finishCalls(plan: DeployPlan): Array<{ operation: string; detail: string }> {
+  const old = plan.current!.endpoint.EndpointConfigName!;
+  const previous = plan.current!.tags[PREVIOUS_CONFIG_TAG];
+  const calls = [{ operation: "sagemaker:AddTags", detail: `${PREVIOUS_CONFIG_TAG}=${old} once deployed: \`mlops rollback\` goes back to it` }];
+  if (plan.settings.keepOld) return calls;
+  const losers = [plan.specs.mix?.EndpointConfigName, previous !== old ? previous : undefined].filter((c): c is string => !!c);
+  if (losers.length > 0) calls.push({ operation: "sagemaker:DeleteEndpointConfig", detail: `${losers.join(", ")} once deployed, and their models (only what mlops created)` });
+  calls.push({ operation: "sagemaker:DeleteEndpointConfig", detail: `${[plan.specs.config.EndpointConfigName, plan.specs.mix?.EndpointConfigName].filter(Boolean).join(", ")} if rolled back, and the new model` });
   return calls;
 }
 
@@ -392,20 +448,30 @@ async function rollout(env: RolloutEnv, plan: DeployPlan, started: number): Prom
   }
   const current = plan.current!;
   const serverless = plan.mode === "serverless";
-  const steps = trafficSteps(plan.settings);
-  const state: RolloutState = {
+  const state = newRolloutState(plan, started);
+  if (!plan.settings.wait && serverless) env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
+  return new TrafficDriver(env, current.endpoint.EndpointArn!, state).start({ stopBeforeTraffic: !plan.settings.wait });
+}
+
+/** The traffic engine's state at the start of a rollout. */
+function newRolloutState(plan: DeployPlan, started: number): RolloutState {
+  const current = plan.current!;
+  const mode = plan.mode as "traffic" | "serverless";
+  const { canaryPercent, linearStep, bake, finalBake } = plan.settings;
+  const rolloutPlan = { canaryPercent, linearStep, bake, finalBake };
+  return {
     id: `r${started.toString(36)}`,
-    mode: plan.mode as "traffic" | "serverless",
+    mode,
     strategy: plan.settings.strategy,
     phase: "preparing",
-    // A serverless endpoint holds one version at a time: one step, watched for all the bakes.
-    steps: serverless ? [{ weight: 100, bake: steps.reduce((total, s) => total + s.bake, 0) }] : steps,
+    plan: rolloutPlan,
+    steps: rolloutSteps(mode, plan.settings.strategy, rolloutPlan),
     step: -1,
     weight: 0,
     oldConfig: current.endpoint.EndpointConfigName!,
-    newConfig: specs.config.EndpointConfigName,
-    mixConfig: specs.mix?.EndpointConfigName,
-    newVariant: serverless ? undefined : specs.variantName,
+    newConfig: plan.specs.config.EndpointConfigName,
+    mixConfig: plan.specs.mix?.EndpointConfigName,
+    newVariant: mode === "serverless" ? undefined : plan.specs.variantName,
     oldVariants: (current.endpoint.ProductionVariants ?? []).map((v) => ({ name: v.VariantName!, weight: v.CurrentWeight ?? 1 })),
     alarms: plan.alarmNames,
     pollSeconds: plan.settings.pollSeconds,
@@ -415,29 +481,18 @@ async function rollout(env: RolloutEnv, plan: DeployPlan, started: number): Prom
     phaseSince: started,
     heartbeat: started,
   };
-  if (!plan.settings.wait && serverless) env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
-  return new TrafficDriver(env, current.endpoint.EndpointArn!, state).start({ stopAtFirstStep: !plan.settings.wait });
 }
 
-/** Remember the rollback target, and remove the losing side once the outcome is known. */
-async function afterOutcome(ctx: Context, plan: DeployPlan, result: RolloutResult, report: DeployReport): Promise<void> {
-  if (!plan.current || !["deployed", "rolled-back"].includes(result.outcome)) return;
-  const arn = plan.current.endpoint.EndpointArn!;
-  const oldConfig = plan.current.endpoint.EndpointConfigName!;
-  const newConfig = plan.specs.config.EndpointConfigName;
-  const mix = plan.specs.mix?.EndpointConfigName;
-  const previousTarget = plan.current.tags[PREVIOUS_CONFIG_TAG];
-  if (result.outcome === "deployed") await addTags(ctx.aws, arn, { [PREVIOUS_CONFIG_TAG]: oldConfig });
-  if (plan.settings.keepOld) {
-    if (mix) report.notes.push(`kept (--keep-old): endpoint config ${mix}`);
-    return;
-  }
-  // Deployed: the old config stays as `mlops rollback`'s target; the one before it goes.
-  // Rolled back: the new config and its model go.
-  const cleanup =
-    result.outcome === "deployed"
-      ? await removeConfigs(ctx.aws, [mix, previousTarget !== oldConfig ? previousTarget : undefined], [newConfig, oldConfig])
-      : await removeConfigs(ctx.aws, [mix, newConfig], [oldConfig, previousTarget]);
-  for (const deleted of cleanup.deleted) ctx.io.info(`removed ${deleted}`);
-  report.notes.push(...cleanup.kept.map((k) => `kept ${k}`));
+/** Capacity the user did not give comes from what serves now, so that a redeploy keeps the endpoint as it is. */
+function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig): void {
+  const variant = config.ProductionVariants?.[0];
+  const live = endpoint.ProductionVariants?.find((v) => v.VariantName === variant?.VariantName);
+  if (!variant) return;
+  if (!settings.given.instanceType && variant.InstanceType) settings.instanceType = variant.InstanceType;
+  const count = live?.CurrentInstanceCount ?? variant.InitialInstanceCount;
+  if (!settings.given.instanceCount && count) settings.instanceCount = count;
+  if (!settings.given.memoryMb && variant.ServerlessConfig?.MemorySizeInMB) settings.memoryMb = variant.ServerlessConfig.MemorySizeInMB;
+  if (!settings.given.maxConcurrency && variant.ServerlessConfig?.MaxConcurrency) settings.maxConcurrency = variant.ServerlessConfig.MaxConcurrency;
+  const output = config.AsyncInferenceConfig?.OutputConfig?.S3OutputPath;
+  if (!settings.given.asyncOutput && output) settings.asyncOutput = parseS3Prefix("the serving config's S3OutputPath", output);
 }

@@ -2,13 +2,14 @@ import { addTags, describeEndpointConfig, updateEndpoint } from "../aws/endpoint
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { PREVIOUS_CONFIG_TAG } from "../core/rollout-state";
-import { MlopsError, UsageError, WaitTimeoutError } from "../errors";
+import { resolvePollSeconds } from "../core/deploy-settings";
+import { MlopsError, UsageError } from "../errors";
 import { watchGuardrails } from "../rollout/guardrails";
 import { observe } from "../rollout/observe";
 import { Timeout } from "../rollout/poll";
-import { renderReport, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, renderReport, timedOut, type DeployReport } from "../rollout/report";
 import { RolloutView } from "../rollout/view";
-import { pollSeconds, resolveEndpointName } from "./status";
+import { resolveEndpointName } from "./status";
 
 interface RollbackOptions {
   endpoint?: string;
@@ -23,6 +24,7 @@ interface RollbackOptions {
  */
 export async function run(options: RollbackOptions, ctx: Context): Promise<void> {
   const endpoint = await resolveEndpointName(options, ctx);
+  const pollSeconds = resolvePollSeconds(options.poll, ctx.env, ctx.config.values);
   if (options.to !== undefined) checkResourceName("--to", options.to);
   const started = ctx.clock.now().getTime();
   const o = await observe(ctx.aws, endpoint, ctx.clock.now());
@@ -62,12 +64,12 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   if (options.wait !== false) {
     const view = new RolloutView(ctx.io, endpoint);
     try {
-      const result = await watchGuardrails({ aws: ctx.aws, io: ctx.io, view, endpoint, clock: ctx.clock, signal: ctx.signal, pollSeconds: pollSeconds(options.poll, ctx), deadline: started + 3600_000 }, target, []);
+      const result = await watchGuardrails({ aws: ctx.aws, io: ctx.io, view, endpoint, clock: ctx.clock, signal: ctx.signal, pollSeconds, deadline: started + 3600_000 }, target, []);
       view.done();
       report.outcome = result.outcome;
       report.failureReason = result.failureReason;
     } catch (error) {
-      if (error instanceof Timeout) throw new WaitTimeoutError(`timed out waiting for ${endpoint} to go back to ${target}`, { hint: `follow it with \`mlops status --endpoint ${endpoint} --watch\`` });
+      if (error instanceof Timeout) throw timedOut(endpoint, `still going back to ${target}`);
       throw error;
     }
   } else {
@@ -75,7 +77,7 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   }
   // The config we left becomes the way back.
   if (report.outcome === "deployed") await addTags(ctx.aws, o.endpoint.EndpointArn!, { [PREVIOUS_CONFIG_TAG]: serving });
-  report.durationSeconds = Math.round((ctx.clock.now().getTime() - started) / 100) / 10;
+  report.durationSeconds = elapsedSeconds(ctx.clock, started);
   ctx.io.emit(report, renderReport);
   if (report.outcome === "failed" || report.outcome === "rolled-back") throw new MlopsError(`the rollback of ${endpoint} to ${target} did not complete: ${report.failureReason}`);
 }

@@ -2,10 +2,12 @@ import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { formatDuration } from "../core/duration";
 import { STRATEGY_WORDS } from "../core/rollout-plan";
+import { resolvePollSeconds } from "../core/deploy-settings";
 import { MissingInputError, MlopsError, RolledBackError } from "../errors";
 import { watchGuardrails } from "../rollout/guardrails";
 import { observe, type Observation } from "../rollout/observe";
-import { pollUntil } from "../rollout/poll";
+import { pollUntil, Timeout, type Pace } from "../rollout/poll";
+import { timedOut } from "../rollout/report";
 import { RolloutView } from "../rollout/view";
 
 interface StatusOptions {
@@ -105,14 +107,9 @@ export async function resolveEndpointName(options: { endpoint?: string }, ctx: C
   return checkResourceName("--endpoint", name);
 }
 
-export function pollSeconds(flag: string | undefined, ctx: Context): number {
-  const value = Number(flag ?? ctx.env.MLOPS_POLL_SECONDS ?? ctx.config.values.deploy?.poll ?? 15);
-  if (!(value > 0)) throw new MlopsError(`--poll must be a positive number of seconds`);
-  return value;
-}
-
 export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   const endpoint = await resolveEndpointName(options, ctx);
+  const pollSeconds = resolvePollSeconds(options.poll, ctx.env, ctx.config.values);
   const first = await observe(ctx.aws, endpoint, ctx.clock.now());
   if (!options.watch || (!first.deployment && !first.rolloutActive && first.endpoint.EndpointStatus === "InService")) {
     ctx.io.emit(statusReport(first, ctx.clock.now()), renderStatus);
@@ -121,22 +118,43 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
 
   // Watch until nothing is in progress; the exit code tells how it ended.
   const view = new RolloutView(ctx.io, endpoint);
-  const pace = { clock: ctx.clock, signal: ctx.signal, pollSeconds: pollSeconds(options.poll, ctx), deadline: ctx.clock.now().getTime() + 7 * 86_400_000 };
-  let rolledBack = false;
-  if (first.deployment) {
-    const result = await watchGuardrails({ ...pace, aws: ctx.aws, io: ctx.io, view, endpoint }, first.deployment.config, first.deployment.alarms);
-    rolledBack = result.outcome === "rolled-back";
-  } else {
-    const end = await pollUntil(pace, async () => {
-      const o = await observe(ctx.aws, endpoint, ctx.clock.now());
-      const r = o.rollout;
-      view.update({ phase: r && o.rolloutActive ? r.phase : o.endpoint.EndpointStatus!.toLowerCase(), share: o.rolloutActive ? r?.weight : undefined, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
-      return !o.rolloutActive && o.endpoint.EndpointStatus === "InService" ? o : undefined;
-    });
-    rolledBack = end.rollout?.phase === "rolled-back" && end.rollout.heartbeat >= first.rollout!.heartbeat;
+  const pace = { clock: ctx.clock, signal: ctx.signal, pollSeconds, deadline: ctx.clock.now().getTime() + WATCH_LIMIT_MS };
+  let ending: Ending;
+  try {
+    ending = first.deployment ? await watchDeployment(first, pace, view, ctx) : await watchRollout(first, pace, view, ctx);
+  } catch (error) {
+    if (error instanceof Timeout) throw timedOut(endpoint, "still in progress after 7 days of watching");
+    throw error;
   }
   view.done();
   const last = await observe(ctx.aws, endpoint, ctx.clock.now());
   ctx.io.emit(statusReport(last, ctx.clock.now()), renderStatus);
-  if (rolledBack) throw new RolledBackError(`the rollout on ${endpoint} was rolled back; ${last.endpoint.EndpointConfigName} serves`);
+  if (ending === "rolled-back") throw new RolledBackError(`the rollout on ${endpoint} was rolled back; ${last.endpoint.EndpointConfigName} serves`);
+  if (ending === "failed") throw new MlopsError(`${endpoint} ${last.rollout?.phase === "failed" ? "rollout failed" : `is ${last.endpoint.EndpointStatus}`}: ${last.endpoint.FailureReason ?? "see \`mlops status\`"}`);
+}
+
+const WATCH_LIMIT_MS = 7 * 86_400_000;
+type Ending = "ok" | "rolled-back" | "failed";
+
+async function watchDeployment(first: Observation, pace: Pace, view: RolloutView, ctx: Context): Promise<Ending> {
+  const result = await watchGuardrails({ ...pace, aws: ctx.aws, io: ctx.io, view, endpoint: first.endpoint.EndpointName! }, first.deployment!.config, first.deployment!.alarms);
+  return result.outcome === "rolled-back" ? "rolled-back" : result.outcome === "failed" ? "failed" : "ok";
+}
+
+/** Follow a traffic rollout (or an endpoint changing state) until it settles, fails or rolls back. */
+async function watchRollout(first: Observation, pace: Pace, view: RolloutView, ctx: Context): Promise<Ending> {
+  const endpoint = first.endpoint.EndpointName!;
+  return pollUntil(pace, async (): Promise<Ending | undefined> => {
+    const o = await observe(ctx.aws, endpoint, ctx.clock.now());
+    const r = o.rollout;
+    const status = o.endpoint.EndpointStatus!;
+    view.update({ phase: r && o.rolloutActive ? r.phase : status.toLowerCase(), share: o.rolloutActive ? r?.weight : undefined, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
+    if (status === "Failed" || status === "UpdateRollbackFailed") return "failed";
+    if (o.rolloutActive || status !== "InService") return undefined;
+    // Only a rollout that ended while we watched speaks for the exit code.
+    const same = r && first.rollout && r.id === first.rollout.id && first.rolloutActive;
+    if (same && r.phase === "rolled-back") return "rolled-back";
+    if (same && (r.phase === "failed" || r.phase === "interrupted")) return "failed";
+    return "ok";
+  });
 }

@@ -103,3 +103,33 @@ export function autoAlarms(scope: AlarmScope, type: EndpointType, limits: { maxE
     },
   ];
 }
+
+/** The metric `mlops abort` sends to stop a guardrail deployment. */
+export const ABORT_METRIC = { namespace: "mlops/rollouts", name: "AbortRequested" } as const;
+
+/**
+ * An alarm of the deployment's own, on a metric only `mlops abort` sends: SageMaker offers no call
+ * to stop a guardrail deployment, but rolls back as soon as one of its alarms is in ALARM. Scoped
+ * to the new endpoint config, so an abort of one deployment never stops the next; no actions, so
+ * it pages nobody.
+ */
+export function abortAlarm(endpoint: string, config: string): AlarmDefinition {
+  return {
+    AlarmName: `mlops-${endpoint}-abort`,
+    AlarmDescription: `mlops: \`mlops abort --endpoint ${endpoint}\` sets this off to roll back the deployment of ${config}`,
+    Namespace: ABORT_METRIC.namespace,
+    MetricName: ABORT_METRIC.name,
+    Statistic: "Average",
+    Dimensions: [
+      { Name: "EndpointName", Value: endpoint },
+      { Name: "EndpointConfigName", Value: config },
+    ],
+    Period: 60,
+    EvaluationPeriods: 1,
+    DatapointsToAlarm: 1,
+    Threshold: 0.5,
+    ComparisonOperator: "GreaterThanThreshold",
+    TreatMissingData: "notBreaching",
+    ActionsEnabled: false,
+  };
+}

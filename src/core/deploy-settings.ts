@@ -64,6 +64,11 @@ export interface DeploySettings extends RolloutSettings {
   dryRun: boolean;
   keepOld: boolean;
   pollSeconds: number;
+  /**
+   * Which capacity settings the user gave (flag or mlops.yaml). The others are defaults, which a
+   * redeploy replaces with what the endpoint serves now, so that it keeps its size and type.
+   */
+  given: { instanceType: boolean; instanceCount: boolean; memoryMb: boolean; maxConcurrency: boolean; asyncOutput: boolean };
 }
 
 export const DEPLOY_DEFAULTS = {
@@ -130,13 +135,11 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
   if (memoryMb % 1024 !== 0) throw new UsageError(`--memory-mb ${memoryMb}: serverless memory comes in 1024 MB steps (1024, 2048, … 6144)`);
   const asyncOutputText = pick(flags.asyncOutput, ep.asyncOutput);
   const asyncOutput = asyncOutputText === undefined ? undefined : parseS3Prefix("--async-output", asyncOutputText);
-  if (type === "async" && !asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
 
   const alarms = [...new Set([...flags.alarm, ...(flags.alarm.length === 0 ? (dc.alarms ?? []) : [])])];
   if (alarms.length > 10) throw new UsageError(`--alarm: ${alarms.length} alarms; a deployment takes at most 10`);
   for (const name of alarms) if (name.length > 255) throw new UsageError(`--alarm "${name.slice(0, 20)}…" is longer than 255 characters`);
 
-  const pollText = pick(flags.poll, env.MLOPS_POLL_SECONDS);
   const timeout = pick<string | number>(flags.timeout, env.MLOPS_TIMEOUT, dc.timeout);
   const settings: DeploySettings = {
     endpoint,
@@ -164,11 +167,25 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
     wait: flags.wait !== false,
     dryRun: !!flags.dryRun,
     keepOld: flags.keepOld ?? dc.keepOld ?? false,
-    pollSeconds: pollText !== undefined ? parseNumber(flags.poll !== undefined ? "--poll" : "MLOPS_POLL_SECONDS", pollText, { exclusiveMin: 0, max: 3600 }) : (dc.poll ?? DEPLOY_DEFAULTS.pollSeconds),
+    pollSeconds: resolvePollSeconds(flags.poll, env, config),
+    given: {
+      instanceType: pick(flags.instanceType, ep.instanceType) !== undefined,
+      instanceCount: flags.instanceCount !== undefined || ep.instanceCount !== undefined,
+      memoryMb: flags.memoryMb !== undefined || ep.memoryMb !== undefined,
+      maxConcurrency: flags.maxConcurrency !== undefined || ep.maxConcurrency !== undefined,
+      asyncOutput: asyncOutput !== undefined,
+    },
   };
   if (settings.bake > 86_400) throw new UsageError(`--bake ${settings.bake}: at most 86400 s (24 h)`);
   if (settings.finalBake > 86_400) throw new UsageError(`--final-bake ${settings.finalBake}: at most 86400 s (24 h)`);
   if (settings.timeoutSeconds !== undefined && settings.timeoutSeconds < 1) throw new UsageError("--timeout must be at least 1 s");
   if (settings.strategy === "linear" && settings.linearStep >= 100) throw new UsageError("--linear-step must be below 100 for a linear rollout (100 is all at once)");
   return settings;
+}
+
+/** Seconds between status checks: --poll, MLOPS_POLL_SECONDS, mlops.yaml deploy.poll, then 15. */
+export function resolvePollSeconds(flag: string | undefined, env: Env, config: MlopsConfig): number {
+  const text = pick(flag, env.MLOPS_POLL_SECONDS);
+  if (text === undefined) return config.deploy?.poll ?? DEPLOY_DEFAULTS.pollSeconds;
+  return parseNumber(flag !== undefined ? "--poll" : "MLOPS_POLL_SECONDS", text, { exclusiveMin: 0, max: 3600 });
 }

@@ -39,6 +39,9 @@ export function instancesFor(percent: number, total: number): number {
 
 /** Why SageMaker's guardrails cannot run this strategy on this fleet, or undefined when they can. */
 export function guardrailProblem(settings: RolloutSettings, instanceCount: number): string | undefined {
+  // SageMaker's CapacitySize.Value is a whole number.
+  if (settings.strategy === "canary" && !Number.isInteger(settings.canaryPercent)) return `--canary-percent ${settings.canaryPercent}: SageMaker sizes a canary in whole percents`;
+  if ((settings.strategy === "linear" || settings.strategy === "rolling") && !Number.isInteger(settings.linearStep)) return `--linear-step ${settings.linearStep}: SageMaker sizes steps in whole percents`;
   if (settings.strategy === "canary") {
     if (settings.canaryPercent > 50) return `--canary-percent ${settings.canaryPercent}: SageMaker's canary is at most 50 % of the fleet`;
     if (instancesFor(settings.canaryPercent, instanceCount) > instanceCount / 2) {
@@ -98,8 +101,8 @@ export function chooseEngine(input: {
   return { mode: "guardrails", engine: "guardrails" };
 }
 
-/** SageMaker's limits on MaximumExecutionTimeoutInSeconds. */
-const EXECUTION_LIMITS = { blueGreen: [600, 14_400], rolling: [600, 28_800] } as const;
+/** SageMaker's limits on MaximumExecutionTimeoutInSeconds (both policies: 600–28800). */
+const EXECUTION_LIMITS = { blueGreen: [600, 28_800], rolling: [600, 28_800] } as const;
 /** Time allowed for SageMaker to launch instances and move traffic, per step. */
 const LAUNCH_ALLOWANCE = 1_200;
 const STEP_ALLOWANCE = 180;
@@ -133,6 +136,15 @@ export function deploymentConfig(settings: RolloutSettings): DeploymentConfigSha
   const waits = steps.reduce((total, s) => total + s.bake, 0);
   const limit = clampLimit(LAUNCH_ALLOWANCE + steps.length * STEP_ALLOWANCE + waits, EXECUTION_LIMITS.blueGreen);
   return { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: routing, TerminationWaitInSeconds: termination, MaximumExecutionTimeoutInSeconds: limit }, ...alarms };
+}
+
+/** The strategy a DeploymentConfig runs (what `deploymentConfig` made, read back from DescribeEndpoint). */
+export function strategyOf(dc: Pick<DeploymentConfigShape, "BlueGreenUpdatePolicy" | "RollingUpdatePolicy"> | undefined): Strategy {
+  if (dc?.RollingUpdatePolicy) return "rolling";
+  const routing = dc?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
+  if (routing?.Type === "CANARY") return "canary";
+  if (routing?.Type === "LINEAR") return "linear";
+  return routing && routing.WaitIntervalInSeconds > 0 ? "blue-green" : "all-at-once";
 }
 
 function clampLimit(seconds: number, [min, max]: readonly [number, number]): number {
@@ -201,6 +213,20 @@ function canonicalJson(value: unknown): string {
 export function derivedName(endpoint: string, suffix: string): string {
   const room = 63 - suffix.length - 1;
   return `${endpoint.slice(0, room).replace(/-+$/, "")}-${suffix}`;
+}
+
+/**
+ * Metrics reach CloudWatch one to three minutes late, and the alarms mlops creates need two
+ * one-minute periods: a watch shorter than this may end before an alarm could fire.
+ */
+export const ALARM_REACTION_SECONDS = 240;
+
+/** Steps watched for less than the alarms need, as a warning; none when nothing is watched. */
+export function shortBakeWarning(settings: RolloutSettings): string | undefined {
+  if (settings.alarms.length === 0 || settings.strategy === "all-at-once") return undefined;
+  const short = trafficSteps(settings).filter((s) => s.bake < ALARM_REACTION_SECONDS);
+  if (short.length === 0) return undefined;
+  return `warning: ${short.length === 1 ? "a step is" : `${short.length} steps are`} watched for less than ${ALARM_REACTION_SECONDS / 60} min (--bake/--final-bake); CloudWatch metrics arrive 1–3 min late, so an alarm may not fire before the step ends`;
 }
 
 export const STRATEGY_WORDS: Record<Strategy, string> = {

@@ -1,4 +1,4 @@
-import type { Mode, Strategy, TrafficStep } from "./rollout-plan";
+import { trafficSteps, type Mode, type RolloutSettings, type Strategy, type TrafficStep } from "./rollout-plan";
 
 /**
  * A traffic rollout's state, kept in the endpoint's tags so that `mlops status|promote|abort`
@@ -15,6 +15,8 @@ export interface RolloutState {
   mode: Mode;
   strategy: Strategy;
   phase: RolloutPhase;
+  /** What the steps are made from; kept instead of the steps, which could outgrow a tag. */
+  plan: Pick<RolloutSettings, "canaryPercent" | "linearStep" | "bake" | "finalBake">;
   steps: TrafficStep[];
   /** Index of the step reached (-1 before the first). */
   step: number;
@@ -42,6 +44,32 @@ export const ROLLOUT_TAG_PREFIX = "mlops:rollout:";
 export const PREVIOUS_CONFIG_TAG = "mlops:previous-config";
 const TERMINAL: readonly RolloutPhase[] = ["done", "rolled-back", "interrupted", "failed"];
 const CHUNK = 256;
+/** SageMaker allows 50 tags on a resource. */
+export const MAX_TAGS = 50;
+
+/** The steps a rollout runs, from its strategy and plan: one step watched for every bake on serverless. */
+export function rolloutSteps(mode: Mode, strategy: Strategy, plan: RolloutState["plan"]): TrafficStep[] {
+  const steps = trafficSteps({ strategy, ...plan, alarms: [] });
+  return mode === "serverless" ? [{ weight: 100, bake: steps.reduce((total, s) => total + s.bake, 0) }] : steps;
+}
+
+/** A long value as base64url pieces of at most 256 characters: key:0, key:1, … */
+function chunked(key: string, value: unknown): Record<string, string> {
+  const text = Buffer.from(JSON.stringify(value)).toString("base64url");
+  const tags: Record<string, string> = {};
+  for (let i = 0; i * CHUNK < text.length; i++) tags[`${key}:${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  return tags;
+}
+
+function unchunked<T>(get: (key: string) => string | undefined, key: string, fallback: T): T {
+  let text = "";
+  for (let i = 0; get(`${key}:${i}`) !== undefined; i++) text += get(`${key}:${i}`);
+  try {
+    return text ? (JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
 
 /** Whether a rollout is still under way (not done, rolled back, interrupted or failed). */
 export function isActive(state: RolloutState | undefined): boolean {
@@ -59,65 +87,51 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
     mode: state.mode,
     strategy: state.strategy,
     phase: state.phase,
-    steps: state.steps.map((s) => `${s.weight}/${s.bake}`).join(" "),
+    canary: String(state.plan.canaryPercent),
+    "linear-step": String(state.plan.linearStep),
+    bake: String(state.plan.bake),
+    "final-bake": String(state.plan.finalBake),
     step: String(state.step),
     weight: String(state.weight),
     "old-config": state.oldConfig,
     "new-config": state.newConfig,
-    "old-variants": state.oldVariants.map((v) => `${v.name}=${v.weight}`).join(" "),
     poll: String(state.pollSeconds),
     "keep-old": String(state.keepOld),
     pause: String(state.pause),
     started: String(state.startedAt),
     "phase-since": String(state.phaseSince),
     heartbeat: String(state.heartbeat),
+    ...chunked("old-variants", state.oldVariants),
+    ...chunked("alarms", state.alarms),
   };
   if (state.mixConfig) tags["mix-config"] = state.mixConfig;
   if (state.newVariant) tags["new-variant"] = state.newVariant;
   if (state.command) tags.command = state.command;
-  const alarms = Buffer.from(JSON.stringify(state.alarms)).toString("base64url");
-  for (let i = 0; i * CHUNK < alarms.length; i++) tags[`alarms:${i}`] = alarms.slice(i * CHUNK, (i + 1) * CHUNK);
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [ROLLOUT_TAG_PREFIX + k, v]));
 }
 
 export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutState | undefined {
   const get = (key: string) => tags[ROLLOUT_TAG_PREFIX + key];
   if (!get("id") || !get("phase")) return undefined;
-  let alarms: string[] = [];
-  let chunks = "";
-  for (let i = 0; get(`alarms:${i}`) !== undefined; i++) chunks += get(`alarms:${i}`);
-  try {
-    alarms = chunks ? (JSON.parse(Buffer.from(chunks, "base64url").toString("utf8")) as string[]) : [];
-  } catch {
-    alarms = [];
-  }
-  const num = (key: string, fallback = 0) => (Number.isFinite(Number(get(key))) && get(key) !== "" ? Number(get(key)) : fallback);
+  const num = (key: string, fallback = 0) => (get(key) !== undefined && get(key) !== "" && Number.isFinite(Number(get(key))) ? Number(get(key)) : fallback);
+  const mode = (get("mode") ?? "traffic") as Mode;
+  const strategy = (get("strategy") ?? "canary") as Strategy;
+  const plan = { canaryPercent: num("canary", 10), linearStep: num("linear-step", 20), bake: num("bake"), finalBake: num("final-bake") };
   return {
     id: get("id")!,
-    mode: (get("mode") ?? "traffic") as Mode,
-    strategy: (get("strategy") ?? "canary") as Strategy,
+    mode,
+    strategy,
     phase: get("phase") as RolloutPhase,
-    steps: (get("steps") ?? "")
-      .split(" ")
-      .filter(Boolean)
-      .map((pair) => {
-        const [weight, bake] = pair.split("/").map(Number);
-        return { weight: weight ?? 100, bake: bake ?? 0 };
-      }),
+    plan,
+    steps: rolloutSteps(mode, strategy, plan),
     step: num("step", -1),
     weight: num("weight"),
     oldConfig: get("old-config") ?? "",
     newConfig: get("new-config") ?? "",
     mixConfig: get("mix-config"),
     newVariant: get("new-variant"),
-    oldVariants: (get("old-variants") ?? "")
-      .split(" ")
-      .filter(Boolean)
-      .map((pair) => {
-        const eq = pair.lastIndexOf("=");
-        return { name: pair.slice(0, eq), weight: Number(pair.slice(eq + 1)) };
-      }),
-    alarms,
+    oldVariants: unchunked(get, "old-variants", []),
+    alarms: unchunked(get, "alarms", []),
     pollSeconds: num("poll", 15),
     keepOld: get("keep-old") === "true",
     pause: get("pause") === "true",

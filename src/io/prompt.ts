@@ -34,6 +34,12 @@ export class Prompter {
     return asker.select(options.message, options.choices, options.default);
   }
 
+  /** A yes/no question that has a flag of its own (--gpu/--no-gpu): --yes does not answer it. */
+  async yesNo(options: { flag: string; message: string; default?: boolean }): Promise<boolean> {
+    const asker = await this.need(options.flag);
+    return asker.confirm(options.message, options.default ?? false);
+  }
+
   /** Confirmation of a destructive step: --yes answers it; otherwise only a person at a terminal can. */
   async confirm(options: { message: string; default?: boolean }): Promise<boolean> {
     if (this.yes) return true;

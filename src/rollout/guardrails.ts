@@ -30,11 +30,12 @@ export async function watchGuardrails(env: RolloutEnv, newConfig: string, alarms
   return pollUntil(env, async (): Promise<RolloutResult | undefined> => {
     const endpoint = await describeEndpoint(env.aws, env.endpoint);
     if (!endpoint) throw new MlopsError(`endpoint ${env.endpoint} disappeared during the deployment`);
-    failureReason ??= endpoint.FailureReason ?? null;
     states = alarms.length > 0 ? await alarmStates(env.aws, alarms) : [];
     for (const a of states) if (a.state === "ALARM" && !firstAlarm.has(a.name)) firstAlarm.set(a.name, a.since);
     const pending = endpoint.PendingDeploymentSummary;
     if (endpoint.EndpointStatus !== "InService" || pending) sawUpdate = true;
+    // A reason left from an earlier update is not this one's.
+    if (sawUpdate) failureReason ??= endpoint.FailureReason ?? null;
     const variant = pending?.ProductionVariants?.[0];
     const now = env.clock.now();
     const phase = pending ? guardrailPhase(variant?.VariantStatus?.[0], variant?.DesiredInstanceCount ?? 1, now) : { phase: endpoint.EndpointStatus?.toLowerCase() ?? "unknown" };

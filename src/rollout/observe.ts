@@ -2,6 +2,7 @@ import { alarmStates, type AlarmState } from "../aws/alarms";
 import type { AwsClients } from "../aws/clients";
 import { describeEndpoint, listTags, type Endpoint } from "../aws/endpoints";
 import { guardrailPhase, type GuardrailPhase } from "../core/endpoint-phase";
+import { strategyOf, type DeploymentConfigShape, type Strategy } from "../core/rollout-plan";
 import { decodeRollout, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, type RolloutState } from "../core/rollout-state";
 import { MlopsError } from "../errors";
 
@@ -10,7 +11,7 @@ export interface Observation {
   endpoint: Endpoint;
   tags: Record<string, string>;
   /** A SageMaker guardrail deployment in progress. */
-  deployment?: { config: string; alarms: string[]; phase: GuardrailPhase };
+  deployment?: { config: string; alarms: string[]; strategy: Strategy; phase: GuardrailPhase };
   /** The last mlops traffic rollout recorded on the endpoint. */
   rollout?: RolloutState;
   rolloutActive: boolean;
@@ -32,6 +33,7 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
       ? {
           config: pending.EndpointConfigName!,
           alarms: deploymentAlarms,
+          strategy: strategyOf(endpoint.LastDeploymentConfig as DeploymentConfigShape | undefined),
           phase: guardrailPhase(pending.ProductionVariants?.[0]?.VariantStatus?.[0], pending.ProductionVariants?.[0]?.DesiredInstanceCount ?? 1, now),
         }
       : undefined;

@@ -1,4 +1,6 @@
 import type { ChalkInstance } from "chalk";
+import type { Clock } from "../core/clock";
+import { WaitTimeoutError } from "../errors";
 import { formatDuration } from "../core/duration";
 import { STRATEGY_WORDS, type Strategy } from "../core/rollout-plan";
 import type { Outcome } from "./types";
@@ -8,7 +10,8 @@ export interface DeployReport {
   endpoint: string;
   outcome: Outcome | "dry-run";
   strategy: Strategy;
-  engine: "guardrails" | "traffic";
+  /** null when an endpoint was created: no rollout ran. */
+  engine: "guardrails" | "traffic" | null;
   endpointConfig: string;
   previousEndpointConfig: string | null;
   alarms: Array<{ name: string; state: string }>;
@@ -23,7 +26,7 @@ export interface DeployReport {
 }
 
 export function renderReport(r: DeployReport, style: ChalkInstance): string {
-  const how = `${STRATEGY_WORDS[r.strategy]} on the ${r.engine} engine, ${formatDuration(r.durationSeconds)}`;
+  const how = r.engine ? `${STRATEGY_WORDS[r.strategy]} on the ${r.engine} engine, ${formatDuration(r.durationSeconds)}` : formatDuration(r.durationSeconds);
   const lines: string[] = [];
   switch (r.outcome) {
     case "no-change":
@@ -65,4 +68,14 @@ export function renderReport(r: DeployReport, style: ChalkInstance): string {
   if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state}`).join(", ")}`);
   for (const note of r.notes.filter((n) => n.startsWith("kept"))) lines.push(`  ${note}`);
   return lines.join("\n");
+}
+
+/** Seconds since `started` on the rollout's clock, to a tenth. */
+export function elapsedSeconds(clock: Clock, started: number): number {
+  return Math.round((clock.now().getTime() - started) / 100) / 10;
+}
+
+/** A wait that ran out: exit 5, and how to follow what may still be going on. */
+export function timedOut(endpoint: string, what: string): WaitTimeoutError {
+  return new WaitTimeoutError(`timed out waiting for ${endpoint}: ${what}`, { hint: `follow it with \`mlops status --endpoint ${endpoint} --watch\`` });
 }

@@ -45,6 +45,8 @@ export interface SandboxOptions {
   endpointTiming?: Partial<EndpointTiming>;
   /** Synthetic requests per second sent to every serving endpoint (default 20; 0 for none). */
   trafficRps?: number;
+  /** How late, in sandbox seconds, metrics reach alarm evaluation (default 60, as CloudWatch). */
+  metricDelaySeconds?: number;
   /** How often, in sandbox seconds, traffic is simulated, alarms evaluated and endpoints advanced (default 5). */
   tickSeconds?: number;
   /** Called with every unexpected exception inside a handler (a sandbox bug). */
@@ -150,13 +152,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The world moves on its own: traffic arrives, alarms are evaluated, endpoints advance.
   const simulator = new TrafficSimulator(options.trafficRps ?? 20);
   const tickMs = (options.tickSeconds ?? 5) * 1000;
+  const metricDelay = options.metricDelaySeconds ?? 60;
   let lastTick = clock.now();
   const tick = () => {
     const now = clock.now();
     const sm = state.get("sagemaker") as SageMakerState;
     const cw = state.get("cloudwatch") as CloudWatchState;
     simulator.run(sm, cw, lastTick, now);
-    evaluateAlarms(cw, now);
+    evaluateAlarms(cw, now, metricDelay);
     for (const ep of Object.values(sm.endpoints)) settleEndpoint(sm, ep, now, (names) => alarmStates(cw, names), timing);
     pruneMetrics(cw, now);
     lastTick = now;

@@ -8,8 +8,9 @@ import type { SageMakerState } from "./services/sagemaker/index";
  * variant's model answers as its container environment says:
  * - MLOPS_SANDBOX_ERROR_RATE (0–1): share of requests answered with a 5xx;
  * - MLOPS_SANDBOX_LATENCY_MS: model latency in milliseconds (default 20).
- * The results are published as AWS/SageMaker metrics per EndpointName + VariantName and per
- * EndpointName + VariantName + EndpointConfigName, so a bad model trips real alarms.
+ * The results are published as AWS/SageMaker metrics per EndpointName + VariantName, so a bad
+ * model trips real alarms; and, on endpoints that have had a guardrail deployment (as far as we
+ * can tell, the only time AWS adds it), per EndpointName + VariantName + EndpointConfigName.
  */
 export class TrafficSimulator {
   /** Requests and errors owed but not yet whole, per endpoint/variant/config: rates stay exact over time. */
@@ -24,12 +25,13 @@ export class TrafficSimulator {
     for (let t = start; t < to; t += 10_000) {
       const end = Math.min(to, t + 10_000);
       for (const ep of Object.values(sm.endpoints)) {
-        for (const { variant, share } of trafficSplit(sm, ep, end)) this.serve(sm, cw, ep.name, endpointKind(sm, ep), variant, share * this.rps * ((end - t) / 1000), end);
+        const byConfig = !!(ep.deploymentConfig ?? ep.lastDeploymentConfig);
+        for (const { variant, share } of trafficSplit(sm, ep, end)) this.serve(sm, cw, ep.name, endpointKind(sm, ep), variant, share * this.rps * ((end - t) / 1000), end, byConfig);
       }
     }
   }
 
-  private serve(sm: SageMakerState, cw: CloudWatchState, endpoint: string, kind: "realtime" | "serverless" | "async", variant: LiveVariant, expected: number, at: number): void {
+  private serve(sm: SageMakerState, cw: CloudWatchState, endpoint: string, kind: "realtime" | "serverless" | "async", variant: LiveVariant, expected: number, at: number, byConfig: boolean): void {
     const key = `${endpoint}/${variant.name}/${variant.configName}`;
     const carry = this.carry.get(key) ?? { requests: 0, errors: 0 };
     const requests = Math.floor(carry.requests + expected);
@@ -46,17 +48,11 @@ export class TrafficSimulator {
     this.carry.set(key, carry);
     const latencyUs = Math.max(0, Number(env.MLOPS_SANDBOX_LATENCY_MS ?? 20)) * 1000;
 
-    const dimensionSets = [
-      [
-        { Name: "EndpointName", Value: endpoint },
-        { Name: "VariantName", Value: variant.name },
-      ],
-      [
-        { Name: "EndpointName", Value: endpoint },
-        { Name: "VariantName", Value: variant.name },
-        { Name: "EndpointConfigName", Value: variant.configName },
-      ],
+    const base = [
+      { Name: "EndpointName", Value: endpoint },
+      { Name: "VariantName", Value: variant.name },
     ];
+    const dimensionSets = byConfig ? [base, [...base, { Name: "EndpointConfigName", Value: variant.configName }]] : [base];
     const count = (n: number) => ({ sum: n, count: 1, min: n, max: n });
     // Each request counts 1 if it failed, else 0: Average is the error rate.
     const rateOf = (bad: number) => ({ sum: bad, count: requests, min: bad === requests ? 1 : 0, max: bad > 0 ? 1 : 0 });

@@ -143,7 +143,9 @@ describe("mlops deploy: endpoint types", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
     const alarms = await new CloudWatchClient(sdkConfig(sandbox.current)).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "mlops-churn-" }));
-    expect(alarms.MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual(["mlops-churn-failure-rate", "mlops-churn-processing-time"]);
+    expect(alarms.MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual(["mlops-churn-abort", "mlops-churn-failure-rate", "mlops-churn-processing-time"]);
+    // The abort alarm watches mlops's own metric for this deployment only, and never acts by itself.
+    expect(alarms.MetricAlarms?.find((a) => a.AlarmName === "mlops-churn-abort")).toMatchObject({ Namespace: "mlops/rollouts", MetricName: "AbortRequested", ActionsEnabled: false });
     expect(alarms.MetricAlarms?.find((a) => a.AlarmName === "mlops-churn-failure-rate")?.Metrics?.find((m) => m.Expression)?.Expression).toBe("failed / (failed + processed)");
   });
 
@@ -256,7 +258,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     const started = await deploy(["--env", "V=2", "--auto-alarms", "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", "--bake", "3600", "--no-wait"]);
     expect(started.code, started.stderr).toBe(0);
     const promote = await runCli(["promote", "--endpoint", "churn"], { env: env() });
-    expect(promote.code).toBe(1);
+    expect(promote.code).toBe(2);
     expect(promote.stderr).toContain("cannot be promoted");
     const aborted = await runCli(["abort", "--endpoint", "churn", "--json"], { env: env() });
     expect(aborted.code, aborted.stderr).toBe(0);
@@ -285,8 +287,19 @@ describe("mlops deploy: validation before any change", () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("Dry run: nothing was changed. mlops would call, in order:");
-    expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/)[1])).toEqual(["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "cloudwatch:PutMetricAlarm", "cloudwatch:PutMetricAlarm", "sagemaker:UpdateEndpoint"]);
-    expect(r.stdout).toContain("DeploymentConfig=CANARY alarms=[mlops-churn-5xx-rate,mlops-churn-model-latency]");
+    expect(lines.slice(1, 9).map((l) => l.trim().split(/\s+/)[1])).toEqual([
+      "sagemaker:CreateModel",
+      "sagemaker:CreateEndpointConfig",
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:PutMetricAlarm",
+      "sagemaker:UpdateEndpoint",
+      "sagemaker:AddTags",
+      "sagemaker:DeleteEndpointConfig",
+    ]);
+    expect(lines[9]).toMatch(/^Expected to take about/);
+    expect(r.stdout).toContain("DeploymentConfig=CANARY alarms=[mlops-churn-5xx-rate,mlops-churn-model-latency,mlops-churn-abort]");
+    expect(r.stdout).toContain("mlops:previous-config=churn-");
     expect(r.stdout).toMatch(/Expected to take about \d+m/);
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
   });

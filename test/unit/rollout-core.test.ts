@@ -4,7 +4,7 @@ import { resolveDeploySettings, type DeployFlags } from "../../src/core/deploy-s
 import { alreadyServes, deploySpecs } from "../../src/core/deploy-specs";
 import { formatDuration, parseDuration } from "../../src/core/duration";
 import { guardrailPhase } from "../../src/core/endpoint-phase";
-import { chooseEngine, deploymentConfig, derivedName, expectedSeconds, guardrailProblem, trafficSteps, type RolloutSettings } from "../../src/core/rollout-plan";
+import { chooseEngine, deploymentConfig, derivedName, expectedSeconds, guardrailProblem, strategyOf, trafficSteps, type RolloutSettings } from "../../src/core/rollout-plan";
 import { decodeRollout, encodeRollout, hasLiveDriver, isActive, type RolloutState } from "../../src/core/rollout-state";
 
 const base: RolloutSettings = { strategy: "canary", canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 120, alarms: [] };
@@ -100,8 +100,12 @@ describe("DeploymentConfig", () => {
     });
   });
 
+  it.each(["canary", "linear", "blue-green", "all-at-once", "rolling"] as const)("reads the strategy back from the DeploymentConfig (%s)", (strategy) => {
+    expect(strategyOf(deploymentConfig({ ...base, strategy }))).toBe(strategy);
+  });
+
   it("refuses waits that add up beyond SageMaker's execution limit", () => {
-    expect(() => deploymentConfig({ ...base, strategy: "linear", linearStep: 10, bake: 3600 })).toThrow(/more than SageMaker's limit of 14400 s/);
+    expect(() => deploymentConfig({ ...base, strategy: "linear", linearStep: 10, bake: 3600 })).toThrow(/more than SageMaker's limit of 28800 s/);
   });
 });
 
@@ -128,6 +132,7 @@ describe("rollout state in tags", () => {
     mode: "traffic",
     strategy: "canary",
     phase: "baking",
+    plan: { canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 120 },
     steps: [{ weight: 10, bake: 300 }, { weight: 100, bake: 120 }],
     step: 0,
     weight: 10,
@@ -154,6 +159,14 @@ describe("rollout state in tags", () => {
       expect(value).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
     }
     expect(decodeRollout(tags)).toEqual(state);
+  });
+
+  it("splits long alarm lists over several tags and rebuilds steps from the plan", () => {
+    const many = { ...state, alarms: Array.from({ length: 8 }, (_, i) => `alarm ${i} ` + "y".repeat(200)) };
+    const tags = encodeRollout(many);
+    expect(Object.keys(tags).filter((k) => k.includes(":alarms:")).length).toBeGreaterThan(4);
+    expect(decodeRollout(tags)!.alarms).toEqual(many.alarms);
+    expect(decodeRollout(encodeRollout({ ...state, mode: "serverless" }))!.steps).toEqual([{ weight: 100, bake: 420 }]);
   });
 
   it("tells active rollouts and live drivers", () => {

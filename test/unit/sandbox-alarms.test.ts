@@ -77,6 +77,16 @@ describe("alarm evaluation", () => {
     expect(s.alarms.a!.StateValue).toBe("OK");
   });
 
+  it("judges a period only once its metrics have arrived, `delay` seconds after it ends", () => {
+    const s = state({ EvaluationPeriods: 1 });
+    minute(s, 0, 0.5);
+    evaluateAlarms(s, MIN + 30_000, 60);
+    expect(s.alarms.a!.StateValue).toBe("INSUFFICIENT_DATA");
+    evaluateAlarms(s, 2 * MIN, 60);
+    expect(s.alarms.a!.StateValue).toBe("ALARM");
+    expect(s.alarms.a!.stateUpdated).toBe(2 * MIN);
+  });
+
   it("evaluates metric math: failures / (failures + processed) for asynchronous endpoints", () => {
     const s = state({
       MetricName: undefined,

@@ -215,11 +215,15 @@ function setState(alarm: Alarm, value: Alarm["StateValue"], reason: string, at: 
   alarm.stateUpdated = at;
 }
 
-/** Evaluate every alarm whose next period has completed by `now`. */
-export function evaluateAlarms(state: CloudWatchState, now: number): void {
+/**
+ * Evaluate every alarm whose next period has completed by `now`. Metrics reach CloudWatch
+ * late, so a period is judged `delaySeconds` after it ends, as in AWS: an alarm never sees
+ * the last minute.
+ */
+export function evaluateAlarms(state: CloudWatchState, now: number, delaySeconds = 0): void {
   for (const alarm of Object.values(state.alarms)) {
     const period = alarmPeriod(alarm);
-    const end = Math.floor(now / period) * period;
+    const end = Math.floor((now - delaySeconds * 1000) / period) * period;
     if (alarm.evaluatedUntil !== undefined && alarm.evaluatedUntil >= end) continue;
     alarm.evaluatedUntil = end;
     const wanted = alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods;
@@ -415,6 +419,27 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
           }
         }
         return {};
+      },
+    },
+    ListMetrics: {
+      mutates: false,
+      input: {
+        Namespace: str({ min: 1, max: 255 }),
+        MetricName: str({ min: 1, max: 255 }),
+        Dimensions: list(struct({ Name: required(str({ min: 1, max: 255 })), Value: str({ min: 1, max: 1024 }) }), { max: 10 }),
+        NextToken: str(),
+      },
+      handler: (input: { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value?: string }>; NextToken?: string }, ctx) => {
+        // A metric matches if it has every dimension filtered on (it may have more), as in CloudWatch.
+        const metrics = Object.values(ctx.state.metrics)
+          .filter((m) => (!input.Namespace || m.namespace === input.Namespace) && (!input.MetricName || m.name === input.MetricName))
+          .filter((m) => (input.Dimensions ?? []).every((f) => m.dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value))))
+          .map((m) => ({ Namespace: m.namespace, MetricName: m.name, Dimensions: m.dimensions }));
+        const { page, nextToken } = paginate(metrics, { nextToken: input.NextToken, namespace: input.Namespace, name: input.MetricName, dims: input.Dimensions }, {
+          defaultPageSize: 500,
+          invalidToken: (m) => new ServiceError("InvalidNextToken", m, { queryCode: "InvalidNextToken" }),
+        });
+        return { Metrics: page, NextToken: nextToken };
       },
     },
     GetMetricStatistics: {

@@ -104,7 +104,7 @@ export function phaseAt(phases: readonly Phase[], elapsed: number): Phase | unde
   return current;
 }
 
-/** The execution limit SageMaker applies: the policy's own, else 8 hours for rolling and 4 for blue/green. */
+/** The execution limit SageMaker applies: the policy's own, else its maximum of 8 hours. */
 export function executionLimit(config: DeploymentConfig | undefined): number {
-  return config?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? config?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? (config?.RollingUpdatePolicy ? 28_800 : 14_400);
+  return config?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? config?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? 28_800;
 }

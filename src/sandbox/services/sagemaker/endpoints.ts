@@ -152,7 +152,7 @@ const deploymentConfigSpec: Spec = struct({
       struct({ Type: required(str({ enum: ["ALL_AT_ONCE", "CANARY", "LINEAR"] })), WaitIntervalInSeconds: required(int({ min: 0, max: 3600 })), CanarySize: capacity, LinearStepSize: capacity }),
     ),
     TerminationWaitInSeconds: int({ min: 0, max: 3600 }),
-    MaximumExecutionTimeoutInSeconds: int({ min: 600, max: 14400 }),
+    MaximumExecutionTimeoutInSeconds: int({ min: 600, max: 28800 }),
   }),
   RollingUpdatePolicy: struct({
     MaximumBatchSize: required(capacity),
