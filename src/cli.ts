@@ -167,6 +167,29 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--poll <seconds>", "seconds between checks (default 15)")
     .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.abort, handlesInterrupt: true }; }, runtime));
 
+  const endpoint = program.command("endpoint").description("choose and size an endpoint");
+  endpoint
+    .command("advise")
+    .description("which endpoint type fits (real-time, serverless, asynchronous, batch), why, its limits and monthly cost")
+    .option("--latency-ms <ms>", "acceptable latency per request, when callers wait")
+    .option("--payload-mb <mb>", "request payload size")
+    .option("--response-mb <mb>", "response size (default: the payload size)")
+    .option("--processing-seconds <s>", "model processing time per request")
+    .option("--traffic <shape>", "steady, spiky, intermittent or batch (a dataset on a schedule)")
+    .option("--requests-per-day <n>", "requests (or records, for batch) per day")
+    .option("--peak-rps <n>", "peak requests per second (default: from the daily volume and the traffic shape)")
+    .option("--sync", "callers wait for the answer in the same request (default)")
+    .option("--no-sync", "callers can get the answer later")
+    .option("--cold-start-ok", "cold starts of a few seconds after idle periods are acceptable")
+    .option("--no-cold-start-ok", "cold starts are not acceptable (default)")
+    .option("--gpu", "the model needs a GPU")
+    .option("--no-gpu", "the model runs on CPUs (default)")
+    .option("--image-gb <gb>", "container image size (default 2)")
+    .option("--memory-gb <gb>", "memory the model needs (default 2)")
+    .option("--price-file <file>", "prices to use instead of the built-in table (same layout as data/prices.json)")
+    .option("--save", "write the choice into mlops.yaml (endpoint: or batch:) for `mlops deploy`")
+    .action(lazy(() => import("./commands/advise.js"), runtime));
+
   const sandbox = program
     .command("sandbox")
     .description("a local AWS on 127.0.0.1 that speaks the real wire protocols (no account needed)");

@@ -22,6 +22,17 @@ const EndpointSection = z
   })
   .strict();
 
+/** `batch:`: a batch transform job's settings, as `mlops endpoint advise --save` chose them. */
+const BatchSection = z
+  .object({
+    instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "must be an instance type such as ml.m5.large" }).optional(),
+    instanceCount: z.number().int().min(1).max(100).optional(),
+    maxPayloadMb: z.number().int().min(0).max(100).optional(),
+    strategy: z.enum(["MultiRecord", "SingleRecord"]).optional(),
+    maxConcurrentTransforms: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 /** `deploy:`: how rollouts run. */
 const DeploySection = z
   .object({
@@ -52,6 +63,7 @@ export const ConfigSchema = z
     endpointUrl: httpUrl.optional(),
     endpoint: EndpointSection.optional(),
     deploy: DeploySection.optional(),
+    batch: BatchSection.optional(),
   })
   .strict();
 

@@ -1,0 +1,265 @@
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import defaultPrices from "../../data/prices.json";
+import { CONFIG_FILE_NAME } from "../config/load";
+import { loadYaml } from "../config/yaml";
+import type { Context } from "../context";
+import { advise, money, type Advice, type InferenceType, type AdviceInput, type PriceTable, type TrafficShape } from "../core/advisor";
+import { parseNumber } from "../core/flags";
+import { MissingInputError, MlopsError, UsageError } from "../errors";
+import { validator } from "../io/prompt";
+
+interface AdviseFlags {
+  latencyMs?: string;
+  payloadMb?: string;
+  responseMb?: string;
+  processingSeconds?: string;
+  traffic?: string;
+  requestsPerDay?: string;
+  peakRps?: string;
+  sync?: boolean;
+  coldStartOk?: boolean;
+  gpu?: boolean;
+  imageGb?: string;
+  memoryGb?: string;
+  priceFile?: string;
+  save?: boolean;
+}
+
+const SHAPES: ReadonlyArray<{ value: TrafficShape; name: string; description: string }> = [
+  { value: "steady", name: "steady", description: "requests all day long, at a similar rate" },
+  { value: "spiky", name: "spiky", description: "quiet, then bursts many times the usual rate" },
+  { value: "intermittent", name: "intermittent", description: "long idle gaps between requests" },
+  { value: "batch", name: "batch", description: "a whole dataset on a schedule, nobody waiting for each answer" },
+];
+
+/** Peak over average rate, when only the daily volume is known. */
+const PEAK_FACTOR: Record<TrafficShape, number> = { steady: 2, spiky: 10, intermittent: 20, batch: 1 };
+
+/** Sizes assumed when not given; a serverless recommendation made on them says to check them. */
+const DEFAULTS = { memoryGb: 2, imageGb: 2 } as const;
+
+export interface AdviseReport extends Advice {
+  inputs: AdviceInput;
+  assumed: string[];
+  prices: { asOf: string; region: string; currency: string; approximate: boolean; source: string };
+  saved: string | null;
+  /** What the saved settings leave to do. */
+  notes: string[];
+}
+
+export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
+  const prices = await loadPrices(flags.priceFile, ctx.cwd);
+  const { input, assumed } = await questions(flags, ctx);
+  const advice = advise(input, prices);
+  // Serverless caps memory and image size: a choice resting on assumed sizes must say so.
+  const guessedSizes = assumed.filter((a) => a.startsWith("--memory-gb") || a.startsWith("--image-gb"));
+  if (advice.recommendation?.type === "serverless" && guessedSizes.length > 0) {
+    advice.recommendation.reasons.push(`check the sizes: ${guessedSizes.join(" and ")} were assumed, and serverless allows at most 6 GB of memory and a 10 GB image`);
+  }
+  const report: AdviseReport = {
+    ...advice,
+    inputs: input,
+    assumed,
+    prices: { asOf: prices.asOf, region: prices.region, currency: prices.currency, approximate: prices.approximate, source: prices.source },
+    saved: null,
+    notes: [],
+  };
+  if (flags.save) {
+    if (!advice.recommendation) throw new MlopsError(`nothing to save: ${advice.blocked}`);
+    const saved = await saveChoice(ctx, advice);
+    report.saved = saved.path;
+    report.notes = saved.notes;
+  }
+  ctx.io.emit(report, renderAdvice);
+  if (!advice.recommendation) throw new MlopsError(`no SageMaker inference option fits: ${advice.blocked}`);
+}
+
+/** Every question has a flag; on a terminal the missing ones are asked, elsewhere they must be given. */
+async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: AdviceInput; assumed: string[] }> {
+  const assumed: string[] = [];
+  const number = async (flag: string, raw: string | undefined, message: string, range: { exclusiveMin?: number; min?: number; max?: number }, fallback?: { value: number; note: string }) => {
+    if (raw !== undefined) return parseNumber(flag, raw, range);
+    if (!ctx.prompt.interactive && fallback) {
+      assumed.push(`${flag} ${fallback.value} (${fallback.note})`);
+      return fallback.value;
+    }
+    const answer = await ctx.prompt.text({ flag, message, default: fallback ? String(fallback.value) : undefined, validate: validator((v) => parseNumber(flag, v, range)) });
+    return parseNumber(flag, answer, range);
+  };
+  /** `assume` only where a wrong guess cannot lead to an option that breaks: otherwise exit 2 without a terminal. */
+  const yesNo = async (flag: string, value: boolean | undefined, message: string, choice: { default: boolean; assume?: string }) => {
+    if (value !== undefined) return value;
+    if (!ctx.prompt.interactive) {
+      if (choice.assume === undefined) throw new MissingInputError(`${flag} or --no-${flag.slice(2)}`);
+      assumed.push(`${choice.default ? flag : `--no-${flag.slice(2)}`} (${choice.assume})`);
+      return choice.default;
+    }
+    return ctx.prompt.yesNo({ flag, message, default: choice.default });
+  };
+
+  let traffic = flags.traffic as TrafficShape | undefined;
+  if (traffic !== undefined && !SHAPES.some((s) => s.value === traffic)) throw new UsageError(`--traffic "${traffic}" must be one of: ${SHAPES.map((s) => s.value).join(", ")}`);
+  traffic ??= await ctx.prompt.select({ flag: "--traffic", message: "How does the traffic come?", choices: SHAPES });
+
+  const sync = traffic === "batch" ? (flags.sync ?? false) : await yesNo("--sync", flags.sync, "Do callers wait for the answer in the same request?", { default: true, assume: "callers wait for each answer, the safe assumption" });
+  // Latency only narrows nothing but a warning, so without a terminal it may stay unsaid.
+  let latencyMs: number | undefined;
+  if (sync && traffic !== "batch") {
+    if (flags.latencyMs !== undefined || ctx.prompt.interactive) latencyMs = await number("--latency-ms", flags.latencyMs, "Acceptable latency per request, in milliseconds", { exclusiveMin: 0 });
+    else assumed.push("no --latency-ms (no latency goal is checked)");
+  }
+  const payloadMb = await number("--payload-mb", flags.payloadMb, "Request payload size, in MB", { exclusiveMin: 0 });
+  const responseMb = await number("--response-mb", flags.responseMb, "Response size, in MB", { exclusiveMin: 0 }, { value: payloadMb, note: "as large as the request" });
+  const processingSeconds = await number("--processing-seconds", flags.processingSeconds, "Processing time per request, in seconds", { exclusiveMin: 0 });
+  const requestsPerDay = await number("--requests-per-day", flags.requestsPerDay, traffic === "batch" ? "Records per day" : "Requests per day", { min: 0 });
+  const averageRps = requestsPerDay / 86_400;
+  const peakRps = await number("--peak-rps", flags.peakRps, "Peak requests per second", { min: 0 }, { value: round(averageRps * PEAK_FACTOR[traffic]), note: `${PEAK_FACTOR[traffic]}× the average for ${traffic} traffic` });
+  const coldStartOk =
+    traffic === "batch" ? true : await yesNo("--cold-start-ok", flags.coldStartOk, "Are cold starts of a few seconds acceptable after idle periods?", { default: false, assume: "cold starts are not acceptable, the safe assumption" });
+  // No safe guess: assuming no GPU could recommend serverless for a model that cannot run there.
+  const gpu = await yesNo("--gpu", flags.gpu, "Does the model need a GPU?", { default: false });
+  const memoryGb = await number("--memory-gb", flags.memoryGb, "Memory the model needs, in GB", { exclusiveMin: 0 }, { value: DEFAULTS.memoryGb, note: "a small model" });
+  const imageGb = await number("--image-gb", flags.imageGb, "Container image size, in GB", { exclusiveMin: 0 }, { value: DEFAULTS.imageGb, note: "a typical inference image" });
+  return { input: { latencyMs, payloadMb, responseMb, processingSeconds, traffic, requestsPerDay, peakRps, sync, coldStartOk, gpu, imageGb, memoryGb }, assumed };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+async function loadPrices(file: string | undefined, cwd: string): Promise<PriceTable> {
+  if (!file) return defaultPrices as PriceTable;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), "utf8");
+  } catch (error) {
+    throw new UsageError(`--price-file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  const { z } = await import("zod");
+  const instance = z.object({ vcpu: z.number().positive(), memoryGb: z.number().positive(), gpu: z.number().min(0), hourly: z.number().nonnegative(), note: z.string().optional() });
+  const schema = z.object({
+    asOf: z.string(),
+    region: z.string(),
+    currency: z.string(),
+    approximate: z.boolean().default(true),
+    source: z.string(),
+    hoursPerMonth: z.number().positive().default(730),
+    instances: z.record(z.string().regex(/^ml\./), instance).refine((r) => Object.keys(r).length > 0, { message: "needs at least one instance type" }),
+    serverless: z.object({ perGbSecond: z.number().nonnegative(), perGbProcessed: z.number().nonnegative() }),
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--price-file: ${file} is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`--price-file: ${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`, { hint: "use data/prices.json in the mlops repository as the template" });
+  }
+  return parsed.data as PriceTable;
+}
+
+/**
+ * Write the choice into mlops.yaml under `endpoint:` (or `batch:`), through the yaml Document
+ * API so that the file's comments, order and other keys stay as they were.
+ */
+async function saveChoice(ctx: Context, advice: Advice): Promise<{ path: string; notes: string[] }> {
+  const rec = advice.recommendation!;
+  const path = ctx.config.path ?? join(ctx.cwd, CONFIG_FILE_NAME);
+  const existing = ctx.config.path ? await readFile(path, "utf8") : "# mlops.yaml: settings for the mlops CLI (see its README)\n";
+  const { parseDocument } = await loadYaml();
+  const doc = parseDocument(existing);
+  const s = rec.settings;
+  const values: Array<[string[], unknown]> =
+    rec.type === "batch"
+      ? [
+          [["batch", "instanceType"], s.instanceType],
+          [["batch", "instanceCount"], s.instanceCount],
+          [["batch", "maxPayloadMb"], s.maxPayloadInMB],
+          [["batch", "strategy"], s.batchStrategy],
+          [["batch", "maxConcurrentTransforms"], s.maxConcurrentTransforms],
+        ]
+      : rec.type === "serverless"
+        ? [
+            [["endpoint", "type"], "serverless"],
+            [["endpoint", "memoryMb"], s.memoryMb],
+            [["endpoint", "maxConcurrency"], s.maxConcurrency],
+          ]
+        : [
+            [["endpoint", "type"], rec.type],
+            [["endpoint", "instanceType"], s.instanceType],
+            [["endpoint", "instanceCount"], rec.type === "async" ? 1 : s.instanceCount],
+          ];
+  // Say what the save replaces: the user's own values are changed only because --save asked.
+  const changed: string[] = [];
+  for (const [keys, value] of values) {
+    const before = doc.getIn(keys);
+    if (before !== undefined && before !== value) changed.push(`${keys.join(".")} was ${String(before)}`);
+    doc.setIn(keys, value);
+  }
+  // A serverless endpoint has no instances, and an instance endpoint no serverless settings: drop what a previous choice left.
+  const stale = rec.type === "serverless" ? ["instanceType", "instanceCount"] : rec.type === "batch" ? [] : ["memoryMb", "maxConcurrency"];
+  for (const key of stale) {
+    const before = doc.getIn(["endpoint", key]);
+    if (before === undefined) continue;
+    changed.push(`endpoint.${key} (${String(before)}) removed`);
+    doc.deleteIn(["endpoint", key]);
+  }
+  const text = String(doc);
+  // Never write a file mlops itself would refuse to read.
+  const { parseConfigText } = await import("../config/load");
+  await parseConfigText(text, path);
+  // Replace the file whole or not at all, keeping its permissions.
+  const temp = `${path}.${process.pid}.tmp`;
+  const mode = ctx.config.path ? (await stat(path)).mode & 0o777 : 0o644;
+  await writeFile(temp, text, { mode });
+  await rename(temp, path);
+  const notes = changed.length > 0 ? [`replaced: ${changed.join(", ")}`] : [];
+  return { path, notes: [...notes, ...saveNotes(rec.type, rec.settings, doc.getIn(["endpoint", "asyncOutput"]) !== undefined)] };
+}
+
+/** What a saved choice does not cover yet, so that nobody takes it for more than it is. */
+function saveNotes(type: InferenceType, settings: Record<string, unknown>, hasAsyncOutput: boolean): string[] {
+  const notes: string[] = [];
+  if (type === "async") {
+    if (!hasAsyncOutput) notes.push("set endpoint.asyncOutput (s3://bucket/prefix/) in mlops.yaml, or pass --async-output to mlops deploy: an asynchronous endpoint needs one");
+    notes.push(`saved with 1 instance: scaling to zero and up to ${settings.maxInstances} needs an Application Auto Scaling policy (MinCapacity 0), which mlops deploy does not create`);
+  }
+  if (type === "batch") notes.push("saved under batch: for your batch transform jobs; mlops deploy serves endpoints and does not read it");
+  return notes;
+}
+
+export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; green(s: string): string; red(s: string): string; dim(s: string): string; cyan(s: string): string }): string {
+  const lines: string[] = [];
+  const priced = `approximate, ${r.prices.region} on-demand prices as of ${r.prices.asOf}`;
+  if (r.recommendation) {
+    const rec = r.recommendation;
+    lines.push(`${style.bold("Recommendation:")} ${style.cyan(rec.type)}  about ${money(rec.monthlyCostUsd)} a month ${style.dim(`(${priced})`)}`);
+    lines.push(`  ${Object.entries(rec.settings).map(([k, v]) => `${k} ${v}`).join(" · ")}`);
+    for (const reason of rec.reasons) lines.push(`  • ${reason}`);
+  } else {
+    lines.push(`${style.bold("No option fits:")} ${r.blocked}`);
+  }
+  lines.push("", style.bold("Every option"));
+  const width = Math.max(...r.options.map((o) => o.type.length));
+  for (const o of r.options) {
+    const mark = r.recommendation?.type === o.type ? style.green("✓ recommended  ") : o.feasible ? style.green("✓ fits         ") : style.red("✗ does not fit ");
+    lines.push(`  ${o.type.padEnd(width)}  ${mark}  ${o.monthlyCostUsd === null ? "" : `~${money(o.monthlyCostUsd)}/month`}`);
+    for (const why of o.why) lines.push(`  ${" ".repeat(width)}    ${style.dim(why)}`);
+  }
+  const costs = r.options.filter((o) => o.feasible && o.monthlyCostUsd !== null);
+  if (costs.length > 0) {
+    const max = Math.max(...costs.map((o) => o.monthlyCostUsd!), 0.01);
+    lines.push("", style.bold(`Monthly cost of the options that fit (${priced})`));
+    for (const o of costs) {
+      const bar = "█".repeat(Math.max(1, Math.round((30 * o.monthlyCostUsd!) / max)));
+      lines.push(`  ${o.type.padEnd(width)}  ${r.recommendation?.type === o.type ? style.green(bar) : style.dim(bar)} ${money(o.monthlyCostUsd!)}`);
+    }
+  }
+  if (r.assumed.length > 0) lines.push("", style.dim(`Assumed: ${r.assumed.join("; ")}`));
+  if (r.saved) lines.push("", `Saved to ${r.saved}: \`mlops deploy\` uses it when flags do not say otherwise.`, ...r.notes.map((n) => `  note: ${n}`));
+  return lines.join("\n");
+}
