@@ -120,6 +120,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--memory-mb <mb>", "serverless memory, 1024–6144 in 1024 steps (default 2048)")
     .option("--max-concurrency <n>", "serverless max concurrency, 1–200 (default 10)")
     .option("--async-output <s3uri>", "asynchronous results location s3://bucket/prefix/")
+    .option("--async-concurrency <n>", "asynchronous: requests one instance works on at once, 1–1000 (default: SageMaker's choice)")
     .option("--strategy <name>", "all-at-once, canary, linear, blue-green or rolling (default canary)")
     .option("--canary-percent <p>", "traffic share of the canary (default 10)")
     .option("--linear-step <p>", "traffic share per linear step, or rolling batch size (default 20)")

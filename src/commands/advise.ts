@@ -1,8 +1,8 @@
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import defaultPrices from "../../data/prices.json";
 import { CONFIG_FILE_NAME } from "../config/load";
-import { loadYaml } from "../config/yaml";
+import { editConfigFile } from "../config/save";
 import type { Context } from "../context";
 import { advise, money, type Advice, type InferenceType, type AdviceInput, type PriceTable, type TrafficShape } from "../core/advisor";
 import { parseNumber } from "../core/flags";
@@ -36,8 +36,6 @@ const SHAPES: ReadonlyArray<{ value: TrafficShape; name: string; description: st
 /** Peak over average rate, when only the daily volume is known. */
 const PEAK_FACTOR: Record<TrafficShape, number> = { steady: 2, spiky: 10, intermittent: 20, batch: 1 };
 
-/** Sizes assumed when not given; a serverless recommendation made on them says to check them. */
-const DEFAULTS = { memoryGb: 2, imageGb: 2 } as const;
 
 export interface AdviseReport extends Advice {
   inputs: AdviceInput;
@@ -52,11 +50,6 @@ export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
   const prices = await loadPrices(flags.priceFile, ctx.cwd);
   const { input, assumed } = await questions(flags, ctx);
   const advice = advise(input, prices);
-  // Serverless caps memory and image size: a choice resting on assumed sizes must say so.
-  const guessedSizes = assumed.filter((a) => a.startsWith("--memory-gb") || a.startsWith("--image-gb"));
-  if (advice.recommendation?.type === "serverless" && guessedSizes.length > 0) {
-    advice.recommendation.reasons.push(`check the sizes: ${guessedSizes.join(" and ")} were assumed, and serverless allows at most 6 GB of memory and a 10 GB image`);
-  }
   const report: AdviseReport = {
     ...advice,
     inputs: input,
@@ -65,14 +58,13 @@ export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
     saved: null,
     notes: [],
   };
-  if (flags.save) {
-    if (!advice.recommendation) throw new MlopsError(`nothing to save: ${advice.blocked}`);
+  if (flags.save && advice.recommendation) {
     const saved = await saveChoice(ctx, advice);
     report.saved = saved.path;
     report.notes = saved.notes;
   }
   ctx.io.emit(report, renderAdvice);
-  if (!advice.recommendation) throw new MlopsError(`no SageMaker inference option fits: ${advice.blocked}`);
+  if (!advice.recommendation) throw new MlopsError(`no SageMaker inference option fits${flags.save ? ", so nothing was saved" : ""}: ${advice.blocked}`);
 }
 
 /** Every question has a flag; on a terminal the missing ones are asked, elsewhere they must be given. */
@@ -102,25 +94,35 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
   if (traffic !== undefined && !SHAPES.some((s) => s.value === traffic)) throw new UsageError(`--traffic "${traffic}" must be one of: ${SHAPES.map((s) => s.value).join(", ")}`);
   traffic ??= await ctx.prompt.select({ flag: "--traffic", message: "How does the traffic come?", choices: SHAPES });
 
-  const sync = traffic === "batch" ? (flags.sync ?? false) : await yesNo("--sync", flags.sync, "Do callers wait for the answer in the same request?", { default: true, assume: "callers wait for each answer, the safe assumption" });
-  // Latency only narrows nothing but a warning, so without a terminal it may stay unsaid.
+  // A dataset on a schedule has nobody waiting, unless told otherwise.
+  let sync: boolean;
+  if (traffic !== "batch") sync = await yesNo("--sync", flags.sync, "Do callers wait for the answer in the same request?", { default: true, assume: "callers wait for each answer, the safe assumption" });
+  else {
+    sync = flags.sync ?? false;
+    if (flags.sync === undefined) assumed.push("--no-sync (a batch job: nobody waits for each answer)");
+  }
+  // Latency only adds a warning, so without a terminal it may stay unsaid.
   let latencyMs: number | undefined;
-  if (sync && traffic !== "batch") {
+  if (sync) {
     if (flags.latencyMs !== undefined || ctx.prompt.interactive) latencyMs = await number("--latency-ms", flags.latencyMs, "Acceptable latency per request, in milliseconds", { exclusiveMin: 0 });
     else assumed.push("no --latency-ms (no latency goal is checked)");
   }
   const payloadMb = await number("--payload-mb", flags.payloadMb, "Request payload size, in MB", { exclusiveMin: 0 });
-  const responseMb = await number("--response-mb", flags.responseMb, "Response size, in MB", { exclusiveMin: 0 }, { value: payloadMb, note: "as large as the request" });
+  const responseMb = await number("--response-mb", flags.responseMb, "Response size, in MB", { exclusiveMin: 0 });
   const processingSeconds = await number("--processing-seconds", flags.processingSeconds, "Processing time per request, in seconds", { exclusiveMin: 0 });
   const requestsPerDay = await number("--requests-per-day", flags.requestsPerDay, traffic === "batch" ? "Records per day" : "Requests per day", { min: 0 });
   const averageRps = requestsPerDay / 86_400;
-  const peakRps = await number("--peak-rps", flags.peakRps, "Peak requests per second", { min: 0 }, { value: round(averageRps * PEAK_FACTOR[traffic]), note: `${PEAK_FACTOR[traffic]}× the average for ${traffic} traffic` });
-  const coldStartOk =
-    traffic === "batch" ? true : await yesNo("--cold-start-ok", flags.coldStartOk, "Are cold starts of a few seconds acceptable after idle periods?", { default: false, assume: "cold starts are not acceptable, the safe assumption" });
+  const peakRps = await number("--peak-rps", flags.peakRps, "Peak requests per second", { min: 0 }, { value: Math.ceil(averageRps * PEAK_FACTOR[traffic] * 1000) / 1000, note: `${PEAK_FACTOR[traffic]}× the average for ${traffic} traffic` });
+  if (peakRps < averageRps - 1e-9) throw new UsageError(`--peak-rps ${peakRps} is below the daily average of ${round(averageRps)} requests per second (--requests-per-day ${requestsPerDay})`);
+  // Cold starts matter only to someone waiting.
+  const coldStartOk = !sync
+    ? true
+    : await yesNo("--cold-start-ok", flags.coldStartOk, "Are cold starts of a few seconds acceptable after idle periods?", { default: false, assume: "cold starts are not acceptable, the safe assumption" });
   // No safe guess: assuming no GPU could recommend serverless for a model that cannot run there.
   const gpu = await yesNo("--gpu", flags.gpu, "Does the model need a GPU?", { default: false });
-  const memoryGb = await number("--memory-gb", flags.memoryGb, "Memory the model needs, in GB", { exclusiveMin: 0 }, { value: DEFAULTS.memoryGb, note: "a small model" });
-  const imageGb = await number("--image-gb", flags.imageGb, "Container image size, in GB", { exclusiveMin: 0 }, { value: DEFAULTS.imageGb, note: "a typical inference image" });
+  // Sizes have no safe guess: too small a one could pick serverless, or an instance, that cannot hold the model.
+  const memoryGb = await number("--memory-gb", flags.memoryGb, "Memory the model needs, in GB", { exclusiveMin: 0 });
+  const imageGb = await number("--image-gb", flags.imageGb, "Container image size, in GB", { exclusiveMin: 0 });
   return { input: { latencyMs, payloadMb, responseMb, processingSeconds, traffic, requestsPerDay, peakRps, sync, coldStartOk, gpu, imageGb, memoryGb }, assumed };
 }
 
@@ -159,66 +161,77 @@ async function loadPrices(file: string | undefined, cwd: string): Promise<PriceT
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`--price-file: ${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`, { hint: "use data/prices.json in the mlops repository as the template" });
   }
+  // A type SageMaker does not host would be recommended, saved, and then refused by deploy.
+  const { ProductionVariantInstanceType } = await import("@aws-sdk/client-sagemaker");
+  const hosted = new Set<string>(Object.values(ProductionVariantInstanceType));
+  const unknown = Object.keys(parsed.data.instances).find((name) => !hosted.has(name));
+  if (unknown) throw new UsageError(`--price-file: ${file}: instances.${unknown}: not an instance type SageMaker hosts`);
   return parsed.data as PriceTable;
 }
 
-/**
- * Write the choice into mlops.yaml under `endpoint:` (or `batch:`), through the yaml Document
- * API so that the file's comments, order and other keys stay as they were.
- */
+/** Write the choice into mlops.yaml under `endpoint:` (or `batch:`): the file mlops found, or a new one here. */
 async function saveChoice(ctx: Context, advice: Advice): Promise<{ path: string; notes: string[] }> {
   const rec = advice.recommendation!;
   const path = ctx.config.path ?? join(ctx.cwd, CONFIG_FILE_NAME);
-  const existing = ctx.config.path ? await readFile(path, "utf8") : "# mlops.yaml: settings for the mlops CLI (see its README)\n";
-  const { parseDocument } = await loadYaml();
-  const doc = parseDocument(existing);
-  const s = rec.settings;
-  const values: Array<[string[], unknown]> =
-    rec.type === "batch"
-      ? [
-          [["batch", "instanceType"], s.instanceType],
-          [["batch", "instanceCount"], s.instanceCount],
-          [["batch", "maxPayloadMb"], s.maxPayloadInMB],
-          [["batch", "strategy"], s.batchStrategy],
-          [["batch", "maxConcurrentTransforms"], s.maxConcurrentTransforms],
-        ]
-      : rec.type === "serverless"
-        ? [
-            [["endpoint", "type"], "serverless"],
-            [["endpoint", "memoryMb"], s.memoryMb],
-            [["endpoint", "maxConcurrency"], s.maxConcurrency],
-          ]
-        : [
-            [["endpoint", "type"], rec.type],
-            [["endpoint", "instanceType"], s.instanceType],
-            [["endpoint", "instanceCount"], rec.type === "async" ? 1 : s.instanceCount],
-          ];
-  // Say what the save replaces: the user's own values are changed only because --save asked.
-  const changed: string[] = [];
-  for (const [keys, value] of values) {
-    const before = doc.getIn(keys);
-    if (before !== undefined && before !== value) changed.push(`${keys.join(".")} was ${String(before)}`);
-    doc.setIn(keys, value);
-  }
-  // A serverless endpoint has no instances, and an instance endpoint no serverless settings: drop what a previous choice left.
-  const stale = rec.type === "serverless" ? ["instanceType", "instanceCount"] : rec.type === "batch" ? [] : ["memoryMb", "maxConcurrency"];
-  for (const key of stale) {
-    const before = doc.getIn(["endpoint", key]);
-    if (before === undefined) continue;
-    changed.push(`endpoint.${key} (${String(before)}) removed`);
-    doc.deleteIn(["endpoint", key]);
-  }
-  const text = String(doc);
-  // Never write a file mlops itself would refuse to read.
-  const { parseConfigText } = await import("../config/load");
-  await parseConfigText(text, path);
-  // Replace the file whole or not at all, keeping its permissions.
-  const temp = `${path}.${process.pid}.tmp`;
-  const mode = ctx.config.path ? (await stat(path)).mode & 0o777 : 0o644;
-  await writeFile(temp, text, { mode });
-  await rename(temp, path);
+  const values = savedValues(rec.type, rec.settings);
+  let hasAsyncOutput = false;
+  const changed = await editConfigFile(path, (doc) => {
+    // Say what the save replaces: the user's own values change only because --save asked.
+    const changes: string[] = [];
+    for (const [keys, value] of values) {
+      const before = doc.getIn(keys);
+      if (before !== undefined && before !== null && before !== value) changes.push(`${keys.join(".")} was ${String(before)}`);
+      doc.setIn(keys, value);
+    }
+    // A serverless endpoint has no instances, and an instance endpoint no serverless settings: drop what a previous choice left.
+    const stale = rec.type === "serverless" ? ["instanceType", "instanceCount", "asyncMaxConcurrentInvocations"] : rec.type === "batch" ? [] : ["memoryMb", "maxConcurrency"];
+    for (const key of stale) {
+      const before = doc.getIn(["endpoint", key]);
+      if (before === undefined) continue;
+      changes.push(`endpoint.${key} (${String(before)}) removed`);
+      doc.deleteIn(["endpoint", key]);
+    }
+    hasAsyncOutput = doc.getIn(["endpoint", "asyncOutput"]) !== undefined;
+    return changes;
+  });
   const notes = changed.length > 0 ? [`replaced: ${changed.join(", ")}`] : [];
-  return { path, notes: [...notes, ...saveNotes(rec.type, rec.settings, doc.getIn(["endpoint", "asyncOutput"]) !== undefined)] };
+  if (resolve(dirname(path)) !== resolve(ctx.cwd)) notes.push(`saved to the mlops.yaml mlops found above this directory: ${path}`);
+  return { path, notes: [...notes, ...saveNotes(rec.type, rec.settings, hasAsyncOutput)] };
+}
+
+/** The mlops.yaml keys a recommendation sets. */
+function savedValues(type: InferenceType, s: Record<string, unknown>): Array<[string[], unknown]> {
+  switch (type) {
+    case "batch":
+      return [
+        [["batch", "instanceType"], s.instanceType],
+        [["batch", "instanceCount"], s.instanceCount],
+        [["batch", "maxPayloadMb"], s.maxPayloadInMB],
+        [["batch", "strategy"], s.batchStrategy],
+        [["batch", "splitType"], s.splitType],
+        [["batch", "maxConcurrentTransforms"], s.maxConcurrentTransforms],
+        [["batch", "invocationsTimeoutSeconds"], s.invocationsTimeoutSeconds],
+      ];
+    case "serverless":
+      return [
+        [["endpoint", "type"], "serverless"],
+        [["endpoint", "memoryMb"], s.memoryMb],
+        [["endpoint", "maxConcurrency"], s.maxConcurrency],
+      ];
+    case "async":
+      return [
+        [["endpoint", "type"], "async"],
+        [["endpoint", "instanceType"], s.instanceType],
+        [["endpoint", "instanceCount"], 1],
+        [["endpoint", "asyncMaxConcurrentInvocations"], s.maxConcurrentInvocationsPerInstance],
+      ];
+    default:
+      return [
+        [["endpoint", "type"], "realtime"],
+        [["endpoint", "instanceType"], s.instanceType],
+        [["endpoint", "instanceCount"], s.instanceCount],
+      ];
+  }
 }
 
 /** What a saved choice does not cover yet, so that nobody takes it for more than it is. */
@@ -226,7 +239,7 @@ function saveNotes(type: InferenceType, settings: Record<string, unknown>, hasAs
   const notes: string[] = [];
   if (type === "async") {
     if (!hasAsyncOutput) notes.push("set endpoint.asyncOutput (s3://bucket/prefix/) in mlops.yaml, or pass --async-output to mlops deploy: an asynchronous endpoint needs one");
-    notes.push(`saved with 1 instance: scaling to zero and up to ${settings.maxInstances} needs an Application Auto Scaling policy (MinCapacity 0), which mlops deploy does not create`);
+    notes.push(`saved with 1 instance: scaling to zero and up to ${settings.maxInstances} needs an Application Auto Scaling policy (MinCapacity 0), which mlops deploy does not create; until then it is billed around the clock`);
   }
   if (type === "batch") notes.push("saved under batch: for your batch transform jobs; mlops deploy serves endpoints and does not read it");
   return notes;
@@ -248,6 +261,7 @@ export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; 
   for (const o of r.options) {
     const mark = r.recommendation?.type === o.type ? style.green("✓ recommended  ") : o.feasible ? style.green("✓ fits         ") : style.red("✗ does not fit ");
     lines.push(`  ${o.type.padEnd(width)}  ${mark}  ${o.monthlyCostUsd === null ? "" : `~${money(o.monthlyCostUsd)}/month`}`);
+    if (o.costBasis) lines.push(`  ${" ".repeat(width)}    ${style.dim(`priced as ${o.costBasis}`)}`);
     for (const why of o.why) lines.push(`  ${" ".repeat(width)}    ${style.dim(why)}`);
   }
   const costs = r.options.filter((o) => o.feasible && o.monthlyCostUsd !== null);
@@ -261,5 +275,5 @@ export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; 
   }
   if (r.assumed.length > 0) lines.push("", style.dim(`Assumed: ${r.assumed.join("; ")}`));
   if (r.saved) lines.push("", `Saved to ${r.saved}: \`mlops deploy\` uses it when flags do not say otherwise.`, ...r.notes.map((n) => `  note: ${n}`));
-  return lines.join("\n");
+  return lines.map((l) => l.trimEnd()).join("\n");
 }

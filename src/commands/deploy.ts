@@ -297,6 +297,7 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     memoryMb: settings.memoryMb,
     maxConcurrency: settings.maxConcurrency,
     asyncOutput: settings.asyncOutput,
+    asyncConcurrency: settings.asyncConcurrency,
     current: currentSpec,
   });
 
@@ -372,7 +373,7 @@ function dryRunCalls(plan: DeployPlan): Array<{ operation: string; detail: strin
   const container = specs.model.PrimaryContainer;
   const calls = [
     { operation: "sagemaker:CreateModel", detail: `ModelName=${specs.model.ModelName} ${container.ModelPackageName ? `ModelPackageName=${container.ModelPackageName}` : `Image=${container.Image} ModelDataUrl=${container.ModelDataUrl}`}` },
-    { operation: "sagemaker:CreateEndpointConfig", detail: `EndpointConfigName=${specs.config.EndpointConfigName} VariantName=${variant.VariantName} ${capacity}` },
+    { operation: "sagemaker:CreateEndpointConfig", detail: `EndpointConfigName=${specs.config.EndpointConfigName} VariantName=${variant.VariantName} ${capacity}${asyncDetail(specs.config.AsyncInferenceConfig)}` },
   ];
   if (plan.mode === "create") return [...calls, { operation: "sagemaker:CreateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName}` }];
   if (specs.mix) calls.push({ operation: "sagemaker:CreateEndpointConfig", detail: `EndpointConfigName=${specs.mix.EndpointConfigName} (old variants + ${variant.VariantName} at weight 0)` });
@@ -395,6 +396,12 @@ function dryRunCalls(plan: DeployPlan): Array<{ operation: string; detail: strin
     calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName}, then watch alarms for ${formatDuration(watch)}` });
   }
   return [...calls, ...finishCalls(plan)];
+}
+
+function asyncDetail(config: DeploySpecs["config"]["AsyncInferenceConfig"]): string {
+  if (!config) return "";
+  const concurrency = config.ClientConfig?.MaxConcurrentInvocationsPerInstance;
+  return ` AsyncInferenceConfig=${config.OutputConfig.S3OutputPath}${concurrency ? ` MaxConcurrentInvocationsPerInstance=${concurrency}` : ""}`;
 }
 
 /** What finishRollout does after the outcome, for the dry run. */
@@ -495,4 +502,6 @@ function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: E
   if (!settings.given.maxConcurrency && variant.ServerlessConfig?.MaxConcurrency) settings.maxConcurrency = variant.ServerlessConfig.MaxConcurrency;
   const output = config.AsyncInferenceConfig?.OutputConfig?.S3OutputPath;
   if (!settings.given.asyncOutput && output) settings.asyncOutput = parseS3Prefix("the serving config's S3OutputPath", output);
+  const concurrency = config.AsyncInferenceConfig?.ClientConfig?.MaxConcurrentInvocationsPerInstance;
+  if (!settings.given.asyncConcurrency && concurrency) settings.asyncConcurrency = concurrency;
 }

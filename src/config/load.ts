@@ -53,13 +53,19 @@ export async function parseConfigText(text: string, path: string): Promise<Mlops
     const line = yamlError.linePos?.[0];
     throw new UsageError(`${path}${line ? `:${line.line}:${line.col}` : ""}: invalid YAML: ${yamlError.message.split("\n")[0]}`);
   }
-  const raw: unknown = doc.toJS() ?? {};
+  // A section left empty (`endpoint:` with its keys commented out) is absent, not an error.
+  const raw: unknown = withoutEmptySections(doc.toJS() ?? {});
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`${path}: ${describeIssue(issue)}`, { hint: "fix the key above; `mlops doctor` checks the whole file" });
   }
   return parsed.data;
+}
+
+function withoutEmptySections(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }
 
 type Issue = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

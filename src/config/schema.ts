@@ -14,10 +14,11 @@ const EndpointSection = z
     name: resourceName.optional(),
     type: z.enum(["realtime", "serverless", "async"]).optional(),
     instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "must be an instance type such as ml.m5.large" }).optional(),
-    instanceCount: z.number().int().min(1).optional(),
+    instanceCount: z.number().int().min(1).max(100).optional(),
     memoryMb: z.number().int().refine((v) => v >= 1024 && v <= 6144 && v % 1024 === 0, { message: "must be 1024, 2048, 3072, 4096, 5120 or 6144" }).optional(),
     maxConcurrency: z.number().int().min(1).max(200).optional(),
     asyncOutput: s3Uri.optional(),
+    asyncMaxConcurrentInvocations: z.number().int().min(1).max(1000).optional(),
     roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" }).optional(),
   })
   .strict();
@@ -29,7 +30,9 @@ const BatchSection = z
     instanceCount: z.number().int().min(1).max(100).optional(),
     maxPayloadMb: z.number().int().min(0).max(100).optional(),
     strategy: z.enum(["MultiRecord", "SingleRecord"]).optional(),
+    splitType: z.enum(["None", "Line", "RecordIO", "TFRecord"]).optional(),
     maxConcurrentTransforms: z.number().int().min(1).optional(),
+    invocationsTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
   })
   .strict();
 

@@ -21,6 +21,7 @@ export interface DeployFlags {
   memoryMb?: string;
   maxConcurrency?: string;
   asyncOutput?: string;
+  asyncConcurrency?: string;
   strategy?: string;
   canaryPercent?: string;
   linearStep?: string;
@@ -53,6 +54,8 @@ export interface DeploySettings extends RolloutSettings {
   memoryMb: number;
   maxConcurrency: number;
   asyncOutput?: S3Uri;
+  /** Asynchronous: requests one instance works on at once (SageMaker picks when unset). */
+  asyncConcurrency?: number;
   engine?: "guardrails" | "traffic";
   autoAlarms: boolean;
   maxErrorRate: number;
@@ -68,7 +71,7 @@ export interface DeploySettings extends RolloutSettings {
    * Which capacity settings the user gave (flag or mlops.yaml). The others are defaults, which a
    * redeploy replaces with what the endpoint serves now, so that it keeps its size and type.
    */
-  given: { instanceType: boolean; instanceCount: boolean; memoryMb: boolean; maxConcurrency: boolean; asyncOutput: boolean };
+  given: { instanceType: boolean; instanceCount: boolean; memoryMb: boolean; maxConcurrency: boolean; asyncOutput: boolean; asyncConcurrency: boolean };
 }
 
 export const DEPLOY_DEFAULTS = {
@@ -152,6 +155,7 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
     memoryMb,
     maxConcurrency: flags.maxConcurrency !== undefined ? parseInteger("--max-concurrency", flags.maxConcurrency, { min: 1, max: 200 }) : (ep.maxConcurrency ?? DEPLOY_DEFAULTS.maxConcurrency),
     asyncOutput,
+    asyncConcurrency: flags.asyncConcurrency !== undefined ? parseInteger("--async-concurrency", flags.asyncConcurrency, { min: 1, max: 1000 }) : ep.asyncMaxConcurrentInvocations,
     strategy: strategy as Strategy,
     engine: engine as DeploySettings["engine"],
     canaryPercent: flags.canaryPercent !== undefined ? parseNumber("--canary-percent", flags.canaryPercent, { exclusiveMin: 0, max: 99 }) : (dc.canaryPercent ?? DEPLOY_DEFAULTS.canaryPercent),
@@ -174,6 +178,7 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
       memoryMb: flags.memoryMb !== undefined || ep.memoryMb !== undefined,
       maxConcurrency: flags.maxConcurrency !== undefined || ep.maxConcurrency !== undefined,
       asyncOutput: asyncOutput !== undefined,
+      asyncConcurrency: flags.asyncConcurrency !== undefined || ep.asyncMaxConcurrentInvocations !== undefined,
     },
   };
   if (settings.bake > 86_400) throw new UsageError(`--bake ${settings.bake}: at most 86400 s (24 h)`);

@@ -27,7 +27,7 @@ export interface VariantSpec {
 export interface ConfigSpec {
   EndpointConfigName: string;
   ProductionVariants: VariantSpec[];
-  AsyncInferenceConfig?: { OutputConfig: { S3OutputPath: string } };
+  AsyncInferenceConfig?: { OutputConfig: { S3OutputPath: string }; ClientConfig?: { MaxConcurrentInvocationsPerInstance: number } };
 }
 
 export interface ModelSpec {
@@ -66,6 +66,7 @@ export function deploySpecs(input: {
   memoryMb: number;
   maxConcurrency: number;
   asyncOutput?: S3Uri;
+  asyncConcurrency?: number;
   current?: CurrentEndpoint;
 }): DeploySpecs {
   const modelContent = { container: input.container, role: input.roleArn };
@@ -79,7 +80,13 @@ export function deploySpecs(input: {
   const servingName = input.current?.variants[0]?.VariantName ?? DEFAULT_VARIANT;
   const variantName = input.mode === "traffic" ? `v-${fingerprint({ model: model.ModelName, capacity })}` : servingName;
   const variant: VariantSpec = { VariantName: variantName, ModelName: model.ModelName, ...capacity, InitialVariantWeight: 1 };
-  const asyncConfig = input.type === "async" && input.asyncOutput ? { OutputConfig: { S3OutputPath: `s3://${input.asyncOutput.bucket}/${input.asyncOutput.key}` } } : undefined;
+  const asyncConfig =
+    input.type === "async" && input.asyncOutput
+      ? {
+          OutputConfig: { S3OutputPath: `s3://${input.asyncOutput.bucket}/${input.asyncOutput.key}` },
+          ...(input.asyncConcurrency !== undefined ? { ClientConfig: { MaxConcurrentInvocationsPerInstance: input.asyncConcurrency } } : {}),
+        }
+      : undefined;
   const config: ConfigSpec = {
     EndpointConfigName: derivedName(input.endpoint, fingerprint({ variant, async: asyncConfig })),
     ProductionVariants: [variant],
@@ -115,6 +122,6 @@ export function alreadyServes(current: { variants: VariantSpec[]; asyncInference
   const [target] = wanted.ProductionVariants;
   if (!serving || extra || !target) return false;
   const capacity = (v: VariantSpec) => JSON.stringify([v.ModelName, v.InstanceType ?? null, v.InitialInstanceCount ?? null, v.ServerlessConfig?.MemorySizeInMB ?? null, v.ServerlessConfig?.MaxConcurrency ?? null]);
-  const output = (c: ConfigSpec["AsyncInferenceConfig"]) => c?.OutputConfig?.S3OutputPath ?? null;
+  const output = (c: ConfigSpec["AsyncInferenceConfig"]) => JSON.stringify([c?.OutputConfig?.S3OutputPath ?? null, c?.ClientConfig?.MaxConcurrentInvocationsPerInstance ?? null]);
   return capacity(serving) === capacity(target) && output(current!.asyncInferenceConfig) === output(wanted.AsyncInferenceConfig);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -11,7 +11,8 @@ const workdir = () => mkdtempSync(join(tmpdir(), "mlops-advise-"));
 const advise = (args: string[], cwd = workdir(), env: Record<string, string> = cleanEnv()) => runCli(["endpoint", "advise", ...args], { cwd, env });
 
 /** Intermittent, small, fast requests where cold starts are fine: serverless. */
-const INTERMITTENT = ["--traffic", "intermittent", "--payload-mb", "0.5", "--processing-seconds", "0.2", "--requests-per-day", "2000", "--cold-start-ok", "--no-gpu", "--latency-ms", "1000"];
+const SIZES = ["--memory-gb", "2", "--image-gb", "2"];
+const INTERMITTENT = ["--traffic", "intermittent", "--payload-mb", "0.5", "--response-mb", "0.5", "--processing-seconds", "0.2", "--requests-per-day", "2000", "--cold-start-ok", "--no-gpu", "--latency-ms", "1000", ...SIZES];
 
 describe("mlops endpoint advise", () => {
   it("--json: the recommendation, every option with why (not), and the inputs", async () => {
@@ -28,7 +29,7 @@ describe("mlops endpoint advise", () => {
   });
 
   it("names the broken limit with numbers, and picks asynchronous for long jobs nobody waits on", async () => {
-    const r = await advise(["--traffic", "spiky", "--payload-mb", "40", "--processing-seconds", "300", "--requests-per-day", "500", "--no-sync", "--no-gpu", "--json"]);
+    const r = await advise(["--traffic", "spiky", "--payload-mb", "40", "--response-mb", "1", "--processing-seconds", "300", "--requests-per-day", "500", "--no-sync", "--no-gpu", ...SIZES, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.recommendation.type).toBe("async");
@@ -44,17 +45,21 @@ describe("mlops endpoint advise", () => {
     expect(noPayload.code).toBe(2);
     expect(noPayload.stderr).toContain("--payload-mb is required when not running interactively");
     expect(noPayload.durationMs).toBeLessThan(2000);
-    const noGpu = await advise(["--traffic", "steady", "--payload-mb", "1", "--processing-seconds", "0.1", "--requests-per-day", "1000", "--json"], workdir(), env);
+    const noGpu = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "1", "--processing-seconds", "0.1", "--requests-per-day", "1000", "--json"], workdir(), env);
     expect(noGpu.code).toBe(2);
     expect(noGpu.stderr).toContain("--gpu or --no-gpu is required");
     expect(JSON.parse(noGpu.stdout).error).toMatchObject({ name: "MissingInputError", exitCode: 2 });
     const noTraffic = await advise(["--payload-mb", "1"], workdir(), env);
     expect(noTraffic.code).toBe(2);
     expect(noTraffic.stderr).toContain("--traffic is required");
+    // Sizes have no safe guess either: too small a one could pick an option that cannot hold the model.
+    const noMemory = await advise(INTERMITTENT.filter((a, i, all) => a !== "--memory-gb" && all[i - 1] !== "--memory-gb"), workdir(), env);
+    expect(noMemory.code).toBe(2);
+    expect(noMemory.stderr).toContain("--memory-gb is required when not running interactively");
   });
 
   it("says what it assumed, and refuses bad values naming the flag", async () => {
-    const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--processing-seconds", "0.05", "--requests-per-day", "100000", "--no-gpu"]);
+    const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "0.1", "--processing-seconds", "0.05", "--requests-per-day", "100000", "--no-gpu", ...SIZES]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Recommendation: realtime/);
     expect(r.stdout).toContain("Assumed: --sync (callers wait for each answer, the safe assumption)");
@@ -65,10 +70,13 @@ describe("mlops endpoint advise", () => {
     const zero = await advise(["--traffic", "steady", "--payload-mb", "0", "--no-gpu"]);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/--payload-mb must be greater than 0/);
+    const lowPeak = await advise([...INTERMITTENT, "--peak-rps", "0.001"]);
+    expect(lowPeak.code).toBe(2);
+    expect(lowPeak.stderr).toContain("--peak-rps 0.001 is below the daily average of 0.023 requests per second");
   });
 
   it("exits 1 when nothing fits, saying what would have to change", async () => {
-    const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--processing-seconds", "7200", "--requests-per-day", "10", "--no-gpu", "--no-sync", "--json"]);
+    const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "1", "--processing-seconds", "7200", "--requests-per-day", "10", "--no-gpu", "--no-sync", ...SIZES, "--json"]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.recommendation).toBeNull();
@@ -88,6 +96,10 @@ describe("mlops endpoint advise", () => {
     const broken = await advise([...INTERMITTENT, "--price-file", "broken.json"], dir);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("--price-file: broken.json: instances.ml.m5.large.memoryGb");
+    writeFileSync(join(dir, "made-up.json"), JSON.stringify({ ...prices, instances: { ...prices.instances, "ml.cheap.large": { vcpu: 2, memoryGb: 8, gpu: 0, hourly: 0.01 } } }));
+    const madeUp = await advise([...INTERMITTENT, "--price-file", "made-up.json"], dir);
+    expect(madeUp.code).toBe(2);
+    expect(madeUp.stderr).toContain("instances.ml.cheap.large: not an instance type SageMaker hosts");
   });
 
   it("an interactive run on a real terminal asks each question and prints the summary", async () => {
@@ -102,7 +114,7 @@ describe("mlops endpoint advise", () => {
       await term.waitFor(/Request payload size/);
       term.type("0.2\r");
       await term.waitFor(/Response size/);
-      term.type("\r"); // default: as large as the request
+      term.type("0.1\r");
       await term.waitFor(/Processing time per request/);
       term.type("0.1\r");
       await term.waitFor(/Requests per day/);
@@ -114,9 +126,9 @@ describe("mlops endpoint advise", () => {
       await term.waitFor(/Does the model need a GPU\?/);
       term.type("n\r");
       await term.waitFor(/Memory the model needs/);
-      term.type("\r");
+      term.type("3\r");
       await term.waitFor(/Container image size/);
-      term.type("\r");
+      term.type("4\r");
       await term.waitFor(/Recommendation: serverless/);
       expect(await term.exited).toBe(0);
     } finally {
@@ -137,6 +149,7 @@ describe("--save, then deploy", () => {
     "  name: churn-prod # do not rename: dashboards use it",
     "  roleArn: arn:aws:iam::000000000000:role/sagemaker-execution",
     "  instanceType: ml.m5.xlarge",
+    "  asyncOutput: s3://models/async-out/",
     "",
     "deploy:",
     "  # canary first, always",
@@ -144,47 +157,101 @@ describe("--save, then deploy", () => {
     "  bake: 10m",
     "",
   ].join("\n");
+  const KEPT = ["# Team settings for the churn model", "region: us-east-1 # where prod lives", "  name: churn-prod # do not rename: dashboards use it", "  # canary first, always", "  bake: 10m"];
 
-  it("keeps the file's comments and other keys, says what it replaced, and deploy --dry-run uses the choice", async () => {
+  /** A directory with the commented mlops.yaml, and the sandbox holding the model artifact. */
+  async function project(): Promise<{ dir: string; file: string }> {
     const dir = workdir();
     const file = join(dir, "mlops.yaml");
     writeFileSync(file, commented);
-    chmodSync(file, 0o640);
-    const r = await advise([...INTERMITTENT, "--save", "--json"], dir);
-    expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.saved).toBe(file);
-    expect(doc.notes.join(" ")).toContain("endpoint.instanceType (ml.m5.xlarge) removed");
-    const text = readFileSync(file, "utf8");
-    for (const line of ["# Team settings for the churn model", "region: us-east-1 # where prod lives", "  name: churn-prod # do not rename: dashboards use it", "  # canary first, always", "  bake: 10m"]) expect(text).toContain(line);
-    expect(text).toMatch(/endpoint:[\s\S]*type: serverless[\s\S]*memoryMb: 2048[\s\S]*maxConcurrency: \d+[\s\S]*deploy:/);
-    expect(text).not.toContain("instanceType");
-    expect(statSync(file).mode & 0o777).toBe(0o640);
-
     const s3 = new S3Client(sdkConfig(sandbox.current, { forcePathStyle: true }));
     await s3.send(new CreateBucketCommand({ Bucket: "models" }));
     await s3.send(new PutObjectCommand({ Bucket: "models", Key: "m.tar.gz", Body: "w" }));
+    return { dir, file };
+  }
+
+  /** `mlops deploy --dry-run` in `dir` with no capacity flags: the CreateEndpointConfig line it plans. */
+  async function plannedConfig(dir: string): Promise<string> {
     const seq = sandbox.current.requestLog.lastSeq;
-    const dry = await runCli(["deploy", "--image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1", "--model-data", "s3://models/m.tar.gz", "--dry-run", "--json"], {
-      cwd: dir,
-      env: cleanEnv(sandbox.current.env()),
-    });
+    const dry = await runCli(["deploy", "--image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1", "--model-data", "s3://models/m.tar.gz", "--dry-run", "--json"], { cwd: dir, env: cleanEnv(sandbox.current.env()) });
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan.endpoint).toBe("churn-prod");
-    expect(plan.plan.map((c: { detail: string }) => c.detail).join("\n")).toMatch(/ServerlessConfig=2048MB\/\d+/);
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+    return plan.plan.find((c: { operation: string }) => c.operation === "sagemaker:CreateEndpointConfig").detail;
+  }
+
+  it("serverless: keeps the file's comments and other keys, says what it replaced, and deploy --dry-run uses the exact settings", async () => {
+    const { dir, file } = await project();
+    chmodSync(file, 0o640);
+    const sizes = INTERMITTENT.map((a, i) => (INTERMITTENT[i - 1] === "--memory-gb" ? "3.5" : a));
+    const r = await advise([...sizes, "--save", "--json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.recommendation.settings).toMatchObject({ memoryMb: 4096 });
+    expect(doc.saved).toBe(file);
+    expect(doc.notes.join(" ")).toContain("endpoint.instanceType (ml.m5.xlarge) removed");
+    const text = readFileSync(file, "utf8");
+    for (const line of KEPT) expect(text).toContain(line);
+    expect(text).toMatch(/endpoint:[\s\S]*type: serverless[\s\S]*memoryMb: 4096[\s\S]*maxConcurrency: \d+[\s\S]*deploy:/);
+    expect(text).not.toContain("instanceType");
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(await plannedConfig(dir)).toContain(`ServerlessConfig=4096MB/${doc.recommendation.settings.maxConcurrency}`);
+  });
+
+  it("real-time: the recommended instance type and count", async () => {
+    const { dir } = await project();
+    const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "0.1", "--processing-seconds", "0.05", "--requests-per-day", "5000000", "--no-gpu", ...SIZES, "--save", "--json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const { instanceType, instanceCount } = JSON.parse(r.stdout).recommendation.settings;
+    expect(instanceCount).toBeGreaterThan(1);
+    expect(JSON.parse(r.stdout).notes.join(" ")).toContain(`endpoint.instanceType was ml.m5.xlarge`);
+    expect(await plannedConfig(dir)).toContain(`${instanceType}×${instanceCount}`);
+  });
+
+  it("asynchronous: instance type and concurrency per instance, with the output location the file had", async () => {
+    const { dir } = await project();
+    const r = await advise(["--traffic", "spiky", "--payload-mb", "40", "--response-mb", "1", "--processing-seconds", "300", "--requests-per-day", "500", "--no-sync", "--no-gpu", ...SIZES, "--save", "--json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.recommendation.type).toBe("async");
+    expect(doc.notes.join(" ")).toContain("needs an Application Auto Scaling policy (MinCapacity 0)");
+    const detail = await plannedConfig(dir);
+    expect(detail).toContain(`${doc.recommendation.settings.instanceType}×1`);
+    expect(detail).toContain(`AsyncInferenceConfig=s3://models/async-out/ MaxConcurrentInvocationsPerInstance=${doc.recommendation.settings.maxConcurrentInvocationsPerInstance}`);
   });
 
   it("creates mlops.yaml when there is none, and saves a batch choice under batch:", async () => {
     const dir = workdir();
-    const r = await advise(["--traffic", "batch", "--payload-mb", "2", "--processing-seconds", "0.5", "--requests-per-day", "1000000", "--no-gpu", "--save"], dir);
+    const r = await advise(["--traffic", "batch", "--payload-mb", "2", "--response-mb", "0.1", "--processing-seconds", "0.5", "--requests-per-day", "1000000", "--no-gpu", ...SIZES, "--save"], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Recommendation: batch/);
     const text = readFileSync(join(dir, "mlops.yaml"), "utf8");
-    expect(text).toMatch(/^batch:\n {2}instanceType: ml\.[a-z0-9.]+\n {2}instanceCount: \d+\n {2}maxPayloadMb: 2\n {2}strategy: MultiRecord\n/m);
+    expect(text).toMatch(/^batch:\n {2}instanceType: ml\.[a-z0-9.]+\n {2}instanceCount: \d+\n {2}maxPayloadMb: \d+\n {2}strategy: MultiRecord\n {2}splitType: Line\n/m);
     // What it wrote, mlops reads back.
     const doctor = await runCli(["doctor", "--json"], { cwd: dir, env: cleanEnv(sandbox.current.env()) });
-    expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => /config/i.test(c.name))).toMatchObject({ ok: true });
+    expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "config")).toMatchObject({ ok: true });
+  });
+
+  it("fills a section left empty, keeping the commented-out keys under it", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "mlops.yaml"), "endpoint:\n  # name: churn-prod\ndeploy:\n  strategy: canary\n");
+    const r = await advise([...INTERMITTENT, "--save"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, "mlops.yaml"), "utf8")).toBe("endpoint:\n  # name: churn-prod\n  type: serverless\n  memoryMb: 2048\n  maxConcurrency: 1\ndeploy:\n  strategy: canary\n");
+  });
+
+  it("writes through a symlink to its target and keeps Windows line endings", async () => {
+    const dir = workdir();
+    const real = join(dir, "shared.yaml");
+    writeFileSync(real, "# shared\r\nregion: us-east-1\r\n");
+    symlinkSync(real, join(dir, "mlops.yaml"));
+    const r = await advise([...INTERMITTENT, "--save"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(join(dir, "mlops.yaml")).isSymbolicLink()).toBe(true);
+    const text = readFileSync(real, "utf8");
+    expect(text).toContain("# shared\r\nregion: us-east-1\r\n");
+    expect(text).toContain("type: serverless\r\n");
+    expect(text.replace(/\r\n/g, "")).not.toContain("\n");
   });
 });

@@ -329,6 +329,7 @@ describe("mlops deploy: validation before any change", () => {
     ["env name", ["--env", "9X=1"], /--env "9X": names are letters, digits and _/],
     ["role arn", ["--role-arn", "admin"], /--role-arn "admin" is not an IAM role ARN/],
     ["async without output", ["--type", "async"], /--async-output is required for an asynchronous endpoint/],
+    ["async concurrency", ["--type", "async", "--async-output", "s3://models/out/", "--async-concurrency", "1001"], /--async-concurrency must be between 1 and 1000/],
     ["pause with guardrails", ["--engine", "guardrails", "--pause"], /--pause needs the traffic engine/],
   ];
 
