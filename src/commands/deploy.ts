@@ -9,7 +9,7 @@ import { validator } from "../io/prompt";
 import { abortAlarm, autoAlarms, type AlarmDefinition } from "../core/alarms";
 import { checkResourceName } from "../core/aws-names";
 import { resolveDeploySettings, type DeployFlags, type DeploySettings } from "../core/deploy-settings";
-import { alreadyServes, configType, deploySpecs, type ConfigSpec, type Container, type DeploySpecs } from "../core/deploy-specs";
+import { alreadyServes, configType, deploySpecs, type ConfigSpec, type Container, type DeploySpecs, type EndpointCapacity } from "../core/deploy-specs";
 import { formatDuration } from "../core/duration";
 import { chooseEngine, deploymentConfig, expectedSeconds, instancesFor, shortBakeWarning, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode } from "../core/rollout-plan";
 import { decodeRollout, encodeRollout, hasLiveDriver, isActive, MAX_TAGS, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
@@ -21,7 +21,7 @@ import { pollUntil, Timeout } from "../rollout/poll";
 import { TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
-import { elapsedSeconds, renderReport, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, newReport, renderReport } from "../rollout/report";
 
 /**
  * deploy watches Ctrl-C itself: the traffic engine puts the traffic back before it exits, and a
@@ -53,21 +53,16 @@ interface DeployPlan {
 export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   const started = ctx.clock.now().getTime();
   const plan = await prepare(flags, ctx);
-  const report: DeployReport = {
+  const report = newReport({
     endpoint: plan.endpoint,
-    outcome: "no-change",
     strategy: plan.settings.strategy,
     engine: plan.mode === "create" ? null : plan.engine,
     endpointConfig: plan.specs.config.EndpointConfigName,
     previousEndpointConfig: plan.current?.endpoint.EndpointConfigName ?? null,
     alarms: plan.alarmNames.map((name) => ({ name, state: "unknown" })),
-    failureReason: null,
-    rollbackReactionSeconds: null,
-    durationSeconds: 0,
-    firedAlarm: null,
     modelPackageArn: plan.modelPackageArn ?? null,
     notes: plan.notes,
-  };
+  });
   for (const note of plan.notes) ctx.io.info(note);
 
   if (plan.alreadyServing) {
@@ -292,12 +287,7 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     type,
     container,
     roleArn,
-    instanceType: settings.instanceType,
-    instanceCount: settings.instanceCount,
-    memoryMb: settings.memoryMb,
-    maxConcurrency: settings.maxConcurrency,
-    asyncOutput: settings.asyncOutput,
-    asyncConcurrency: settings.asyncConcurrency,
+    ...pickCapacity(settings),
     current: currentSpec,
   });
 
@@ -358,6 +348,10 @@ async function prepare(flags: DeployFlags, ctx: Context): Promise<DeployPlan> {
     }
   }
   return plan;
+}
+
+function pickCapacity({ instanceType, instanceCount, memoryMb, maxConcurrency, asyncOutput, asyncConcurrency }: DeploySettings): EndpointCapacity {
+  return { instanceType, instanceCount, memoryMb, maxConcurrency, asyncOutput, asyncConcurrency };
 }
 
 function nonEmpty(env: Record<string, string>): Record<string, string> | undefined {

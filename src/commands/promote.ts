@@ -9,7 +9,7 @@ import { finishRollout } from "../rollout/finish";
 import { watchGuardrails } from "../rollout/guardrails";
 import { observe, type Observation } from "../rollout/observe";
 import { pollUntil, Timeout } from "../rollout/poll";
-import { elapsedSeconds, renderReport, timedOut, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, newReport, renderReport, timedOut, type DeployReport } from "../rollout/report";
 import { TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
@@ -110,21 +110,19 @@ async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, com
 
 function report(ctx: Context, env: RolloutEnv, result: RolloutResult, started: number, engine: "guardrails" | "traffic", strategy: DeployReport["strategy"], command: RolloutCommand, notes: string[]): void {
   env.view.done();
-  const doc: DeployReport = {
+  const doc = newReport({
     endpoint: env.endpoint,
     outcome: result.outcome,
     strategy,
     engine,
     endpointConfig: result.endpointConfig,
-    previousEndpointConfig: null,
     alarms: result.alarms,
     failureReason: result.failureReason,
     rollbackReactionSeconds: result.rollbackReactionSeconds,
     durationSeconds: elapsedSeconds(ctx.clock, started),
     firedAlarm: result.firedAlarm,
-    modelPackageArn: null,
     notes,
-  };
+  });
   ctx.io.emit(doc, renderReport);
   // An abort that rolled back did what was asked; a promote that rolled back (an alarm fired) did not.
   if (result.outcome === "rolled-back" && command !== "abort") throw new RolledBackError(`${env.endpoint} was rolled back: ${result.failureReason}`);

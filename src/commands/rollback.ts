@@ -7,7 +7,7 @@ import { MlopsError, UsageError } from "../errors";
 import { watchGuardrails } from "../rollout/guardrails";
 import { observe } from "../rollout/observe";
 import { Timeout } from "../rollout/poll";
-import { elapsedSeconds, renderReport, timedOut, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, newReport, renderReport, timedOut } from "../rollout/report";
 import { RolloutView } from "../rollout/view";
 import { resolveEndpointName } from "./status";
 
@@ -35,22 +35,7 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   if (!target) throw new UsageError(`no previous config is recorded on ${endpoint}: pass --to CONFIG`, { hint: "the previous config is recorded by a successful `mlops deploy`" });
   if (!(await describeEndpointConfig(ctx.aws, target))) throw new UsageError(`--to: there is no endpoint config named ${target}`);
 
-  const report: DeployReport = {
-    endpoint,
-    outcome: "no-change",
-    strategy: "all-at-once",
-    engine: "guardrails",
-    endpointConfig: target,
-    previousEndpointConfig: serving,
-    alarms: [],
-    failureReason: null,
-    rollbackReactionSeconds: null,
-    durationSeconds: 0,
-    firedAlarm: null,
-    modelPackageArn: null,
-    notes: [],
-    command: "rollback",
-  };
+  const report = newReport({ endpoint, strategy: "all-at-once", engine: "guardrails", endpointConfig: target, previousEndpointConfig: serving, command: "rollback" });
   if (target === serving) {
     report.previousEndpointConfig = null;
     ctx.io.emit(report, renderReport);

@@ -107,6 +107,10 @@ export function pickInstance(prices: PriceTable, input: Pick<AdviceInput, "gpu" 
   return eligible(prices, input).sort((a, b) => a[1].hourly - b[1].hourly)[0];
 }
 
+function noInstance(input: Pick<AdviceInput, "gpu" | "memoryGb">): string {
+  return `no instance in the price table has ${input.memoryGb} GB of memory${input.gpu ? " and a GPU" : ""}`;
+}
+
 /** Requests one instance works on at once: one per vCPU, or per GPU. */
 function workers(instance: InstancePrice): number {
   return Math.max(1, instance.gpu > 0 ? instance.gpu : instance.vcpu);
@@ -120,7 +124,7 @@ type Fleet = { instanceType: string; instance: InstancePrice; count: number };
  */
 function fleet(prices: PriceTable, input: AdviceInput, concurrent: number): Fleet | string {
   const candidates = eligible(prices, input).map(([instanceType, instance]) => ({ instanceType, instance, count: Math.max(1, Math.ceil(concurrent / workers(instance))) }));
-  if (candidates.length === 0) return `no instance in the price table has ${input.memoryGb} GB of memory${input.gpu ? " and a GPU" : ""}: add one with --price-file`;
+  if (candidates.length === 0) return `${noInstance(input)}: add one with --price-file`;
   const fitting = candidates.filter((c) => c.count <= LIMITS.instances).sort((a, b) => a.count * a.instance.hourly - b.count * b.instance.hourly || a.count - b.count);
   if (fitting[0]) return fitting[0];
   const fewest = Math.min(...candidates.map((c) => c.count));
@@ -203,7 +207,7 @@ function batch(input: AdviceInput, prices: PriceTable): OptionAdvice {
   if (input.payloadMb > l.recordMb) why.push(`records of ${size(input.payloadMb)} exceed batch transform's ${l.recordMb} MB MaxPayloadInMB`);
   if (input.processingSeconds > l.processingSeconds) why.push(`processing ${seconds(input.processingSeconds)} per record exceeds batch transform's 1 h per invocation`);
   const instance = pickInstance(prices, input);
-  if (!instance) return option("batch", [...why, `no instance in the price table has ${input.memoryGb} GB of memory${input.gpu ? " and a GPU" : ""}: add one with --price-file`], null, "", {});
+  if (!instance) return option("batch", [...why, `${noInstance(input)}: add one with --price-file`], null, "", {});
   const [instanceType, price] = instance;
   const perInstance = workers(price);
   const dailyHours = (input.requestsPerDay * input.processingSeconds) / perInstance / 3600;
@@ -297,7 +301,7 @@ function fitReasons(chosen: OptionAdvice, input: AdviceInput, online: OptionAdvi
 function blockedBy(input: AdviceInput, prices: PriceTable, options: OptionAdvice[]): string {
   if (input.processingSeconds > LIMITS.async.processingSeconds) return `processing ${seconds(input.processingSeconds)} per request exceeds every SageMaker inference option (1 h at most): split the work, or run it as a SageMaker Processing job`;
   if (input.payloadMb > LIMITS.async.payloadMb) return `payload ${size(input.payloadMb)} exceeds every SageMaker inference option (1 GB at most, for asynchronous inference): split the input into pieces of at most 1 GB, or into records of at most 100 MB for batch transform`;
-  if (!pickInstance(prices, input)) return `no instance in the price table has ${input.memoryGb} GB of memory${input.gpu ? " and a GPU" : ""}, so no option can be sized: add one with --price-file`;
+  if (!pickInstance(prices, input)) return `${noInstance(input)}, so no option can be sized: add one with --price-file`;
   if (input.sync && asynchronous({ ...input, sync: false }, prices).feasible) return "callers wait, and no option that answers in the same request fits: with --no-sync asynchronous inference (up to 1 GB, 1 h per request) becomes possible";
   const first = options.flatMap((o) => o.why.map((w) => `${o.type}: ${w}`))[0];
   return `no option fits${first ? ` (${first})` : ""}`;

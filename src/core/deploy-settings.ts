@@ -2,6 +2,7 @@ import type { MlopsConfig } from "../config/schema";
 import { UsageError } from "../errors";
 import type { Env } from "../io/terminal";
 import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, parsePairs, parseS3Prefix, parseS3Uri, type S3Uri } from "./aws-names";
+import type { EndpointCapacity } from "./deploy-specs";
 import { parseDuration } from "./duration";
 import { parseInteger, parseNumber } from "./flags";
 import { parseModelRef, type ModelRef } from "./model-ref";
@@ -42,20 +43,13 @@ export interface DeployFlags {
 
 export type ModelSource = { kind: "package"; ref: ModelRef; text: string } | { kind: "image"; image: string; modelData: S3Uri };
 
-export interface DeploySettings extends RolloutSettings {
+export interface DeploySettings extends RolloutSettings, EndpointCapacity {
   endpoint?: string;
   source?: ModelSource;
   environment: Record<string, string>;
   roleArn?: string;
   /** Undefined: the endpoint's current type, or real-time for a new one. */
   type?: EndpointType;
-  instanceType: string;
-  instanceCount: number;
-  memoryMb: number;
-  maxConcurrency: number;
-  asyncOutput?: S3Uri;
-  /** Asynchronous: requests one instance works on at once (SageMaker picks when unset). */
-  asyncConcurrency?: number;
   engine?: "guardrails" | "traffic";
   autoAlarms: boolean;
   maxErrorRate: number;

@@ -8,6 +8,17 @@ import { derivedName, fingerprint, type EndpointType, type Mode } from "./rollou
  * created twice.
  */
 
+/** How big the endpoint is: what settings resolve and the specs are built from. */
+export interface EndpointCapacity {
+  instanceType: string;
+  instanceCount: number;
+  memoryMb: number;
+  maxConcurrency: number;
+  asyncOutput?: S3Uri;
+  /** Asynchronous: requests one instance works on at once (SageMaker picks when unset). */
+  asyncConcurrency?: number;
+}
+
 export interface Container {
   Image?: string;
   ModelDataUrl?: string;
@@ -55,20 +66,16 @@ export interface CurrentEndpoint {
 
 export const DEFAULT_VARIANT = "AllTraffic";
 
-export function deploySpecs(input: {
-  endpoint: string;
-  mode: Mode | "create";
-  type: EndpointType;
-  container: Container;
-  roleArn?: string;
-  instanceType: string;
-  instanceCount: number;
-  memoryMb: number;
-  maxConcurrency: number;
-  asyncOutput?: S3Uri;
-  asyncConcurrency?: number;
-  current?: CurrentEndpoint;
-}): DeploySpecs {
+export function deploySpecs(
+  input: EndpointCapacity & {
+    endpoint: string;
+    mode: Mode | "create";
+    type: EndpointType;
+    container: Container;
+    roleArn?: string;
+    current?: CurrentEndpoint;
+  },
+): DeploySpecs {
   const modelContent = { container: input.container, role: input.roleArn };
   const model: ModelSpec = { ModelName: derivedName(input.endpoint, fingerprint(modelContent)), PrimaryContainer: input.container, ExecutionRoleArn: input.roleArn };
   const capacity =

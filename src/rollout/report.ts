@@ -25,6 +25,28 @@ export interface DeployReport {
   command?: "rollback";
 }
 
+/** A report with nothing happened yet: no alarms, no failure, no time spent. */
+export function newReport(fields: Pick<DeployReport, "endpoint" | "strategy" | "engine" | "endpointConfig"> & Partial<DeployReport>): DeployReport {
+  // Keys in the documented order; what is given replaces the defaults in place.
+  const { endpoint, strategy, engine, endpointConfig, ...given } = fields;
+  return {
+    endpoint,
+    outcome: "no-change",
+    strategy,
+    engine,
+    endpointConfig,
+    previousEndpointConfig: null,
+    alarms: [],
+    failureReason: null,
+    rollbackReactionSeconds: null,
+    durationSeconds: 0,
+    firedAlarm: null,
+    modelPackageArn: null,
+    notes: [],
+    ...given,
+  };
+}
+
 export function renderReport(r: DeployReport, style: ChalkInstance): string {
   const how = r.engine ? `${STRATEGY_WORDS[r.strategy]} on the ${r.engine} engine, ${formatDuration(r.durationSeconds)}` : formatDuration(r.durationSeconds);
   const lines: string[] = [];
