@@ -1,6 +1,6 @@
 import { isatty } from "node:tty";
 import { Command, CommanderError, Option } from "commander";
-import { EXIT_CODE_HELP, ExitCode } from "./exit-codes";
+import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { CommandModule } from "./run-command";
 
@@ -208,7 +208,7 @@ export function buildProgram(runtime: () => Runtime): Command {
   return program;
 }
 
-export function processRuntime(signal: AbortSignal): Runtime {
+export function processRuntime(signal: AbortSignal, onRepeatedSignal?: Runtime["onRepeatedSignal"]): Runtime {
   return {
     // process.stdin is created on first access, which costs milliseconds: only commands that read it pay.
     streams: {
@@ -223,24 +223,33 @@ export function processRuntime(signal: AbortSignal): Runtime {
     env: process.env,
     cwd: process.cwd(),
     signal,
+    onRepeatedSignal,
   };
 }
 
 /** Run the CLI; resolves to the exit code. The only place errors become exit codes. */
 export async function main(argv: string[] = process.argv, runtimeOverride?: Runtime): Promise<number> {
   const controller = new AbortController();
+  const listeners = new Set<(count: number) => void>();
   let interrupts = 0;
+  // The first Ctrl-C or SIGTERM asks the command to stop safely (a rollout puts the traffic back
+  // first). A CI runner often sends two at once: the second only says what is going on; the
+  // third leaves at once, after the command said what it leaves behind.
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
-    // A second Ctrl-C means "now": leave at once.
-    if (interrupts > 1) process.exit(ExitCode.Interrupted);
-    controller.abort(signal);
+    if (interrupts === 1) return controller.abort(signal);
+    for (const listener of listeners) listener(interrupts);
+    if (interrupts >= FORCE_EXIT_SIGNALS) process.exit(ExitCode.Interrupted);
   };
   if (!runtimeOverride) {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   }
-  const runtime = runtimeOverride ?? processRuntime(controller.signal);
+  const onRepeatedSignal = (listener: (count: number) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const runtime = runtimeOverride ?? processRuntime(controller.signal, onRepeatedSignal);
   const program = buildProgram(() => runtime);
   try {
     await program.parseAsync(argv);

@@ -25,7 +25,13 @@ export interface Runtime {
   streams: IoStreams & { stdin: NodeJS.ReadableStream & { isTTY?: boolean }; stdinIsTTY?: boolean };
   env: Env;
   cwd: string;
+  /** Aborted by the first Ctrl-C (SIGINT) or SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Told of every further signal (2 = the second): the first one is being handled (traffic going
+   * back, say), and cutting that short could leave a bad version serving.
+   */
+  onRepeatedSignal?: (listener: (count: number) => void) => () => void;
   clock?: Clock;
 }
 

@@ -82,3 +82,12 @@ export class AwsError extends MlopsError {
 export function exitCodeOf(error: unknown): number {
   return error instanceof MlopsError ? error.exitCode : ExitCode.Failed;
 }
+
+/** The same error, its message extended (its class and exit code kept). */
+export function appendToMessage(error: unknown, text: string): unknown {
+  if (error instanceof Error) {
+    error.message += text;
+    return error;
+  }
+  return new MlopsError(`${String(error)}${text}`);
+}

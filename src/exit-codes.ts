@@ -22,3 +22,6 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.Credentials, "credentials or permission problem"],
   [ExitCode.Interrupted, "interrupted (Ctrl-C); what was left behind is printed"],
 ];
+
+/** Signals after which mlops leaves at once, whatever it is doing: the first asks it to stop safely. */
+export const FORCE_EXIT_SIGNALS = 3;

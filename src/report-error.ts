@@ -20,16 +20,17 @@ export function errorDocument(error: unknown, leftBehind: readonly string[] = []
 }
 
 /**
- * Print an error once: a message, a hint and any changes already made on stderr; with --json
+ * Print an error once: any changes already made, then the message and a hint, on stderr; with --json
  * also `{"error": …}` on stdout, unless the command already printed its own document.
  */
 export function reportError(error: unknown, io: Io, leftBehind: readonly string[] = []): void {
   if (wasReported(error)) return;
   const known = error instanceof MlopsError;
   const message = error instanceof Error ? error.message : String(error);
+  // What was changed first, the outcome last: it is the line a person reads.
+  if (leftBehind.length > 0) io.info(`Changes made before stopping:\n${leftBehind.map((l) => `  ${l}`).join("\n")}`);
   io.error(known ? message : `unexpected: ${message}`);
   if (known && error.hint) io.info(`${io.err.dim("hint:")} ${error.hint}`);
-  if (leftBehind.length > 0) io.info(`Changes made before stopping:\n${leftBehind.map((l) => `  ${l}`).join("\n")}`);
   if (io.debugEnabled && error instanceof Error && error.stack) io.debug(error.stack);
   else if (!known) io.info(io.err.dim("run with --debug for the stack trace"));
   if (io.json && !io.hasEmitted) io.emit({ error: errorDocument(error, leftBehind) }, () => "");

@@ -1,6 +1,6 @@
 import { createContext, type Context, type ContextOptions, type GlobalOptions, type Runtime } from "./context";
 import { InterruptedError, MlopsError } from "./errors";
-import { ExitCode } from "./exit-codes";
+import { ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import { reportError } from "./report-error";
 
 /** What every module under src/commands exports. */
@@ -20,6 +20,15 @@ export async function runCommand<O>(
 ): Promise<void> {
   const command = await load();
   const ctx = await createContext(globals, runtime, command.contextOptions);
+  const stopListening = runtime.onRepeatedSignal?.((count) => {
+    if (count < FORCE_EXIT_SIGNALS) {
+      ctx.io.warn(`still stopping safely${command.handlesInterrupt ? " (putting things back as they were)" : ""}; one more signal leaves at once`);
+      return;
+    }
+    const left = ctx.aws.journal.leftBehind();
+    ctx.io.error(`left at once, before ${command.handlesInterrupt ? "putting things back" : "finishing"}${left.length > 0 ? `; changes made:\n${left.map((l) => `  ${l}`).join("\n")}` : ""}`);
+    ctx.io.info(`${ctx.io.err.dim("hint:")} see what remains with \`mlops status\`; any later mlops command on the endpoint finishes what it can`);
+  });
   try {
     const running = command.run(options, ctx, args);
     // An interrupt aborts AWS calls, prompts and waits; the command then unwinds by itself. A
@@ -32,6 +41,7 @@ export async function runCommand<O>(
     reportError(error, ctx.io, cutShort ? ctx.aws.journal.leftBehind() : []);
     throw error;
   } finally {
+    stopListening?.();
     await ctx.dispose();
   }
 }

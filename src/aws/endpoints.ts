@@ -114,6 +114,16 @@ export async function listTags(aws: AwsClients, arn: string): Promise<Record<str
   return tags;
 }
 
+/** A resource's tags, or undefined when it no longer exists (another command deleted it meanwhile). */
+export async function listTagsIfExists(aws: AwsClients, arn: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await listTags(aws, arn);
+  } catch (error) {
+    if (isNotFound((error as { cause?: unknown }).cause ?? error)) return undefined;
+    throw error;
+  }
+}
+
 export async function addTags(aws: AwsClients, arn: string, tags: Record<string, string>): Promise<void> {
   if (Object.keys(tags).length === 0) return;
   await callAws("sagemaker:AddTags", () => sagemaker(aws).send(new AddTagsCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })));

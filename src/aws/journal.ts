@@ -38,20 +38,47 @@ export class ChangeJournal {
     return this.entries.some((e) => e.operation.toLowerCase() === operation.toLowerCase());
   }
 
-  /** Lines for the user: what was changed, and what may have been. */
+  /**
+   * Lines for the user: what was changed, and what may have been. Repeated calls fold into one
+   * line (`sagemaker:AddTags ×25 …`); something made and deleted again in this run is left out.
+   */
   leftBehind(): string[] {
-    return this.entries
-      .filter((e) => e.state !== "failed")
-      .map((e) => `${e.operation} ${e.target}${e.state === "in flight" ? " (was in flight when stopped: it may have happened)" : ""}`.trim());
+    const kept = this.entries.filter((e) => e.state !== "failed");
+    const deleted = new Set(kept.filter((e) => e.state === "done" && /:Delete/.test(e.operation)).flatMap((e) => namesOf(e).map((n) => `${serviceOfEntry(e)}:${n}`)));
+    const undone = (e: JournalEntry) => /:(Create|Put)/.test(e.operation) && namesOf(e).some((n) => deleted.has(`${serviceOfEntry(e)}:${n}`));
+    const netDeleted = (e: JournalEntry) => /:Delete/.test(e.operation) && e.state === "done" && namesOf(e).every((n) => kept.some((c) => c !== e && undone(c) && namesOf(c).includes(n)));
+    const lines = new Map<string, { entry: JournalEntry; count: number }>();
+    for (const e of kept) {
+      if (undone(e) || netDeleted(e)) continue;
+      const key = `${e.operation} ${e.target} ${e.state}`;
+      const line = lines.get(key);
+      if (line) line.count += 1;
+      else lines.set(key, { entry: e, count: 1 });
+    }
+    return [...lines.values()].map(({ entry: e, count }) => `${e.operation}${count > 1 ? ` ×${count}` : ""} ${e.target}${e.state === "in flight" ? " (was in flight when stopped: it may have happened)" : ""}`.trim());
   }
+}
+
+/** The service part of "service:Operation". */
+function serviceOfEntry(e: JournalEntry): string {
+  return e.operation.split(":")[0]!;
+}
+
+/** The names a call's target holds: `ModelName=m` → [m]; `AlarmNames=a,b` → [a, b]. */
+function namesOf(e: JournalEntry): string[] {
+  const value = e.target.slice(e.target.indexOf("=") + 1);
+  return value ? value.split(",") : [];
 }
 
 function serviceOf(clientName: string | undefined): string {
   return (clientName ?? "").replace(/Client$/, "").toLowerCase();
 }
 
-/** The call's subject: its first *Name or *Arn input, e.g. EndpointName=churn. */
+/** The call's subject: its first *Name or *Arn input, e.g. EndpointName=churn, or a list of names (AlarmNames=a,b). */
 function targetOf(input: Record<string, unknown> | undefined): string {
-  const key = Object.keys(input ?? {}).find((k) => /(Name|Arn)$/.test(k) && typeof input![k] === "string");
-  return key ? `${key}=${String(input![key])}` : "";
+  const keys = Object.keys(input ?? {});
+  const key = keys.find((k) => /(Name|Arn)$/.test(k) && typeof input![k] === "string");
+  if (key) return `${key}=${String(input![key])}`;
+  const list = keys.find((k) => /Names$/.test(k) && Array.isArray(input![k]));
+  return list ? `${list}=${(input![list] as unknown[]).join(",")}` : "";
 }

@@ -1,20 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { alarmStates, putMetric } from "../aws/alarms";
-import { addTags } from "../aws/endpoints";
 import type { Context } from "../context";
-import { abortAlarm } from "../core/alarms";
+import { ABORT_METRIC } from "../core/alarms";
 import { resolvePollSeconds } from "../core/deploy-settings";
-import { PREVIOUS_CONFIG_TAG, ROLLOUT_TAG_PREFIX, type RolloutCommand } from "../core/rollout-state";
+import type { RolloutCommand } from "../core/rollout-state";
 import { MlopsError, RolledBackError, UsageError } from "../errors";
-import { finishRollout } from "../rollout/finish";
+import { bookEnding } from "../rollout/execute";
 import { watchGuardrails } from "../rollout/guardrails";
-import { observe, type Observation } from "../rollout/observe";
-import { pollUntil, Timeout } from "../rollout/poll";
-import { elapsedSeconds, newReport, renderReport, timedOut, type DeployReport } from "../rollout/report";
-import { TrafficDriver } from "../rollout/traffic";
+import { MAX_BACKOFF_SECONDS, pollUntil, Timeout } from "../rollout/poll";
+import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
+import { saveRecordFields } from "../rollout/record";
+import { elapsedSeconds, newReport, renderReport, reportFields, timedOut, type DeployReport } from "../rollout/report";
+import { TakenOverError, TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
 import type { CommandModule } from "../run-command";
-import { resolveEndpointName } from "./status";
+import { commandPace, resolveEndpointName } from "./status";
 
 interface PromoteOptions {
   endpoint?: string;
@@ -30,7 +31,7 @@ async function act(command: RolloutCommand, options: PromoteOptions, ctx: Contex
   const endpoint = await resolveEndpointName(options, ctx);
   const pollSeconds = resolvePollSeconds(options.poll, ctx.env, ctx.config.values);
   const started = ctx.clock.now().getTime();
-  const o = await observe(ctx.aws, endpoint, ctx.clock.now());
+  const { observation: o, booked } = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace: commandPace(ctx, pollSeconds) }, endpoint);
   const env: RolloutEnv = {
     aws: ctx.aws,
     io: ctx.io,
@@ -43,10 +44,14 @@ async function act(command: RolloutCommand, options: PromoteOptions, ctx: Contex
   };
   try {
     if (o.deployment) {
-      if (command !== "abort") throw new UsageError(`${endpoint} is in a SageMaker guardrail deployment, which cannot be promoted`, { hint: GUARDRAILS_PROMOTE });
+      if (command !== "abort") throw new UsageError(`${endpoint} is in a SageMaker-driven update, which cannot be promoted`, { hint: GUARDRAILS_PROMOTE });
       return await abortGuardrails(ctx, env, o, started);
     }
-    if (!o.rolloutActive || !o.rollout) throw new MlopsError(`no rollout is in progress on ${endpoint}`, { hint: `see \`mlops status --endpoint ${endpoint}\`` });
+    const driven = o.rollout && (o.rollout.mode === "traffic" || o.rollout.mode === "serverless");
+    if (!o.rolloutActive || !driven) {
+      const last = booked ? ` (rollout ${booked.rolloutId} ${booked.outcome === "deployed" ? "was deployed" : booked.outcome}; it ended while nobody watched)` : "";
+      throw new MlopsError(`no rollout is in progress on ${endpoint}${last}`, { hint: `see \`mlops status --endpoint ${endpoint}\`` });
+    }
     return await commandTraffic(ctx, env, o, command, started);
   } catch (error) {
     if (error instanceof Timeout) throw timedOut(endpoint, "the rollout is still going");
@@ -61,25 +66,23 @@ async function act(command: RolloutCommand, options: PromoteOptions, ctx: Contex
  */
 async function abortGuardrails(ctx: Context, env: RolloutEnv, o: Observation, started: number): Promise<void> {
   const deployment = o.deployment!;
-  const name = abortAlarm(env.endpoint, deployment.config).AlarmName;
-  const [alarm] = deployment.alarms.includes(name) ? await alarmStates(ctx.aws, [name]) : [];
+  const alarms = deployment.alarms.length > 0 ? await alarmStates(ctx.aws, deployment.alarms) : [];
+  const alarm = alarms.find((a) => a.metric?.namespace === ABORT_METRIC.namespace && a.metric.name === ABORT_METRIC.name && a.metric.dimensions.some((d) => d.Name === "EndpointConfigName" && d.Value === deployment.config));
   if (!alarm?.metric) {
     throw new MlopsError(`the deployment on ${env.endpoint} has no mlops abort alarm (it was not started by mlops deploy), so SageMaker offers no way to stop it`, {
       hint: `wait for it (\`mlops status --endpoint ${env.endpoint} --watch\`), then \`mlops rollback --endpoint ${env.endpoint}\``,
     });
   }
   await putMetric(ctx.aws, alarm.metric, 1);
-  ctx.io.info(`sent the abort signal: ${name} goes into ALARM within a minute or two (as its metric arrives), and SageMaker rolls back`);
+  ctx.io.info(`sent the abort signal: ${alarm.name} goes into ALARM within a minute or two (as its metric arrives), and SageMaker rolls back`);
   const result = await watchGuardrails(env, deployment.config, deployment.alarms);
-  const notes = await finishRollout(ctx.aws, ctx.io, {
-    arn: o.endpoint.EndpointArn!,
-    outcome: result.outcome,
-    oldConfig: o.endpoint.EndpointConfigName!,
-    newConfig: deployment.config,
-    previousTarget: o.tags[PREVIOUS_CONFIG_TAG],
-    keepOld: false,
-  });
-  report(ctx, env, result, started, "guardrails", deployment.strategy, "abort", notes);
+  const booked = await bookEnding(env, env.endpoint);
+  report(ctx, env, result, started, { engine: "guardrails", strategy: deployment.strategy, previous: o.endpoint.EndpointConfigName ?? null }, "abort", booked);
+}
+
+/** How long a live driver has to take a command before this shell takes the rollout over, in seconds. */
+function ackWaitSeconds(pollSeconds: number): number {
+  return Math.max(60, 3 * pollSeconds) + MAX_BACKOFF_SECONDS;
 }
 
 async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, command: RolloutCommand, started: number): Promise<void> {
@@ -87,41 +90,55 @@ async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, com
   if (command !== "abort" && state.phase === "rolling-back") throw new UsageError(`the rollout on ${env.endpoint} is already rolling back`);
   if (o.driverLive) {
     // Another process drives the rollout: leave it the command, and wait until it takes it.
-    await addTags(ctx.aws, o.endpoint.EndpointArn!, { [`${ROLLOUT_TAG_PREFIX}command`]: command });
-    await pollUntil({ ...env, deadline: started + Math.max(60, 6 * state.pollSeconds) * 1000 }, async () => ((await observe(ctx.aws, env.endpoint, ctx.clock.now())).rollout?.command === undefined ? true : undefined));
-    ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
-    return;
+    await saveRecordFields(ctx.aws, env, o.arn, { command });
+    const acked = await pollUntil({ ...env, deadline: started + ackWaitSeconds(state.pollSeconds) * 1000 }, async () => {
+      const now = await observe(ctx.aws, env.endpoint, ctx.clock.now());
+      return now.rollout?.id !== state.id || now.rollout?.command === undefined ? true : undefined;
+    }).catch((error) => {
+      if (error instanceof Timeout) return false;
+      throw error;
+    });
+    if (acked) {
+      ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
+      return;
+    }
+    ctx.io.info(`the process driving the rollout on ${env.endpoint} did not take the command within ${ackWaitSeconds(state.pollSeconds)}s: taking the rollout over here`);
+  } else {
+    // Nobody drives it (the deploy ended, --no-wait, a CodeBuild job finished): carry it on here, to the end.
+    ctx.io.info(`nobody drives the rollout on ${env.endpoint}: carrying it on here`);
   }
-  // Nobody drives it (the deploy ended, --no-wait, a CodeBuild job finished): carry it on here, to the end.
-  ctx.io.info(`nobody drives the rollout on ${env.endpoint}: carrying it on here`);
   state.command = command;
-  const result = await new TrafficDriver(env, o.endpoint.EndpointArn!, state).drive({ stopBeforeTraffic: false });
-  const notes = await finishRollout(ctx.aws, ctx.io, {
-    arn: o.endpoint.EndpointArn!,
-    outcome: result.outcome,
-    oldConfig: state.oldConfig,
-    newConfig: state.newConfig,
-    mixConfig: state.mixConfig,
-    previousTarget: o.tags[PREVIOUS_CONFIG_TAG],
-    keepOld: state.keepOld,
-  });
-  report(ctx, env, result, started, "traffic", state.strategy, command, notes);
+  let result: RolloutResult;
+  try {
+    result = await new TrafficDriver(env, o.arn, state, randomBytes(4).toString("hex")).drive({ stopBeforeTraffic: false });
+  } catch (error) {
+    if (error instanceof TakenOverError) throw new MlopsError(error.message, { hint: `follow it with \`mlops status --endpoint ${env.endpoint} --watch\`` });
+    throw error;
+  }
+  const booked = await bookEnding(env, env.endpoint);
+  report(ctx, env, result, started, { engine: "traffic", strategy: state.strategy, previous: state.oldConfig }, command, booked);
 }
 
-function report(ctx: Context, env: RolloutEnv, result: RolloutResult, started: number, engine: "guardrails" | "traffic", strategy: DeployReport["strategy"], command: RolloutCommand, notes: string[]): void {
+function report(
+  ctx: Context,
+  env: RolloutEnv,
+  result: RolloutResult,
+  started: number,
+  rollout: { engine: "guardrails" | "traffic"; strategy: DeployReport["strategy"]; previous: string | null },
+  command: RolloutCommand,
+  booked: Booked | undefined,
+): void {
   env.view.done();
   const doc = newReport({
     endpoint: env.endpoint,
-    outcome: result.outcome,
-    strategy,
-    engine,
+    strategy: rollout.strategy,
+    engine: rollout.engine,
+    previousEndpointConfig: rollout.previous,
+    ...reportFields(result),
     endpointConfig: result.endpointConfig,
-    alarms: result.alarms,
-    failureReason: result.failureReason,
-    rollbackReactionSeconds: result.rollbackReactionSeconds,
     durationSeconds: elapsedSeconds(ctx.clock, started),
-    firedAlarm: result.firedAlarm,
-    notes,
+    rolloutId: booked?.rolloutId ?? null,
+    notes: booked?.kept.map((k) => `kept ${k}`) ?? [],
   });
   ctx.io.emit(doc, renderReport);
   // An abort that rolled back did what was asked; a promote that rolled back (an alarm fired) did not.

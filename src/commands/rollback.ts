@@ -1,15 +1,18 @@
-import { addTags, describeEndpointConfig, updateEndpoint } from "../aws/endpoints";
+import { describeEndpointConfig, updateEndpoint } from "../aws/endpoints";
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
-import { PREVIOUS_CONFIG_TAG } from "../core/rollout-state";
 import { resolvePollSeconds } from "../core/deploy-settings";
+import { newRolloutId, type RolloutState } from "../core/rollout-state";
 import { MlopsError, UsageError } from "../errors";
+import { bookEnding } from "../rollout/execute";
 import { watchGuardrails } from "../rollout/guardrails";
-import { observe } from "../rollout/observe";
 import { Timeout } from "../rollout/poll";
+import { reconcile } from "../rollout/reconcile";
+import { writeNewRecord } from "../rollout/record";
 import { elapsedSeconds, newReport, renderReport, timedOut } from "../rollout/report";
+import type { RolloutEnv } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
-import { resolveEndpointName } from "./status";
+import { commandPace, resolveEndpointName } from "./status";
 
 interface RollbackOptions {
   endpoint?: string;
@@ -19,21 +22,30 @@ interface RollbackOptions {
 }
 
 /**
- * Back to the previous config (or --to CONFIG) at once: one UpdateEndpoint, no bake. A
- * destructive step, so it is confirmed on a terminal and needs --yes elsewhere.
+ * Back to the way back (or --to CONFIG) at once: one UpdateEndpoint, no bake. It is a rollout
+ * of its own, recorded on the endpoint like any other, so that with --no-wait (or Ctrl-C) any
+ * later command books it: the config left becomes the way back, and a second rollback returns.
+ * A destructive step, so it is confirmed on a terminal and needs --yes elsewhere.
  */
 export async function run(options: RollbackOptions, ctx: Context): Promise<void> {
   const endpoint = await resolveEndpointName(options, ctx);
   const pollSeconds = resolvePollSeconds(options.poll, ctx.env, ctx.config.values);
   if (options.to !== undefined) checkResourceName("--to", options.to);
   const started = ctx.clock.now().getTime();
-  const o = await observe(ctx.aws, endpoint, ctx.clock.now());
-  if (o.rolloutActive) throw new MlopsError(`a rollout on ${endpoint} is ${o.rollout!.phase}: stop it with \`mlops abort --endpoint ${endpoint}\`, which returns the traffic to the old version`);
+  const pace = commandPace(ctx, pollSeconds);
+  const { observation: o } = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
+  if (o.verdict.kind === "running" || o.verdict.kind === "stalled") {
+    const r = o.rollout;
+    throw new MlopsError(`${r ? `rollout ${r.id} on ${endpoint} is ${r.phase}` : `${endpoint} is being updated`}: stop it with \`mlops abort --endpoint ${endpoint}\`, which returns the traffic to the old version`);
+  }
   if (o.endpoint.EndpointStatus !== "InService") throw new MlopsError(`endpoint ${endpoint} is ${o.endpoint.EndpointStatus}: it can be rolled back once it is InService`, { hint: `for a deployment in progress, \`mlops abort --endpoint ${endpoint}\`` });
   const serving = o.endpoint.EndpointConfigName!;
-  const target = options.to ?? o.previousConfig;
-  if (!target) throw new UsageError(`no previous config is recorded on ${endpoint}: pass --to CONFIG`, { hint: "the previous config is recorded by a successful `mlops deploy`" });
-  if (!(await describeEndpointConfig(ctx.aws, target))) throw new UsageError(`--to: there is no endpoint config named ${target}`);
+  const target = options.to ?? o.wayBack;
+  if (!target) throw new UsageError(`no way back is recorded for ${serving} on ${endpoint}: pass --to CONFIG`, { hint: "a deploy records the config it replaces once it ends; an endpoint made outside mlops has no record" });
+  if (!(await describeEndpointConfig(ctx.aws, target))) {
+    if (options.to !== undefined) throw new UsageError(`--to: there is no endpoint config named ${target}`);
+    throw new MlopsError(`the way back from ${serving}, ${target}, no longer exists: it was deleted outside mlops`, { hint: "pass --to CONFIG to go to another config" });
+  }
 
   const report = newReport({ endpoint, strategy: "all-at-once", engine: "guardrails", endpointConfig: target, previousEndpointConfig: serving, command: "rollback" });
   if (target === serving) {
@@ -45,11 +57,37 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
     throw new MlopsError("rollback cancelled; nothing was changed");
   }
 
+  const record: RolloutState = {
+    id: newRolloutId(started),
+    mode: "rollback",
+    strategy: "all-at-once",
+    phase: "updating",
+    finished: false,
+    plan: { canaryPercent: 0, linearStep: 0, bake: 0, finalBake: 0 },
+    steps: [],
+    step: -1,
+    weight: 0,
+    oldConfig: serving,
+    newConfig: target,
+    oldVariants: [],
+    alarms: [],
+    ownedAlarms: [],
+    pollSeconds,
+    keepOld: true,
+    pause: false,
+    startedAt: started,
+    phaseSince: started,
+    heartbeat: started,
+  };
+  report.rolloutId = record.id;
+  const view = new RolloutView(ctx.io, endpoint);
+  const env: RolloutEnv = { aws: ctx.aws, io: ctx.io, view, endpoint, clock: ctx.clock, signal: ctx.signal, pollSeconds, deadline: started + 3600_000 };
   await updateEndpoint(ctx.aws, endpoint, target);
+  // Written whatever comes next: with it, any later command can book this rollback.
+  await writeNewRecord(ctx.aws.detached(), { ...pace, signal: new AbortController().signal }, o.arn, record);
   if (options.wait !== false) {
-    const view = new RolloutView(ctx.io, endpoint);
     try {
-      const result = await watchGuardrails({ aws: ctx.aws, io: ctx.io, view, endpoint, clock: ctx.clock, signal: ctx.signal, pollSeconds, deadline: started + 3600_000 }, target, []);
+      const result = await watchGuardrails(env, target, []);
       view.done();
       report.outcome = result.outcome;
       report.failureReason = result.failureReason;
@@ -57,11 +95,10 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
       if (error instanceof Timeout) throw timedOut(endpoint, `still going back to ${target}`);
       throw error;
     }
+    await bookEnding(env, endpoint);
   } else {
     report.outcome = "started";
   }
-  // The config we left becomes the way back.
-  if (report.outcome === "deployed") await addTags(ctx.aws, o.endpoint.EndpointArn!, { [PREVIOUS_CONFIG_TAG]: serving });
   report.durationSeconds = elapsedSeconds(ctx.clock, started);
   ctx.io.emit(report, renderReport);
   if (report.outcome === "failed" || report.outcome === "rolled-back") throw new MlopsError(`the rollback of ${endpoint} to ${target} did not complete: ${report.failureReason}`);

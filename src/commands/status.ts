@@ -4,9 +4,8 @@ import { formatDuration } from "../core/duration";
 import { STRATEGY_WORDS } from "../core/rollout-plan";
 import { resolvePollSeconds } from "../core/deploy-settings";
 import { MissingInputError, MlopsError, RolledBackError } from "../errors";
-import { watchGuardrails } from "../rollout/guardrails";
-import { observe, type Observation } from "../rollout/observe";
 import { pollUntil, Timeout, type Pace } from "../rollout/poll";
+import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
 import { timedOut } from "../rollout/report";
 import { RolloutView } from "../rollout/view";
 
@@ -35,12 +34,19 @@ export interface StatusReport {
     newConfig: string;
     driven: boolean;
     heartbeatAgeSeconds: number;
+    /** The record's ending is booked (way back moved, losers removed). */
+    finished: boolean;
   } | null;
   alarms: Array<{ name: string; state: string }>;
+  /** The config `mlops rollback` goes back to. */
   previousEndpointConfig: string | null;
+  /** That config was deleted outside mlops: rollback has nowhere to go without --to. */
+  previousEndpointConfigMissing: boolean;
+  /** A rollout that ended while nobody watched, booked by this command. */
+  reconciled: { rolloutId: string; outcome: string; removed: string[]; previousEndpointConfig: string | null } | null;
 }
 
-export function statusReport(o: Observation, now: Date): StatusReport {
+export function statusReport(o: Observation, now: Date, booked?: Booked): StatusReport {
   const e = o.endpoint;
   const r = o.rollout;
   return {
@@ -69,10 +75,13 @@ export function statusReport(o: Observation, now: Date): StatusReport {
           newConfig: r.newConfig,
           driven: o.driverLive,
           heartbeatAgeSeconds: Math.round((now.getTime() - r.heartbeat) / 1000),
+          finished: r.finished,
         }
       : null,
     alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })),
-    previousEndpointConfig: o.previousConfig ?? null,
+    previousEndpointConfig: o.wayBack ?? null,
+    previousEndpointConfigMissing: o.wayBackMissing,
+    reconciled: booked ? { rolloutId: booked.rolloutId, outcome: booked.outcome, removed: booked.deleted, previousEndpointConfig: booked.wayBack?.previous ?? null } : null,
   };
 }
 
@@ -85,15 +94,22 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
   }
   if (s.deployment) {
     const d = s.deployment;
-    lines.push(`  deployment  guardrails → ${d.endpointConfig}: ${d.phase}${d.share !== null ? ` · ${Math.round(d.share)}% on the new version` : ""}${d.bakeLeftSeconds !== null ? ` · ${formatDuration(d.bakeLeftSeconds)} left` : ""}`);
+    lines.push(`  deployment  → ${d.endpointConfig}: ${d.phase}${d.share !== null ? ` · ${Math.round(d.share)}% on the new version` : ""}${d.bakeLeftSeconds !== null ? ` · ${formatDuration(d.bakeLeftSeconds)} left` : ""}`);
   }
   if (s.rollout) {
     const r = s.rollout;
-    const driver = ["done", "rolled-back", "interrupted", "failed"].includes(r.phase) ? "" : r.driven ? ` · driven (heartbeat ${r.heartbeatAgeSeconds}s ago)` : " · nobody drives it: `mlops promote` or `mlops abort` carries it on";
-    lines.push(`  rollout     ${r.id}: ${STRATEGY_WORDS[r.strategy as keyof typeof STRATEGY_WORDS] ?? r.strategy} on the ${r.engine} engine, ${r.phase}, step ${Math.max(0, r.step)}/${r.steps} · ${r.weight}% on ${r.newConfig}${driver}`);
+    const strategy = STRATEGY_WORDS[r.strategy as keyof typeof STRATEGY_WORDS] ?? r.strategy;
+    if (["done", "rolled-back", "interrupted", "failed", "superseded"].includes(r.phase)) {
+      lines.push(`  last        rollout ${r.id} (${strategy} on the ${r.engine} engine) ended: ${r.phase}${r.finished ? "" : " · its ending is not booked yet"}`);
+    } else if (r.engine === "traffic" || r.engine === "serverless") {
+      const driver = r.driven ? ` · driven (heartbeat ${r.heartbeatAgeSeconds}s ago)` : " · nobody drives it: `mlops promote` or `mlops abort` carries it on";
+      lines.push(`  rollout     ${r.id}: ${strategy} on the ${r.engine} engine, ${r.phase}, step ${Math.max(0, r.step)}/${r.steps} · ${r.weight}% on ${r.newConfig}${driver}`);
+    } else {
+      lines.push(`  rollout     ${r.id}: ${r.engine === "rollback" ? "rollback" : r.engine === "create" ? "creation" : `${strategy} on the guardrails engine`} to ${r.newConfig}, ${r.phase}`);
+    }
   }
   if (s.alarms.length > 0) lines.push(`  alarms      ${s.alarms.map((a) => `${a.name} ${a.state === "ALARM" ? style.red(a.state) : a.state}`).join(", ")}`);
-  if (s.previousEndpointConfig) lines.push(`  rollback    to ${s.previousEndpointConfig}`);
+  if (s.previousEndpointConfig) lines.push(`  rollback    to ${s.previousEndpointConfig}${s.previousEndpointConfigMissing ? style.red(" (missing: deleted outside mlops)") : ""}`);
   if (s.failureReason) lines.push(`  failure     ${s.failureReason}`);
   return lines.join("\n");
 }
@@ -107,54 +123,60 @@ export async function resolveEndpointName(options: { endpoint?: string }, ctx: C
   return checkResourceName("--endpoint", name);
 }
 
+/** The pace of a command that reads an endpoint (and books what ended): poll, clock, Ctrl-C. */
+export function commandPace(ctx: Context, pollSeconds: number, limitMs = 900_000): Pace {
+  return { clock: ctx.clock, signal: ctx.signal, pollSeconds, deadline: ctx.clock.now().getTime() + limitMs };
+}
+
 export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   const endpoint = await resolveEndpointName(options, ctx);
   const pollSeconds = resolvePollSeconds(options.poll, ctx.env, ctx.config.values);
-  const first = await observe(ctx.aws, endpoint, ctx.clock.now());
-  if (!options.watch || (!first.deployment && !first.rolloutActive && first.endpoint.EndpointStatus === "InService")) {
-    ctx.io.emit(statusReport(first, ctx.clock.now()), renderStatus);
+  const pace = commandPace(ctx, pollSeconds);
+  const { observation: first, booked } = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
+  if (!options.watch || !inProgress(first)) {
+    ctx.io.emit(statusReport(first, ctx.clock.now(), booked), renderStatus);
+    // --watch on a rollout that ended just before: its ending, booked now, is what the watch reports.
+    if (options.watch && booked) exitFor(endpoint, first, booked.outcome);
     return;
   }
 
-  // Watch until nothing is in progress; the exit code tells how it ended.
+  // Watch until nothing is in progress, then book the ending; the exit code tells how it ended.
   const view = new RolloutView(ctx.io, endpoint);
-  const pace = { clock: ctx.clock, signal: ctx.signal, pollSeconds, deadline: ctx.clock.now().getTime() + WATCH_LIMIT_MS };
-  let ending: Ending;
+  const watchPace = { ...pace, deadline: ctx.clock.now().getTime() + WATCH_LIMIT_MS };
   try {
-    ending = first.deployment ? await watchDeployment(first, pace, view, ctx) : await watchRollout(first, pace, view, ctx);
+    await pollUntil(watchPace, async () => {
+      const o = await observe(ctx.aws, endpoint, ctx.clock.now());
+      const phase = o.deployment ? o.deployment.phase : { phase: o.rolloutActive && o.rollout ? o.rollout.phase : o.endpoint.EndpointStatus!.toLowerCase(), share: o.rolloutActive ? o.rollout?.weight : undefined };
+      view.update({ ...phase, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
+      return inProgress(o) ? undefined : true;
+    });
   } catch (error) {
     if (error instanceof Timeout) throw timedOut(endpoint, "still in progress after 7 days of watching");
     throw error;
   }
   view.done();
-  const last = await observe(ctx.aws, endpoint, ctx.clock.now());
-  ctx.io.emit(statusReport(last, ctx.clock.now()), renderStatus);
-  if (ending === "rolled-back") throw new RolledBackError(`the rollout on ${endpoint} was rolled back; ${last.endpoint.EndpointConfigName} serves`);
-  if (ending === "failed") throw new MlopsError(`${endpoint} ${last.rollout?.phase === "failed" ? "rollout failed" : `is ${last.endpoint.EndpointStatus}`}: ${last.endpoint.FailureReason ?? "see \`mlops status\`"}`);
+  const last = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
+  ctx.io.emit(statusReport(last.observation, ctx.clock.now(), last.booked), renderStatus);
+  // Only the rollout that was under way when the watch began speaks for the exit code.
+  const r = last.observation.rollout;
+  const same = !!r && !!first.rollout && r.id === first.rollout.id;
+  exitFor(endpoint, last.observation, same ? r.phase : undefined);
+}
+
+/** How a watched rollout ended, as an exit code: rolled back (3), failed (1), or done (0). */
+function exitFor(endpoint: string, o: Observation, ending: string | undefined): void {
+  const status = o.endpoint.EndpointStatus!;
+  if (status === "Failed" || status === "UpdateRollbackFailed" || ending === "failed") {
+    throw new MlopsError(`${endpoint} ${ending === "failed" && status === "InService" ? "rollout failed" : `is ${status}`}: ${o.endpoint.FailureReason ?? "see `mlops status`"}`);
+  }
+  if (ending === "rolled-back" || ending === "interrupted") throw new RolledBackError(`the rollout on ${endpoint} was rolled back; ${o.endpoint.EndpointConfigName} serves`);
 }
 
 const WATCH_LIMIT_MS = 7 * 86_400_000;
-type Ending = "ok" | "rolled-back" | "failed";
 
-async function watchDeployment(first: Observation, pace: Pace, view: RolloutView, ctx: Context): Promise<Ending> {
-  const result = await watchGuardrails({ ...pace, aws: ctx.aws, io: ctx.io, view, endpoint: first.endpoint.EndpointName! }, first.deployment!.config, first.deployment!.alarms);
-  return result.outcome === "rolled-back" ? "rolled-back" : result.outcome === "failed" ? "failed" : "ok";
-}
-
-/** Follow a traffic rollout (or an endpoint changing state) until it settles, fails or rolls back. */
-async function watchRollout(first: Observation, pace: Pace, view: RolloutView, ctx: Context): Promise<Ending> {
-  const endpoint = first.endpoint.EndpointName!;
-  return pollUntil(pace, async (): Promise<Ending | undefined> => {
-    const o = await observe(ctx.aws, endpoint, ctx.clock.now());
-    const r = o.rollout;
-    const status = o.endpoint.EndpointStatus!;
-    view.update({ phase: r && o.rolloutActive ? r.phase : status.toLowerCase(), share: o.rolloutActive ? r?.weight : undefined, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
-    if (status === "Failed" || status === "UpdateRollbackFailed") return "failed";
-    if (o.rolloutActive || status !== "InService") return undefined;
-    // Only a rollout that ended while we watched speaks for the exit code.
-    const same = r && first.rollout && r.id === first.rollout.id && first.rolloutActive;
-    if (same && r.phase === "rolled-back") return "rolled-back";
-    if (same && (r.phase === "failed" || r.phase === "interrupted")) return "failed";
-    return "ok";
-  });
+/** Something is still moving: SageMaker updates the endpoint, or a rollout runs or waits for promote/abort. */
+function inProgress(o: Observation): boolean {
+  const status = o.endpoint.EndpointStatus;
+  if (status === "Failed" || status === "UpdateRollbackFailed") return false;
+  return status !== "InService" || !!o.endpoint.PendingDeploymentSummary || o.verdict.kind === "running" || o.verdict.kind === "stalled";
 }

@@ -1,4 +1,4 @@
-import type { EndpointType } from "./rollout-plan";
+import { fingerprint, type EndpointType } from "./rollout-plan";
 
 /**
  * The alarms `--auto-alarms` creates: error rate and latency of the new version only, so that
@@ -7,6 +7,9 @@ import type { EndpointType } from "./rollout-plan";
  * Asynchronous endpoints publish neither Invocations nor per-request errors: their error rate is
  * InvocationFailures / (InvocationFailures + InvocationsProcesssed), their latency
  * TotalProcessingTime in milliseconds.
+ *
+ * Each rollout gets alarms of its own, named with its id (`mlops-<endpoint>-<rollout>-…`): no other
+ * deploy can re-point them at its own version, and they go when the rollout ends.
  */
 
 type Dimension = { Name: string; Value: string };
@@ -30,6 +33,8 @@ export interface AlarmDefinition {
 
 export interface AlarmScope {
   endpoint: string;
+  /** The rollout the alarms belong to. */
+  rolloutId: string;
   variant: string;
   /** Guardrail rollouts keep the variant name: the new endpoint config tells the fleets apart. */
   config?: string;
@@ -38,8 +43,20 @@ export interface AlarmScope {
 /** One-minute periods, two of them breaching: quick to react, not fooled by one bad minute. */
 const EVALUATION = { EvaluationPeriods: 2, DatapointsToAlarm: 2, ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", ActionsEnabled: false } as const;
 
-export function autoAlarmNames(endpoint: string, type: EndpointType): string[] {
-  return type === "async" ? [`mlops-${endpoint}-failure-rate`, `mlops-${endpoint}-processing-time`] : [`mlops-${endpoint}-5xx-rate`, `mlops-${endpoint}-model-latency`];
+/** `mlops-<endpoint>-<rollout>-<what>`: at most 63 + 20 + 20 characters, well within CloudWatch's 255. */
+function rolloutAlarmName(endpoint: string, rolloutId: string, what: string): string {
+  return `mlops-${endpoint}-${rolloutId}-${what}`;
+}
+
+export function autoAlarmNames(endpoint: string, type: EndpointType, rolloutId: string): string[] {
+  const name = (what: string) => rolloutAlarmName(endpoint, rolloutId, what);
+  return type === "async" ? [name("failure-rate"), name("processing-time")] : [name("5xx-rate"), name("model-latency")];
+}
+
+/** The name of a rollout's copy of the user's alarm `original` (see alarm-scope.ts), within 255 characters. */
+export function copyAlarmName(endpoint: string, rolloutId: string, original: string): string {
+  const name = rolloutAlarmName(endpoint, rolloutId, `copy-${original}`);
+  return name.length <= 255 ? name : `${name.slice(0, 246)}-${fingerprint(original)}`;
 }
 
 export function autoAlarms(scope: AlarmScope, type: EndpointType, limits: { maxErrorRate: number; maxLatencyMs: number }): AlarmDefinition[] {
@@ -49,7 +66,7 @@ export function autoAlarms(scope: AlarmScope, type: EndpointType, limits: { maxE
     ...(scope.config ? [{ Name: "EndpointConfigName", Value: scope.config }] : []),
   ];
   const target = scope.config ? `endpoint config ${scope.config}` : `variant ${scope.variant}`;
-  const [errorName, latencyName] = autoAlarmNames(scope.endpoint, type);
+  const [errorName, latencyName] = autoAlarmNames(scope.endpoint, type, scope.rolloutId);
   if (type === "async") {
     const stat = (MetricName: string) => ({ Metric: { Namespace: "AWS/SageMaker", MetricName, Dimensions: dimensions }, Period: 60, Stat: "Sum" });
     return [
@@ -113,9 +130,9 @@ export const ABORT_METRIC = { namespace: "mlops/rollouts", name: "AbortRequested
  * to the new endpoint config, so an abort of one deployment never stops the next; no actions, so
  * it pages nobody.
  */
-export function abortAlarm(endpoint: string, config: string): AlarmDefinition {
+export function abortAlarm(endpoint: string, config: string, rolloutId: string): AlarmDefinition {
   return {
-    AlarmName: `mlops-${endpoint}-abort`,
+    AlarmName: rolloutAlarmName(endpoint, rolloutId, "abort"),
     AlarmDescription: `mlops: \`mlops abort --endpoint ${endpoint}\` sets this off to roll back the deployment of ${config}`,
     Namespace: ABORT_METRIC.namespace,
     MetricName: ABORT_METRIC.name,

@@ -1,11 +1,16 @@
 import type { S3Uri } from "./aws-names";
-import { derivedName, fingerprint, type EndpointType, type Mode } from "./rollout-plan";
+import { derivedName, type EndpointType, type Mode } from "./rollout-plan";
 
 /**
  * What a deploy creates, pure: the model, the endpoint config, and for the traffic engine the
- * config that holds the old variants with the new one at weight 0. Names come from a hash of the
- * content, so deploying the same thing twice names the same config (a no-op) and nothing is
- * created twice.
+ * config that holds the old variants with the new one at weight 0. Model and config names come
+ * from a hash of the endpoint and the content, so deploying the same thing twice names the same
+ * config (a no-op) and nothing is created twice.
+ *
+ * The endpoint keeps its variant name: the config that serves at the end names the new version as
+ * the serving variant was named (AllTraffic by default), so alarms, autoscaling and dashboards
+ * keyed on it keep working. Only during a traffic-engine shift does the new version run beside the
+ * old under a temporary name of its own, `mlops-<rollout id>`.
  */
 
 /** How big the endpoint is: what settings resolve and the specs are built from. */
@@ -49,7 +54,10 @@ export interface ModelSpec {
 
 export interface DeploySpecs {
   model: ModelSpec;
+  /** The variant name the new version serves under once the rollout is done: the endpoint's own. */
   variantName: string;
+  /** Where the new version runs during the rollout: a temporary name on the traffic engine, else variantName. */
+  newVariant: string;
   /** The config that serves when the rollout is done. */
   config: ConfigSpec;
   /** Traffic engine only: the old variants as they serve now, plus the new one at weight 0. */
@@ -66,6 +74,11 @@ export interface CurrentEndpoint {
 
 export const DEFAULT_VARIANT = "AllTraffic";
 
+/** The temporary variant name of the new version during a traffic-engine shift. */
+export function shiftVariantName(rolloutId: string): string {
+  return `mlops-${rolloutId}`;
+}
+
 export function deploySpecs(
   input: EndpointCapacity & {
     endpoint: string;
@@ -74,18 +87,17 @@ export function deploySpecs(
     container: Container;
     roleArn?: string;
     current?: CurrentEndpoint;
+    /** Names the temporary variant of a traffic-engine shift. */
+    rolloutId: string;
   },
 ): DeploySpecs {
-  const modelContent = { container: input.container, role: input.roleArn };
-  const model: ModelSpec = { ModelName: derivedName(input.endpoint, fingerprint(modelContent)), PrimaryContainer: input.container, ExecutionRoleArn: input.roleArn };
+  const { endpoint } = input;
+  const model: ModelSpec = { ModelName: derivedName(endpoint, { container: input.container, role: input.roleArn }), PrimaryContainer: input.container, ExecutionRoleArn: input.roleArn };
   const capacity =
     input.type === "serverless"
       ? { ServerlessConfig: { MemorySizeInMB: input.memoryMb, MaxConcurrency: input.maxConcurrency } }
       : { InstanceType: input.instanceType, InitialInstanceCount: input.instanceCount };
-  // Guardrails and the serverless replacement keep the serving variant's name (SageMaker requires
-  // it for blue/green); the traffic engine adds the new version beside the old under a name of its own.
-  const servingName = input.current?.variants[0]?.VariantName ?? DEFAULT_VARIANT;
-  const variantName = input.mode === "traffic" ? `v-${fingerprint({ model: model.ModelName, capacity })}` : servingName;
+  const variantName = input.current?.variants[0]?.VariantName ?? DEFAULT_VARIANT;
   const variant: VariantSpec = { VariantName: variantName, ModelName: model.ModelName, ...capacity, InitialVariantWeight: 1 };
   const asyncConfig =
     input.type === "async" && input.asyncOutput
@@ -94,21 +106,18 @@ export function deploySpecs(
           ...(input.asyncConcurrency !== undefined ? { ClientConfig: { MaxConcurrentInvocationsPerInstance: input.asyncConcurrency } } : {}),
         }
       : undefined;
-  const config: ConfigSpec = {
-    EndpointConfigName: derivedName(input.endpoint, fingerprint({ variant, async: asyncConfig })),
-    ProductionVariants: [variant],
-    AsyncInferenceConfig: asyncConfig,
-  };
-  if (input.mode !== "traffic" || !input.current) return { model, variantName, config };
+  const config: ConfigSpec = { EndpointConfigName: derivedName(endpoint, { variant, async: asyncConfig }), ProductionVariants: [variant], AsyncInferenceConfig: asyncConfig };
+  if (input.mode !== "traffic" || !input.current) return { model, variantName, newVariant: variantName, config };
   const current = input.current;
+  const newVariant = shiftVariantName(input.rolloutId);
   const oldVariants = current.variants.map((v) => ({ ...v, InitialVariantWeight: current.weights[v.VariantName] ?? v.InitialVariantWeight ?? 1 }));
-  const mixVariants = [...oldVariants, { ...variant, InitialVariantWeight: 0 }];
+  const mixVariants = [...oldVariants, { ...variant, VariantName: newVariant, InitialVariantWeight: 0 }];
   const mix: ConfigSpec = {
-    EndpointConfigName: derivedName(input.endpoint, `mix-${fingerprint({ from: current.configName, variants: mixVariants })}`),
+    EndpointConfigName: derivedName(endpoint, { from: current.configName, variants: mixVariants }, "mix"),
     ProductionVariants: mixVariants,
     AsyncInferenceConfig: current.asyncInferenceConfig ?? asyncConfig,
   };
-  return { model, variantName, config, mix };
+  return { model, variantName, newVariant, config, mix };
 }
 
 /** The endpoint type a config stands for. */

@@ -178,21 +178,53 @@ export function trafficSteps(settings: RolloutSettings): TrafficStep[] {
   }
 }
 
+/**
+ * The steps SageMaker's guardrails really take on `instanceCount` instances: canaries, linear
+ * steps and rolling batches are sized in whole instances, rounded up (CapacitySize), so 20 % of 2
+ * instances is 1 instance, which is 50 % of the traffic.
+ */
+export function guardrailSteps(settings: RolloutSettings, instanceCount: number): TrafficStep[] {
+  const total = Math.max(1, instanceCount);
+  const share = (instances: number) => Math.round((10_000 * instances) / total) / 100;
+  const last = (bake: number): TrafficStep => ({ weight: 100, bake });
+  switch (settings.strategy) {
+    case "canary":
+      return [{ weight: share(instancesFor(settings.canaryPercent, total)), bake: settings.bake }, last(settings.finalBake)];
+    case "linear":
+    case "rolling": {
+      const step = instancesFor(settings.linearStep, total);
+      const steps: TrafficStep[] = [];
+      for (let on = step; on < total; on += step) steps.push({ weight: share(on), bake: settings.bake });
+      return [...steps, last(settings.strategy === "rolling" ? settings.bake : settings.finalBake)];
+    }
+    default:
+      return trafficSteps(settings);
+  }
+}
+
 /** Typical times on AWS, for estimates only. */
 export const TYPICAL = { launchSeconds: 480, stepSeconds: 60, updateSeconds: 480 } as const;
 
-/** Roughly how long a deploy takes on AWS, in seconds. */
-export function expectedSeconds(mode: Mode | "create", settings: RolloutSettings): number {
-  const steps = trafficSteps(settings);
-  const bakes = steps.reduce((total, s) => total + s.bake, 0);
+/** Roughly how long a deploy takes on AWS, in seconds; guardrail steps as SageMaker sizes them on `instanceCount` instances. */
+export function expectedSeconds(mode: Mode | "create", settings: RolloutSettings, instanceCount = 1): number {
   if (mode === "create") return TYPICAL.launchSeconds;
+  const steps = mode === "guardrails" ? guardrailSteps(settings, instanceCount) : trafficSteps(settings);
+  const bakes = steps.reduce((total, s) => total + s.bake, 0);
   if (mode === "guardrails") {
     const batches = settings.strategy === "rolling" ? steps.length : 1;
     return batches * TYPICAL.launchSeconds + steps.length * TYPICAL.stepSeconds + bakes;
   }
   if (mode === "serverless") return TYPICAL.updateSeconds + bakes;
-  // traffic: add the new variant, step the weights, then drop the old variant.
+  // traffic: add the new variant, step the weights, then move to the new config alone.
   return 2 * TYPICAL.updateSeconds + steps.length * TYPICAL.stepSeconds + bakes;
+}
+
+/**
+ * The strategy that really runs: a serverless endpoint holds one variant, so whatever was asked
+ * for, it is replaced all at once and then watched.
+ */
+export function effectiveStrategy(mode: Mode | "create", strategy: Strategy): Strategy {
+  return mode === "serverless" ? "all-at-once" : strategy;
 }
 
 /** A short, stable id for a spec: the same inputs give the same names, so a repeat deploy is a no-op. */
@@ -209,8 +241,14 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** `<endpoint>-<suffix>` within SageMaker's 63 characters. */
-export function derivedName(endpoint: string, suffix: string): string {
+/**
+ * `<endpoint>-<hash>`, or `<endpoint>-<kind>-<hash>`, within SageMaker's 63 characters. The hash
+ * covers the full endpoint name as well as the spec: two endpoints whose names share their first
+ * 54 characters never get the same model or config name, and the same spec on one endpoint always
+ * gets the same name (a repeat deploy finds what it made before).
+ */
+export function derivedName(endpoint: string, spec: unknown, kind?: "mix"): string {
+  const suffix = `${kind ? `${kind}-` : ""}${fingerprint({ endpoint, spec })}`;
   const room = 63 - suffix.length - 1;
   return `${endpoint.slice(0, room).replace(/-+$/, "")}-${suffix}`;
 }

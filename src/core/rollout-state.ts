@@ -1,20 +1,45 @@
+import { OWNER_TAG_KEYS } from "./ownership";
 import { trafficSteps, type Mode, type RolloutSettings, type Strategy, type TrafficStep } from "./rollout-plan";
 
 /**
- * A traffic rollout's state, kept in the endpoint's tags so that `mlops status|promote|abort`
- * work from another shell or a later CodeBuild job. Tag values allow only letters, digits,
- * spaces and `_ . : / = + - @`, 256 characters each: lists are spelt with those, and alarm
- * names (any characters) go base64url-encoded, split over several tags.
+ * The rollout record: what the last rollout on an endpoint set out to do and how far it got, kept
+ * in the endpoint's tags so that any later command, from any shell or CodeBuild job, can see it
+ * and finish it (reconcile). Every engine writes one, once it has taken the endpoint: the target
+ * and previous configs, the engine, the phase, and what it made that must go when it ends.
+ *
+ * Tag values allow only letters, digits, spaces and `_ . : / = + - @`, 256 characters each: lists
+ * are spelt with those, and alarm names (any characters) go base64url-encoded, split over several
+ * tags whose count is recorded (so stale pieces of an earlier record are never read).
  */
 
-export type RolloutPhase = "preparing" | "shifting" | "baking" | "paused" | "finalizing" | "rolling-back" | "done" | "rolled-back" | "interrupted" | "failed";
+/** create: CreateEndpoint. rollback: one UpdateEndpoint back. The others: see Mode. */
+export type RolloutEngine = Mode | "create" | "rollback";
+
+export type RolloutPhase =
+  // in progress
+  | "updating"
+  | "preparing"
+  | "shifting"
+  | "baking"
+  | "paused"
+  | "finalizing"
+  | "rolling-back"
+  // ended
+  | "done"
+  | "rolled-back"
+  | "interrupted"
+  | "failed"
+  | "superseded";
+
 export type RolloutCommand = "promote" | "promote-full" | "abort";
 
 export interface RolloutState {
   id: string;
-  mode: Mode;
+  mode: RolloutEngine;
   strategy: Strategy;
   phase: RolloutPhase;
+  /** The ending's bookkeeping is done: the way back moved, the losing side removed. */
+  finished: boolean;
   /** What the steps are made from; kept instead of the steps, which could outgrow a tag. */
   plan: Pick<RolloutSettings, "canaryPercent" | "linearStep" | "bake" | "finalBake">;
   steps: TrafficStep[];
@@ -22,48 +47,69 @@ export interface RolloutState {
   step: number;
   /** Percent of traffic on the new version now. */
   weight: number;
+  /** The config that served when the rollout began ("" for a new endpoint). */
   oldConfig: string;
+  /** The config that serves once the rollout is done. */
   newConfig: string;
   /** The old variants plus the new one at weight 0 (traffic mode). */
   mixConfig?: string;
+  /** The new version's variant during the shift (traffic mode). */
   newVariant?: string;
   oldVariants: Array<{ name: string; weight: number }>;
+  /** The alarms watched. */
   alarms: string[];
+  /** The alarms this rollout created: removed when it ends. */
+  ownedAlarms: string[];
   pollSeconds: number;
   keepOld: boolean;
   pause: boolean;
   /** Epoch ms. */
   startedAt: number;
   phaseSince: number;
-  /** Updated by the process driving the rollout on every poll; stale means nobody drives it. */
+  /** When the driving process last said it is alive (epoch ms): on phase changes and every HEARTBEAT_SECONDS. */
   heartbeat: number;
+  /** Token of the process driving a traffic rollout; none when nobody does (paused, --no-wait, ended). */
+  driver?: string;
   command?: RolloutCommand;
 }
 
 export const ROLLOUT_TAG_PREFIX = "mlops:rollout:";
+/** The way back: the config that served before `PREVIOUS_OF_TAG`, which serves now. */
 export const PREVIOUS_CONFIG_TAG = "mlops:previous-config";
-const TERMINAL: readonly RolloutPhase[] = ["done", "rolled-back", "interrupted", "failed"];
+export const PREVIOUS_OF_TAG = "mlops:previous-config-of";
+const ENDED: readonly RolloutPhase[] = ["done", "rolled-back", "interrupted", "failed", "superseded"];
 const CHUNK = 256;
 /** SageMaker allows 50 tags on a resource. */
 export const MAX_TAGS = 50;
+/** A driver writes its heartbeat at most this often (and on every phase change), in seconds. */
+export const HEARTBEAT_SECONDS = 300;
+/**
+ * How long a heartbeat vouches for its driver, in seconds: one heartbeat interval, plus the
+ * longest back-off of a throttled driver (2 min), plus a minute's margin.
+ */
+export const DRIVER_LIVENESS_SECONDS = HEARTBEAT_SECONDS + 120 + 60;
 
 /** The steps a rollout runs, from its strategy and plan: one step watched for every bake on serverless. */
-export function rolloutSteps(mode: Mode, strategy: Strategy, plan: RolloutState["plan"]): TrafficStep[] {
+export function rolloutSteps(mode: RolloutEngine, strategy: Strategy, plan: RolloutState["plan"]): TrafficStep[] {
   const steps = trafficSteps({ strategy, ...plan, alarms: [] });
   return mode === "serverless" ? [{ weight: 100, bake: steps.reduce((total, s) => total + s.bake, 0) }] : steps;
 }
 
-/** A long value as base64url pieces of at most 256 characters: key:0, key:1, … */
+/** A long value as base64url pieces of at most 256 characters: key = count, key:0, key:1, … */
 function chunked(key: string, value: unknown): Record<string, string> {
   const text = Buffer.from(JSON.stringify(value)).toString("base64url");
   const tags: Record<string, string> = {};
-  for (let i = 0; i * CHUNK < text.length; i++) tags[`${key}:${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  let i = 0;
+  for (; i * CHUNK < text.length; i++) tags[`${key}:${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  tags[key] = String(i);
   return tags;
 }
 
 function unchunked<T>(get: (key: string) => string | undefined, key: string, fallback: T): T {
+  const count = Number(get(key));
+  if (!Number.isInteger(count) || count < 0 || count > MAX_TAGS) return fallback;
   let text = "";
-  for (let i = 0; get(`${key}:${i}`) !== undefined; i++) text += get(`${key}:${i}`);
+  for (let i = 0; i < count; i++) text += get(`${key}:${i}`) ?? "";
   try {
     return text ? (JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as T) : fallback;
   } catch {
@@ -71,14 +117,22 @@ function unchunked<T>(get: (key: string) => string | undefined, key: string, fal
   }
 }
 
-/** Whether a rollout is still under way (not done, rolled back, interrupted or failed). */
+/** Whether a rollout is still under way (not done, rolled back, interrupted, failed or superseded). */
 export function isActive(state: RolloutState | undefined): boolean {
-  return !!state && !TERMINAL.includes(state.phase);
+  return !!state && !ENDED.includes(state.phase);
 }
 
-/** A driver is alive if it beat within three polls (at least 30 s). */
+/** Whether a rollout ended but its bookkeeping (way back, cleanup) is still to do. */
+export function needsFinishing(state: RolloutState | undefined): boolean {
+  return !!state && ENDED.includes(state.phase) && !state.finished;
+}
+
+/**
+ * A driver is alive if it has a token and beat within DRIVER_LIVENESS_SECONDS: a driver that is
+ * throttled backs off for up to 2 minutes, and must not look dead meanwhile.
+ */
 export function hasLiveDriver(state: RolloutState, now: number): boolean {
-  return now - state.heartbeat <= Math.max(30, 3 * state.pollSeconds) * 1000;
+  return !!state.driver && now - state.heartbeat <= DRIVER_LIVENESS_SECONDS * 1000;
 }
 
 export function encodeRollout(state: RolloutState): Record<string, string> {
@@ -87,6 +141,7 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
     mode: state.mode,
     strategy: state.strategy,
     phase: state.phase,
+    finished: String(state.finished),
     canary: String(state.plan.canaryPercent),
     "linear-step": String(state.plan.linearStep),
     bake: String(state.plan.bake),
@@ -103,9 +158,11 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
     heartbeat: String(state.heartbeat),
     ...chunked("old-variants", state.oldVariants),
     ...chunked("alarms", state.alarms),
+    ...(state.ownedAlarms.length > 0 ? chunked("owned-alarms", state.ownedAlarms) : {}),
   };
   if (state.mixConfig) tags["mix-config"] = state.mixConfig;
   if (state.newVariant) tags["new-variant"] = state.newVariant;
+  if (state.driver) tags.driver = state.driver;
   if (state.command) tags.command = state.command;
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [ROLLOUT_TAG_PREFIX + k, v]));
 }
@@ -114,7 +171,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
   const get = (key: string) => tags[ROLLOUT_TAG_PREFIX + key];
   if (!get("id") || !get("phase")) return undefined;
   const num = (key: string, fallback = 0) => (get(key) !== undefined && get(key) !== "" && Number.isFinite(Number(get(key))) ? Number(get(key)) : fallback);
-  const mode = (get("mode") ?? "traffic") as Mode;
+  const mode = (get("mode") ?? "traffic") as RolloutEngine;
   const strategy = (get("strategy") ?? "canary") as Strategy;
   const plan = { canaryPercent: num("canary", 10), linearStep: num("linear-step", 20), bake: num("bake"), finalBake: num("final-bake") };
   return {
@@ -122,6 +179,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     mode,
     strategy,
     phase: get("phase") as RolloutPhase,
+    finished: get("finished") === "true",
     plan,
     steps: rolloutSteps(mode, strategy, plan),
     step: num("step", -1),
@@ -132,17 +190,39 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     newVariant: get("new-variant"),
     oldVariants: unchunked(get, "old-variants", []),
     alarms: unchunked(get, "alarms", []),
+    ownedAlarms: unchunked(get, "owned-alarms", []),
     pollSeconds: num("poll", 15),
     keepOld: get("keep-old") === "true",
     pause: get("pause") === "true",
     startedAt: num("started"),
     phaseSince: num("phase-since"),
     heartbeat: num("heartbeat"),
+    driver: get("driver"),
     command: get("command") as RolloutCommand | undefined,
   };
 }
 
-/** Every rollout tag key present, to remove them when a rollout ends. */
+/** Every rollout tag key present, to remove them when a new record replaces the last one. */
 export function rolloutTagKeys(tags: Readonly<Record<string, string>>): string[] {
   return Object.keys(tags).filter((k) => k.startsWith(ROLLOUT_TAG_PREFIX));
+}
+
+/** A new rollout id: time, then randomness, so that two deploys in the same millisecond differ. */
+export function newRolloutId(now: number, random: () => number = Math.random): string {
+  const salt = Math.floor(random() * 36 ** 3)
+    .toString(36)
+    .padStart(3, "0");
+  return `r${now.toString(36)}${salt}`;
+}
+
+/**
+ * The config to go back to from the one that serves: the endpoint's way-back tags when they were
+ * written for the serving config; else what the serving config itself recorded when mlops made
+ * it for a rollout (a rollout killed before it wrote its record leaves only that). The caller
+ * passes the serving config's tags only when this endpoint owns it.
+ */
+export function wayBack(endpointTags: Readonly<Record<string, string>>, serving: string | undefined, servingConfigTags?: Readonly<Record<string, string>>): string | undefined {
+  if (!serving) return undefined;
+  if (endpointTags[PREVIOUS_OF_TAG] === serving) return endpointTags[PREVIOUS_CONFIG_TAG] || undefined;
+  return servingConfigTags?.[OWNER_TAG_KEYS.previousConfig] || undefined;
 }

@@ -1,20 +1,19 @@
 import type { AwsClients } from "../aws/clients";
-import { deleteEndpointConfig, deleteModel, describeEndpointConfig, describeModel, listTags } from "../aws/endpoints";
-
-/** The tag mlops puts on every model and endpoint config it creates; cleanup touches nothing else. */
-export const CREATED_BY_TAG = { key: "mlops:created-by", value: "mlops" };
+import { deleteEndpointConfig, deleteModel, describeEndpointConfig, describeModel, listTagsIfExists } from "../aws/endpoints";
+import { isOwnedBy } from "../core/ownership";
 
 export interface Cleanup {
   deleted: string[];
-  /** Left alone, and why (not created by mlops, still in use). */
+  /** Left alone, and why (not made by mlops for this endpoint, still in use). */
   kept: string[];
 }
 
 /**
  * Delete endpoint configs that lost, and their models, once the outcome is known. Only what
- * mlops created is deleted, and never a model that a config we keep still uses.
+ * mlops made for this endpoint (its owner tags say so, not its name) is deleted, never a config in
+ * `keep`, and never a model that a kept config still uses.
  */
-export async function removeConfigs(aws: AwsClients, remove: ReadonlyArray<string | undefined>, keep: ReadonlyArray<string | undefined>): Promise<Cleanup> {
+export async function removeConfigs(aws: AwsClients, endpoint: string, remove: ReadonlyArray<string | undefined>, keep: ReadonlyArray<string | undefined>): Promise<Cleanup> {
   const result: Cleanup = { deleted: [], kept: [] };
   const keepSet = new Set(keep.filter((k): k is string => !!k));
   const targets = [...new Set(remove.filter((r): r is string => !!r && !keepSet.has(r)))];
@@ -26,9 +25,11 @@ export async function removeConfigs(aws: AwsClients, remove: ReadonlyArray<strin
   const models = new Set<string>();
   for (const name of targets) {
     const config = await describeEndpointConfig(aws, name);
-    if (!config) continue;
-    if (!(await createdByMlops(aws, config.EndpointConfigArn))) {
-      result.kept.push(`endpoint config ${name} (not created by mlops)`);
+    const owned = config && (await ownedBy(aws, config.EndpointConfigArn, endpoint));
+    // Gone meanwhile: another command finishing the same rollout removed it.
+    if (!config || owned === undefined) continue;
+    if (!owned) {
+      result.kept.push(`endpoint config ${name} (not made by mlops for ${endpoint})`);
       continue;
     }
     for (const v of config.ProductionVariants ?? []) if (v.ModelName) models.add(v.ModelName);
@@ -37,18 +38,22 @@ export async function removeConfigs(aws: AwsClients, remove: ReadonlyArray<strin
   }
   for (const name of models) {
     if (keptModels.has(name)) continue;
-    const model = await describeModel(aws, name);
-    if (!model) continue;
-    if (!(await createdByMlops(aws, model.ModelArn))) {
-      result.kept.push(`model ${name} (not created by mlops)`);
-      continue;
-    }
-    await deleteModel(aws, name);
-    result.deleted.push(`model ${name}`);
+    const deleted = await removeModel(aws, endpoint, name);
+    if (deleted) result.deleted.push(deleted);
   }
   return result;
 }
 
-async function createdByMlops(aws: AwsClients, arn: string | undefined): Promise<boolean> {
-  return !!arn && (await listTags(aws, arn))[CREATED_BY_TAG.key] === CREATED_BY_TAG.value;
+/** Delete a model mlops made for this endpoint; returns what was deleted, if anything. */
+export async function removeModel(aws: AwsClients, endpoint: string, name: string): Promise<string | undefined> {
+  const model = await describeModel(aws, name);
+  if (!model || !(await ownedBy(aws, model.ModelArn, endpoint))) return undefined;
+  await deleteModel(aws, name);
+  return `model ${name}`;
+}
+
+/** Whether mlops made the resource for this endpoint; undefined when it no longer exists. */
+async function ownedBy(aws: AwsClients, arn: string | undefined, endpoint: string): Promise<boolean | undefined> {
+  const tags = arn ? await listTagsIfExists(aws, arn) : undefined;
+  return tags && isOwnedBy(tags, endpoint);
 }

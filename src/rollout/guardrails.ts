@@ -1,25 +1,17 @@
-import type { DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { alarmStates, type AlarmState } from "../aws/alarms";
-import { describeEndpoint, updateEndpoint } from "../aws/endpoints";
+import { describeEndpoint } from "../aws/endpoints";
 import { guardrailPhase } from "../core/endpoint-phase";
 import { MlopsError } from "../errors";
 import { pollUntil } from "./poll";
 import type { RolloutEnv, RolloutResult } from "./types";
 
 /**
- * SageMaker deployment guardrails: one UpdateEndpoint with a DeploymentConfig; SageMaker moves
- * the traffic, bakes, and rolls back on its alarms. mlops watches and decides the outcome: a
- * rolled-back update also ends InService, so success is InService *and* serving the new config
- * (terraform-provider-aws#39099). FailureReason is kept the moment it appears: it can vanish.
+ * SageMaker deployment guardrails: one UpdateEndpoint with a DeploymentConfig (sent when the
+ * deploy takes the endpoint); SageMaker moves the traffic, bakes, and rolls back on its alarms.
+ * mlops watches and decides the outcome: a rolled-back update also ends InService, so success is
+ * InService *and* serving the new config (terraform-provider-aws#39099). FailureReason is kept
+ * the moment it appears: it can vanish. Throttled reads back off (pollUntil) and never end the watch.
  */
-export async function runGuardrails(
-  env: RolloutEnv,
-  plan: { newConfig: string; deploymentConfig: DeploymentConfig; alarms: string[]; wait: boolean },
-): Promise<RolloutResult> {
-  await updateEndpoint(env.aws, env.endpoint, plan.newConfig, plan.deploymentConfig);
-  if (!plan.wait) return { outcome: "started", endpointConfig: plan.newConfig, alarms: [], failureReason: null, firedAlarm: null, rollbackReactionSeconds: null };
-  return watchGuardrails(env, plan.newConfig, plan.alarms);
-}
 
 /** Watch a guardrail deployment to its end (also used by `status --watch`). */
 export async function watchGuardrails(env: RolloutEnv, newConfig: string, alarms: string[]): Promise<RolloutResult> {
@@ -55,6 +47,7 @@ export async function watchGuardrails(env: RolloutEnv, newConfig: string, alarms
           endpointConfig: endpoint.EndpointConfigName ?? "",
           failureReason: failureReason ?? endpoint.FailureReason ?? "SageMaker rolled the update back without a reason",
           firedAlarm: fired?.[0] ?? alarmNamedIn(failureReason, alarms),
+          firedAt: fired?.[1] ?? null,
           rollbackReactionSeconds: fired ? Math.max(0, (now.getTime() - fired[1]) / 1000) : null,
         };
       }

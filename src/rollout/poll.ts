@@ -17,10 +17,42 @@ export class Timeout extends Error {
 }
 
 const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/;
+const SERVER_SIDE = /^(InternalFailure|InternalError|InternalServerError|InternalServiceFault|ServiceUnavailable|ServiceUnavailableException|RequestTimeout)$/;
 
 /**
- * Call `check` every poll until it returns a value. Throttling (after the SDK's own retries)
- * doubles the interval, up to 2 minutes; the deadline ends the wait with Timeout.
+ * An AWS error that says "not now", not "no": throttling (after the SDK's own retries) or a
+ * server-side failure. A rollout backs off and tries again; it never gives up a healthy rollout
+ * for one of these.
+ */
+export function isTransient(error: unknown): boolean {
+  return error instanceof AwsError && (THROTTLED.test(error.code) || SERVER_SIDE.test(error.code));
+}
+
+/** The longest wait between tries while AWS throttles us, in seconds. */
+export const MAX_BACKOFF_SECONDS = 120;
+
+/**
+ * Run `call` until it succeeds: transient errors wait (doubling from `firstSeconds`, up to 2
+ * minutes) and try again until the deadline, which ends with Timeout; other errors are thrown.
+ */
+export async function retrying<T>(pace: Pace, call: () => Promise<T>, firstSeconds = 1): Promise<T> {
+  let wait = firstSeconds;
+  for (let i = 0; i < 100_000; i++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      if (pace.clock.now().getTime() + wait * 1000 > pace.deadline) throw new Timeout();
+      await pace.clock.sleep(wait * 1000, pace.signal);
+      wait = Math.min(MAX_BACKOFF_SECONDS, wait * 2);
+    }
+  }
+  throw new Timeout();
+}
+
+/**
+ * Call `check` every poll until it returns a value. A transient error (throttling after the SDK's
+ * own retries, a 5xx) doubles the interval, up to 2 minutes; the deadline ends the wait with Timeout.
  */
 export async function pollUntil<T>(pace: Pace, check: () => Promise<T | undefined>): Promise<T> {
   let interval = pace.pollSeconds;
@@ -31,8 +63,8 @@ export async function pollUntil<T>(pace: Pace, check: () => Promise<T | undefine
       result = await check();
       interval = pace.pollSeconds;
     } catch (error) {
-      if (!(error instanceof AwsError && THROTTLED.test(error.code))) throw error;
-      interval = Math.min(120, interval * 2);
+      if (!isTransient(error)) throw error;
+      interval = Math.min(MAX_BACKOFF_SECONDS, Math.max(1, interval) * 2);
     }
     if (result !== undefined) return result;
     if (pace.clock.now().getTime() >= pace.deadline) throw new Timeout();

@@ -3,7 +3,7 @@ import type { Clock } from "../core/clock";
 import { WaitTimeoutError } from "../errors";
 import { formatDuration } from "../core/duration";
 import { STRATEGY_WORDS, type Strategy } from "../core/rollout-plan";
-import type { Outcome } from "./types";
+import type { Outcome, RolloutResult } from "./types";
 
 /** What `mlops deploy --json` prints. */
 export interface DeployReport {
@@ -19,7 +19,11 @@ export interface DeployReport {
   rollbackReactionSeconds: number | null;
   durationSeconds: number;
   firedAlarm: string | null;
+  /** When the fired alarm entered ALARM (ISO 8601). */
+  firedAlarmAt: string | null;
   modelPackageArn: string | null;
+  /** The rollout's id (in its record on the endpoint, and in the names of what it made). */
+  rolloutId: string | null;
   notes: string[];
   /** Set by `mlops rollback`, whose success reads differently. */
   command?: "rollback";
@@ -41,7 +45,9 @@ export function newReport(fields: Pick<DeployReport, "endpoint" | "strategy" | "
     rollbackReactionSeconds: null,
     durationSeconds: 0,
     firedAlarm: null,
+    firedAlarmAt: null,
     modelPackageArn: null,
+    rolloutId: null,
     notes: [],
     ...given,
   };
@@ -90,6 +96,19 @@ export function renderReport(r: DeployReport, style: ChalkInstance): string {
   if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state}`).join(", ")}`);
   for (const note of r.notes.filter((n) => n.startsWith("kept"))) lines.push(`  ${note}`);
   return lines.join("\n");
+}
+
+/** The fields of a report that an engine's result fills in. */
+export function reportFields(result: RolloutResult): Pick<DeployReport, "outcome" | "endpointConfig" | "failureReason" | "firedAlarm" | "firedAlarmAt" | "rollbackReactionSeconds"> & { alarms?: DeployReport["alarms"] } {
+  return {
+    outcome: result.outcome,
+    endpointConfig: result.endpointConfig,
+    ...(result.alarms.length > 0 ? { alarms: result.alarms } : {}),
+    failureReason: result.failureReason,
+    firedAlarm: result.firedAlarm,
+    firedAlarmAt: result.firedAt ? new Date(result.firedAt).toISOString() : null,
+    rollbackReactionSeconds: result.rollbackReactionSeconds === null ? null : Math.round(result.rollbackReactionSeconds * 10) / 10,
+  };
 }
 
 /** Seconds since `started` on the rollout's clock, to a tenth. */

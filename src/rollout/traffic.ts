@@ -1,52 +1,63 @@
 import { alarmStates, type AlarmState } from "../aws/alarms";
-import { addTags, deleteTags, describeEndpoint, listTags, updateEndpoint, updateWeights, type Endpoint } from "../aws/endpoints";
-import { encodeRollout, decodeRollout, ROLLOUT_TAG_PREFIX, type RolloutPhase, type RolloutState } from "../core/rollout-state";
+import { describeEndpoint, listTags, updateEndpoint, updateWeights, type Endpoint } from "../aws/endpoints";
+import { decodeRollout, HEARTBEAT_SECONDS, type RolloutPhase, type RolloutState } from "../core/rollout-state";
 import { MlopsError, SettledInterruptError } from "../errors";
-import { bake, pollUntil, Timeout } from "./poll";
+import { isTransient, MAX_BACKOFF_SECONDS, pollUntil, retrying, Timeout } from "./poll";
+import { removeRecordFields, saveRecord, saveRecordFields } from "./record";
 import type { RolloutEnv, RolloutResult } from "./types";
 
 /**
- * mlops's own traffic engine. The new version joins as a second production variant at weight 0;
- * mlops moves the weights step by step (UpdateEndpointWeightsAndCapacities), watching the
- * alarms between and during steps; an alarm sends the new variant to weight 0 at once, then the
- * endpoint goes back to its old config. On success it moves to a config with the new version
- * alone. The state lives in the endpoint's tags, with a heartbeat on every poll, so that another
- * shell can promote or abort, or drive the rollout on when nobody does.
+ * mlops's own traffic engine. The new version joins as a production variant of its own at weight 0
+ * (the mixed config, already taken by the time the driver starts); mlops moves the weights step by
+ * step (UpdateEndpointWeightsAndCapacities), watching the alarms between and during steps; an
+ * alarm sends the new variant to weight 0 at once, then the endpoint goes back to its old config.
+ * On success it moves to a config with the new version alone, under the endpoint's variant name.
  *
- * Serverless endpoints hold one variant: the "serverless" mode updates the config all at once
+ * Serverless endpoints hold one variant: the "serverless" mode has replaced the config all at once
  * and watches the alarms for the bake, going back to the old config on an alarm.
  *
  * Whatever stops a rollout early (an alarm, `abort`, Ctrl-C, a timeout, an AWS error) ends in
- * the same place: all traffic back on the old version.
+ * the same place: all traffic back on the old version. Throttling is not one of them: reads back
+ * off and try again, and a step moves on only after the alarms were read at its end.
+ *
+ * The record lives in the endpoint's tags with the driver's token; it is written on each phase
+ * change, with a heartbeat at most every HEARTBEAT_SECONDS. Another shell can leave a command
+ * (promote, abort), or take over a rollout whose driver stopped beating: the driver that finds
+ * another token in the record stops at once and leaves the traffic to it.
  */
+
+/** Alarms are cheap to read: read them this often (seconds) during a bake, whatever the poll. */
+export const ALARM_POLL_SECONDS = 5;
+/** While the traffic goes back, check the endpoint this often (seconds): the reaction is what counts. */
+const BRISK_POLL_SECONDS = 1;
 
 type Ended = { result: RolloutResult };
 
+/** Another process drives the rollout now: this one stops without touching the traffic. */
+export class TakenOverError extends MlopsError {
+  override name = "TakenOverError";
+}
+
 export class TrafficDriver {
   private alarms: AlarmState[] = [];
-  private lastBeat = 0;
+  private lastBeat: number;
 
   constructor(
     private readonly env: RolloutEnv,
     private readonly arn: string,
     private readonly state: RolloutState,
-  ) {}
-
-  /** Start a new rollout: clear the last rollout's tags, record this one, update the endpoint. */
-  async start(options: { stopBeforeTraffic: boolean }): Promise<RolloutResult> {
-    const previous = await listTags(this.env.aws, this.arn);
-    await deleteTags(this.env.aws, this.arn, Object.keys(previous).filter((k) => k.startsWith(ROLLOUT_TAG_PREFIX)));
-    await this.save("preparing");
-    await updateEndpoint(this.env.aws, this.env.endpoint, this.target());
-    this.updateIssued = true;
-    return this.drive(options);
+    /** This process's driver token. */
+    private readonly token: string,
+  ) {
+    this.lastBeat = state.heartbeat;
   }
 
-  /** Set when this process has just started the update, which a describe may not show yet. */
-  private updateIssued = false;
-
-  /** Carry a rollout on from its state: the one that started it, or `promote`/`abort` from elsewhere. */
-  async drive(options: { stopBeforeTraffic: boolean }): Promise<RolloutResult> {
+  /**
+   * Carry a rollout on from its record: the deploy that took the endpoint (`justTook`: its update
+   * may not show yet), or promote/abort from elsewhere.
+   */
+  async drive(options: { stopBeforeTraffic: boolean; justTook?: boolean }): Promise<RolloutResult> {
+    this.justTook = !!options.justTook;
     try {
       return (await this.steps(options)).result;
     } catch (error) {
@@ -54,17 +65,22 @@ export class TrafficDriver {
     }
   }
 
+  /** Set when this process has just sent the update, which a describe may not show yet. */
+  private justTook = false;
+
   private async steps(options: { stopBeforeTraffic: boolean }): Promise<Ended> {
     const s = this.state;
     const command = s.command;
-    if (command) {
-      s.command = undefined;
-      await deleteTags(this.env.aws, this.arn, [`${ROLLOUT_TAG_PREFIX}command`]);
+    s.command = undefined;
+    if (s.driver !== this.token) {
+      s.driver = this.token;
+      await this.save(s.phase);
     }
-    if (command === "abort" || s.phase === "rolling-back") return this.rollback("aborted by `mlops abort`", undefined);
+    if (command) await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
+    if (command === "abort" || s.phase === "rolling-back" || s.phase === "interrupted" || s.phase === "rolled-back") return this.rollback("aborted by `mlops abort`", undefined);
     if (s.phase === "finalizing") return this.finalize();
     if (s.phase === "preparing") {
-      const up = await this.prepare();
+      const up = await this.waitServing(this.target(), this.justTook);
       if (up !== true) return this.ended("rolled-back", s.oldConfig, `the new version did not come up, so SageMaker kept the old config: ${up}`);
       if (s.mode === "serverless") s.weight = 100;
       if (options.stopBeforeTraffic && s.mode === "traffic") {
@@ -88,44 +104,70 @@ export class TrafficDriver {
     return this.finalize();
   }
 
-  /** Make sure the update to the mix (or serverless new) config went out, then wait for it. */
-  private async prepare(): Promise<true | string> {
-    const endpoint = await this.describe();
-    // Resuming after a crash between recording the rollout and starting the update: start it now.
-    if (!this.updateIssued && endpoint.EndpointStatus === "InService" && endpoint.EndpointConfigName === this.state.oldConfig && !endpoint.PendingDeploymentSummary) {
-      await updateEndpoint(this.env.aws, this.env.endpoint, this.target());
-    }
-    return this.waitServing(this.target());
-  }
-
-  /** Watch alarms and commands for `seconds` (Infinity: until promoted). */
+  /**
+   * Watch alarms and commands for `seconds` (Infinity: until promoted). Alarms are read every
+   * ALARM_POLL_SECONDS, the record (commands, who drives) every poll; a transient error backs
+   * off and tries again. The watch ends only after a read of the alarms at or after its end.
+   */
   private async watch(phase: RolloutPhase, seconds: number): Promise<Ended | "promote" | "promote-full" | undefined> {
     await this.save(phase);
-    const forever = seconds === Infinity;
-    return bake(this.env, forever ? Number.MAX_SAFE_INTEGER / 2000 : seconds, async (left) => {
-      this.alarms = this.state.alarms.length > 0 ? await alarmStates(this.env.aws, this.state.alarms) : [];
-      this.view(phase === "paused" ? "paused: waiting for `mlops promote`" : "baking", forever ? undefined : left);
-      const fired = this.alarms.find((a) => a.state === "ALARM");
-      if (fired) return this.rollback(`alarm ${fired.name} went into ALARM: ${fired.reason}`, fired);
-      const command = decodeRollout(await listTags(this.env.aws, this.arn))?.command;
-      if (command) {
-        await deleteTags(this.env.aws, this.arn, [`${ROLLOUT_TAG_PREFIX}command`]);
-        if (command === "abort") return this.rollback("aborted by `mlops abort`", undefined);
-        return command;
+    const { clock } = this.env;
+    const start = clock.now().getTime();
+    const until = seconds === Infinity ? Infinity : start + seconds * 1000;
+    const alarmEvery = Math.min(this.env.pollSeconds, ALARM_POLL_SECONDS) * 1000;
+    let nextRecordCheck = start;
+    let lastRead = -Infinity;
+    let backoff = 0;
+    for (let i = 0; i < 10_000_000; i++) {
+      const now = clock.now().getTime();
+      if (now >= this.env.deadline) throw new Timeout();
+      try {
+        this.alarms = this.state.alarms.length > 0 ? await alarmStates(this.env.aws, this.state.alarms) : [];
+        lastRead = now;
+        this.view(phase === "paused" ? "paused: waiting for `mlops promote`" : "baking", until === Infinity ? undefined : Math.max(0, (until - now) / 1000));
+        const fired = this.alarms.find((a) => a.state === "ALARM");
+        if (fired) return this.rollback(`alarm ${fired.name} went into ALARM: ${fired.reason}`, fired);
+        if (now >= nextRecordCheck) {
+          const command = await this.takeCommand();
+          if (command === "abort") return this.rollback("aborted by `mlops abort`", undefined);
+          if (command) return command;
+          nextRecordCheck = now + this.env.pollSeconds * 1000;
+          await this.beat();
+        }
+        backoff = 0;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        if (backoff === 0) this.env.io.info(`${this.env.io.timestamp()} AWS is throttling (${(error as Error).message.split(":")[0]}): backing off; the rollout goes on`);
+        backoff = Math.min(MAX_BACKOFF_SECONDS * 1000, backoff === 0 ? alarmEvery : backoff * 2);
       }
-      await this.beat();
-      return undefined;
-    });
+      if (lastRead >= until) return undefined;
+      const wait = backoff > 0 ? backoff : Math.max(1, Math.min(alarmEvery, until - now));
+      await clock.sleep(Math.min(wait, Math.max(1, this.env.deadline - now)), this.env.signal);
+    }
+    throw new Timeout();
+  }
+
+  /** A command left by another shell (removed once taken), after checking that this process still drives. */
+  private async takeCommand(): Promise<RolloutState["command"]> {
+    const record = decodeRollout(await listTags(this.env.aws, this.arn));
+    if (!record || record.id !== this.state.id) throw new TakenOverError(`the rollout record on ${this.env.endpoint} is no longer ${this.state.id}: another update took the endpoint`);
+    if (record.driver && record.driver !== this.token) throw new TakenOverError(`another mlops process took over rollout ${this.state.id} on ${this.env.endpoint}; it drives the traffic now`);
+    if (!record.command) return undefined;
+    await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
+    return record.command;
   }
 
   /** Move `weight` percent of the traffic to the new variant, the rest to the old ones as they were split. */
   private async shift(weight: number): Promise<void> {
     await this.save("shifting");
-    await this.waitInService();
+    const endpoint = await this.waitInService();
+    if (endpoint.EndpointConfigName !== this.state.mixConfig) {
+      throw new TakenOverError(`${this.env.endpoint} serves ${endpoint.EndpointConfigName}, not this rollout's ${this.state.mixConfig}: another update took the endpoint`);
+    }
     await updateWeights(this.env.aws, this.env.endpoint, this.weights(weight));
     this.state.weight = weight;
     this.view(`moving ${weight}% of traffic to the new version`);
-    await this.waitWeight(weight);
+    await this.waitWeight(weight, this.env);
   }
 
   private weights(weight: number) {
@@ -142,43 +184,42 @@ export class TrafficDriver {
     await this.save("rolling-back");
     const safeAt = await this.returnToOld();
     const reaction = alarm ? Math.max(0, (safeAt - alarm.since) / 1000) : null;
-    const back = await this.waitServing(this.state.oldConfig);
+    const back = await this.waitServing(this.state.oldConfig, true);
     if (back !== true) throw new MlopsError(`the endpoint did not go back to ${this.state.oldConfig}: ${back}`, { hint: `see \`mlops status --endpoint ${this.env.endpoint}\`` });
-    return this.ended("rolled-back", this.state.oldConfig, reason, alarm?.name ?? null, reaction);
+    return this.ended("rolled-back", this.state.oldConfig, reason, alarm?.name ?? null, reaction, alarm?.since ?? null);
   }
 
   /**
    * Put all traffic back on the old version from whatever serves now, and start the update back
    * to the old config. Returns when the traffic is safe (epoch ms): the new variant's weight at 0
-   * in the traffic mode, the old config serving again in the serverless one.
+   * in the traffic mode, the old config serving again in the serverless one. The endpoint is
+   * checked briskly meanwhile: how soon the traffic is safe is what a rollback is judged by.
    */
   private async returnToOld(): Promise<number> {
     const s = this.state;
-    let endpoint = await this.describe();
-    if (endpoint.EndpointStatus !== "InService") {
-      await this.waitInService();
-      endpoint = await this.describe();
-    }
+    const brisk = { ...this.env, pollSeconds: BRISK_POLL_SECONDS };
+    let endpoint = await retrying(this.env, () => this.describe());
+    if (endpoint.EndpointStatus !== "InService") endpoint = await this.waitInService(brisk);
     const serving = endpoint.EndpointConfigName;
     if (serving === s.oldConfig) return this.env.clock.now().getTime();
     if (serving === s.mixConfig && s.newVariant) {
       const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === s.newVariant);
       if ((variant?.CurrentWeight ?? 0) > 0 || (variant?.DesiredWeight ?? 0) > 0) {
-        await updateWeights(this.env.aws, this.env.endpoint, this.weights(0));
+        await retrying(this.env, () => updateWeights(this.env.aws, this.env.endpoint, this.weights(0)));
         s.weight = 0;
         this.view("rolling back: traffic is going back to the old version");
-        await this.waitWeight(0);
+        await this.waitWeight(0, brisk);
       }
       const safeAt = this.env.clock.now().getTime();
       s.weight = 0;
+      await retrying(this.env, () => updateEndpoint(this.env.aws, this.env.endpoint, s.oldConfig));
       await this.save("rolling-back");
-      await updateEndpoint(this.env.aws, this.env.endpoint, s.oldConfig);
       return safeAt;
     }
     // Serverless, or the new config alone: only the old config takes the traffic back.
-    await updateEndpoint(this.env.aws, this.env.endpoint, s.oldConfig);
+    await retrying(this.env, () => updateEndpoint(this.env.aws, this.env.endpoint, s.oldConfig));
     this.view("rolling back: the endpoint is going back to the old config");
-    const back = await this.waitServing(s.oldConfig);
+    const back = await this.waitServing(s.oldConfig, true, brisk);
     s.weight = 0;
     if (back !== true) throw new MlopsError(`the endpoint did not go back to ${s.oldConfig}: ${back}`);
     return this.env.clock.now().getTime();
@@ -189,39 +230,56 @@ export class TrafficDriver {
     if (s.mode === "traffic") {
       await this.save("finalizing");
       this.view("moving to the new version alone");
-      const endpoint = await this.describe();
-      if (endpoint.EndpointConfigName !== s.newConfig) {
-        await this.waitInService();
-        await updateEndpoint(this.env.aws, this.env.endpoint, s.newConfig);
-      }
-      const done = await this.waitServing(s.newConfig);
+      const endpoint = await this.waitInService();
+      const sent = endpoint.EndpointConfigName !== s.newConfig;
+      if (sent) await updateEndpoint(this.env.aws, this.env.endpoint, s.newConfig);
+      const done = await this.waitServing(s.newConfig, sent);
       if (done !== true) return this.ended("failed", s.mixConfig!, `the final update to ${s.newConfig} did not happen: ${done}`);
     }
     return this.ended("deployed", s.newConfig, null);
   }
 
-  private async ended(outcome: RolloutResult["outcome"], config: string, reason: string | null, firedAlarm: string | null = null, reaction: number | null = null): Promise<Ended> {
+  private async ended(outcome: RolloutResult["outcome"], config: string, reason: string | null, firedAlarm: string | null = null, reaction: number | null = null, firedAt: number | null = null): Promise<Ended> {
     const phase: RolloutPhase = outcome === "deployed" ? "done" : outcome === "paused" ? "paused" : outcome === "failed" ? "failed" : "rolled-back";
+    // Nobody drives it any more: a paused rollout waits for promote or abort from any shell.
+    this.state.driver = undefined;
     await this.save(phase);
+    await removeRecordFields(this.env.aws, this.env, this.arn, ["driver"]);
     this.view(outcome === "deployed" ? "done" : outcome === "paused" ? "paused at weight 0: `mlops promote` moves the traffic" : outcome);
-    return { result: { outcome, endpointConfig: config, alarms: this.alarms.map((a) => ({ name: a.name, state: a.state })), failureReason: reason, firedAlarm, rollbackReactionSeconds: reaction } };
+    return {
+      result: {
+        outcome,
+        endpointConfig: config,
+        alarms: this.alarms.map((a) => ({ name: a.name, state: a.state })),
+        failureReason: reason,
+        firedAlarm,
+        firedAt,
+        rollbackReactionSeconds: reaction,
+      },
+    };
   }
 
   /**
    * Ctrl-C, a timeout or an AWS error: the rollout cannot go on, so put the traffic back on the
-   * old version first, with calls that are not aborted and a deadline of their own.
+   * old version first, with calls that are not aborted and a deadline of their own. A driver that
+   * was taken over leaves the traffic alone: another process drives it.
    */
   private async stopped(error: unknown): Promise<unknown> {
+    if (error instanceof TakenOverError) return error;
     const interrupted = this.env.signal.aborted;
     const env: RolloutEnv = { ...this.env, aws: this.env.aws.detached(), signal: new AbortController().signal, deadline: this.env.clock.now().getTime() + 900_000 };
-    const safe = new TrafficDriver(env, this.arn, this.state);
+    const safe = new TrafficDriver(env, this.arn, this.state, this.token);
+    const s = this.state;
     let restored: string;
     try {
       await safe.returnToOld();
+      s.driver = undefined;
       await safe.save(interrupted ? "interrupted" : "rolled-back");
-      restored = `all traffic is back on the old version; the endpoint is going back to ${this.state.oldConfig}`;
+      await removeRecordFields(env.aws, env, this.arn, ["driver"]);
+      const leftovers = [s.mixConfig, s.newConfig].filter(Boolean).join(" and ");
+      restored = `all traffic is back on the old version; the endpoint is going back to ${s.oldConfig}. Once it is there, the next mlops command on ${this.env.endpoint} (e.g. \`mlops status --endpoint ${this.env.endpoint}\`) removes ${leftovers}, their model and the rollout's alarms`;
     } catch (cleanupError) {
-      restored = `returning the traffic to the old version failed too (${(cleanupError as Error).message}); run \`mlops rollback --endpoint ${this.env.endpoint} --to ${this.state.oldConfig}\``;
+      restored = `returning the traffic to the old version failed too (${(cleanupError as Error).message}); run \`mlops abort --endpoint ${this.env.endpoint}\``;
     }
     if (interrupted) return new SettledInterruptError(`interrupted: ${restored}`, { hint: `follow it with \`mlops status --endpoint ${this.env.endpoint} --watch\`` });
     if (error instanceof Timeout) return Object.assign(error, { note: restored });
@@ -237,22 +295,23 @@ export class TrafficDriver {
     return this.state.mode === "serverless" ? this.state.newConfig : this.state.mixConfig!;
   }
 
+  /** Write the whole record: on phase changes (and when a driver takes over). */
   private async save(phase: RolloutPhase): Promise<void> {
     const now = this.env.clock.now().getTime();
     if (this.state.phase !== phase) this.state.phaseSince = now;
     this.state.phase = phase;
     this.state.heartbeat = now;
     this.lastBeat = now;
-    await addTags(this.env.aws, this.arn, encodeRollout(this.state));
+    await saveRecord(this.env.aws, this.env, this.arn, this.state);
   }
 
-  /** Tell other shells a process drives this rollout: at most once per poll. */
+  /** Tell other shells a process drives this rollout: at most every HEARTBEAT_SECONDS. */
   private async beat(): Promise<void> {
     const now = this.env.clock.now().getTime();
-    if (now - this.lastBeat < this.env.pollSeconds * 1000) return;
+    if (now - this.lastBeat < HEARTBEAT_SECONDS * 1000) return;
     this.lastBeat = now;
     this.state.heartbeat = now;
-    await addTags(this.env.aws, this.arn, { [`${ROLLOUT_TAG_PREFIX}heartbeat`]: String(now) });
+    await saveRecordFields(this.env.aws, this.env, this.arn, { heartbeat: String(now) });
   }
 
   private async describe(): Promise<Endpoint> {
@@ -262,30 +321,31 @@ export class TrafficDriver {
   }
 
   /** Poll, beating the heartbeat while waiting, so that no other shell takes over a live rollout. */
-  private poll<T>(check: (endpoint: Endpoint) => T | undefined): Promise<T> {
-    return pollUntil(this.env, async () => {
+  private poll<T>(check: (endpoint: Endpoint) => T | undefined, pace = this.env): Promise<T> {
+    return pollUntil(pace, async () => {
       await this.beat();
       return check(await this.describe());
     });
   }
 
-  private waitInService(): Promise<true> {
+  private waitInService(pace = this.env): Promise<Endpoint> {
     return this.poll((endpoint) => {
       if (endpoint.EndpointStatus === "Failed") throw new MlopsError(`endpoint ${this.env.endpoint} failed: ${endpoint.FailureReason ?? "no reason given"}`);
-      return endpoint.EndpointStatus === "InService" ? true : undefined;
-    });
+      return endpoint.EndpointStatus === "InService" ? endpoint : undefined;
+    }, pace);
   }
 
-  private waitWeight(weight: number): Promise<true> {
+  private waitWeight(weight: number, pace: RolloutEnv): Promise<true> {
     return this.poll((endpoint) => {
       const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === this.state.newVariant);
       return endpoint.EndpointStatus === "InService" && variant && Math.abs((variant.CurrentWeight ?? 0) - weight) < 1e-6 ? true : undefined;
-    });
+    }, pace);
   }
 
   /** true once `config` serves; otherwise why not (the update was rolled back or failed). */
-  private waitServing(config: string): Promise<true | string> {
-    let sawUpdate = false;
+  private waitServing(config: string, afterOwnUpdate: boolean, pace = this.env): Promise<true | string> {
+    // Right after our own update, a describe may still show the endpoint as it was.
+    let sawUpdate = !afterOwnUpdate;
     return this.poll((endpoint) => {
       if (endpoint.EndpointStatus !== "InService") sawUpdate = true;
       this.view(endpoint.EndpointStatus === "InService" ? "in service" : `updating to ${config}`);
@@ -293,6 +353,6 @@ export class TrafficDriver {
       if (endpoint.EndpointStatus !== "InService") return undefined;
       if (endpoint.EndpointConfigName === config) return true;
       return sawUpdate ? (endpoint.FailureReason ?? `SageMaker kept ${endpoint.EndpointConfigName}`) : undefined;
-    });
+    }, pace);
   }
 }

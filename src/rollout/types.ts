@@ -14,7 +14,9 @@ export interface RolloutResult {
   failureReason: string | null;
   /** The alarm that caused a rollback, when one did. */
   firedAlarm: string | null;
-  /** From the alarm entering ALARM to traffic being safe on the old version. */
+  /** When that alarm entered ALARM (epoch ms). */
+  firedAt?: number | null;
+  /** Seconds from the alarm entering ALARM to traffic being safe on the old version. */
   rollbackReactionSeconds: number | null;
 }
 

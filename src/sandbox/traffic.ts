@@ -12,6 +12,8 @@ import type { SageMakerState } from "./services/sagemaker/index";
  * model trips real alarms; and, on endpoints that have had a guardrail deployment (as far as we
  * can tell, the only time AWS adds it), per EndpointName + VariantName + EndpointConfigName.
  */
+const SLICE_MS = 10_000;
+
 export class TrafficSimulator {
   /** Requests and errors owed but not yet whole, per endpoint/variant/config: rates stay exact over time. */
   private carry = new Map<string, { requests: number; errors: number }>();
@@ -20,14 +22,19 @@ export class TrafficSimulator {
 
   run(sm: SageMakerState, cw: CloudWatchState, from: number, to: number): void {
     if (this.rps <= 0) return;
-    // A big jump of the clock is simulated in 10-second slices, at most the last hour of it.
+    // A big jump of the clock is simulated in slices of at most 10 seconds, at most the last hour
+    // of it. Slices end on whole 10-second marks of the clock, and their requests are stamped with
+    // the mark they start from: so a minute's metrics hold exactly that minute's requests, however
+    // the ticks happen to fall.
     const start = Math.max(from, to - 3600_000);
-    for (let t = start; t < to; t += 10_000) {
-      const end = Math.min(to, t + 10_000);
+    for (let t = start, i = 0; t < to && i < 400; i++) {
+      const mark = Math.floor(t / SLICE_MS) * SLICE_MS;
+      const end = Math.min(to, mark + SLICE_MS);
       for (const ep of Object.values(sm.endpoints)) {
         const byConfig = !!(ep.deploymentConfig ?? ep.lastDeploymentConfig);
-        for (const { variant, share } of trafficSplit(sm, ep, end)) this.serve(sm, cw, ep.name, endpointKind(sm, ep), variant, share * this.rps * ((end - t) / 1000), end, byConfig);
+        for (const { variant, share } of trafficSplit(sm, ep, end)) this.serve(sm, cw, ep.name, endpointKind(sm, ep), variant, share * this.rps * ((end - t) / 1000), mark, byConfig);
       }
+      t = end;
     }
   }
 

@@ -9,7 +9,7 @@ describe("mlops demo", () => {
     const story = JSON.parse(r.stdout);
     expect(story.ok).toBe(true);
     expect(story.steps.map((s: { outcome: string }) => s.outcome)).toEqual(["registered", "created", "deployed", "rolled-back"]);
-    expect(story.steps[3].detail.join(" ")).toMatch(/alarm mlops-demo-churn-5xx-rate fired; traffic was back on v2/);
+    expect(story.steps[3].detail.join(" ")).toMatch(/alarm mlops-demo-churn-r\w+-5xx-rate fired; traffic was back on v2/);
     // Measured from the sandbox's metrics: a 10 % canary, so some traffic but never more than 10 %.
     expect(story.badVersionMaxPercent).toBeGreaterThan(0);
     expect(story.badVersionMaxPercent).toBeLessThanOrEqual(10);

@@ -79,12 +79,18 @@ describe("mlops deploy: strategies and engines", () => {
     const r = await deploy([...BAD, ...bakes, ...args, "--json"]);
     expect(r.code, r.stderr).toBe(3);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: "mlops-churn-5xx-rate" });
-    expect(report.failureReason).toContain("mlops-churn-5xx-rate");
-    expect(report.alarms).toContainEqual({ name: "mlops-churn-5xx-rate", state: "ALARM" });
+    // The alarm is this rollout's own: named with its id, and gone once the rollout ended.
+    const alarm = `mlops-churn-${report.rolloutId}-5xx-rate`;
+    expect(report).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: alarm });
+    expect(report.failureReason).toContain(alarm);
+    expect(report.alarms).toContainEqual({ name: alarm, state: "ALARM" });
     expect(report.rollbackReactionSeconds).toBeGreaterThanOrEqual(0);
     expect(await endpoint()).toMatchObject({ EndpointStatus: "InService", EndpointConfigName: old });
-    expect(r.stderr).toContain("rolled back because mlops-churn-5xx-rate went into ALARM");
+    expect(r.stderr).toContain(`rolled back because ${alarm} went into ALARM`);
+    const left = await new CloudWatchClient(sdkConfig(sandbox.current)).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "mlops-churn-" }));
+    expect(left.MetricAlarms).toEqual([]);
+    // The endpoint keeps its variant name whichever engine ran.
+    expect((await endpoint()).ProductionVariants?.map((v) => v.VariantName)).toEqual(["AllTraffic"]);
   });
 
   it("refuses rolling on the traffic engine, and a guardrails canary on a single instance", async () => {
@@ -118,7 +124,7 @@ describe("mlops deploy: endpoint types", () => {
     expect(live.ProductionVariants?.[0]?.CurrentServerlessConfig).toMatchObject({ MemorySizeInMB: 2048, MaxConcurrency: 5 });
     const bad = await deploy([...serverless, ...BAD, ...bakes, "--json"]);
     expect(bad.code, bad.stderr).toBe(3);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: report.endpointConfig, firedAlarm: "mlops-churn-5xx-rate" });
+    expect(JSON.parse(bad.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: report.endpointConfig, firedAlarm: expect.stringMatching(/^mlops-churn-r\w+-5xx-rate$/) });
     expect((await endpoint()).EndpointConfigName).toBe(report.endpointConfig);
   });
 
@@ -142,11 +148,12 @@ describe("mlops deploy: endpoint types", () => {
     const r = await deploy([...asyncArgs, "--env", "VERSION=2", "--auto-alarms", "--canary-percent", "50", ...bakes, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
+    const dry = JSON.parse((await deploy([...asyncArgs, "--env", "VERSION=3", "--auto-alarms", "--canary-percent", "50", ...bakes, "--dry-run", "--json"])).stdout);
+    const created = dry.plan.filter((c: { operation: string }) => c.operation === "cloudwatch:PutMetricAlarm").map((c: { detail: string }) => c.detail.split(" ")[0]);
+    expect(created).toEqual([expect.stringMatching(/^AlarmName=mlops-churn-r\w+-failure-rate$/), expect.stringMatching(/^AlarmName=mlops-churn-r\w+-processing-time$/), expect.stringMatching(/^AlarmName=mlops-churn-r\w+-abort$/)]);
+    // The alarms belonged to the rollout: they were removed when it ended.
     const alarms = await new CloudWatchClient(sdkConfig(sandbox.current)).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "mlops-churn-" }));
-    expect(alarms.MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual(["mlops-churn-abort", "mlops-churn-failure-rate", "mlops-churn-processing-time"]);
-    // The abort alarm watches mlops's own metric for this deployment only, and never acts by itself.
-    expect(alarms.MetricAlarms?.find((a) => a.AlarmName === "mlops-churn-abort")).toMatchObject({ Namespace: "mlops/rollouts", MetricName: "AbortRequested", ActionsEnabled: false });
-    expect(alarms.MetricAlarms?.find((a) => a.AlarmName === "mlops-churn-failure-rate")?.Metrics?.find((m) => m.Expression)?.Expression).toBe("failed / (failed + processed)");
+    expect(alarms.MetricAlarms).toEqual([]);
   });
 
   it("deploys a registered version by reference, and refuses one that is not approved (exit 4)", async () => {
@@ -202,7 +209,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(exit.code).toBe(130);
     expect(run.output.stderr).toContain("interrupted: all traffic is back on the old version");
     const live = await endpoint();
-    const newVariant = live.ProductionVariants?.find((v) => v.VariantName?.startsWith("v-"));
+    const newVariant = live.ProductionVariants?.find((v) => v.VariantName?.startsWith("mlops-"));
     if (newVariant) expect(newVariant).toMatchObject({ CurrentWeight: 0, DesiredWeight: 0 });
     else expect(live.EndpointConfigName).toBe(old);
     const tags = (await sm().send(new ListTagsCommand({ ResourceArn: live.EndpointArn }))).Tags!;
@@ -222,12 +229,16 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
 
   it("status --watch follows a guardrails rollout from another shell to its end, exit 3 when it rolled back", async () => {
     const old = await serving(["--instance-count", "2"]);
-    const started = await deploy([...BAD, "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", ...bakes, "--no-wait"]);
+    const started = await deploy(["--env", "V=2", "--auto-alarms", "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", "--bake", "3600", "--no-wait"]);
     expect(started.code, started.stderr).toBe(0);
-    const watched = await runCli(["status", "--endpoint", "churn", "--watch", "--json"], { env: env(), timeoutMs: 60_000 });
-    expect(watched.code).toBe(3);
-    expect(JSON.parse(watched.stdout)).toMatchObject({ status: "InService", endpointConfig: old, deployment: null });
-    expect(watched.stderr).toMatch(/baking · 50% on the new version/);
+    const watch = spawnCli(["status", "--endpoint", "churn", "--watch", "--json"], { env: env() });
+    await watch.waitFor("stderr", /baking · 50% on the new version/, 30_000);
+    // The watch is under way: an abort from a third shell rolls the deployment back.
+    const aborted = await runCli(["abort", "--endpoint", "churn", "--json"], { env: env() });
+    expect(aborted.code, aborted.stderr).toBe(0);
+    const watched = await watch.exited;
+    expect(watched.code, watch.output.stderr).toBe(3);
+    expect(JSON.parse(watch.output.stdout)).toMatchObject({ status: "InService", endpointConfig: old, deployment: null, rollout: { phase: "rolled-back", finished: true } });
   });
 
   it("--pause holds at the canary step; promote from another shell finishes it", async () => {
@@ -287,7 +298,8 @@ describe("mlops deploy: validation before any change", () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("Dry run: nothing was changed. mlops would call, in order:");
-    expect(lines.slice(1, 9).map((l) => l.trim().split(/\s+/)[1])).toEqual([
+    // Private resources first, then the endpoint is taken, then the record; the ending's bookkeeping last.
+    expect(lines.slice(1, 11).map((l) => l.trim().split(/\s+/)[1])).toEqual([
       "sagemaker:CreateModel",
       "sagemaker:CreateEndpointConfig",
       "cloudwatch:PutMetricAlarm",
@@ -295,10 +307,12 @@ describe("mlops deploy: validation before any change", () => {
       "cloudwatch:PutMetricAlarm",
       "sagemaker:UpdateEndpoint",
       "sagemaker:AddTags",
+      "sagemaker:AddTags",
       "sagemaker:DeleteEndpointConfig",
+      "cloudwatch:DeleteAlarms",
     ]);
-    expect(lines[9]).toMatch(/^Expected to take about/);
-    expect(r.stdout).toContain("DeploymentConfig=CANARY alarms=[mlops-churn-5xx-rate,mlops-churn-model-latency,mlops-churn-abort]");
+    expect(lines[11]).toMatch(/^Expected to take about/);
+    expect(r.stdout).toMatch(/DeploymentConfig=CANARY alarms=\[mlops-churn-(r\w+)-5xx-rate,mlops-churn-\1-model-latency,mlops-churn-\1-abort\]/);
     expect(r.stdout).toContain("mlops:previous-config=churn-");
     expect(r.stdout).toMatch(/Expected to take about \d+m/);
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);

@@ -81,7 +81,7 @@ describe("the live rollout view on a real terminal", () => {
       }
       const screen = term.text();
       expect(screen).toMatch(/█+░+ 10% new/);
-      expect(screen).toMatch(/● mlops-churn-5xx-rate OK/);
+      expect(screen).toMatch(/● mlops-churn-r\w+-5xx-rate OK/);
       expect(screen).toMatch(/churn {2}baking {2}\d+[ms]/);
       // Redrawn in place: the cursor moves up over the previous block.
       expect(/\u001b\[\d+A\u001b\[J/.test(term.raw())).toBe(true);

@@ -51,7 +51,7 @@ function trafficCalls(since: number): string[] {
     .map((e) => {
       const input = e.input as { EndpointConfigName?: string; DesiredWeightsAndCapacities?: Array<{ VariantName: string; DesiredWeight: number }> };
       if (e.operation === "UpdateEndpoint") return `update ${input.EndpointConfigName}`;
-      return `weight ${input.DesiredWeightsAndCapacities!.find((w) => w.VariantName.startsWith("v-"))!.DesiredWeight}`;
+      return `weight ${input.DesiredWeightsAndCapacities!.find((w) => w.VariantName.startsWith("mlops-"))!.DesiredWeight}`;
     });
 }
 
@@ -106,7 +106,7 @@ describe("promote and abort from another shell", () => {
     const paused = JSON.parse((await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait", "--json"])).stdout);
     expect(paused.outcome).toBe("paused");
     const before = await endpoint();
-    expect(before.ProductionVariants?.find((v) => v.VariantName?.startsWith("v-"))).toMatchObject({ CurrentWeight: 0 });
+    expect(before.ProductionVariants?.find((v) => v.VariantName?.startsWith("mlops-"))).toMatchObject({ CurrentWeight: 0 });
     const mix = (await tagsOf(before.EndpointArn!))["mlops:rollout:mix-config"]!;
 
     const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);

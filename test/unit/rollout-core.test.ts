@@ -4,8 +4,8 @@ import { resolveDeploySettings, type DeployFlags } from "../../src/core/deploy-s
 import { alreadyServes, deploySpecs } from "../../src/core/deploy-specs";
 import { formatDuration, parseDuration } from "../../src/core/duration";
 import { guardrailPhase } from "../../src/core/endpoint-phase";
-import { chooseEngine, deploymentConfig, derivedName, expectedSeconds, guardrailProblem, strategyOf, trafficSteps, type RolloutSettings } from "../../src/core/rollout-plan";
-import { decodeRollout, encodeRollout, hasLiveDriver, isActive, type RolloutState } from "../../src/core/rollout-state";
+import { chooseEngine, deploymentConfig, derivedName, effectiveStrategy, expectedSeconds, guardrailProblem, guardrailSteps, strategyOf, trafficSteps, type RolloutSettings } from "../../src/core/rollout-plan";
+import { decodeRollout, DRIVER_LIVENESS_SECONDS, encodeRollout, hasLiveDriver, isActive, needsFinishing, newRolloutId, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../../src/core/rollout-state";
 
 const base: RolloutSettings = { strategy: "canary", canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 120, alarms: [] };
 
@@ -124,6 +124,23 @@ describe("traffic steps", () => {
     expect(expectedSeconds("guardrails", base)).toBe(480 + 2 * 60 + 420);
     expect(expectedSeconds("traffic", base)).toBe(2 * 480 + 2 * 60 + 420);
   });
+
+  it("guardrail steps as SageMaker sizes them, in whole instances", () => {
+    const linear = { ...base, strategy: "linear" as const, linearStep: 20 };
+    // 20 % of 2 instances is 1 instance: 50 % of the traffic, so 2 steps, not 5.
+    expect(guardrailSteps(linear, 2)).toEqual([{ weight: 50, bake: 300 }, { weight: 100, bake: 120 }]);
+    expect(guardrailSteps(linear, 10)).toEqual(trafficSteps(linear));
+    expect(guardrailSteps({ ...base, canaryPercent: 10 }, 4)).toEqual([{ weight: 25, bake: 300 }, { weight: 100, bake: 120 }]);
+    expect(guardrailSteps({ ...base, strategy: "rolling", linearStep: 50 }, 3)).toEqual([{ weight: 66.67, bake: 300 }, { weight: 100, bake: 300 }]);
+    // The estimate follows the real steps: 2 bakes of 5 min, not 4 of them plus a final one.
+    expect(expectedSeconds("guardrails", linear, 2)).toBe(480 + 2 * 60 + 300 + 120);
+    expect(expectedSeconds("guardrails", linear, 2)).toBeLessThan(expectedSeconds("guardrails", linear, 10));
+  });
+
+  it("a serverless endpoint runs every strategy as all at once", () => {
+    expect(effectiveStrategy("serverless", "canary")).toBe("all-at-once");
+    expect(effectiveStrategy("traffic", "canary")).toBe("canary");
+  });
 });
 
 describe("rollout state in tags", () => {
@@ -132,6 +149,7 @@ describe("rollout state in tags", () => {
     mode: "traffic",
     strategy: "canary",
     phase: "baking",
+    finished: false,
     plan: { canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 120 },
     steps: [{ weight: 10, bake: 300 }, { weight: 100, bake: 120 }],
     step: 0,
@@ -142,12 +160,14 @@ describe("rollout state in tags", () => {
     newVariant: "v-dddd",
     oldVariants: [{ name: "AllTraffic", weight: 1 }, { name: "shadow=ish", weight: 0.5 }],
     alarms: ["mlops-churn-5xx-rate", "Team alarm: p99 > 2s (prod) #1", "x".repeat(250)],
+    ownedAlarms: ["mlops-churn-r1-5xx-rate"],
     pollSeconds: 15,
     keepOld: false,
     pause: true,
     startedAt: 1_000,
     phaseSince: 2_000,
     heartbeat: 3_000,
+    driver: "d00d",
     command: "promote",
   };
 
@@ -169,27 +189,50 @@ describe("rollout state in tags", () => {
     expect(decodeRollout(encodeRollout({ ...state, mode: "serverless" }))!.steps).toEqual([{ weight: 100, bake: 420 }]);
   });
 
-  it("tells active rollouts and live drivers", () => {
+  it("reads only as many pieces as were written: stale pieces of an earlier record are ignored", () => {
+    const tags = encodeRollout({ ...state, alarms: ["a"] });
+    const stale = { ...encodeRollout({ ...state, alarms: Array.from({ length: 8 }, (_, i) => `old ${i} ` + "z".repeat(200)) }), ...tags };
+    expect(decodeRollout(stale)!.alarms).toEqual(["a"]);
+  });
+
+  it("tells active rollouts, endings still to book, and live drivers (with room for a throttled one)", () => {
     expect(isActive(state)).toBe(true);
     expect(isActive({ ...state, phase: "rolled-back" })).toBe(false);
+    expect(needsFinishing({ ...state, phase: "rolled-back" })).toBe(true);
+    expect(needsFinishing({ ...state, phase: "rolled-back", finished: true })).toBe(false);
     expect(decodeRollout({})).toBeUndefined();
-    expect(hasLiveDriver(state, 3_000 + 44_000)).toBe(true);
-    expect(hasLiveDriver(state, 3_000 + 46_000)).toBe(false);
+    expect(DRIVER_LIVENESS_SECONDS).toBeGreaterThanOrEqual(300 + 120);
+    expect(hasLiveDriver(state, 3_000 + DRIVER_LIVENESS_SECONDS * 1000)).toBe(true);
+    expect(hasLiveDriver(state, 3_000 + DRIVER_LIVENESS_SECONDS * 1000 + 1)).toBe(false);
+    expect(hasLiveDriver({ ...state, driver: undefined }, 3_000)).toBe(false);
+  });
+
+  it("rollout ids differ within one millisecond, and fit in names", () => {
+    const ids = new Set(Array.from({ length: 50 }, () => newRolloutId(1_700_000_000_000)));
+    expect(ids.size).toBeGreaterThan(45);
+    for (const id of ids) expect(id).toMatch(/^r[0-9a-z]{8,14}$/);
+  });
+
+  it("the way back holds only for the config it was written for; else what the serving config recorded", () => {
+    const tags = { [PREVIOUS_CONFIG_TAG]: "churn-a", [PREVIOUS_OF_TAG]: "churn-b" };
+    expect(wayBack(tags, "churn-b")).toBe("churn-a");
+    expect(wayBack(tags, "churn-c")).toBeUndefined();
+    expect(wayBack(tags, "churn-c", { "mlops:previous-config": "churn-b" })).toBe("churn-b");
   });
 });
 
 describe("auto alarms", () => {
   it("real-time: 5XX rate as the Average of a 0/1 metric, latency in microseconds, scoped to the new config", () => {
-    const [errors, latency] = autoAlarms({ endpoint: "churn", variant: "AllTraffic", config: "churn-bbbb" }, "realtime", { maxErrorRate: 0.02, maxLatencyMs: 250 });
-    expect(errors).toMatchObject({ AlarmName: "mlops-churn-5xx-rate", MetricName: "Invocation5XXErrors", Statistic: "Average", Threshold: 0.02, ActionsEnabled: false, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    const [errors, latency] = autoAlarms({ endpoint: "churn", rolloutId: "r1", variant: "AllTraffic", config: "churn-bbbb" }, "realtime", { maxErrorRate: 0.02, maxLatencyMs: 250 });
+    expect(errors).toMatchObject({ AlarmName: "mlops-churn-r1-5xx-rate", MetricName: "Invocation5XXErrors", Statistic: "Average", Threshold: 0.02, ActionsEnabled: false, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
     expect(errors!.Dimensions).toEqual([{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "AllTraffic" }, { Name: "EndpointConfigName", Value: "churn-bbbb" }]);
-    expect(latency).toMatchObject({ AlarmName: "mlops-churn-model-latency", MetricName: "ModelLatency", Threshold: 250_000 });
+    expect(latency).toMatchObject({ AlarmName: "mlops-churn-r1-model-latency", MetricName: "ModelLatency", Threshold: 250_000 });
   });
 
   it("traffic engine: scoped to the new variant; async: failure rate by metric math and processing time", () => {
-    const [errors] = autoAlarms({ endpoint: "churn", variant: "v-dddd" }, "realtime", { maxErrorRate: 0.01, maxLatencyMs: 1000 });
+    const [errors] = autoAlarms({ endpoint: "churn", rolloutId: "r1", variant: "v-dddd" }, "realtime", { maxErrorRate: 0.01, maxLatencyMs: 1000 });
     expect(errors!.Dimensions).toEqual([{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "v-dddd" }]);
-    const [failure, processing] = autoAlarms({ endpoint: "a", variant: "AllTraffic", config: "c" }, "async", { maxErrorRate: 0.05, maxLatencyMs: 60_000 });
+    const [failure, processing] = autoAlarms({ endpoint: "a", rolloutId: "r1", variant: "AllTraffic", config: "c" }, "async", { maxErrorRate: 0.05, maxLatencyMs: 60_000 });
     expect(failure!.Metrics?.map((m) => m.MetricStat?.Metric.MetricName ?? m.Expression)).toEqual(["InvocationFailures", "InvocationsProcesssed", "failed / (failed + processed)"]);
     expect(processing).toMatchObject({ MetricName: "TotalProcessingTime", Threshold: 60_000 });
   });
@@ -205,6 +248,7 @@ describe("what a deploy creates", () => {
     instanceCount: 2,
     memoryMb: 2048,
     maxConcurrency: 10,
+    rolloutId: "r1",
   };
   const current = { configName: "churn-old", variants: [{ VariantName: "AllTraffic", ModelName: "churn-m1", InstanceType: "ml.m5.large", InitialInstanceCount: 2 }], weights: { AllTraffic: 1 } };
 
@@ -217,13 +261,27 @@ describe("what a deploy creates", () => {
     expect(deploySpecs({ ...input, container: { ...input.container, Environment: { V: "3" } }, mode: "guardrails", current }).model.ModelName).not.toBe(a.model.ModelName);
   });
 
-  it("traffic engine: a variant of its own, and a mix of the old variants and the new one at weight 0", () => {
+  it("traffic engine: a temporary variant during the shift, the endpoint's own variant name at the end", () => {
     const specs = deploySpecs({ ...input, mode: "traffic", current });
-    expect(specs.variantName).toMatch(/^v-[0-9a-f]{8}$/);
+    expect(specs.newVariant).toBe("mlops-r1");
+    expect(specs.variantName).toBe("AllTraffic");
+    expect(specs.config.ProductionVariants.map((v) => v.VariantName)).toEqual(["AllTraffic"]);
     expect(specs.mix?.ProductionVariants.map((v) => [v.VariantName, v.InitialVariantWeight])).toEqual([
       ["AllTraffic", 1],
-      [specs.variantName, 0],
+      ["mlops-r1", 0],
     ]);
+    // The config it ends on is the one a guardrails deploy of the same version would make.
+    expect(specs.config).toEqual(deploySpecs({ ...input, mode: "guardrails", current }).config);
+  });
+
+  it("names are unique per endpoint even when long endpoint names share their first 54 characters", () => {
+    const a = "recommendation-ranking-model-eu-central-production-blue-grn-x";
+    const b = "recommendation-ranking-model-eu-central-production-blue-varnt-x";
+    const specsA = deploySpecs({ ...input, endpoint: a, mode: "create" });
+    const specsB = deploySpecs({ ...input, endpoint: b, mode: "create" });
+    expect(specsA.config.EndpointConfigName).not.toBe(specsB.config.EndpointConfigName);
+    expect(specsA.model.ModelName).not.toBe(specsB.model.ModelName);
+    for (const name of [specsA.config.EndpointConfigName, specsA.model.ModelName, specsB.config.EndpointConfigName]) expect(name.length).toBeLessThanOrEqual(63);
   });
 
   it("serverless capacity, and names that fit in 63 characters", () => {
@@ -231,13 +289,13 @@ describe("what a deploy creates", () => {
     const specs = deploySpecs({ ...input, endpoint: long, type: "serverless", mode: "serverless" });
     expect(specs.config.ProductionVariants[0]!.ServerlessConfig).toEqual({ MemorySizeInMB: 2048, MaxConcurrency: 10 });
     expect(specs.config.EndpointConfigName.length).toBeLessThanOrEqual(63);
-    expect(derivedName("a-".repeat(40), "mix-12345678")).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
+    expect(derivedName("a-".repeat(40), { x: 1 }, "mix")).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*-mix-[0-9a-f]{8}$/);
   });
 
   it("a deploy of what already serves is recognised whatever the variant is called", () => {
     const created = deploySpecs({ ...input, mode: "create" });
     const serving = { variants: created.config.ProductionVariants };
-    expect(alreadyServes({ variants: serving.variants.map((v) => ({ ...v, VariantName: "v-12345678" })) }, deploySpecs({ ...input, mode: "traffic", current }).config)).toBe(true);
+    expect(alreadyServes({ variants: serving.variants.map((v) => ({ ...v, VariantName: "mlops-r0" })) }, deploySpecs({ ...input, mode: "traffic", current }).config)).toBe(true);
     expect(alreadyServes(serving, deploySpecs({ ...input, instanceCount: 3, mode: "guardrails", current }).config)).toBe(false);
   });
 });

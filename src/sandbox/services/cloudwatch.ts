@@ -70,6 +70,28 @@ export interface Alarm {
 export interface CloudWatchState {
   alarms: Record<string, Alarm>;
   metrics: Record<string, MetricSeries>;
+  /** Tags by alarm ARN (absent in state files from before tags). */
+  tags?: Record<string, Record<string, string>>;
+}
+
+/** CloudWatch's TagList: Key 1–128, Value 0–256 characters, at most 50 tags on a resource. */
+const tagList = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ max: 256 })) }), { max: 50 });
+
+function tagsOf(state: CloudWatchState, arn: string): Record<string, string> {
+  return ((state.tags ??= {})[arn] ??= {});
+}
+
+/** Add tags to a resource, refusing (and keeping nothing) when it would pass 50. */
+function addTags(state: CloudWatchState, arn: string, tags: ReadonlyArray<{ Key: string; Value: string }>): void {
+  const merged = { ...tagsOf(state, arn), ...Object.fromEntries(tags.map((t) => [t.Key, t.Value])) };
+  if (Object.keys(merged).length > 50) throw new ServiceError("LimitExceededFault", "A resource can have at most 50 tags.", { status: 400, queryCode: "LimitExceeded" });
+  state.tags![arn] = merged;
+}
+
+function alarmByArn(state: CloudWatchState, arn: string): Alarm {
+  const alarm = Object.values(state.alarms).find((a) => a.AlarmArn === arn);
+  if (!alarm) throw new ServiceError("ResourceNotFoundException", `The resource ${arn} does not exist.`, { status: 404, queryCode: "ResourceNotFoundException" });
+  return alarm;
 }
 
 const BUCKET_MS = 10_000;
@@ -272,7 +294,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
   arnService: "cloudwatch",
   protocol: { kind: "json", version: "1.0", target: "GraniteServiceVersion20100801", namespace: "com.amazonaws.cloudwatch", queryCompatible: true },
   errors,
-  initialState: () => ({ alarms: {}, metrics: {} }),
+  initialState: () => ({ alarms: {}, metrics: {}, tags: {} }),
   operations: {
     PutMetricAlarm: {
       mutates: true,
@@ -292,9 +314,13 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         Threshold: num(),
         ComparisonOperator: required(str({ enum: COMPARISONS })),
         TreatMissingData: str({ min: 1, max: 255, enum: ["breaching", "notBreaching", "ignore", "missing"] }),
+        Unit: str(),
+        EvaluateLowSampleCountPercentile: str({ min: 1, max: 255 }),
+        ThresholdMetricId: str({ min: 1, max: 255 }),
+        Tags: tagList,
       },
       handler: (
-        input: Omit<Alarm, "AlarmArn" | "StateValue" | "StateReason" | "updated" | "stateUpdated" | "Dimensions" | "ActionsEnabled"> & { Dimensions?: Dimension[]; ActionsEnabled?: boolean },
+        { Tags: tags, ...input }: Omit<Alarm, "AlarmArn" | "StateValue" | "StateReason" | "updated" | "stateUpdated" | "Dimensions" | "ActionsEnabled"> & { Dimensions?: Dimension[]; ActionsEnabled?: boolean; Tags?: Array<{ Key: string; Value: string }> },
         ctx,
       ) => {
         if (input.Statistic && input.ExtendedStatistic) throw invalidValue("Statistic and ExtendedStatistic are mutually exclusive.");
@@ -322,6 +348,9 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         if (input.DatapointsToAlarm !== undefined && input.DatapointsToAlarm > input.EvaluationPeriods) throw invalidValue("DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
         const now = ctx.clock.now();
         const previous = ctx.state.alarms[input.AlarmName];
+        const arn = ctx.arn(`alarm:${input.AlarmName}`);
+        // Tags apply when the alarm is created; on an update CloudWatch ignores them.
+        if (!previous && tags) addTags(ctx.state, arn, tags);
         ctx.state.alarms[input.AlarmName] = {
           ...input,
           Dimensions: input.Dimensions ?? [],
@@ -365,8 +394,39 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
       handler: (input: { AlarmNames: string[] }, ctx) => {
         // The names that exist are deleted even when others do not; the unknown ones are then reported.
         const missing = input.AlarmNames.filter((name) => !ctx.state.alarms[name]);
-        for (const name of input.AlarmNames) delete ctx.state.alarms[name];
+        for (const name of input.AlarmNames) {
+          const alarm = ctx.state.alarms[name];
+          if (alarm) delete ctx.state.tags?.[alarm.AlarmArn];
+          delete ctx.state.alarms[name];
+        }
         if (missing.length > 0) throw new ServiceError("ResourceNotFound", `Alarm(s) not found: ${missing.join(", ")}`, { status: 404, queryCode: "ResourceNotFound" });
+        return {};
+      },
+    },
+    ListTagsForResource: {
+      mutates: false,
+      input: { ResourceARN: required(str({ min: 1, max: 1024 })) },
+      handler: (input: { ResourceARN: string }, ctx) => {
+        alarmByArn(ctx.state, input.ResourceARN);
+        return { Tags: Object.entries(tagsOf(ctx.state, input.ResourceARN)).map(([Key, Value]) => ({ Key, Value })) };
+      },
+    },
+    TagResource: {
+      mutates: true,
+      input: { ResourceARN: required(str({ min: 1, max: 1024 })), Tags: required(tagList) },
+      handler: (input: { ResourceARN: string; Tags: Array<{ Key: string; Value: string }> }, ctx) => {
+        alarmByArn(ctx.state, input.ResourceARN);
+        addTags(ctx.state, input.ResourceARN, input.Tags);
+        return {};
+      },
+    },
+    UntagResource: {
+      mutates: true,
+      input: { ResourceARN: required(str({ min: 1, max: 1024 })), TagKeys: required(list(str({ min: 1, max: 128 }))) },
+      handler: (input: { ResourceARN: string; TagKeys: string[] }, ctx) => {
+        alarmByArn(ctx.state, input.ResourceARN);
+        const tags = tagsOf(ctx.state, input.ResourceARN);
+        for (const key of input.TagKeys) delete tags[key];
         return {};
       },
     },

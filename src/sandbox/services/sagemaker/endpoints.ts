@@ -96,6 +96,8 @@ export interface EndpointRecord {
   update?: Update;
   weights?: { started: number; desired: Array<{ VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number; ServerlessUpdateConfig?: Partial<ServerlessConfig> }> };
   deleting?: number;
+  /** The serving config's AsyncInferenceConfig, kept by the endpoint (it outlives a deleted config). */
+  asyncInferenceConfig?: unknown;
 }
 
 export interface EndpointsState {
@@ -272,6 +274,7 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
     const config = state.endpointConfigs[u.targetConfig];
     ep.configName = u.targetConfig;
     ep.variants = config ? liveVariants(config) : ep.variants;
+    ep.asyncInferenceConfig = config?.asyncInferenceConfig;
     ep.status = "InService";
     ep.failureReason = undefined;
     ep.modified = u.started + totalSeconds(u.phases) * 1000;
@@ -345,7 +348,7 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
     CreationTime: new Date(ep.created),
     LastModifiedTime: new Date(ep.modified),
     LastDeploymentConfig: ep.lastDeploymentConfig,
-    AsyncInferenceConfig: config?.asyncInferenceConfig,
+    AsyncInferenceConfig: ep.asyncInferenceConfig ?? config?.asyncInferenceConfig,
     DataCaptureConfig: config?.dataCaptureConfig,
     PendingDeploymentSummary: pending,
   };

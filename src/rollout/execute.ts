@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import { deleteOwnedAlarms, putAlarm } from "../aws/alarms";
+import type { AwsClients } from "../aws/clients";
+import { createEndpoint, createEndpointConfig, createModel, deleteEndpointConfig, deleteModel, describeEndpoint, describeEndpointConfig, describeModel, listTags, listTagsIfExists, updateEndpoint } from "../aws/endpoints";
+import { OWNER_TAG_KEYS, ownerTags, tagList } from "../core/ownership";
+import { decodeRollout } from "../core/rollout-state";
+import { appendToMessage, InterruptedError, MlopsError } from "../errors";
+import { watchGuardrails } from "./guardrails";
+import type { DeployPlan } from "./plan";
+import { newRecord } from "./plan";
+import { pollUntil, retrying } from "./poll";
+import { finishRollout, observe, type Booked } from "./reconcile";
+import { writeNewRecord } from "./record";
+import { TrafficDriver } from "./traffic";
+import type { RolloutEnv, RolloutResult } from "./types";
+
+/**
+ * Running a planned deploy, in the order that keeps concurrent commands from fooling each other:
+ *   1. create what is private to this rollout (model, configs, its own alarms), tagged as its own;
+ *   2. take the endpoint (CreateEndpoint or UpdateEndpoint): SageMaker refuses an update while
+ *      another runs, which is the lock; if taking fails, remove what step 1 made and say so;
+ *   3. only then touch what is shared: the rollout record on the endpoint;
+ *   4. run the engine, and book the ending (way back, cleanup) as reconcile would.
+ */
+
+export interface Executed {
+  result: RolloutResult;
+  /** The ending, booked; none when the rollout goes on without us (--no-wait, paused). */
+  booked?: Booked;
+}
+
+export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<Executed> {
+  const started = env.clock.now().getTime();
+  const record = newRecord(plan, started);
+  const token = randomBytes(4).toString("hex");
+  if (plan.mode === "traffic" || plan.mode === "serverless") record.driver = plan.settings.wait ? token : undefined;
+
+  try {
+    await createPrivate(env.aws, plan);
+    if (plan.current) await recheck(env.aws, plan);
+    await take(env.aws, plan);
+  } catch (error) {
+    // A call cut short (Ctrl-C, a dropped connection) may still have reached SageMaker.
+    const detached = env.aws.detached();
+    if (!(await tookEndpoint(detached, plan))) {
+      const removed = await undo(detached, plan);
+      const note = removed.length > 0 ? `; removed what this deploy had made: ${removed.join(", ")}` : "";
+      if (env.signal.aborted) throw new InterruptedError(`interrupted before ${plan.endpoint} was changed${note || "; nothing was made"}`);
+      throw appendToMessage(error, `${note}; ${plan.endpoint} was not changed`);
+    }
+    record.driver = undefined;
+    await writeRecord(detached, env, plan, record);
+    const what = `the ${plan.mode === "create" ? "creation" : "update"} of ${plan.endpoint} was sent and goes on`;
+    const Stop = env.signal.aborted ? InterruptedError : MlopsError;
+    throw new Stop(env.signal.aborted ? `interrupted while taking the endpoint: ${what}` : `${(error as Error).message}; yet ${what}`, {
+      hint: plan.mode === "traffic" ? `the new version takes no traffic yet: \`mlops abort --endpoint ${plan.endpoint}\` goes back, \`mlops promote --endpoint ${plan.endpoint}\` carries on` : `follow it with \`mlops status --endpoint ${plan.endpoint} --watch\``,
+      cause: error,
+    });
+  }
+  // The record is written even if Ctrl-C came meanwhile: without it nobody could finish the rollout.
+  const arn = await writeRecord(env.aws.detached(), env, plan, record);
+
+  let result: RolloutResult;
+  if (plan.mode === "create") result = await waitCreated(env, plan);
+  else if (plan.mode === "guardrails") {
+    result = plan.settings.wait ? await watchGuardrails(env, plan.specs.config.EndpointConfigName, plan.alarmNames) : started_(plan);
+  } else {
+    if (!plan.settings.wait && plan.mode === "serverless") env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
+    if (!plan.settings.wait && plan.mode === "serverless") result = started_(plan);
+    else result = await new TrafficDriver(env, arn, record, token).drive({ stopBeforeTraffic: !plan.settings.wait, justTook: true });
+  }
+  return { result, booked: await bookEnding(env, plan.endpoint) };
+}
+
+function started_(plan: DeployPlan): RolloutResult {
+  return { outcome: "started", endpointConfig: plan.specs.config.EndpointConfigName, alarms: [], failureReason: null, firedAlarm: null, rollbackReactionSeconds: null };
+}
+
+/** Book the ending now if the rollout has ended (else a later command's reconcile will). */
+export async function bookEnding(env: RolloutEnv, name: string): Promise<Booked | undefined> {
+  const o = await retrying(env, () => observe(env.aws, name, env.clock.now()));
+  if (o.verdict.kind !== "ended") return undefined;
+  const booked = await finishRollout(env.aws, env, o, o.verdict.outcome, o.verdict.why);
+  for (const line of booked.deleted) env.io.info(`removed ${line}`);
+  return booked;
+}
+
+/** Write the new record on the endpoint (with calls Ctrl-C does not cut short); returns the endpoint's ARN. */
+async function writeRecord(aws: AwsClients, env: RolloutEnv, plan: DeployPlan, record: ReturnType<typeof newRecord>): Promise<string> {
+  const pace = { ...env, signal: new AbortController().signal, deadline: env.clock.now().getTime() + 300_000 };
+  const described = await retrying(pace, () => describeEndpoint(aws, plan.endpoint));
+  const arn = described!.EndpointArn!;
+  await writeNewRecord(aws, pace, arn, record);
+  return arn;
+}
+
+/** Whether the endpoint is being created with, updated to, or serving this rollout's config. */
+async function tookEndpoint(aws: AwsClients, plan: DeployPlan): Promise<boolean> {
+  try {
+    const endpoint = await describeEndpoint(aws, plan.endpoint);
+    const ours = [plan.specs.config.EndpointConfigName, plan.specs.mix?.EndpointConfigName];
+    const before = plan.current?.endpoint.EndpointConfigName;
+    return !!endpoint && [endpoint.PendingDeploymentSummary?.EndpointConfigName, endpoint.EndpointConfigName].some((c) => !!c && c !== before && ours.includes(c));
+  } catch {
+    return false;
+  }
+}
+
+/** The model and configs (unless an earlier deploy made the same), and this rollout's alarms. */
+async function createPrivate(aws: AwsClients, plan: DeployPlan): Promise<void> {
+  const { specs } = plan;
+  const configTags = ownerTags(plan.endpoint, plan.rolloutId, plan.current ? { [OWNER_TAG_KEYS.previousConfig]: plan.current.endpoint.EndpointConfigName! } : {});
+  if (!(await describeModel(aws, specs.model.ModelName))) await createModel(aws, { ...specs.model, Tags: tagList(ownerTags(plan.endpoint, plan.rolloutId)) });
+  for (const config of [specs.config, specs.mix]) {
+    if (config && !(await describeEndpointConfig(aws, config.EndpointConfigName))) {
+      await createEndpointConfig(aws, { ...config, ProductionVariants: config.ProductionVariants as never, Tags: tagList(configTags) });
+    }
+  }
+  for (const alarm of plan.createAlarms) await putAlarm(aws, alarm as never, ownerTags(plan.endpoint, plan.rolloutId));
+}
+
+/**
+ * Just before taking the endpoint: is it still as planned? Another deploy may have taken it
+ * meanwhile, and SageMaker's refusal covers only the time its update runs.
+ */
+async function recheck(aws: AwsClients, plan: DeployPlan): Promise<void> {
+  const now = await describeEndpoint(aws, plan.endpoint);
+  const before = plan.current!.observation;
+  const record = now ? decodeRollout(await listTags(aws, now.EndpointArn!)) : undefined;
+  const changed = !now || now.EndpointStatus !== "InService" || now.EndpointConfigName !== before.endpoint.EndpointConfigName || record?.id !== before.rollout?.id;
+  if (changed) {
+    throw new MlopsError(`another update took ${plan.endpoint} while this deploy prepared (it is ${now?.EndpointStatus ?? "gone"}${record && record.id !== before.rollout?.id ? `, rollout ${record.id}` : ""})`, {
+      hint: `see \`mlops status --endpoint ${plan.endpoint}\`, then deploy again`,
+    });
+  }
+}
+
+async function take(aws: AwsClients, plan: DeployPlan): Promise<void> {
+  const { specs } = plan;
+  if (plan.mode === "create") {
+    await createEndpoint(aws, plan.endpoint, specs.config.EndpointConfigName, ownerTags(plan.endpoint, plan.rolloutId));
+  } else if (plan.mode === "traffic") {
+    await updateEndpoint(aws, plan.endpoint, specs.mix!.EndpointConfigName);
+  } else {
+    await updateEndpoint(aws, plan.endpoint, specs.config.EndpointConfigName, plan.mode === "guardrails" ? plan.deploymentConfig : undefined);
+  }
+}
+
+/**
+ * Remove what this rollout made (its rollout id is on it), after it failed to take the endpoint
+ * or was interrupted before. A call cut short may have happened: each candidate is looked up.
+ * Returns what was removed; what cannot be removed is left, and said.
+ */
+async function undo(aws: AwsClients, plan: DeployPlan): Promise<string[]> {
+  const removed: string[] = [];
+  const ours = async (arn: string | undefined) => !!arn && (await listTagsIfExists(aws, arn))?.[OWNER_TAG_KEYS.rollout] === plan.rolloutId;
+  try {
+    removed.push(...(await deleteOwnedAlarms(aws, plan.createAlarms.map((a) => a.AlarmName), plan.endpoint)).deleted);
+    for (const config of [plan.specs.mix, plan.specs.config]) {
+      const found = config && (await describeEndpointConfig(aws, config.EndpointConfigName));
+      if (found && (await ours(found.EndpointConfigArn))) {
+        await deleteEndpointConfig(aws, config.EndpointConfigName);
+        removed.push(`endpoint config ${config.EndpointConfigName}`);
+      }
+    }
+    const model = await describeModel(aws, plan.specs.model.ModelName);
+    if (model && (await ours(model.ModelArn))) {
+      await deleteModel(aws, plan.specs.model.ModelName);
+      removed.push(`model ${plan.specs.model.ModelName}`);
+    }
+  } catch (error) {
+    removed.push(`(then removing the rest failed: ${(error as Error).message})`);
+  }
+  return removed;
+}
+
+async function waitCreated(env: RolloutEnv, plan: DeployPlan): Promise<RolloutResult> {
+  const config = plan.specs.config.EndpointConfigName;
+  const result = (outcome: RolloutResult["outcome"], failureReason: string | null = null): RolloutResult => ({ outcome, endpointConfig: config, alarms: [], failureReason, firedAlarm: null, rollbackReactionSeconds: null });
+  if (!plan.settings.wait) return result("started");
+  return pollUntil(env, async () => {
+    const endpoint = await describeEndpoint(env.aws, plan.endpoint);
+    env.view.update({ phase: endpoint?.EndpointStatus === "Creating" ? "creating" : (endpoint?.EndpointStatus?.toLowerCase() ?? "creating"), alarms: [] });
+    if (endpoint?.EndpointStatus === "InService") return result("created");
+    if (endpoint?.EndpointStatus === "Failed") return result("failed", endpoint.FailureReason ?? "no reason given");
+    return undefined;
+  });
+}

@@ -1,0 +1,431 @@
+import { ProductionVariantInstanceType, type DeploymentConfig } from "@aws-sdk/client-sagemaker";
+import { alarmStates, type AlarmState } from "../aws/alarms";
+import { describeEndpoint, describeEndpointConfig, describeModel, type Endpoint, type EndpointConfig } from "../aws/endpoints";
+import { resolveModelRef } from "../aws/registry";
+import { objectExists } from "../aws/s3";
+import type { Context } from "../context";
+import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../core/alarm-scope";
+import { abortAlarm, autoAlarms, copyAlarmName, type AlarmDefinition } from "../core/alarms";
+import { checkResourceName, parseS3Prefix } from "../core/aws-names";
+import { resolveDeploySettings, type DeployFlags, type DeploySettings } from "../core/deploy-settings";
+import { alreadyServes, configType, deploySpecs, type ConfigSpec, type Container, type CurrentEndpoint, type DeploySpecs, type EndpointCapacity } from "../core/deploy-specs";
+import { formatDuration } from "../core/duration";
+import { chooseEngine, deploymentConfig, effectiveStrategy, expectedSeconds, guardrailSteps, instancesFor, shortBakeWarning, trafficSteps, type EndpointType, type Mode, type Strategy } from "../core/rollout-plan";
+import { newRolloutId, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
+import { GateError, MissingInputError, MlopsError, UsageError } from "../errors";
+import { validator } from "../io/prompt";
+import { checkTagBudget } from "./record";
+import { observe, reconcile, type Booked, type Observation } from "./reconcile";
+import type { Pace } from "./poll";
+
+/**
+ * Planning a deploy: every input checked and everything read before the first change. Nothing
+ * here changes anything in AWS, except booking the ending of an earlier rollout that ended while
+ * nobody watched (reconcile), which a dry run only reports.
+ */
+
+const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
+
+export interface DeployPlan {
+  endpoint: string;
+  rolloutId: string;
+  settings: DeploySettings;
+  mode: Mode | "create";
+  engine: "guardrails" | "traffic";
+  /** The strategy that runs (serverless: all at once, whatever was asked). */
+  strategy: Strategy;
+  type: EndpointType;
+  specs: DeploySpecs;
+  /** The endpoint as it is; `config` is missing when the serving config was deleted outside mlops. */
+  current?: { observation: Observation; endpoint: Endpoint; config?: EndpointConfig };
+  deploymentConfig?: DeploymentConfig;
+  /** Alarms this rollout creates (auto alarms, the abort alarm, retargeted copies): all its own. */
+  createAlarms: AlarmDefinition[];
+  /** Every alarm the rollout watches. */
+  alarmNames: string[];
+  timeoutSeconds: number;
+  expectedSeconds: number;
+  notes: string[];
+  modelPackageArn?: string;
+  /** The endpoint already runs this model with this capacity: nothing to do. */
+  alreadyServing: boolean;
+  /** An earlier rollout's ending that reconcile booked first. */
+  booked?: Booked;
+}
+
+/** Check every input and read the current state. */
+export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): Promise<DeployPlan> {
+  const settings = resolveDeploySettings(flags, ctx.env, ctx.config.values, INSTANCE_TYPES);
+  const endpointName = settings.endpoint ?? (await ctx.prompt.text({ flag: "--endpoint", message: "Endpoint name", validate: validator((v) => checkResourceName("--endpoint", v)) }));
+  checkResourceName("--endpoint", endpointName);
+  if (!settings.source) {
+    if (!ctx.prompt.interactive) throw new MissingInputError("--model-package (or --image and --model-data)");
+    const ref = await ctx.prompt.text({ flag: "--model-package", message: "Model version to deploy (GROUP@latest-approved, GROUP/VERSION or ARN)" });
+    settings.source = resolveDeploySettings({ ...flags, modelPackage: ref }, ctx.env, ctx.config.values, INSTANCE_TYPES).source;
+  }
+  const notes: string[] = [];
+  const started = ctx.clock.now().getTime();
+  const rolloutId = newRolloutId(started);
+
+  const current = await readCurrent(ctx, pace, endpointName, settings.dryRun, notes);
+  const booked = current?.booked;
+
+  // A redeploy keeps the endpoint's size, serverless settings and async output unless told otherwise.
+  if (current) inheritCapacity(settings, current.endpoint, current.config, endpointName);
+  const currentType = current ? (configType(current.config) ?? endpointType(current.endpoint)) : undefined;
+  const type = settings.type ?? currentType ?? "realtime";
+  if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
+  if (currentType && currentType !== "serverless" && type === "serverless") {
+    throw new UsageError(`--type serverless: SageMaker cannot turn an endpoint with instances (${currentType}) into a serverless one`, { hint: "deploy to a new endpoint name" });
+  }
+  if (currentType === "serverless" && type !== "serverless") notes.push(`note: ${endpointName} moves from serverless to ${type}; SageMaker allows this one way only`);
+  if (type === "serverless" && flags.instanceType !== undefined) throw new UsageError("--instance-type does not apply to a serverless endpoint: use --memory-mb and --max-concurrency");
+
+  const { container, modelPackageArn } = await modelContainer(ctx, settings);
+
+  // The role: given, from mlops.yaml, or the one the serving model uses.
+  let roleArn = settings.roleArn;
+  const servingModel = current?.config?.ProductionVariants?.[0]?.ModelName;
+  if (!roleArn && servingModel) roleArn = (await describeModel(ctx.aws, servingModel))?.ExecutionRoleArn;
+  if (!roleArn) {
+    roleArn = await ctx.prompt.text({ flag: "--role-arn", message: "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)" });
+    roleArn = resolveDeploySettings({ ...flags, roleArn }, ctx.env, ctx.config.values, INSTANCE_TYPES).roleArn;
+  }
+
+  const userAlarms = await checkUserAlarms(ctx, settings.alarms);
+
+  let mode: Mode | "create" = "create";
+  let engine: "guardrails" | "traffic" = settings.engine ?? "guardrails";
+  if (current) {
+    const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, settings });
+    mode = choice.mode;
+    engine = choice.engine;
+    if (choice.note) notes.push(`note: ${choice.note}`);
+    if (!current.config) {
+      if (mode === "traffic") {
+        throw new UsageError(`the serving config ${current.endpoint.EndpointConfigName} no longer exists, and the traffic engine needs it to run the new version beside the old`, {
+          hint: "deploy with --engine guardrails (SageMaker keeps the old fleet to roll back to), or --strategy all-at-once",
+        });
+      }
+      notes.push(`warning: the serving config ${current.endpoint.EndpointConfigName} no longer exists (deleted outside mlops): ${mode === "guardrails" ? "SageMaker can still roll back to the running fleet, but `mlops rollback` will have nowhere to go" : "if an alarm fires there is no config to go back to"}`);
+    }
+    if (mode === "guardrails") notes.push(...guardrailNotes(settings));
+    if (mode === "serverless" && settings.strategy !== "all-at-once") {
+      const watch = trafficSteps(settings).reduce((total, s) => total + s.bake, 0);
+      notes.push(`note: a serverless endpoint holds one variant, so --strategy ${settings.strategy} runs as all at once, then a watch of the alarms for ${formatDuration(watch)}`);
+    }
+  } else {
+    notes.push(`note: ${endpointName} does not exist yet: it is created with this version; --strategy applies from the next deploy`);
+  }
+
+  const currentSpec = current && currentEndpointSpec(current.endpoint, current.config);
+  const specs = deploySpecs({ endpoint: endpointName, mode, type, container, roleArn, ...pickCapacity(settings), current: currentSpec, rolloutId });
+  if (currentSpec?.variants.some((v) => v.VariantName === specs.newVariant) && mode === "traffic") {
+    throw new MlopsError(`the endpoint already has a variant named ${specs.newVariant}; try again (the next rollout id differs)`);
+  }
+
+  // Alarms: the user's (checked against what the endpoint will have), then this rollout's own.
+  const createAlarms: AlarmDefinition[] = [];
+  const watched: string[] = [];
+  for (const alarm of userAlarms) {
+    if (mode === "create") break;
+    const scope = alarmScope(alarm.definition, {
+      endpoint: endpointName,
+      mode,
+      variants: (current?.endpoint.ProductionVariants ?? []).map((v) => v.VariantName!),
+      servingVariant: specs.variantName,
+      newVariant: specs.newVariant,
+      newConfig: specs.config.EndpointConfigName,
+      currentConfig: current?.endpoint.EndpointConfigName,
+    });
+    if (scope.problem) throw new UsageError(scope.problem, { hint: "name an alarm on the endpoint's serving variant, or use --auto-alarms, which watch the new version only" });
+    if (scope.note) notes.push(`note: ${scope.note}`);
+    if (scope.retarget) {
+      const copy = retargetedAlarm(alarm.definition, copyAlarmName(endpointName, rolloutId, alarm.name), scope.retarget.from, scope.retarget.to) as AlarmDefinition;
+      createAlarms.push(copy);
+      watched.push(copy.AlarmName);
+    } else watched.push(alarm.name);
+  }
+  if (settings.autoAlarms && mode !== "create") {
+    // Metrics carry EndpointConfigName only during and after guardrail deployments: elsewhere the
+    // new version is told apart by its variant.
+    const auto = autoAlarms({ endpoint: endpointName, rolloutId, variant: specs.newVariant, config: mode === "guardrails" ? specs.config.EndpointConfigName : undefined }, type, { maxErrorRate: settings.maxErrorRate, maxLatencyMs: settings.maxLatencyMs });
+    createAlarms.push(...auto);
+    watched.push(...auto.map((a) => a.AlarmName));
+  }
+  if (settings.autoAlarms && mode === "create") notes.push("note: --auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to");
+  if (watched.length > 10) throw new UsageError(`--alarm and --auto-alarms make ${watched.length} alarms; a deployment takes at most 10`);
+  if (mode !== "create" && watched.length === 0) notes.push("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
+  // SageMaker offers no call to stop a guardrail deployment; an alarm of its own lets `mlops abort` do it.
+  if (mode === "guardrails") {
+    if (watched.length < 10) {
+      const abort = abortAlarm(endpointName, specs.config.EndpointConfigName, rolloutId);
+      createAlarms.push(abort);
+      watched.push(abort.AlarmName);
+    } else notes.push("note: 10 alarms leave no room for mlops's abort alarm: `mlops abort` cannot stop this deployment");
+  }
+  const rolloutSettings = { ...settings, alarms: watched };
+  if (mode !== "create") {
+    const warning = shortBakeWarning({ ...rolloutSettings, alarms: watched.filter((a) => !a.endsWith("-abort")) });
+    if (warning) notes.push(warning);
+  }
+  const dc = mode === "guardrails" ? (deploymentConfig(rolloutSettings) as DeploymentConfig) : undefined;
+
+  const expected = expectedSeconds(mode, rolloutSettings, settings.instanceCount);
+  const limit = dc?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? dc?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds;
+  const timeoutSeconds = settings.timeoutSeconds ?? (mode === "create" ? 3600 : settings.pause ? 7 * 86_400 : limit !== undefined ? limit + 600 : expected * 2 + 1800);
+  if (settings.timeoutSeconds !== undefined && settings.wait && !settings.pause && settings.timeoutSeconds < expected) {
+    notes.push(`warning: --timeout ${formatDuration(settings.timeoutSeconds)} is shorter than this rollout is expected to take on AWS (about ${formatDuration(expected)}): mlops will stop waiting before the end (exit 5)`);
+  }
+
+  const plan: DeployPlan = {
+    endpoint: endpointName,
+    rolloutId,
+    settings: rolloutSettings,
+    mode,
+    engine,
+    strategy: effectiveStrategy(mode, settings.strategy),
+    type,
+    specs,
+    current: current && { observation: current.observation, endpoint: current.endpoint, config: current.config },
+    deploymentConfig: dc,
+    createAlarms,
+    alarmNames: watched,
+    timeoutSeconds,
+    expectedSeconds: expected,
+    notes,
+    modelPackageArn,
+    alreadyServing: !!currentSpec && !!current?.config && alreadyServes(currentSpec, specs.config),
+    booked,
+  };
+  if (current && !plan.alreadyServing) checkTagBudget(endpointName, current.observation.tags, newRecord(plan, started));
+  return plan;
+}
+
+/** The endpoint, reconciled; refuses while another update or rollout is under way. */
+async function readCurrent(ctx: Context, pace: Pace, name: string, dryRun: boolean, notes: string[]) {
+  if (!(await describeEndpoint(ctx.aws, name))) return undefined;
+  let observation: Observation;
+  let booked: Booked | undefined;
+  if (dryRun) {
+    observation = await observe(ctx.aws, name, ctx.clock.now());
+    if (observation.verdict.kind === "ended") notes.push(`note: rollout ${observation.rollout!.id} ended while nobody watched (${observation.verdict.why}); a real deploy books its ending first`);
+  } else {
+    ({ observation, booked } = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, name));
+  }
+  const endpoint = observation.endpoint;
+  if (endpoint.EndpointStatus === "Failed") {
+    throw new MlopsError(`endpoint ${name} is in the Failed state: SageMaker allows only deleting it`, { hint: `delete it (aws sagemaker delete-endpoint --endpoint-name ${name}) and deploy again` });
+  }
+  const rollout = observation.rollout;
+  if (observation.verdict.kind === "stalled" || (observation.verdict.kind === "running" && observation.verdict.by === "driver")) {
+    const live = observation.verdict.kind === "running";
+    throw new MlopsError(`a ${rollout!.strategy} rollout (${rollout!.id}) on ${name} is ${rollout!.phase}${live ? "" : ` with nobody driving it: ${(observation.verdict as { why: string }).why}`}; this deploy is refused`, {
+      hint: `finish it with \`mlops promote --endpoint ${name}\` or \`mlops abort --endpoint ${name}\``,
+    });
+  }
+  if (endpoint.EndpointStatus !== "InService") {
+    throw new MlopsError(`endpoint ${name} is ${endpoint.EndpointStatus}: another update is in progress, so this deploy is refused`, { hint: `watch it with \`mlops status --endpoint ${name} --watch\`` });
+  }
+  const config = await describeEndpointConfig(ctx.aws, endpoint.EndpointConfigName!);
+  return { observation, endpoint, config, booked };
+}
+
+/** The model: a registered, approved version, or an image and artifact that exists. */
+async function modelContainer(ctx: Context, settings: DeploySettings): Promise<{ container: Container; modelPackageArn?: string }> {
+  const source = settings.source!;
+  const environment = Object.keys(settings.environment).length > 0 ? settings.environment : undefined;
+  if (source.kind === "package") {
+    const pkg = await resolveModelRef(ctx.aws, source.ref);
+    if (pkg.ModelApprovalStatus !== "Approved") {
+      throw new GateError(`${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion} is ${pkg.ModelApprovalStatus}: only approved versions can be deployed`, {
+        hint: `approve it with \`mlops models approve ${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion}\`, or deploy ${pkg.ModelPackageGroupName}@latest-approved`,
+      });
+    }
+    return { container: { ModelPackageName: pkg.ModelPackageArn, Environment: environment }, modelPackageArn: pkg.ModelPackageArn };
+  }
+  if ((await objectExists(ctx.aws, source.modelData)) === "no") throw new UsageError(`--model-data: s3://${source.modelData.bucket}/${source.modelData.key} does not exist`);
+  return { container: { Image: source.image, ModelDataUrl: `s3://${source.modelData.bucket}/${source.modelData.key}`, Environment: environment } };
+}
+
+/** Existing alarms must exist, and must not already be in ALARM (that would roll back at once). */
+async function checkUserAlarms(ctx: Context, names: readonly string[]): Promise<AlarmState[]> {
+  if (names.length === 0) return [];
+  const states = await alarmStates(ctx.aws, names);
+  const missing = names.filter((n) => !states.some((s) => s.name === n));
+  if (missing.length > 0) throw new UsageError(`--alarm: no CloudWatch alarm named ${missing.join(", ")}`, { hint: "create it first, or use --auto-alarms" });
+  const firing = states.filter((s) => s.state === "ALARM");
+  if (firing.length > 0) {
+    throw new UsageError(`--alarm: ${firing.map((s) => s.name).join(", ")} is in ALARM now, so the deployment would roll back at once`, {
+      hint: "fix what it watches, or use --auto-alarms, which watch only the new version",
+    });
+  }
+  return states;
+}
+
+/** SageMaker sizes guardrail steps in whole instances: say so when that changes the plan. */
+function guardrailNotes(settings: DeploySettings): string[] {
+  const total = settings.instanceCount;
+  if (settings.strategy === "canary") {
+    const canary = instancesFor(settings.canaryPercent, total);
+    const share = Math.round((100 * canary) / total);
+    if (share !== Math.round(settings.canaryPercent)) {
+      return [`note: SageMaker sizes a canary in instances: ${settings.canaryPercent} % of ${total} instance(s) is ${canary}, which takes ${share} % of the traffic; --engine traffic gives exactly ${settings.canaryPercent} %`];
+    }
+  }
+  if (settings.strategy === "linear" || settings.strategy === "rolling") {
+    const steps = guardrailSteps(settings, total);
+    const nominal = trafficSteps(settings);
+    if (steps.length !== nominal.length) {
+      const step = instancesFor(settings.linearStep, total);
+      const what = settings.strategy === "linear" ? "linear steps" : "rolling batches";
+      return [`note: SageMaker sizes ${what} in instances: ${settings.linearStep} % of ${total} instance(s) is ${step}, so traffic moves in ${steps.length} step(s): ${steps.map((s) => `${s.weight} %`).join(", ")}`];
+    }
+  }
+  return [];
+}
+
+/** The endpoint's current variants, from its config, or from DescribeEndpoint when the config is gone. */
+function currentEndpointSpec(endpoint: Endpoint, config: EndpointConfig | undefined): CurrentEndpoint {
+  const weights = Object.fromEntries((endpoint.ProductionVariants ?? []).map((v) => [v.VariantName!, v.CurrentWeight ?? 1]));
+  if (!config) {
+    return {
+      configName: endpoint.EndpointConfigName!,
+      variants: (endpoint.ProductionVariants ?? []).map((v) => ({ VariantName: v.VariantName!, ModelName: "", InitialInstanceCount: v.CurrentInstanceCount, InitialVariantWeight: v.CurrentWeight })),
+      weights,
+    };
+  }
+  return {
+    configName: config.EndpointConfigName!,
+    variants: (config.ProductionVariants ?? []).map((v) => ({
+      VariantName: v.VariantName!,
+      ModelName: v.ModelName!,
+      InstanceType: v.InstanceType,
+      InitialInstanceCount: v.InitialInstanceCount,
+      InitialVariantWeight: v.InitialVariantWeight,
+      ServerlessConfig: v.ServerlessConfig as ConfigSpec["ProductionVariants"][number]["ServerlessConfig"],
+    })),
+    asyncInferenceConfig: config.AsyncInferenceConfig as ConfigSpec["AsyncInferenceConfig"],
+    weights,
+  };
+}
+
+function endpointType(endpoint: Endpoint): EndpointType {
+  if (endpoint.AsyncInferenceConfig) return "async";
+  return endpoint.ProductionVariants?.some((v) => v.CurrentServerlessConfig) ? "serverless" : "realtime";
+}
+
+function pickCapacity({ instanceType, instanceCount, memoryMb, maxConcurrency, asyncOutput, asyncConcurrency }: DeploySettings): EndpointCapacity {
+  return { instanceType, instanceCount, memoryMb, maxConcurrency, asyncOutput, asyncConcurrency };
+}
+
+/**
+ * Capacity the user did not give comes from what serves now, so that a redeploy keeps the
+ * endpoint as it is: from the serving config, or, when that was deleted, from what
+ * DescribeEndpoint still tells (which does not include the instance type).
+ */
+function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined, name: string): void {
+  const live = endpoint.ProductionVariants?.[0];
+  const variant = config?.ProductionVariants?.[0];
+  const serverless = variant?.ServerlessConfig ?? live?.CurrentServerlessConfig;
+  if (!config && !serverless && !settings.given.instanceType) {
+    throw new UsageError(`--instance-type is required: the serving config ${endpoint.EndpointConfigName} of ${name} no longer exists, and DescribeEndpoint does not tell the instance type`);
+  }
+  if (!settings.given.instanceType && variant?.InstanceType) settings.instanceType = variant.InstanceType;
+  const count = endpoint.ProductionVariants?.find((v) => v.VariantName === (variant?.VariantName ?? live?.VariantName))?.CurrentInstanceCount ?? variant?.InitialInstanceCount;
+  if (!settings.given.instanceCount && count) settings.instanceCount = count;
+  if (!settings.given.memoryMb && serverless?.MemorySizeInMB) settings.memoryMb = serverless.MemorySizeInMB;
+  if (!settings.given.maxConcurrency && serverless?.MaxConcurrency) settings.maxConcurrency = serverless.MaxConcurrency;
+  const asyncConfig = config?.AsyncInferenceConfig ?? endpoint.AsyncInferenceConfig;
+  const output = asyncConfig?.OutputConfig?.S3OutputPath;
+  if (!settings.given.asyncOutput && output) settings.asyncOutput = parseS3Prefix("the serving config's S3OutputPath", output);
+  const concurrency = asyncConfig?.ClientConfig?.MaxConcurrentInvocationsPerInstance;
+  if (!settings.given.asyncConcurrency && concurrency) settings.asyncConcurrency = concurrency;
+}
+
+/** The rollout record at the start of a deploy (every engine). */
+export function newRecord(plan: DeployPlan, started: number): RolloutState {
+  const mode = plan.mode === "create" ? "create" : plan.mode;
+  const { canaryPercent, linearStep, bake, finalBake } = plan.settings;
+  const rolloutPlan = { canaryPercent, linearStep, bake, finalBake };
+  const traffic = mode === "traffic";
+  return {
+    id: plan.rolloutId,
+    mode,
+    strategy: plan.strategy,
+    phase: mode === "traffic" || mode === "serverless" ? "preparing" : "updating",
+    finished: false,
+    plan: rolloutPlan,
+    steps: rolloutSteps(mode, plan.settings.strategy, rolloutPlan),
+    step: -1,
+    weight: 0,
+    oldConfig: plan.current?.endpoint.EndpointConfigName ?? "",
+    newConfig: plan.specs.config.EndpointConfigName,
+    mixConfig: traffic ? plan.specs.mix?.EndpointConfigName : undefined,
+    newVariant: traffic ? plan.specs.newVariant : undefined,
+    oldVariants: (plan.current?.endpoint.ProductionVariants ?? []).map((v) => ({ name: v.VariantName!, weight: v.CurrentWeight ?? 1 })),
+    alarms: plan.alarmNames,
+    ownedAlarms: plan.createAlarms.map((a) => a.AlarmName),
+    pollSeconds: plan.settings.pollSeconds,
+    keepOld: plan.settings.keepOld,
+    pause: plan.settings.pause,
+    startedAt: started,
+    phaseSince: started,
+    heartbeat: started,
+  };
+}
+
+/** The calls a deploy makes, in order, with their key parameters: `--dry-run`'s answer. */
+export function dryRunCalls(plan: DeployPlan): Array<{ operation: string; detail: string }> {
+  const { specs } = plan;
+  const variant = specs.config.ProductionVariants[0]!;
+  const capacity = variant.ServerlessConfig ? `ServerlessConfig=${variant.ServerlessConfig.MemorySizeInMB}MB/${variant.ServerlessConfig.MaxConcurrency}` : `${variant.InstanceType}×${variant.InitialInstanceCount}`;
+  const container = specs.model.PrimaryContainer;
+  const calls = [
+    { operation: "sagemaker:CreateModel", detail: `ModelName=${specs.model.ModelName} ${container.ModelPackageName ? `ModelPackageName=${container.ModelPackageName}` : `Image=${container.Image} ModelDataUrl=${container.ModelDataUrl}`}${container.Environment ? ` Environment=${Object.keys(container.Environment).join(",")}` : ""}` },
+    { operation: "sagemaker:CreateEndpointConfig", detail: `EndpointConfigName=${specs.config.EndpointConfigName} VariantName=${variant.VariantName} ${capacity}${asyncDetail(specs.config.AsyncInferenceConfig)}` },
+  ];
+  const record = { operation: "sagemaker:AddTags", detail: `${ROLLOUT_TAG_PREFIX}* on ${plan.endpoint}: the rollout's record (target, previous, engine, phase), for status/rollback/promote/abort` };
+  if (plan.mode === "create") return [...calls, { operation: "sagemaker:CreateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName}` }, record];
+  if (specs.mix) calls.push({ operation: "sagemaker:CreateEndpointConfig", detail: `EndpointConfigName=${specs.mix.EndpointConfigName} (old variants + ${specs.newVariant} at weight 0)` });
+  for (const alarm of plan.createAlarms) calls.push({ operation: "cloudwatch:PutMetricAlarm", detail: `AlarmName=${alarm.AlarmName} ${alarm.MetricName ?? "metric math"} > ${alarm.Threshold}` });
+  if (plan.mode === "guardrails") {
+    const routing = plan.deploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
+    calls.push({
+      operation: "sagemaker:UpdateEndpoint",
+      detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName} DeploymentConfig=${routing ? routing.Type : "RollingUpdatePolicy"} alarms=[${plan.alarmNames.join(",")}]`,
+    });
+    calls.push(record);
+  } else if (plan.mode === "traffic") {
+    calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.mix!.EndpointConfigName}` });
+    calls.push(record);
+    for (const step of trafficSteps(plan.settings)) calls.push({ operation: "sagemaker:UpdateEndpointWeightsAndCapacities", detail: `${specs.newVariant}=${step.weight}%, then watch alarms for ${formatDuration(step.bake)}` });
+    calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName} (the new version alone, as ${specs.variantName})` });
+  } else {
+    const watch = trafficSteps(plan.settings).reduce((total, s) => total + s.bake, 0);
+    calls.push({ operation: "sagemaker:UpdateEndpoint", detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName} (all at once), then watch alarms for ${formatDuration(watch)}` });
+    calls.push(record);
+  }
+  return [...calls, ...finishCalls(plan)];
+}
+
+function asyncDetail(config: DeploySpecs["config"]["AsyncInferenceConfig"]): string {
+  if (!config) return "";
+  const concurrency = config.ClientConfig?.MaxConcurrentInvocationsPerInstance;
+  return ` AsyncInferenceConfig=${config.OutputConfig.S3OutputPath}${concurrency ? ` MaxConcurrentInvocationsPerInstance=${concurrency}` : ""}`;
+}
+
+/** What booking the ending does, for the dry run. */
+function finishCalls(plan: DeployPlan): Array<{ operation: string; detail: string }> {
+  const old = plan.current!.endpoint.EndpointConfigName!;
+  const previous = plan.current!.observation.wayBack;
+  const calls = [{ operation: "sagemaker:AddTags", detail: `${PREVIOUS_CONFIG_TAG}=${old} once deployed: \`mlops rollback\` goes back to it` }];
+  if (!plan.settings.keepOld) {
+    const losers = [plan.specs.mix?.EndpointConfigName, previous !== old ? previous : undefined].filter((c): c is string => !!c);
+    if (losers.length > 0) calls.push({ operation: "sagemaker:DeleteEndpointConfig", detail: `${losers.join(", ")} once deployed, and their models (only what mlops made for ${plan.endpoint})` });
+    calls.push({ operation: "sagemaker:DeleteEndpointConfig", detail: `${[plan.specs.config.EndpointConfigName, plan.specs.mix?.EndpointConfigName].filter(Boolean).join(", ")} if rolled back, and the new model` });
+  }
+  if (plan.createAlarms.length > 0) calls.push({ operation: "cloudwatch:DeleteAlarms", detail: `${plan.createAlarms.map((a) => a.AlarmName).join(", ")} when the rollout ends` });
+  return calls;
+}
+

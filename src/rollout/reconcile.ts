@@ -1,0 +1,140 @@
+import { alarmStates, deleteOwnedAlarms, type AlarmState } from "../aws/alarms";
+import type { AwsClients } from "../aws/clients";
+import { describeEndpoint, describeEndpointConfig, listTags, listTagsIfExists, type Endpoint } from "../aws/endpoints";
+import type { Clock } from "../core/clock";
+import { guardrailPhase, type GuardrailPhase } from "../core/endpoint-phase";
+import { isOwnedBy } from "../core/ownership";
+import { endingPhase, finishPlan, judge, type Ending, type EndpointView, type Verdict, type WayBack } from "../core/reconcile";
+import { strategyOf, type DeploymentConfigShape, type Strategy } from "../core/rollout-plan";
+import { decodeRollout, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../core/rollout-state";
+import { MlopsError } from "../errors";
+import type { Io } from "../io/io";
+import { removeConfigs } from "./cleanup";
+import type { Pace } from "./poll";
+import { removeRecordFields, saveRecordFields, writeWayBack } from "./record";
+
+/**
+ * Reconcile: every endpoint command (deploy, status, rollback, promote, abort) starts here. It
+ * reads the rollout record and what SageMaker reports, and books the ending of a rollout that
+ * ended while nobody watched (outcome, way back, cleanup), exactly as its own process would have.
+ * The processes that watch a rollout to its end book it through the same finishRollout.
+ */
+
+/** Everything mlops knows about an endpoint, from AWS alone (no local state). */
+export interface Observation {
+  endpoint: Endpoint;
+  arn: string;
+  tags: Record<string, string>;
+  view: EndpointView;
+  /** The last rollout recorded on the endpoint. */
+  rollout?: RolloutState;
+  verdict: Verdict;
+  /** An update SageMaker drives (guardrails, a rollback, a creation), in progress. */
+  deployment?: { config: string; alarms: string[]; strategy: Strategy; phase: GuardrailPhase };
+  rolloutActive: boolean;
+  driverLive: boolean;
+  alarms: AlarmState[];
+  /** The config `mlops rollback` goes back to, and whether it still exists. */
+  wayBack?: string;
+  wayBackMissing: boolean;
+}
+
+/** What booking an ending did. */
+export interface Booked {
+  rolloutId: string;
+  outcome: Ending;
+  why: string;
+  wayBack?: WayBack;
+  deleted: string[];
+  kept: string[];
+}
+
+export async function observe(aws: AwsClients, name: string, now: Date): Promise<Observation> {
+  const endpoint = await describeEndpoint(aws, name);
+  if (!endpoint) throw new MlopsError(`there is no endpoint named ${name}`, { hint: "check the name and region (`mlops doctor` shows the region)" });
+  const arn = endpoint.EndpointArn!;
+  const tags = await listTags(aws, arn);
+  const rollout = decodeRollout(tags);
+  const pending = endpoint.PendingDeploymentSummary;
+  const view: EndpointView = { status: endpoint.EndpointStatus ?? "Unknown", serving: endpoint.EndpointConfigName, pending: pending?.EndpointConfigName };
+  const rolloutActive = isActive(rollout);
+  const driven = rolloutActive && (rollout!.mode === "traffic" || rollout!.mode === "serverless");
+  const deploymentAlarms = (endpoint.LastDeploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []).map((a) => a.AlarmName!);
+  const deployment =
+    pending && !driven
+      ? {
+          config: pending.EndpointConfigName!,
+          alarms: deploymentAlarms,
+          strategy: strategyOf(endpoint.LastDeploymentConfig as DeploymentConfigShape | undefined),
+          phase: guardrailPhase(pending.ProductionVariants?.[0]?.VariantStatus?.[0], pending.ProductionVariants?.[0]?.DesiredInstanceCount ?? 1, now),
+        }
+      : undefined;
+  const names = rollout && rolloutActive ? rollout.alarms : deployment ? deployment.alarms : (rollout?.alarms ?? deploymentAlarms);
+  const alarms = names.length > 0 ? await alarmStates(aws, names) : [];
+
+  // The way back: the endpoint's own record of it, else what the serving config says (if ours).
+  let back = wayBack(tags, view.serving);
+  if (!back && view.serving && tags[PREVIOUS_OF_TAG] !== view.serving) {
+    const config = await describeEndpointConfig(aws, view.serving);
+    const configTags = (config?.EndpointConfigArn && (await listTagsIfExists(aws, config.EndpointConfigArn))) || {};
+    if (isOwnedBy(configTags, name)) back = wayBack(tags, view.serving, configTags);
+  }
+  const wayBackMissing = !!back && !(await describeEndpointConfig(aws, back));
+  return {
+    endpoint,
+    arn,
+    tags,
+    view,
+    rollout,
+    verdict: judge(rollout, view, now.getTime()),
+    deployment,
+    rolloutActive,
+    driverLive: !!rollout && rolloutActive && hasLiveDriver(rollout, now.getTime()),
+    alarms,
+    wayBack: back,
+    wayBackMissing,
+  };
+}
+
+/** Observe, book a rollout that ended unwatched, and observe again if it did. */
+export async function reconcile(env: { aws: AwsClients; io: Io; clock: Clock; pace: Pace }, name: string): Promise<{ observation: Observation; booked?: Booked }> {
+  const first = await observe(env.aws, name, env.clock.now());
+  if (first.verdict.kind !== "ended" || !first.rollout) return { observation: first };
+  const booked = await finishRollout(env.aws, env.pace, first, first.verdict.outcome, first.verdict.why);
+  env.io.info(describeBooked(name, booked, "ended while nobody watched"));
+  for (const line of booked.deleted) env.io.info(`  removed ${line}`);
+  return { observation: await observe(env.aws, name, env.clock.now()), booked };
+}
+
+/** One line on a rollout whose ending was booked. */
+export function describeBooked(endpoint: string, b: Booked, when: string): string {
+  const what: Record<Ending, string> = {
+    deployed: "was deployed",
+    created: "created the endpoint",
+    "rolled-back": "was rolled back",
+    interrupted: "was interrupted and went back",
+    failed: "failed",
+    superseded: "was superseded by a change made outside it",
+  };
+  return `rollout ${b.rolloutId} on ${endpoint} ${what[b.outcome]} (${b.why}); it ${when}${b.wayBack ? `: \`mlops rollback\` now goes back to ${b.wayBack.previous}` : ""}`;
+}
+
+/**
+ * Book a rollout's ending: move the way back (deployed), remove the losing side and the rollout's
+ * own alarms (only what mlops made for this endpoint, never what is kept), and mark the record
+ * finished. Idempotent: two commands booking the same ending do the same thing.
+ */
+export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observation, "endpoint" | "arn" | "tags" | "view">, outcome: Ending, why: string, record = decodeRollout(o.tags)): Promise<Booked> {
+  if (!record) throw new Error("internal: finishRollout without a record");
+  const name = o.endpoint.EndpointName!;
+  const current = { of: o.tags[PREVIOUS_OF_TAG], previous: o.tags[PREVIOUS_CONFIG_TAG] };
+  const plan = finishPlan(record, outcome, o.view, current);
+  if (plan.wayBack) await writeWayBack(aws, pace, o.arn, plan.wayBack);
+  const configs = await removeConfigs(aws, name, plan.removeConfigs, plan.keepConfigs);
+  const alarms = await deleteOwnedAlarms(aws, plan.removeAlarms, name);
+  await saveRecordFields(aws, pace, o.arn, { phase: endingPhase(outcome), finished: "true" });
+  if (record.driver || record.command) await removeRecordFields(aws, pace, o.arn, ["driver", "command"]);
+  record.phase = endingPhase(outcome);
+  record.finished = true;
+  return { rolloutId: record.id, outcome, why, wayBack: plan.wayBack, deleted: [...configs.deleted, ...alarms.deleted], kept: [...configs.kept, ...alarms.kept] };
+}
