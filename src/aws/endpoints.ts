@@ -9,6 +9,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  ListEndpointConfigsCommand,
   ListTagsCommand,
   SageMakerClient,
   UpdateEndpointCommand,
@@ -90,6 +91,19 @@ export async function updateWeights(aws: AwsClients, name: string, weights: Desi
   await callAws("sagemaker:UpdateEndpointWeightsAndCapacities", () =>
     sagemaker(aws).send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: name, DesiredWeightsAndCapacities: weights })),
   );
+}
+
+/** Names of the endpoint configs whose name contains `text` (every page, bounded). */
+export async function listEndpointConfigNames(aws: AwsClients, text: string): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const out = await callAws("sagemaker:ListEndpointConfigs", () => sagemaker(aws).send(new ListEndpointConfigsCommand({ NameContains: text, MaxResults: 100, NextToken: token })));
+    names.push(...(out.EndpointConfigs ?? []).map((c) => c.EndpointConfigName!));
+    token = out.NextToken;
+    if (!token) break;
+  }
+  return names;
 }
 
 /** Delete what mlops created; something already gone counts as deleted. */

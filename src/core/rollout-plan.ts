@@ -248,9 +248,14 @@ function canonicalJson(value: unknown): string {
  * gets the same name (a repeat deploy finds what it made before).
  */
 export function derivedName(endpoint: string, spec: unknown, kind?: "mix"): string {
-  const suffix = `${kind ? `${kind}-` : ""}${fingerprint({ endpoint, spec })}`;
-  const room = 63 - suffix.length - 1;
-  return `${endpoint.slice(0, room).replace(/-+$/, "")}-${suffix}`;
+  return `${derivedPrefix(endpoint, kind)}${fingerprint({ endpoint, spec })}`;
+}
+
+/** What every derived name of this kind on this endpoint starts with: `<endpoint, cut to fit>-[<kind>-]`. */
+export function derivedPrefix(endpoint: string, kind?: "mix"): string {
+  const tail = `${kind ? `${kind}-` : ""}`;
+  const room = 63 - tail.length - 8 - 1;
+  return `${endpoint.slice(0, room).replace(/-+$/, "")}-${tail}`;
 }
 
 /**

@@ -4,14 +4,14 @@ import type { AwsClients } from "../aws/clients";
 import { createEndpoint, createEndpointConfig, createModel, deleteEndpointConfig, deleteModel, describeEndpoint, describeEndpointConfig, describeModel, listTags, listTagsIfExists, updateEndpoint } from "../aws/endpoints";
 import { OWNER_TAG_KEYS, ownerTags, tagList } from "../core/ownership";
 import { decodeRollout } from "../core/rollout-state";
-import { appendToMessage, InterruptedError, MlopsError } from "../errors";
+import { appendToMessage, MlopsError, SettledInterruptError } from "../errors";
 import { watchGuardrails } from "./guardrails";
 import type { DeployPlan } from "./plan";
 import { newRecord } from "./plan";
 import { pollUntil, retrying } from "./poll";
 import { finishRollout, observe, type Booked } from "./reconcile";
 import { writeNewRecord } from "./record";
-import { TrafficDriver } from "./traffic";
+import { TakenOverError, TrafficDriver } from "./traffic";
 import type { RolloutEnv, RolloutResult } from "./types";
 
 /**
@@ -45,13 +45,13 @@ export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<
     if (!(await tookEndpoint(detached, plan))) {
       const removed = await undo(detached, plan);
       const note = removed.length > 0 ? `; removed what this deploy had made: ${removed.join(", ")}` : "";
-      if (env.signal.aborted) throw new InterruptedError(`interrupted before ${plan.endpoint} was changed${note || "; nothing was made"}`);
+      if (env.signal.aborted) throw new SettledInterruptError(`interrupted before ${plan.endpoint} was changed${note || "; nothing was made"}`);
       throw appendToMessage(error, `${note}; ${plan.endpoint} was not changed`);
     }
     record.driver = undefined;
     await writeRecord(detached, env, plan, record);
     const what = `the ${plan.mode === "create" ? "creation" : "update"} of ${plan.endpoint} was sent and goes on`;
-    const Stop = env.signal.aborted ? InterruptedError : MlopsError;
+    const Stop = env.signal.aborted ? SettledInterruptError : MlopsError;
     throw new Stop(env.signal.aborted ? `interrupted while taking the endpoint: ${what}` : `${(error as Error).message}; yet ${what}`, {
       hint: plan.mode === "traffic" ? `the new version takes no traffic yet: \`mlops abort --endpoint ${plan.endpoint}\` goes back, \`mlops promote --endpoint ${plan.endpoint}\` carries on` : `follow it with \`mlops status --endpoint ${plan.endpoint} --watch\``,
       cause: error,
@@ -61,13 +61,20 @@ export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<
   const arn = await writeRecord(env.aws.detached(), env, plan, record);
 
   let result: RolloutResult;
-  if (plan.mode === "create") result = await waitCreated(env, plan);
-  else if (plan.mode === "guardrails") {
-    result = plan.settings.wait ? await watchGuardrails(env, plan.specs.config.EndpointConfigName, plan.alarmNames) : started_(plan);
-  } else {
-    if (!plan.settings.wait && plan.mode === "serverless") env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
-    if (!plan.settings.wait && plan.mode === "serverless") result = started_(plan);
-    else result = await new TrafficDriver(env, arn, record, token).drive({ stopBeforeTraffic: !plan.settings.wait, justTook: true });
+  try {
+    if (plan.mode === "create") result = await waitCreated(env, plan);
+    else if (plan.mode === "guardrails") result = plan.settings.wait ? await watchGuardrails(env, plan.specs.config.EndpointConfigName, plan.alarmNames) : started_(plan);
+    else if (!plan.settings.wait && plan.mode === "serverless") {
+      env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
+      result = started_(plan);
+    } else result = await new TrafficDriver(env, arn, record, token).drive({ stopBeforeTraffic: !plan.settings.wait, justTook: true });
+  } catch (error) {
+    // Another update took the endpoint from under this rollout: what it made and nothing uses goes.
+    if (error instanceof TakenOverError) {
+      const removed = await undo(env.aws.detached(), plan);
+      throw appendToMessage(error, removed.length > 0 ? `; removed what this deploy had made: ${removed.join(", ")}` : "");
+    }
+    throw error;
   }
   return { result, booked: await bookEnding(env, plan.endpoint) };
 }
@@ -155,16 +162,20 @@ async function undo(aws: AwsClients, plan: DeployPlan): Promise<string[]> {
   const removed: string[] = [];
   const ours = async (arn: string | undefined) => !!arn && (await listTagsIfExists(aws, arn))?.[OWNER_TAG_KEYS.rollout] === plan.rolloutId;
   try {
+    const live = await describeEndpoint(aws, plan.endpoint);
+    const inUse = [live?.EndpointConfigName, live?.PendingDeploymentSummary?.EndpointConfigName];
     removed.push(...(await deleteOwnedAlarms(aws, plan.createAlarms.map((a) => a.AlarmName), plan.endpoint)).deleted);
     for (const config of [plan.specs.mix, plan.specs.config]) {
-      const found = config && (await describeEndpointConfig(aws, config.EndpointConfigName));
+      const found = config && !inUse.includes(config.EndpointConfigName) && (await describeEndpointConfig(aws, config.EndpointConfigName));
       if (found && (await ours(found.EndpointConfigArn))) {
         await deleteEndpointConfig(aws, config.EndpointConfigName);
         removed.push(`endpoint config ${config.EndpointConfigName}`);
       }
     }
     const model = await describeModel(aws, plan.specs.model.ModelName);
-    if (model && (await ours(model.ModelArn))) {
+    const configsInUse = await Promise.all(inUse.filter((c): c is string => !!c).map((c) => describeEndpointConfig(aws, c)));
+    const modelInUse = configsInUse.some((c) => c?.ProductionVariants?.some((v) => v.ModelName === plan.specs.model.ModelName));
+    if (model && !modelInUse && (await ours(model.ModelArn))) {
       await deleteModel(aws, plan.specs.model.ModelName);
       removed.push(`model ${plan.specs.model.ModelName}`);
     }

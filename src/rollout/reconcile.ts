@@ -1,11 +1,11 @@
 import { alarmStates, deleteOwnedAlarms, type AlarmState } from "../aws/alarms";
 import type { AwsClients } from "../aws/clients";
-import { describeEndpoint, describeEndpointConfig, listTags, listTagsIfExists, type Endpoint } from "../aws/endpoints";
+import { describeEndpoint, describeEndpointConfig, listEndpointConfigNames, listTags, listTagsIfExists, type Endpoint } from "../aws/endpoints";
 import type { Clock } from "../core/clock";
 import { guardrailPhase, type GuardrailPhase } from "../core/endpoint-phase";
 import { isOwnedBy } from "../core/ownership";
 import { endingPhase, finishPlan, judge, type Ending, type EndpointView, type Verdict, type WayBack } from "../core/reconcile";
-import { strategyOf, type DeploymentConfigShape, type Strategy } from "../core/rollout-plan";
+import { derivedPrefix, strategyOf, type DeploymentConfigShape, type Strategy } from "../core/rollout-plan";
 import { decodeRollout, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../core/rollout-state";
 import { MlopsError } from "../errors";
 import type { Io } from "../io/io";
@@ -130,7 +130,9 @@ export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observa
   const current = { of: o.tags[PREVIOUS_OF_TAG], previous: o.tags[PREVIOUS_CONFIG_TAG] };
   const plan = finishPlan(record, outcome, o.view, current);
   if (plan.wayBack) await writeWayBack(aws, pace, o.arn, plan.wayBack);
-  const configs = await removeConfigs(aws, name, plan.removeConfigs, plan.keepConfigs);
+  // Mixed configs of rollouts that another update cut short have no record left to book them: they go too.
+  const strays = (await listEndpointConfigNames(aws, derivedPrefix(name, "mix"))).filter((c) => c !== record.mixConfig);
+  const configs = await removeConfigs(aws, name, [...plan.removeConfigs, ...strays], plan.keepConfigs);
   const alarms = await deleteOwnedAlarms(aws, plan.removeAlarms, name);
   await saveRecordFields(aws, pace, o.arn, { phase: endingPhase(outcome), finished: "true" });
   if (record.driver || record.command) await removeRecordFields(aws, pace, o.arn, ["driver", "command"]);

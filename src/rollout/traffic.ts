@@ -74,7 +74,7 @@ export class TrafficDriver {
     s.command = undefined;
     if (s.driver !== this.token) {
       s.driver = this.token;
-      await this.save(s.phase);
+      await this.save(s.phase, true);
     }
     if (command) await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
     if (command === "abort" || s.phase === "rolling-back" || s.phase === "interrupted" || s.phase === "rolled-back") return this.rollback("aborted by `mlops abort`", undefined);
@@ -147,11 +147,20 @@ export class TrafficDriver {
     throw new Timeout();
   }
 
-  /** A command left by another shell (removed once taken), after checking that this process still drives. */
-  private async takeCommand(): Promise<RolloutState["command"]> {
+  /**
+   * The record on the endpoint, after checking that it is still this rollout's and that this
+   * process drives it (`takingOver`: this process is about to, whoever did before).
+   */
+  private async ownRecord(takingOver = false): Promise<RolloutState> {
     const record = decodeRollout(await listTags(this.env.aws, this.arn));
     if (!record || record.id !== this.state.id) throw new TakenOverError(`the rollout record on ${this.env.endpoint} is no longer ${this.state.id}: another update took the endpoint`);
-    if (record.driver && record.driver !== this.token) throw new TakenOverError(`another mlops process took over rollout ${this.state.id} on ${this.env.endpoint}; it drives the traffic now`);
+    if (!takingOver && record.driver && record.driver !== this.token) throw new TakenOverError(`another mlops process took over rollout ${this.state.id} on ${this.env.endpoint}; it drives the traffic now`);
+    return record;
+  }
+
+  /** A command left by another shell (removed once taken), after checking that this process still drives. */
+  private async takeCommand(): Promise<RolloutState["command"]> {
+    const record = await this.ownRecord();
     if (!record.command) return undefined;
     await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
     return record.command;
@@ -295,8 +304,12 @@ export class TrafficDriver {
     return this.state.mode === "serverless" ? this.state.newConfig : this.state.mixConfig!;
   }
 
-  /** Write the whole record: on phase changes (and when a driver takes over). */
-  private async save(phase: RolloutPhase): Promise<void> {
+  /**
+   * Write the whole record: on phase changes (and when a driver takes over). Never over another
+   * rollout's record, nor while another process drives this one.
+   */
+  private async save(phase: RolloutPhase, takingOver = false): Promise<void> {
+    await retrying(this.env, () => this.ownRecord(takingOver));
     const now = this.env.clock.now().getTime();
     if (this.state.phase !== phase) this.state.phaseSince = now;
     this.state.phase = phase;
@@ -320,11 +333,21 @@ export class TrafficDriver {
     return endpoint;
   }
 
-  /** Poll, beating the heartbeat while waiting, so that no other shell takes over a live rollout. */
+  /**
+   * Poll, beating the heartbeat while waiting, so that no other shell takes over a live rollout.
+   * An endpoint serving or updating to a config this rollout does not know was taken by another
+   * update: waiting on would wait for nothing.
+   */
   private poll<T>(check: (endpoint: Endpoint) => T | undefined, pace = this.env): Promise<T> {
+    const known = [this.state.oldConfig, this.state.mixConfig, this.state.newConfig];
     return pollUntil(pace, async () => {
       await this.beat();
-      return check(await this.describe());
+      const endpoint = await this.describe();
+      // While an update runs, what serves is whatever served before it: only where it goes counts.
+      const pending = endpoint.PendingDeploymentSummary?.EndpointConfigName;
+      const stranger = pending ? (known.includes(pending) ? undefined : pending) : known.includes(endpoint.EndpointConfigName) ? undefined : endpoint.EndpointConfigName;
+      if (stranger) throw new TakenOverError(`${this.env.endpoint} ${pending ? "is being updated to" : "serves"} ${stranger}, which this rollout did not set: another update took the endpoint`);
+      return check(endpoint);
     });
   }
 
@@ -352,7 +375,8 @@ export class TrafficDriver {
       if (endpoint.EndpointStatus === "Failed" || endpoint.EndpointStatus === "UpdateRollbackFailed") return `${endpoint.EndpointStatus}: ${endpoint.FailureReason ?? "no reason given"}`;
       if (endpoint.EndpointStatus !== "InService") return undefined;
       if (endpoint.EndpointConfigName === config) return true;
-      return sawUpdate ? (endpoint.FailureReason ?? `SageMaker kept ${endpoint.EndpointConfigName}`) : undefined;
+      if (!sawUpdate) return undefined;
+      return endpoint.FailureReason ?? `SageMaker kept ${endpoint.EndpointConfigName}`;
     }, pace);
   }
 }

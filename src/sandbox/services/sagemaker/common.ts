@@ -1,4 +1,5 @@
 import { jsonErrorProfile } from "../../errors";
+import { paginate } from "../../paginate";
 import { int, str } from "../../validate";
 
 export const errors = jsonErrorProfile();
@@ -30,4 +31,43 @@ export function forEvent(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, forEvent(v)]));
   }
   return value;
+}
+
+/** SageMaker's List* order: CreationTime (or Name), Descending unless asked otherwise. */
+export function sorted<T extends { created: number }>(items: T[], byName: (t: T) => string, input: { SortBy?: string; SortOrder?: string }, tieBreak: (a: T, b: T) => number): T[] {
+  const sign = (input.SortOrder ?? "Descending") === "Descending" ? -1 : 1;
+  const compare = input.SortBy === "Name" ? (a: T, b: T) => byName(a).localeCompare(byName(b)) || tieBreak(a, b) : (a: T, b: T) => a.created - b.created || tieBreak(a, b);
+  return items.sort((a, b) => compare(a, b) * sign);
+}
+
+/** One page of a List* answer, its token bound to the query's filters. */
+export const page = <T>(items: T[], input: { MaxResults?: number; NextToken?: string }) => {
+  const { MaxResults, NextToken, ...filters } = input;
+  return paginate(items, { maxResults: MaxResults, nextToken: NextToken, ...filters }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
+};
+
+/** The filters SageMaker's List* calls share: NameContains and a creation-time window. */
+export const nameAndTimeFilters = {
+  NameContains: str({ max: 63, pattern: /[a-zA-Z0-9-]+/ }),
+  CreationTimeAfter: { type: "timestamp" as const },
+  CreationTimeBefore: { type: "timestamp" as const },
+};
+
+export interface NameAndTimeFilter {
+  NameContains?: string;
+  /** Epoch seconds, as the JSON protocol sends timestamps. */
+  CreationTimeAfter?: number;
+  CreationTimeBefore?: number;
+  SortBy?: string;
+  SortOrder?: string;
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+/** Records named `name`, created at `created` (epoch ms), filtered, sorted and paged as SageMaker's List* calls do. */
+export function listByName<T extends { name: string; created: number }>(records: Iterable<T>, input: NameAndTimeFilter): { page: T[]; nextToken?: string } {
+  const after = input.CreationTimeAfter === undefined ? -Infinity : input.CreationTimeAfter * 1000;
+  const before = input.CreationTimeBefore === undefined ? Infinity : input.CreationTimeBefore * 1000;
+  const matching = [...records].filter((r) => (!input.NameContains || r.name.includes(input.NameContains)) && r.created >= after && r.created < before);
+  return page(sorted(matching, (r) => r.name, input, (a, b) => a.name.localeCompare(b.name)), input);
 }

@@ -1,7 +1,7 @@
 import { paginate } from "../../paginate";
 import type { Operation, OperationContext } from "../../service";
 import { bool, int, list, map, num, required, str, struct, type Spec } from "../../validate";
-import { DEFAULT_PAGE_SIZE, errors, NAME_PATTERN, nameFrom } from "./common";
+import { DEFAULT_PAGE_SIZE, errors, listByName, NAME_PATTERN, nameAndTimeFilters, nameFrom, sortSpec, type NameAndTimeFilter } from "./common";
 import { executionLimit, instancesFor, phaseAt, planUpdate, totalSeconds, type DeploymentConfig, type Phase } from "./deployment";
 import type { RegistryState } from "./registry";
 
@@ -447,6 +447,14 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
         return { ModelName: m.name, ModelArn: m.arn, CreationTime: new Date(m.created), ExecutionRoleArn: m.executionRoleArn, PrimaryContainer: m.containers.length === 1 ? m.containers[0] : undefined, Containers: m.containers.length > 1 ? m.containers : undefined };
       },
     },
+    ListModels: {
+      mutates: false,
+      input: { ...nameAndTimeFilters, ...sortSpec },
+      handler: (input: NameAndTimeFilter, ctx: Ctx) => {
+        const { page, nextToken } = listByName(Object.values(ctx.state.models), input);
+        return { Models: page.map((m) => ({ ModelName: m.name, ModelArn: m.arn, CreationTime: new Date(m.created) })), NextToken: nextToken };
+      },
+    },
     DeleteModel: {
       mutates: true,
       input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
@@ -520,6 +528,14 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
           DataCaptureConfig: c.dataCaptureConfig,
           CreationTime: new Date(c.created),
         };
+      },
+    },
+    ListEndpointConfigs: {
+      mutates: false,
+      input: { ...nameAndTimeFilters, ...sortSpec },
+      handler: (input: NameAndTimeFilter, ctx: Ctx) => {
+        const { page, nextToken } = listByName(Object.values(ctx.state.endpointConfigs), input);
+        return { EndpointConfigs: page.map((c) => ({ EndpointConfigName: c.name, EndpointConfigArn: c.arn, CreationTime: new Date(c.created) })), NextToken: nextToken };
       },
     },
     DeleteEndpointConfig: {

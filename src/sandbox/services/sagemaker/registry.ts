@@ -3,7 +3,7 @@ import { ServiceError } from "../../errors";
 import { paginate } from "../../paginate";
 import type { Operation, OperationContext } from "../../service";
 import { list, map, required, str, struct, type Spec } from "../../validate";
-import { DEFAULT_PAGE_SIZE, errors, forEvent, NAME_OR_ARN, NAME_PATTERN, nameFrom, sortSpec } from "./common";
+import { errors, forEvent, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec } from "./common";
 
 /** The Model Registry: versioned model package groups, approval, and their state-change events. */
 
@@ -139,17 +139,6 @@ function describeGroup(g: ModelPackageGroup) {
     ModelPackageGroupStatus: g.status,
   };
 }
-
-function sorted<T extends { created: number }>(items: T[], byName: (t: T) => string, input: { SortBy?: string; SortOrder?: string }, tieBreak: (a: T, b: T) => number): T[] {
-  const sign = (input.SortOrder ?? "Descending") === "Descending" ? -1 : 1;
-  const compare = input.SortBy === "Name" ? (a: T, b: T) => byName(a).localeCompare(byName(b)) || tieBreak(a, b) : (a: T, b: T) => a.created - b.created || tieBreak(a, b);
-  return items.sort((a, b) => compare(a, b) * sign);
-}
-
-const page = <T>(items: T[], input: { MaxResults?: number; NextToken?: string }) => {
-  const { MaxResults, NextToken, ...filters } = input;
-  return paginate(items, { maxResults: MaxResults, nextToken: NextToken, ...filters }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
-};
 
 export const registryOperations: Record<string, Operation<RegistryState>> = {
   CreateModelPackageGroup: {
