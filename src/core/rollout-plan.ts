@@ -132,7 +132,7 @@ export function deploymentConfig(settings: RolloutSettings): DeploymentConfigSha
       : settings.strategy === "linear"
         ? { Type: "LINEAR" as const, LinearStepSize: { Type: "CAPACITY_PERCENT" as const, Value: settings.linearStep }, WaitIntervalInSeconds: settings.bake }
         : { Type: "ALL_AT_ONCE" as const, WaitIntervalInSeconds: settings.strategy === "blue-green" ? settings.bake : 0 };
-  const termination = settings.strategy === "all-at-once" ? 0 : settings.finalBake;
+  const termination = settings.strategy === "all-at-once" && settings.alarms.length === 0 ? 0 : settings.finalBake;
   const waits = steps.reduce((total, s) => total + s.bake, 0);
   const limit = clampLimit(LAUNCH_ALLOWANCE + steps.length * STEP_ALLOWANCE + waits, EXECUTION_LIMITS.blueGreen);
   return { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: routing, TerminationWaitInSeconds: termination, MaximumExecutionTimeoutInSeconds: limit }, ...alarms };
@@ -164,7 +164,8 @@ export function trafficSteps(settings: RolloutSettings): TrafficStep[] {
   const last = (bake: number): TrafficStep => ({ weight: 100, bake });
   switch (settings.strategy) {
     case "all-at-once":
-      return [last(0)];
+      // All at once, then watched for the final bake when there are alarms to watch.
+      return [last(settings.alarms.length > 0 ? settings.finalBake : 0)];
     case "blue-green":
       return [last(settings.bake + settings.finalBake)];
     case "canary":
@@ -266,7 +267,7 @@ export const ALARM_REACTION_SECONDS = 240;
 
 /** Steps watched for less than the alarms need, as a warning; none when nothing is watched. */
 export function shortBakeWarning(settings: RolloutSettings): string | undefined {
-  if (settings.alarms.length === 0 || settings.strategy === "all-at-once") return undefined;
+  if (settings.alarms.length === 0) return undefined;
   const short = trafficSteps(settings).filter((s) => s.bake < ALARM_REACTION_SECONDS);
   if (short.length === 0) return undefined;
   return `warning: ${short.length === 1 ? "a step is" : `${short.length} steps are`} watched for less than ${ALARM_REACTION_SECONDS / 60} min (--bake/--final-bake); CloudWatch metrics arrive 1–3 min late, so an alarm may not fire before the step ends`;

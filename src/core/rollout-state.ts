@@ -89,9 +89,9 @@ export const HEARTBEAT_SECONDS = 300;
  */
 export const DRIVER_LIVENESS_SECONDS = HEARTBEAT_SECONDS + 120 + 60;
 
-/** The steps a rollout runs, from its strategy and plan: one step watched for every bake on serverless. */
-export function rolloutSteps(mode: RolloutEngine, strategy: Strategy, plan: RolloutState["plan"]): TrafficStep[] {
-  const steps = trafficSteps({ strategy, ...plan, alarms: [] });
+/** The steps a rollout runs, from its strategy, plan and alarms: one step watched for every bake on serverless. */
+export function rolloutSteps(mode: RolloutEngine, strategy: Strategy, plan: RolloutState["plan"], alarms: readonly string[]): TrafficStep[] {
+  const steps = trafficSteps({ strategy, ...plan, alarms: [...alarms] });
   return mode === "serverless" ? [{ weight: 100, bake: steps.reduce((total, s) => total + s.bake, 0) }] : steps;
 }
 
@@ -174,6 +174,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
   const mode = (get("mode") ?? "traffic") as RolloutEngine;
   const strategy = (get("strategy") ?? "canary") as Strategy;
   const plan = { canaryPercent: num("canary", 10), linearStep: num("linear-step", 20), bake: num("bake"), finalBake: num("final-bake") };
+  const alarms = unchunked<string[]>(get, "alarms", []);
   return {
     id: get("id")!,
     mode,
@@ -181,7 +182,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     phase: get("phase") as RolloutPhase,
     finished: get("finished") === "true",
     plan,
-    steps: rolloutSteps(mode, strategy, plan),
+    steps: rolloutSteps(mode, strategy, plan, alarms),
     step: num("step", -1),
     weight: num("weight"),
     oldConfig: get("old-config") ?? "",
@@ -189,7 +190,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     mixConfig: get("mix-config"),
     newVariant: get("new-variant"),
     oldVariants: unchunked(get, "old-variants", []),
-    alarms: unchunked(get, "alarms", []),
+    alarms,
     ownedAlarms: unchunked(get, "owned-alarms", []),
     pollSeconds: num("poll", 15),
     keepOld: get("keep-old") === "true",

@@ -356,7 +356,7 @@ export function newRecord(plan: DeployPlan, started: number): RolloutState {
     phase: mode === "traffic" || mode === "serverless" ? "preparing" : "updating",
     finished: false,
     plan: rolloutPlan,
-    steps: rolloutSteps(mode, plan.settings.strategy, rolloutPlan),
+    steps: rolloutSteps(mode, plan.settings.strategy, rolloutPlan, plan.alarmNames),
     step: -1,
     weight: 0,
     oldConfig: plan.current?.endpoint.EndpointConfigName ?? "",

@@ -1,7 +1,7 @@
 import { alarmStates, type AlarmState } from "../aws/alarms";
 import { describeEndpoint, listTags, updateEndpoint, updateWeights, type Endpoint } from "../aws/endpoints";
 import { decodeRollout, HEARTBEAT_SECONDS, type RolloutPhase, type RolloutState } from "../core/rollout-state";
-import { MlopsError, SettledInterruptError } from "../errors";
+import { AwsError, MlopsError, SettledInterruptError } from "../errors";
 import { isTransient, MAX_BACKOFF_SECONDS, pollUntil, retrying, Timeout } from "./poll";
 import { removeRecordFields, saveRecord, saveRecordFields } from "./record";
 import type { RolloutEnv, RolloutResult } from "./types";
@@ -27,7 +27,7 @@ import type { RolloutEnv, RolloutResult } from "./types";
  */
 
 /** Alarms are cheap to read: read them this often (seconds) during a bake, whatever the poll. */
-export const ALARM_POLL_SECONDS = 5;
+export const ALARM_POLL_SECONDS = 3;
 /** While the traffic goes back, check the endpoint this often (seconds): the reaction is what counts. */
 const BRISK_POLL_SECONDS = 1;
 
@@ -190,8 +190,9 @@ export class TrafficDriver {
 
   /** Traffic back to the old version, then wait until the old config serves alone. */
   private async rollback(reason: string, alarm: AlarmState | undefined): Promise<Ended> {
+    // The traffic first, the record after: a rollback is judged by how soon the traffic is safe.
+    const safeAt = await this.returnToOld(true);
     await this.save("rolling-back");
-    const safeAt = await this.returnToOld();
     const reaction = alarm ? Math.max(0, (safeAt - alarm.since) / 1000) : null;
     const back = await this.waitServing(this.state.oldConfig, true);
     if (back !== true) throw new MlopsError(`the endpoint did not go back to ${this.state.oldConfig}: ${back}`, { hint: `see \`mlops status --endpoint ${this.env.endpoint}\`` });
@@ -204,9 +205,15 @@ export class TrafficDriver {
    * in the traffic mode, the old config serving again in the serverless one. The endpoint is
    * checked briskly meanwhile: how soon the traffic is safe is what a rollback is judged by.
    */
-  private async returnToOld(): Promise<number> {
+  private async returnToOld(fromBake = false): Promise<number> {
     const s = this.state;
     const brisk = { ...this.env, pollSeconds: BRISK_POLL_SECONDS };
+    // From a bake the endpoint is known to serve the mix in service: no need to look first.
+    if (fromBake && s.mode === "traffic" && s.weight > 0 && (await this.weightsToZero())) {
+      s.weight = 0;
+      this.view("rolling back: traffic is going back to the old version");
+      await this.waitWeight(0, brisk);
+    }
     let endpoint = await retrying(this.env, () => this.describe());
     if (endpoint.EndpointStatus !== "InService") endpoint = await this.waitInService(brisk);
     const serving = endpoint.EndpointConfigName;
@@ -232,6 +239,17 @@ export class TrafficDriver {
     s.weight = 0;
     if (back !== true) throw new MlopsError(`the endpoint did not go back to ${s.oldConfig}: ${back}`);
     return this.env.clock.now().getTime();
+  }
+
+  /** Send the new variant to weight 0 at once; false if the endpoint would not take it now. */
+  private async weightsToZero(): Promise<boolean> {
+    try {
+      await updateWeights(this.env.aws, this.env.endpoint, this.weights(0));
+      return true;
+    } catch (error) {
+      if (error instanceof MlopsError && !(error instanceof AwsError)) throw error;
+      return false;
+    }
   }
 
   private async finalize(): Promise<Ended> {

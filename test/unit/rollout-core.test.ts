@@ -119,6 +119,12 @@ describe("traffic steps", () => {
     expect(trafficSteps({ ...base, strategy, ...over })).toEqual(steps);
   });
 
+  it("all at once is watched for the final bake when there are alarms to watch", () => {
+    expect(trafficSteps({ ...base, strategy: "all-at-once", alarms: ["a"] })).toEqual([{ weight: 100, bake: 120 }]);
+    expect(deploymentConfig({ ...base, strategy: "all-at-once", alarms: ["a"] }).BlueGreenUpdatePolicy).toMatchObject({ TerminationWaitInSeconds: 120, TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 } });
+    expect(deploymentConfig({ ...base, strategy: "all-at-once" }).BlueGreenUpdatePolicy?.TerminationWaitInSeconds).toBe(0);
+  });
+
   it("estimates durations per engine", () => {
     expect(expectedSeconds("create", base)).toBe(480);
     expect(expectedSeconds("guardrails", base)).toBe(480 + 2 * 60 + 420);
