@@ -121,30 +121,43 @@ export class TrafficDriver {
     for (let i = 0; i < 10_000_000; i++) {
       const now = clock.now().getTime();
       if (now >= this.env.deadline) throw new Timeout();
-      try {
-        this.alarms = this.state.alarms.length > 0 ? await alarmStates(this.env.aws, this.state.alarms) : [];
+      // Alarms and commands are read apart: AWS throttling one does not hide the other.
+      let throttled = false;
+      const alarms = await this.transient(() => (this.state.alarms.length > 0 ? alarmStates(this.env.aws, this.state.alarms) : Promise.resolve([])));
+      if (alarms) {
+        this.alarms = alarms;
         lastRead = now;
         this.view(phase === "paused" ? "paused: waiting for `mlops promote`" : "baking", until === Infinity ? undefined : Math.max(0, (until - now) / 1000));
-        const fired = this.alarms.find((a) => a.state === "ALARM");
+        const fired = alarms.find((a) => a.state === "ALARM");
         if (fired) return this.rollback(`alarm ${fired.name} went into ALARM: ${fired.reason}`, fired);
-        if (now >= nextRecordCheck) {
-          const command = await this.takeCommand();
+      } else throttled = true;
+      if (now >= nextRecordCheck) {
+        const command = await this.transient(() => this.takeCommand());
+        if (command === undefined) throttled = true;
+        else {
           if (command === "abort") return this.rollback("aborted by `mlops abort`", undefined);
           if (command) return command;
           nextRecordCheck = now + this.env.pollSeconds * 1000;
-          await this.beat();
+          await this.transient(() => this.beat());
         }
-        backoff = 0;
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        if (backoff === 0) this.env.io.info(`${this.env.io.timestamp()} AWS is throttling (${(error as Error).message.split(":")[0]}): backing off; the rollout goes on`);
-        backoff = Math.min(MAX_BACKOFF_SECONDS * 1000, backoff === 0 ? alarmEvery : backoff * 2);
       }
+      if (throttled && backoff === 0) this.env.io.info(`${this.env.io.timestamp()} AWS is throttling: backing off; the rollout goes on`);
+      backoff = throttled ? Math.min(MAX_BACKOFF_SECONDS * 1000, backoff === 0 ? alarmEvery : backoff * 2) : 0;
       if (lastRead >= until) return undefined;
       const wait = backoff > 0 ? backoff : Math.max(1, Math.min(alarmEvery, until - now));
       await clock.sleep(Math.min(wait, Math.max(1, this.env.deadline - now)), this.env.signal);
     }
     throw new Timeout();
+  }
+
+  /** The call's result, or undefined when AWS said "not now" (throttling, a 5xx); other errors are thrown. */
+  private async transient<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isTransient(error)) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -158,10 +171,10 @@ export class TrafficDriver {
     return record;
   }
 
-  /** A command left by another shell (removed once taken), after checking that this process still drives. */
-  private async takeCommand(): Promise<RolloutState["command"]> {
+  /** A command left by another shell (removed once taken), or null; after checking that this process still drives. */
+  private async takeCommand(): Promise<RolloutState["command"] | null> {
     const record = await this.ownRecord();
-    if (!record.command) return undefined;
+    if (!record.command) return null;
     await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
     return record.command;
   }
