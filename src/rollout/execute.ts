@@ -63,10 +63,10 @@ export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<
   let result: RolloutResult;
   try {
     if (plan.mode === "create") result = await waitCreated(env, plan);
-    else if (plan.mode === "guardrails") result = plan.settings.wait ? await watchGuardrails(env, plan.specs.config.EndpointConfigName, plan.alarmNames) : started_(plan);
+    else if (plan.mode === "guardrails") result = plan.settings.wait ? await watchGuardrails(env, plan.specs.config.EndpointConfigName, plan.alarmNames) : startedResult(plan);
     else if (!plan.settings.wait && plan.mode === "serverless") {
       env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
-      result = started_(plan);
+      result = startedResult(plan);
     } else result = await new TrafficDriver(env, arn, record, token).drive({ stopBeforeTraffic: !plan.settings.wait, justTook: true });
   } catch (error) {
     // Another update took the endpoint from under this rollout: what it made and nothing uses goes.
@@ -79,7 +79,7 @@ export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<
   return { result, booked: await bookEnding(env, plan.endpoint) };
 }
 
-function started_(plan: DeployPlan): RolloutResult {
+function startedResult(plan: DeployPlan): RolloutResult {
   return { outcome: "started", endpointConfig: plan.specs.config.EndpointConfigName, alarms: [], failureReason: null, firedAlarm: null, rollbackReactionSeconds: null };
 }
 

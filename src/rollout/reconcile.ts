@@ -10,7 +10,7 @@ import { decodeRollout, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, PREVIOUS_O
 import { MlopsError } from "../errors";
 import type { Io } from "../io/io";
 import { removeConfigs } from "./cleanup";
-import type { Pace } from "./poll";
+import { isTransient, retrying, type Pace } from "./poll";
 import { removeRecordFields, saveRecordFields, writeWayBack } from "./record";
 
 /**
@@ -70,7 +70,8 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
         }
       : undefined;
   const names = rollout && rolloutActive ? rollout.alarms : deployment ? deployment.alarms : (rollout?.alarms ?? deploymentAlarms);
-  const alarms = names.length > 0 ? await alarmStates(aws, names) : [];
+  // The alarms are shown, not acted on here: AWS throttling them must not stop a status or an abort.
+  const alarms = names.length > 0 ? await alarmStates(aws, names).catch((error: unknown) => (isTransient(error) ? [] : Promise.reject(error))) : [];
 
   // The way back: the endpoint's own record of it, else what the serving config says (if ours).
   let back = wayBack(tags, view.serving);
@@ -131,9 +132,10 @@ export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observa
   const plan = finishPlan(record, outcome, o.view, current);
   if (plan.wayBack) await writeWayBack(aws, pace, o.arn, plan.wayBack);
   // Mixed configs of rollouts that another update cut short have no record left to book them: they go too.
-  const strays = (await listEndpointConfigNames(aws, derivedPrefix(name, "mix"))).filter((c) => c !== record.mixConfig);
-  const configs = await removeConfigs(aws, name, [...plan.removeConfigs, ...strays], plan.keepConfigs);
-  const alarms = await deleteOwnedAlarms(aws, plan.removeAlarms, name);
+  const strays = (await retrying(pace, () => listEndpointConfigNames(aws, derivedPrefix(name, "mix")))).filter((c) => c !== record.mixConfig);
+  // Throttling waits and tries again: every step here may be repeated (what is gone counts as removed).
+  const configs = await retrying(pace, () => removeConfigs(aws, name, [...plan.removeConfigs, ...strays], plan.keepConfigs));
+  const alarms = await retrying(pace, () => deleteOwnedAlarms(aws, plan.removeAlarms, name));
   await saveRecordFields(aws, pace, o.arn, { phase: endingPhase(outcome), finished: "true" });
   if (record.driver || record.command) await removeRecordFields(aws, pace, o.arn, ["driver", "command"]);
   record.phase = endingPhase(outcome);

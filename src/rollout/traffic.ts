@@ -230,7 +230,10 @@ export class TrafficDriver {
     let endpoint = await retrying(this.env, () => this.describe());
     if (endpoint.EndpointStatus !== "InService") endpoint = await this.waitInService(brisk);
     const serving = endpoint.EndpointConfigName;
-    if (serving === s.oldConfig) return this.env.clock.now().getTime();
+    if (serving === s.oldConfig) {
+      s.weight = 0;
+      return this.env.clock.now().getTime();
+    }
     if (serving === s.mixConfig && s.newVariant) {
       const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === s.newVariant);
       if ((variant?.CurrentWeight ?? 0) > 0 || (variant?.DesiredWeight ?? 0) > 0) {

@@ -235,6 +235,24 @@ describe("Ctrl-C and signals", () => {
     await settlesOn(old);
   });
 
+  it("a third signal leaves at once, saying what the run changed and how to find what remains", async () => {
+    await serving();
+    const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--bake", "3600"]);
+    await run.waitFor("stderr", /baking · 10% on the new version/, 30_000);
+    // Slow the way back down, so that the signals land while it is under way.
+    sandbox.current.faults.set([{ service: "sagemaker", operation: "*", latencyMs: 300 }]);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGINT"] as const) {
+      run.child.kill(signal);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const exit = await run.exited;
+    sandbox.current.faults.clear();
+    expect(exit.code).toBe(130);
+    expect(run.output.stderr).toContain("still stopping safely");
+    expect(run.output.stderr).toMatch(/error: left at once, before putting things back; changes made:\n {2}sagemaker:/);
+    expect(run.output.stderr).toContain("any later mlops command on the endpoint finishes what it can");
+  });
+
   it("Ctrl-C before the endpoint was taken removes what the deploy had made", async () => {
     const old = await serving();
     sandbox.current.faults.set([{ service: "cloudwatch", operation: "PutMetricAlarm", latencyMs: 800 }]);
@@ -268,6 +286,31 @@ describe("throttling is not failure", () => {
     expect(JSON.parse(run.output.stdout)).toMatchObject({ outcome: "deployed" });
     expect(run.output.stderr).toContain("AWS is throttling");
     expect(sandbox.current.requestLog.entries({ since: seq }).filter((e) => e.fault === "throttle").length).toBeGreaterThan(3);
+  });
+});
+
+describe("a throttled driver is still the driver", () => {
+  it("abort from another shell reaches a paused driver whose alarm reads are throttled; only it drives", async () => {
+    const old = await serving();
+    // The SDK's own retries wait in real time: at 500× they would pass for minutes of sandbox
+    // time. At 20× a real second is 20 sandbox seconds, closer to what a driver meets on AWS.
+    sandbox.current.clock.setScale(20);
+    try {
+      const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--auto-alarms", "--pause", "--bake", "300", "--final-bake", "300", "--json"]);
+      await run.waitFor("stderr", /paused: waiting for `mlops promote`/, 30_000);
+      sandbox.current.faults.set([{ service: "cloudwatch", operation: "DescribeAlarms", throttle: 1 }]);
+      const aborted = await mlops(["abort", "--endpoint", "churn", "--json"]);
+      sandbox.current.faults.clear();
+      expect(aborted.code, aborted.stderr).toBe(0);
+      expect(JSON.parse(aborted.stdout)).toMatchObject({ command: "abort", acceptedBy: "the process driving the rollout" });
+      expect(aborted.stderr).not.toContain("taking the rollout over");
+      const exit = await run.exited;
+      expect(exit.code, run.output.stderr).toBe(3);
+      expect(JSON.parse(run.output.stdout)).toMatchObject({ outcome: "rolled-back", failureReason: "aborted by `mlops abort`" });
+      await settlesOn(old);
+    } finally {
+      sandbox.current.clock.setScale(500);
+    }
   });
 });
 
