@@ -28,6 +28,9 @@ interface SdkClient {
 
 type ClientClass<C> = new (config: Record<string, unknown>) => C;
 
+/** Attempts per AWS call (the SDK's standard retry, with its back-off) when AWS_MAX_ATTEMPTS is not set. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
 export class AwsClients {
   private readonly clients = new Map<ClientClass<unknown>, SdkClient>();
   private readonly children: AwsClients[] = [];
@@ -62,6 +65,9 @@ export class AwsClients {
     if (existing) return existing as C;
     const { region, profile, endpoint, credentials } = this.settings;
     const config: Record<string, unknown> = { ...extra };
+    // AWS throttles bursts of calls (a rollout and a status at once, several deploys): try a few
+    // more times than the SDK's default 3, unless AWS_MAX_ATTEMPTS says otherwise.
+    if (!this.settings.env?.AWS_MAX_ATTEMPTS && !("maxAttempts" in extra)) config.maxAttempts = DEFAULT_MAX_ATTEMPTS;
     if (region) config.region = region;
     if (profile) config.profile = profile;
     if (endpoint) config.endpoint = endpoint;

@@ -93,17 +93,17 @@ export async function updateWeights(aws: AwsClients, name: string, weights: Desi
   );
 }
 
-/** Names of the endpoint configs whose name contains `text` (every page, bounded). */
-export async function listEndpointConfigNames(aws: AwsClients, text: string): Promise<string[]> {
-  const names: string[] = [];
+/** Endpoint configs whose name contains `text` (every page, bounded): name and creation time (epoch ms). */
+export async function listEndpointConfigs(aws: AwsClients, text: string): Promise<Array<{ name: string; created: number }>> {
+  const found: Array<{ name: string; created: number }> = [];
   let token: string | undefined;
   for (let page = 0; page < 50; page++) {
     const out = await callAws("sagemaker:ListEndpointConfigs", () => sagemaker(aws).send(new ListEndpointConfigsCommand({ NameContains: text, MaxResults: 100, NextToken: token })));
-    names.push(...(out.EndpointConfigs ?? []).map((c) => c.EndpointConfigName!));
+    found.push(...(out.EndpointConfigs ?? []).map((c) => ({ name: c.EndpointConfigName!, created: c.CreationTime?.getTime() ?? 0 })));
     token = out.NextToken;
     if (!token) break;
   }
-  return names;
+  return found;
 }
 
 /** Delete what mlops created; something already gone counts as deleted. */

@@ -25,6 +25,7 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
     engine: plan.mode === "create" ? null : plan.engine,
     endpointConfig: plan.specs.config.EndpointConfigName,
     previousEndpointConfig: plan.current?.endpoint.EndpointConfigName ?? null,
+    ...(plan.current && !plan.current.config ? { previousEndpointConfigMissing: true } : {}),
     alarms: plan.alarmNames.map((name) => ({ name, state: "unknown" })),
     modelPackageArn: plan.modelPackageArn ?? null,
     rolloutId: plan.alreadyServing || plan.settings.dryRun ? null : plan.rolloutId,
@@ -99,7 +100,9 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   }
   if (result.outcome === "failed") {
     throw new MlopsError(`the deployment to ${plan.endpoint} failed: ${result.failureReason}`, {
-      hint: `inspect it with \`mlops status --endpoint ${plan.endpoint}\`; if it serves a mix of versions, \`mlops rollback --endpoint ${plan.endpoint} --to ${plan.current?.endpoint.EndpointConfigName ?? "<config>"}\``,
+      hint: plan.current
+        ? `inspect it with \`mlops status --endpoint ${plan.endpoint}\`; if it serves a mix of versions, \`mlops rollback --endpoint ${plan.endpoint} --to ${plan.current.endpoint.EndpointConfigName}\``
+        : `SageMaker allows only deleting a Failed endpoint: \`aws sagemaker delete-endpoint --endpoint-name ${plan.endpoint}\`, then deploy again`,
     });
   }
 }

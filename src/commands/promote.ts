@@ -90,14 +90,21 @@ async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, com
   if (command !== "abort" && state.phase === "rolling-back") throw new UsageError(`the rollout on ${env.endpoint} is already rolling back`);
   if (o.driverLive) {
     // Another process drives the rollout: leave it the command, and wait until it takes it.
-    await saveRecordFields(ctx.aws, env, o.arn, { command });
+    const commandId = randomBytes(4).toString("hex");
+    await saveRecordFields(ctx.aws, env, o.arn, { command, "command-id": commandId });
     const acked = await pollUntil({ ...env, deadline: started + ackWaitSeconds(state.pollSeconds) * 1000 }, async () => {
       const now = await observe(ctx.aws, env.endpoint, ctx.clock.now());
-      return now.rollout?.id !== state.id || now.rollout?.command === undefined ? true : undefined;
+      return now.rollout?.id !== state.id || now.rollout?.command === undefined ? now : undefined;
     }).catch((error) => {
-      if (error instanceof Timeout) return false;
+      if (error instanceof Timeout) return undefined;
       throw error;
     });
+    if (acked && acked.rollout?.id !== state.id) throw new MlopsError(`rollout ${state.id} on ${env.endpoint} ended before the process driving it took the ${command}`, { hint: `see \`mlops status --endpoint ${env.endpoint}\`` });
+    if (acked && acked.rollout?.takenCommandId !== commandId) {
+      throw new MlopsError(`another command was given to the rollout on ${env.endpoint} at the same time, and the process driving it took that one instead of this ${command}`, {
+        hint: `see what it does with \`mlops status --endpoint ${env.endpoint} --watch\``,
+      });
+    }
     if (acked) {
       ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
       return;

@@ -3,7 +3,7 @@ import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { resolvePollSeconds } from "../core/deploy-settings";
 import { newRolloutId, type RolloutState } from "../core/rollout-state";
-import { MlopsError, UsageError } from "../errors";
+import { MlopsError, SettledInterruptError, UsageError } from "../errors";
 import { bookEnding } from "../rollout/execute";
 import { watchGuardrails } from "../rollout/guardrails";
 import { Timeout } from "../rollout/poll";
@@ -47,7 +47,8 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
     throw new MlopsError(`the way back from ${serving}, ${target}, no longer exists: it was deleted outside mlops`, { hint: "pass --to CONFIG to go to another config" });
   }
 
-  const report = newReport({ endpoint, strategy: "all-at-once", engine: "guardrails", endpointConfig: target, previousEndpointConfig: serving, command: "rollback" });
+  const servingExists = !!(await describeEndpointConfig(ctx.aws, serving));
+  const report = newReport({ endpoint, strategy: "all-at-once", engine: "guardrails", endpointConfig: target, previousEndpointConfig: serving, command: "rollback", ...(servingExists ? {} : { previousEndpointConfigMissing: true }) });
   if (target === serving) {
     report.previousEndpointConfig = null;
     ctx.io.emit(report, renderReport);
@@ -92,7 +93,13 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
       report.outcome = result.outcome;
       report.failureReason = result.failureReason;
     } catch (error) {
+      view.done();
       if (error instanceof Timeout) throw timedOut(endpoint, `still going back to ${target}`);
+      if (ctx.signal.aborted) {
+        throw new SettledInterruptError(`interrupted: SageMaker goes on taking ${endpoint} back to ${target}; the next mlops command on ${endpoint} books the rollback (${serving} then becomes the way back)`, {
+          hint: `watch it with \`mlops status --endpoint ${endpoint} --watch\``,
+        });
+      }
       throw error;
     }
     await bookEnding(env, endpoint);

@@ -1,3 +1,4 @@
+import { describeEndpointConfig } from "../aws/endpoints";
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { formatDuration } from "../core/duration";
@@ -19,6 +20,8 @@ export interface StatusReport {
   endpoint: string;
   status: string;
   endpointConfig: string | null;
+  /** The serving config was deleted outside mlops (the endpoint goes on serving). */
+  endpointConfigMissing: boolean;
   failureReason: string | null;
   variants: Array<{ name: string; currentWeight: number | null; desiredWeight: number | null; instances: number | null; serverless: boolean }>;
   deployment: { endpointConfig: string; phase: string; share: number | null; bakeLeftSeconds: number | null } | null;
@@ -46,13 +49,14 @@ export interface StatusReport {
   reconciled: { rolloutId: string; outcome: string; removed: string[]; previousEndpointConfig: string | null } | null;
 }
 
-export function statusReport(o: Observation, now: Date, booked?: Booked): StatusReport {
+export function statusReport(o: Observation, now: Date, booked?: Booked, servingMissing = false): StatusReport {
   const e = o.endpoint;
   const r = o.rollout;
   return {
     endpoint: e.EndpointName!,
     status: e.EndpointStatus!,
     endpointConfig: e.EndpointConfigName ?? null,
+    endpointConfigMissing: servingMissing,
     failureReason: e.FailureReason ?? null,
     variants: (e.ProductionVariants ?? []).map((v) => ({
       name: v.VariantName!,
@@ -85,9 +89,17 @@ export function statusReport(o: Observation, now: Date, booked?: Booked): Status
   };
 }
 
+/** "canary on the traffic engine", "creation", "rollback": what a rollout was. */
+function rolloutWords(r: { engine: string; strategy: string }): string {
+  if (r.engine === "create") return "creation";
+  if (r.engine === "rollback") return "rollback";
+  const strategy = STRATEGY_WORDS[r.strategy as keyof typeof STRATEGY_WORDS] ?? r.strategy;
+  return `${strategy} on the ${r.engine === "serverless" ? "serverless replacement" : `${r.engine} engine`}`;
+}
+
 export function renderStatus(s: StatusReport, style: { bold(x: string): string; dim(x: string): string; red(x: string): string; green(x: string): string }): string {
   const total = s.variants.reduce((sum, v) => sum + (v.currentWeight ?? 0), 0) || 1;
-  const lines = [`${style.bold(s.endpoint)}  ${s.status}  serving ${s.endpointConfig ?? "-"}`];
+  const lines = [`${style.bold(s.endpoint)}  ${s.status}  serving ${s.endpointConfig ?? "-"}${s.endpointConfigMissing ? style.red(" (missing: deleted outside mlops)") : ""}`];
   for (const v of s.variants) {
     const share = `${Math.round((100 * (v.currentWeight ?? 0)) / total)}%`;
     lines.push(`  variant     ${v.name}  ${share}${v.desiredWeight !== v.currentWeight ? ` → weight ${v.desiredWeight}` : ""}  ${v.serverless ? "serverless" : `${v.instances ?? "?"} instance(s)`}`);
@@ -98,14 +110,13 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
   }
   if (s.rollout) {
     const r = s.rollout;
-    const strategy = STRATEGY_WORDS[r.strategy as keyof typeof STRATEGY_WORDS] ?? r.strategy;
     if (["done", "rolled-back", "interrupted", "failed", "superseded"].includes(r.phase)) {
-      lines.push(`  last        rollout ${r.id} (${strategy} on the ${r.engine} engine) ended: ${r.phase}${r.finished ? "" : " · its ending is not booked yet"}`);
+      lines.push(`  last        rollout ${r.id} (${rolloutWords(r)}) ended: ${r.phase}${r.finished ? "" : " · its ending is not booked yet"}`);
     } else if (r.engine === "traffic" || r.engine === "serverless") {
       const driver = r.driven ? ` · driven (heartbeat ${r.heartbeatAgeSeconds}s ago)` : " · nobody drives it: `mlops promote` or `mlops abort` carries it on";
-      lines.push(`  rollout     ${r.id}: ${strategy} on the ${r.engine} engine, ${r.phase}, step ${Math.max(0, r.step)}/${r.steps} · ${r.weight}% on ${r.newConfig}${driver}`);
+      lines.push(`  rollout     ${r.id}: ${rolloutWords(r)}, ${r.phase}, step ${Math.max(0, r.step)}/${r.steps} · ${r.weight}% on ${r.newConfig}${driver}`);
     } else {
-      lines.push(`  rollout     ${r.id}: ${r.engine === "rollback" ? "rollback" : r.engine === "create" ? "creation" : `${strategy} on the guardrails engine`} to ${r.newConfig}, ${r.phase}`);
+      lines.push(`  rollout     ${r.id}: ${rolloutWords(r)} to ${r.newConfig}, ${r.phase}`);
     }
   }
   if (s.alarms.length > 0) lines.push(`  alarms      ${s.alarms.map((a) => `${a.name} ${a.state === "ALARM" ? style.red(a.state) : a.state}`).join(", ")}`);
@@ -134,13 +145,14 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   const pace = commandPace(ctx, pollSeconds);
   const { observation: first, booked } = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
   if (!options.watch || !inProgress(first)) {
-    ctx.io.emit(statusReport(first, ctx.clock.now(), booked), renderStatus);
+    ctx.io.emit(statusReport(first, ctx.clock.now(), booked, await servingConfigMissing(ctx, first)), renderStatus);
     // --watch on a rollout that ended just before: its ending, booked now, is what the watch reports.
     if (options.watch && booked) exitFor(endpoint, first, booked.outcome);
     return;
   }
 
   // Watch until nothing is in progress, then book the ending; the exit code tells how it ended.
+  if (first.verdict.kind === "stalled") ctx.io.info(`rollout ${first.rollout!.id} on ${endpoint} waits with nobody driving it (${first.verdict.why}): the watch goes on until \`mlops promote\` or \`mlops abort\` moves it`);
   const view = new RolloutView(ctx.io, endpoint);
   const watchPace = { ...pace, deadline: ctx.clock.now().getTime() + WATCH_LIMIT_MS };
   try {
@@ -156,7 +168,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   }
   view.done();
   const last = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
-  ctx.io.emit(statusReport(last.observation, ctx.clock.now(), last.booked), renderStatus);
+  ctx.io.emit(statusReport(last.observation, ctx.clock.now(), last.booked, await servingConfigMissing(ctx, last.observation)), renderStatus);
   // Only the rollout that was under way when the watch began speaks for the exit code.
   const r = last.observation.rollout;
   const same = !!r && !!first.rollout && r.id === first.rollout.id;
@@ -173,6 +185,12 @@ function exitFor(endpoint: string, o: Observation, ending: string | undefined): 
 }
 
 const WATCH_LIMIT_MS = 7 * 86_400_000;
+
+/** Whether the config the endpoint serves was deleted outside mlops (one read). */
+async function servingConfigMissing(ctx: Context, o: Observation): Promise<boolean> {
+  const serving = o.endpoint.EndpointConfigName;
+  return !!serving && !(await describeEndpointConfig(ctx.aws, serving));
+}
 
 /** Something is still moving: SageMaker updates the endpoint, or a rollout runs or waits for promote/abort. */
 function inProgress(o: Observation): boolean {

@@ -5,7 +5,8 @@ import type { Mode } from "./rollout-plan";
  * publishes its metrics per EndpointName + VariantName (and EndpointConfigName during and after
  * guardrail deployments); an alarm that names a variant or config the rollout does not serve
  * watches nothing, and would let a bad version through. Such alarms are refused before anything
- * changes, naming the dimension.
+ * changes, naming the dimension; so is an alarm on a set of dimensions SageMaker never publishes
+ * (EndpointName alone, a misspelt name, an extra dimension), which sees no data at all.
  *
  * On the traffic engine the new version runs beside the old one under a temporary variant name
  * until the last step; an alarm on the serving variant (AllTraffic) then watches the old version.
@@ -67,9 +68,31 @@ export interface AlarmScope {
 }
 
 /** The metrics an alarm reads: its own, or each MetricStat of its metric math. */
-function metricsOf(alarm: ExistingAlarm): Array<{ namespace?: string; dimensions: Dimension[] }> {
-  if (alarm.Metrics) return alarm.Metrics.filter((m) => m.MetricStat?.Metric).map((m) => ({ namespace: m.MetricStat!.Metric!.Namespace, dimensions: m.MetricStat!.Metric!.Dimensions ?? [] }));
-  return [{ namespace: alarm.Namespace, dimensions: alarm.Dimensions ?? [] }];
+function metricsOf(alarm: ExistingAlarm): Array<{ namespace?: string; name?: string; dimensions: Dimension[] }> {
+  if (alarm.Metrics) {
+    return alarm.Metrics.filter((m) => m.MetricStat?.Metric).map((m) => ({ namespace: m.MetricStat!.Metric!.Namespace, name: m.MetricStat!.Metric!.MetricName, dimensions: m.MetricStat!.Metric!.Dimensions ?? [] }));
+  }
+  return [{ namespace: alarm.Namespace, name: alarm.MetricName, dimensions: alarm.Dimensions ?? [] }];
+}
+
+/** Where SageMaker publishes an endpoint's metrics: invocations, and instance use. */
+const ENDPOINT_NAMESPACES = ["AWS/SageMaker", "/aws/sagemaker/Endpoints"];
+
+/** Asynchronous endpoints' backlog metrics: per EndpointName alone (aws-facts.md §3.1). */
+const ENDPOINT_ONLY_METRICS = ["ApproximateBacklogSize", "ApproximateBacklogSizePerInstance", "ApproximateAgeOfOldestRequest", "HasBacklogWithoutCapacity"];
+
+/**
+ * The dimensions of a metric SageMaker never publishes, spelt `EndpointName+Foo`, or undefined
+ * when it does: endpoint metrics come per EndpointName + VariantName (and EndpointConfigName during
+ * and after guardrail deployments), the backlog of an asynchronous endpoint per EndpointName
+ * alone. CloudWatch matches dimension sets exactly (names are case-sensitive), so any other set
+ * is a metric with no data.
+ */
+function unpublishedDimensions(metricName: string | undefined, dimensions: readonly Dimension[]): string | undefined {
+  const names = dimensions.map((d) => d.Name ?? "").sort();
+  const key = names.join("+");
+  const published = ENDPOINT_ONLY_METRICS.includes(metricName ?? "") ? ["EndpointName"] : ["EndpointName+VariantName", "EndpointConfigName+EndpointName+VariantName"];
+  return published.includes(key) ? undefined : key || "no dimensions";
 }
 
 /** How `alarm` relates to this rollout: refuse, note, or watch a retargeted copy. */
@@ -78,13 +101,16 @@ export function alarmScope(alarm: ExistingAlarm, input: AlarmScopeInput): AlarmS
   const result: AlarmScope = {};
   const others = new Set<string>();
   for (const metric of metricsOf(alarm)) {
-    if (metric.namespace !== "AWS/SageMaker") continue;
+    if (!ENDPOINT_NAMESPACES.includes(metric.namespace ?? "")) continue;
     const dim = (key: string) => metric.dimensions.find((d) => d.Name === key)?.Value;
     const endpoint = dim("EndpointName");
-    if (endpoint !== input.endpoint) {
-      if (endpoint) others.add(endpoint);
+    if (endpoint !== undefined && endpoint !== input.endpoint) {
+      others.add(endpoint);
       continue;
     }
+    if (dim("InferenceComponentName") !== undefined) continue;
+    const unpublished = unpublishedDimensions(metric.name, metric.dimensions);
+    if (unpublished) return { problem: `--alarm ${name} reads ${metric.namespace} ${metric.name ?? ""} by ${unpublished}, which SageMaker never publishes, so it sees no data` };
     const variant = dim("VariantName");
     const config = dim("EndpointConfigName");
     if (config !== undefined) {

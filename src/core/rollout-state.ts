@@ -71,6 +71,9 @@ export interface RolloutState {
   /** Token of the process driving a traffic rollout; none when nobody does (paused, --no-wait, ended). */
   driver?: string;
   command?: RolloutCommand;
+  /** Who left the command (a nonce), and the id of the last command a driver took. */
+  commandId?: string;
+  takenCommandId?: string;
 }
 
 export const ROLLOUT_TAG_PREFIX = "mlops:rollout:";
@@ -141,7 +144,6 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
     mode: state.mode,
     strategy: state.strategy,
     phase: state.phase,
-    finished: String(state.finished),
     canary: String(state.plan.canaryPercent),
     "linear-step": String(state.plan.linearStep),
     bake: String(state.plan.bake),
@@ -164,6 +166,9 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
   if (state.newVariant) tags["new-variant"] = state.newVariant;
   if (state.driver) tags.driver = state.driver;
   if (state.command) tags.command = state.command;
+  if (state.finished) tags.ending = endingTag(state.id, state.phase);
+  if (state.commandId) tags["command-id"] = state.commandId;
+  if (state.takenCommandId) tags["taken-command-id"] = state.takenCommandId;
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [ROLLOUT_TAG_PREFIX + k, v]));
 }
 
@@ -175,12 +180,15 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
   const strategy = (get("strategy") ?? "canary") as Strategy;
   const plan = { canaryPercent: num("canary", 10), linearStep: num("linear-step", 20), bake: num("bake"), finalBake: num("final-bake") };
   const alarms = unchunked<string[]>(get, "alarms", []);
+  const id = get("id")!;
+  // The booked ending names its rollout: one written late, over a newer record, is ignored.
+  const ending = get("ending")?.startsWith(`${id}:`) ? (get("ending")!.slice(id.length + 1) as RolloutPhase) : undefined;
   return {
-    id: get("id")!,
+    id,
     mode,
     strategy,
-    phase: get("phase") as RolloutPhase,
-    finished: get("finished") === "true",
+    phase: ending ?? (get("phase") as RolloutPhase),
+    finished: ending !== undefined,
     plan,
     steps: rolloutSteps(mode, strategy, plan, alarms),
     step: num("step", -1),
@@ -200,7 +208,14 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     heartbeat: num("heartbeat"),
     driver: get("driver"),
     command: get("command") as RolloutCommand | undefined,
+    commandId: get("command-id"),
+    takenCommandId: get("taken-command-id"),
   };
+}
+
+/** The tag value that books rollout `id`'s ending: `<id>:<phase>`. */
+export function endingTag(id: string, phase: RolloutPhase): string {
+  return `${id}:${phase}`;
 }
 
 /** Every rollout tag key present, to remove them when a new record replaces the last one. */

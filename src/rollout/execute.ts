@@ -8,7 +8,7 @@ import { appendToMessage, MlopsError, SettledInterruptError } from "../errors";
 import { watchGuardrails } from "./guardrails";
 import type { DeployPlan } from "./plan";
 import { newRecord } from "./plan";
-import { pollUntil, retrying } from "./poll";
+import { isTransient, pollUntil, retrying, Timeout, type Pace } from "./poll";
 import { finishRollout, observe, type Booked } from "./reconcile";
 import { writeNewRecord } from "./record";
 import { TakenOverError, TrafficDriver } from "./traffic";
@@ -37,7 +37,7 @@ export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<
 
   try {
     await createPrivate(env.aws, plan);
-    if (plan.current) await recheck(env.aws, plan);
+    if (plan.current) await retrying(env, () => recheck(env.aws, plan));
     await take(env.aws, plan);
   } catch (error) {
     // A call cut short (Ctrl-C, a dropped connection) may still have reached SageMaker.
@@ -83,14 +83,28 @@ function startedResult(plan: DeployPlan): RolloutResult {
   return { outcome: "started", endpointConfig: plan.specs.config.EndpointConfigName, alarms: [], failureReason: null, firedAlarm: null, rollbackReactionSeconds: null };
 }
 
-/** Book the ending now if the rollout has ended (else a later command's reconcile will). */
+/**
+ * Book the ending now if the rollout has ended (else a later command's reconcile will). The
+ * outcome is already known: booking it has 5 minutes of its own, and if AWS keeps refusing
+ * (throttling), it is left to the next command rather than turned into a failure.
+ */
 export async function bookEnding(env: RolloutEnv, name: string): Promise<Booked | undefined> {
-  const o = await retrying(env, () => observe(env.aws, name, env.clock.now()));
-  if (o.verdict.kind !== "ended") return undefined;
-  const booked = await finishRollout(env.aws, env, o, o.verdict.outcome, o.verdict.why);
-  for (const line of booked.deleted) env.io.info(`removed ${line}`);
-  return booked;
+  const pace: Pace = { clock: env.clock, signal: env.signal, pollSeconds: env.pollSeconds, deadline: env.clock.now().getTime() + BOOKING_SECONDS * 1000 };
+  try {
+    const o = await retrying(pace, () => observe(env.aws, name, env.clock.now()));
+    if (o.verdict.kind !== "ended") return undefined;
+    const booked = await finishRollout(env.aws, pace, o, o.verdict.outcome, o.verdict.why);
+    for (const line of booked.deleted) env.io.info(`removed ${line}`);
+    return booked.skipped ? undefined : booked;
+  } catch (error) {
+    if (!(error instanceof Timeout || isTransient(error))) throw error;
+    env.io.warn(`booking the ending failed for now (${(error as Error).message}); the next mlops command on ${name} books it`);
+    return undefined;
+  }
 }
+
+/** How long booking an ending may take, in seconds, when AWS throttles it. */
+const BOOKING_SECONDS = 300;
 
 /** Write the new record on the endpoint (with calls Ctrl-C does not cut short); returns the endpoint's ARN. */
 async function writeRecord(aws: AwsClients, env: RolloutEnv, plan: DeployPlan, record: ReturnType<typeof newRecord>): Promise<string> {

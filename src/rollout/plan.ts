@@ -10,7 +10,7 @@ import { checkResourceName, parseS3Prefix } from "../core/aws-names";
 import { resolveDeploySettings, type DeployFlags, type DeploySettings } from "../core/deploy-settings";
 import { alreadyServes, configType, deploySpecs, type ConfigSpec, type Container, type CurrentEndpoint, type DeploySpecs, type EndpointCapacity } from "../core/deploy-specs";
 import { formatDuration } from "../core/duration";
-import { chooseEngine, deploymentConfig, effectiveStrategy, expectedSeconds, guardrailSteps, instancesFor, shortBakeWarning, trafficSteps, type EndpointType, type Mode, type Strategy } from "../core/rollout-plan";
+import { chooseEngine, deploymentConfig, effectiveStrategy, expectedSeconds, guardrailSteps, instancesFor, shortBakeWarning, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode, type Strategy } from "../core/rollout-plan";
 import { newRolloutId, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
 import { GateError, MissingInputError, MlopsError, UsageError } from "../errors";
 import { validator } from "../io/prompt";
@@ -71,7 +71,8 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   const booked = current?.booked;
 
   // A redeploy keeps the endpoint's size, serverless settings and async output unless told otherwise.
-  if (current) inheritCapacity(settings, current.endpoint, current.config, endpointName);
+  // Values mlops cannot find for itself, when not asked at a terminal: all said at once.
+  const missing: string[] = current ? inheritCapacity(settings, current.endpoint, current.config) : [];
   const currentType = current ? (configType(current.config) ?? endpointType(current.endpoint)) : undefined;
   const type = settings.type ?? currentType ?? "realtime";
   if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
@@ -87,6 +88,11 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   let roleArn = settings.roleArn;
   const servingModel = current?.config?.ProductionVariants?.[0]?.ModelName;
   if (!roleArn && servingModel) roleArn = (await describeModel(ctx.aws, servingModel))?.ExecutionRoleArn;
+  if (!roleArn && !ctx.prompt.interactive) missing.push("--role-arn");
+  if (missing.length > 0) {
+    const why = current && !current.config ? `: the serving config ${current.endpoint.EndpointConfigName} of ${endpointName} no longer exists, so mlops cannot take ${missing.length > 1 ? "them" : "it"} from there` : " when not running interactively";
+    throw new UsageError(`${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required${why}`);
+  }
   if (!roleArn) {
     roleArn = await ctx.prompt.text({ flag: "--role-arn", message: "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)" });
     roleArn = resolveDeploySettings({ ...flags, roleArn }, ctx.env, ctx.config.values, INSTANCE_TYPES).roleArn;
@@ -104,7 +110,7 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
     if (!current.config) {
       if (mode === "traffic") {
         throw new UsageError(`the serving config ${current.endpoint.EndpointConfigName} no longer exists, and the traffic engine needs it to run the new version beside the old`, {
-          hint: "deploy with --engine guardrails (SageMaker keeps the old fleet to roll back to), or --strategy all-at-once",
+          hint: "use SageMaker's guardrails, which roll back to the running fleet: --strategy all-at-once or blue-green, or a canary or linear rollout on 2 instances or more",
         });
       }
       notes.push(`warning: the serving config ${current.endpoint.EndpointConfigName} no longer exists (deleted outside mlops): ${mode === "guardrails" ? "SageMaker can still roll back to the running fleet, but `mlops rollback` will have nowhere to go" : "if an alarm fires there is no config to go back to"}`);
@@ -220,7 +226,7 @@ async function readCurrent(ctx: Context, pace: Pace, name: string, dryRun: boole
   const rollout = observation.rollout;
   if (observation.verdict.kind === "stalled" || (observation.verdict.kind === "running" && observation.verdict.by === "driver")) {
     const live = observation.verdict.kind === "running";
-    throw new MlopsError(`a ${rollout!.strategy} rollout (${rollout!.id}) on ${name} is ${rollout!.phase}${live ? "" : ` with nobody driving it: ${(observation.verdict as { why: string }).why}`}; this deploy is refused`, {
+    throw new MlopsError(`rollout ${rollout!.id} (${STRATEGY_WORDS[rollout!.strategy]} on the ${rollout!.mode} engine) on ${name} is ${rollout!.phase}${live ? "" : ` with nobody driving it: ${(observation.verdict as { why: string }).why}`}; this deploy is refused`, {
       hint: `finish it with \`mlops promote --endpoint ${name}\` or \`mlops abort --endpoint ${name}\``,
     });
   }
@@ -322,15 +328,15 @@ function pickCapacity({ instanceType, instanceCount, memoryMb, maxConcurrency, a
 /**
  * Capacity the user did not give comes from what serves now, so that a redeploy keeps the
  * endpoint as it is: from the serving config, or, when that was deleted, from what
- * DescribeEndpoint still tells (which does not include the instance type).
+ * DescribeEndpoint still tells. Returns the flags that must be given: the instance type, which
+ * DescribeEndpoint does not tell.
  */
-function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined, name: string): void {
+function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined): string[] {
   const live = endpoint.ProductionVariants?.[0];
   const variant = config?.ProductionVariants?.[0];
   const serverless = variant?.ServerlessConfig ?? live?.CurrentServerlessConfig;
-  if (!config && !serverless && !settings.given.instanceType) {
-    throw new UsageError(`--instance-type is required: the serving config ${endpoint.EndpointConfigName} of ${name} no longer exists, and DescribeEndpoint does not tell the instance type`);
-  }
+  // DescribeEndpoint does not tell the instance type: without the config, only the user can.
+  const missing = !config && !serverless && !settings.given.instanceType ? ["--instance-type"] : [];
   if (!settings.given.instanceType && variant?.InstanceType) settings.instanceType = variant.InstanceType;
   const count = endpoint.ProductionVariants?.find((v) => v.VariantName === (variant?.VariantName ?? live?.VariantName))?.CurrentInstanceCount ?? variant?.InitialInstanceCount;
   if (!settings.given.instanceCount && count) settings.instanceCount = count;
@@ -341,6 +347,7 @@ function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: E
   if (!settings.given.asyncOutput && output) settings.asyncOutput = parseS3Prefix("the serving config's S3OutputPath", output);
   const concurrency = asyncConfig?.ClientConfig?.MaxConcurrentInvocationsPerInstance;
   if (!settings.given.asyncConcurrency && concurrency) settings.asyncConcurrency = concurrency;
+  return missing;
 }
 
 /** The rollout record at the start of a deploy (every engine). */

@@ -1,17 +1,17 @@
 import { alarmStates, deleteOwnedAlarms, type AlarmState } from "../aws/alarms";
 import type { AwsClients } from "../aws/clients";
-import { describeEndpoint, describeEndpointConfig, listEndpointConfigNames, listTags, listTagsIfExists, type Endpoint } from "../aws/endpoints";
+import { describeEndpoint, describeEndpointConfig, listEndpointConfigs, listTags, listTagsIfExists, type Endpoint } from "../aws/endpoints";
 import type { Clock } from "../core/clock";
 import { guardrailPhase, type GuardrailPhase } from "../core/endpoint-phase";
 import { isOwnedBy } from "../core/ownership";
 import { endingPhase, finishPlan, judge, type Ending, type EndpointView, type Verdict, type WayBack } from "../core/reconcile";
 import { derivedPrefix, strategyOf, type DeploymentConfigShape, type Strategy } from "../core/rollout-plan";
-import { decodeRollout, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../core/rollout-state";
+import { decodeRollout, endingTag, hasLiveDriver, isActive, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../core/rollout-state";
 import { MlopsError } from "../errors";
 import type { Io } from "../io/io";
 import { removeConfigs } from "./cleanup";
-import { isTransient, retrying, type Pace } from "./poll";
-import { removeRecordFields, saveRecordFields, writeWayBack } from "./record";
+import { isTransient, retrying, Timeout, type Pace } from "./poll";
+import { saveRecordFields, writeWayBack } from "./record";
 
 /**
  * Reconcile: every endpoint command (deploy, status, rollback, promote, abort) starts here. It
@@ -47,6 +47,8 @@ export interface Booked {
   wayBack?: WayBack;
   deleted: string[];
   kept: string[];
+  /** Another command booked it first, or a new rollout began: nothing was done. */
+  skipped?: boolean;
 }
 
 export async function observe(aws: AwsClients, name: string, now: Date): Promise<Observation> {
@@ -99,9 +101,18 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
 
 /** Observe, book a rollout that ended unwatched, and observe again if it did. */
 export async function reconcile(env: { aws: AwsClients; io: Io; clock: Clock; pace: Pace }, name: string): Promise<{ observation: Observation; booked?: Booked }> {
-  const first = await observe(env.aws, name, env.clock.now());
+  const first = await retrying(env.pace, () => observe(env.aws, name, env.clock.now()));
   if (first.verdict.kind !== "ended" || !first.rollout) return { observation: first };
-  const booked = await finishRollout(env.aws, env.pace, first, first.verdict.outcome, first.verdict.why);
+  let booked: Booked;
+  try {
+    booked = await finishRollout(env.aws, env.pace, first, first.verdict.outcome, first.verdict.why, first.rollout);
+  } catch (error) {
+    // The ending stays as it is on the endpoint; a later command books it.
+    if (!(error instanceof Timeout || isTransient(error))) throw error;
+    env.io.warn(`rollout ${first.rollout.id} on ${name} ended (${first.verdict.why}), but booking its ending failed for now (${(error as Error).message}); a later mlops command books it`);
+    return { observation: first };
+  }
+  if (booked.skipped) return { observation: await observe(env.aws, name, env.clock.now()) };
   env.io.info(describeBooked(name, booked, "ended while nobody watched"));
   for (const line of booked.deleted) env.io.info(`  removed ${line}`);
   return { observation: await observe(env.aws, name, env.clock.now()), booked };
@@ -125,20 +136,43 @@ export function describeBooked(endpoint: string, b: Booked, when: string): strin
  * own alarms (only what mlops made for this endpoint, never what is kept), and mark the record
  * finished. Idempotent: two commands booking the same ending do the same thing.
  */
-export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observation, "endpoint" | "arn" | "tags" | "view">, outcome: Ending, why: string, record = decodeRollout(o.tags)): Promise<Booked> {
-  if (!record) throw new Error("internal: finishRollout without a record");
+export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observation, "endpoint" | "arn">, outcome: Ending, why: string, record?: RolloutState): Promise<Booked> {
   const name = o.endpoint.EndpointName!;
-  const current = { of: o.tags[PREVIOUS_OF_TAG], previous: o.tags[PREVIOUS_CONFIG_TAG] };
-  const plan = finishPlan(record, outcome, o.view, current);
+  // Read again just before changing anything: the ending is booked only while the record is still
+  // this rollout's and unbooked, and against what the endpoint serves now (another command may
+  // have booked it, or a new rollout begun, since this one looked).
+  const endpoint = await retrying(pace, () => describeEndpoint(aws, name));
+  const tags = await retrying(pace, () => listTags(aws, o.arn));
+  const current = decodeRollout(tags);
+  const rollout = record ?? current;
+  if (!endpoint || !rollout || !current || current.id !== rollout.id || current.finished) {
+    return { rolloutId: rollout?.id ?? "", outcome, why, deleted: [], kept: [], skipped: true };
+  }
+  const view: EndpointView = { status: endpoint.EndpointStatus ?? "Unknown", serving: endpoint.EndpointConfigName, pending: endpoint.PendingDeploymentSummary?.EndpointConfigName };
+  const plan = finishPlan(rollout, outcome, view, { of: tags[PREVIOUS_OF_TAG], previous: tags[PREVIOUS_CONFIG_TAG] });
   if (plan.wayBack) await writeWayBack(aws, pace, o.arn, plan.wayBack);
-  // Mixed configs of rollouts that another update cut short have no record left to book them: they go too.
-  const strays = (await retrying(pace, () => listEndpointConfigNames(aws, derivedPrefix(name, "mix")))).filter((c) => c !== record.mixConfig);
+  const strays = await strayMixConfigs(aws, pace, name, rollout, plan.keepConfigs);
   // Throttling waits and tries again: every step here may be repeated (what is gone counts as removed).
   const configs = await retrying(pace, () => removeConfigs(aws, name, [...plan.removeConfigs, ...strays], plan.keepConfigs));
   const alarms = await retrying(pace, () => deleteOwnedAlarms(aws, plan.removeAlarms, name));
-  await saveRecordFields(aws, pace, o.arn, { phase: endingPhase(outcome), finished: "true" });
-  if (record.driver || record.command) await removeRecordFields(aws, pace, o.arn, ["driver", "command"]);
-  record.phase = endingPhase(outcome);
-  record.finished = true;
-  return { rolloutId: record.id, outcome, why, wayBack: plan.wayBack, deleted: [...configs.deleted, ...alarms.deleted], kept: [...configs.kept, ...alarms.kept] };
+  // One tag, naming the rollout: written late over a newer rollout's record, it changes nothing.
+  await saveRecordFields(aws, pace, o.arn, { ending: endingTag(rollout.id, endingPhase(outcome)) });
+  rollout.phase = endingPhase(outcome);
+  rollout.finished = true;
+  return { rolloutId: rollout.id, outcome, why, wayBack: plan.wayBack, deleted: [...configs.deleted, ...alarms.deleted], kept: [...configs.kept, ...alarms.kept] };
+}
+
+/**
+ * Mixed configs of rollouts that another update cut short (they have no record left to book
+ * them): this endpoint's own, made before the rollout being booked began, and in no use.
+ */
+async function strayMixConfigs(aws: AwsClients, pace: Pace, endpoint: string, rollout: RolloutState, keep: readonly string[]): Promise<string[]> {
+  const candidates = (await retrying(pace, () => listEndpointConfigs(aws, derivedPrefix(endpoint, "mix")))).filter((c) => c.created < rollout.startedAt && c.name !== rollout.mixConfig && !keep.includes(c.name));
+  const strays: string[] = [];
+  for (const c of candidates) {
+    const config = await retrying(pace, () => describeEndpointConfig(aws, c.name));
+    const tags = config?.EndpointConfigArn ? await retrying(pace, () => listTagsIfExists(aws, config.EndpointConfigArn!)) : undefined;
+    if (tags && isOwnedBy(tags, endpoint)) strays.push(c.name);
+  }
+  return strays;
 }

@@ -14,6 +14,8 @@ export interface DeployReport {
   engine: "guardrails" | "traffic" | null;
   endpointConfig: string;
   previousEndpointConfig: string | null;
+  /** The previous config was deleted outside mlops: there is no way back to it. */
+  previousEndpointConfigMissing?: boolean;
   alarms: Array<{ name: string; state: string }>;
   failureReason: string | null;
   rollbackReactionSeconds: number | null;
@@ -66,11 +68,13 @@ export function renderReport(r: DeployReport, style: ChalkInstance): string {
     case "deployed":
       if (r.command === "rollback") {
         lines.push(`${style.green("rolled back")} ${r.endpoint} to ${r.endpointConfig} (${formatDuration(r.durationSeconds)})`);
-        if (r.previousEndpointConfig) lines.push(`  ${r.previousEndpointConfig} is now the way back (mlops rollback --endpoint ${r.endpoint})`);
+        if (r.previousEndpointConfig && r.previousEndpointConfigMissing) lines.push(`  ${r.previousEndpointConfig}, the config it left, was deleted outside mlops: there is no way back to it`);
+        else if (r.previousEndpointConfig) lines.push(`  ${r.previousEndpointConfig} is now the way back (mlops rollback --endpoint ${r.endpoint})`);
         break;
       }
       lines.push(`${style.green("deployed")} ${r.endpoint}: ${r.endpointConfig} serves (${how})`);
-      if (r.previousEndpointConfig) lines.push(`  previous: ${r.previousEndpointConfig} (mlops rollback --endpoint ${r.endpoint} goes back to it)`);
+      if (r.previousEndpointConfig && r.previousEndpointConfigMissing) lines.push(`  previous: ${r.previousEndpointConfig}, deleted outside mlops: there is no way back to it`);
+      else if (r.previousEndpointConfig) lines.push(`  previous: ${r.previousEndpointConfig} (mlops rollback --endpoint ${r.endpoint} goes back to it)`);
       break;
     case "rolled-back":
       lines.push(`${style.red("rolled back")} ${r.endpoint}: ${r.endpointConfig} still serves (${how})`);

@@ -70,13 +70,13 @@ export class TrafficDriver {
 
   private async steps(options: { stopBeforeTraffic: boolean }): Promise<Ended> {
     const s = this.state;
-    const command = s.command;
+    let command = s.command;
     s.command = undefined;
     if (s.driver !== this.token) {
       s.driver = this.token;
       await this.save(s.phase, true);
     }
-    if (command) await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
+    if (command) await removeRecordFields(this.env.aws, this.env, this.arn, ["command", "command-id"]);
     if (command === "abort" || s.phase === "rolling-back" || s.phase === "interrupted" || s.phase === "rolled-back") return this.rollback("aborted by `mlops abort`", undefined);
     if (s.phase === "finalizing") return this.finalize();
     if (s.phase === "preparing") {
@@ -87,6 +87,15 @@ export class TrafficDriver {
         await this.save("paused");
         return this.ended("paused", this.target(), null);
       }
+    }
+    // Carrying on a rollout another process started: its alarms come first, and a bake that
+    // process did not finish is finished, before any traffic moves on.
+    if (!this.justTook && s.step >= 0) {
+      const step = s.steps[s.step]!;
+      const left = s.phase === "baking" && command !== "promote-full" ? Math.max(0, step.bake - (this.env.clock.now().getTime() - s.phaseSince) / 1000) : 0;
+      const outcome = await this.watch("baking", left);
+      if (typeof outcome === "object") return outcome;
+      if (outcome === "promote-full") command = outcome;
     }
     // A promote from another shell: --full skips to the last step, a plain one goes on.
     let i = command === "promote-full" ? s.steps.length - 1 : s.step + 1;
@@ -175,7 +184,9 @@ export class TrafficDriver {
   private async takeCommand(): Promise<RolloutState["command"] | null> {
     const record = await this.ownRecord();
     if (!record.command) return null;
-    await removeRecordFields(this.env.aws, this.env, this.arn, ["command"]);
+    await removeRecordFields(this.env.aws, this.env, this.arn, ["command", "command-id"]);
+    // Say whose command was taken: two shells may have given one at the same time.
+    if (record.commandId) await saveRecordFields(this.env.aws, this.env, this.arn, { "taken-command-id": record.commandId });
     return record.command;
   }
 

@@ -1,7 +1,7 @@
 import { PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { DeleteEndpointConfigCommand, DescribeEndpointConfigCommand, DescribeModelCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
-import { BAD, ROLE, useRolloutSandbox } from "../helpers/rollout";
+import { BAD, IMAGE, MODEL, ROLE, useRolloutSandbox } from "../helpers/rollout";
 
 /**
  * The rollout promise under the faults users meet (issue 8): whatever happens, mlops owns what it
@@ -162,6 +162,18 @@ describe("any later command finishes what an earlier one started", () => {
     expect(await alarmNames()).toEqual([]);
   });
 
+  it("promote of a rollout whose driver was killed reads its alarms first: a bad version is rolled back (exit 3)", async () => {
+    const old = await serving();
+    const run = spawnDeploy([...BAD, "--auto-alarms", "--engine", "traffic", "--bake", "60", "--final-bake", "900"]);
+    await run.waitFor("stderr", /baking · 100% on the new version/, 30_000);
+    run.child.kill("SIGKILL");
+    await run.exited;
+    const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
+    expect(promoted.code, promoted.stderr).toBe(3);
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: expect.stringMatching(/-5xx-rate$/) });
+    await settlesOn(old);
+  });
+
   it("a traffic start that fails half-way removes what it made and leaves the next deploy free", async () => {
     const old = await serving();
     sandbox.current.faults.set([{ service: "sagemaker", operation: "UpdateEndpoint", error: 1 }]);
@@ -171,7 +183,8 @@ describe("any later command finishes what an earlier one started", () => {
     expect(failed.stderr).toMatch(/removed what this deploy had made: alarm mlops-churn-r\w+-5xx-rate, alarm .*endpoint config churn-mix-\w+, endpoint config churn-\w+, model churn-\w+; churn was not changed/);
     expect(await configNames()).toEqual([old]);
     expect(await alarmNames()).toEqual([]);
-    expect((await tagsOf((await endpoint()).EndpointArn!))["mlops:rollout:phase"]).toBe("done");
+    // The record still tells of the creation, booked: the failed start left none of its own.
+    expect(JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout).rollout).toMatchObject({ engine: "create", phase: "done", finished: true });
     const next = await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "60", "--final-bake", "60", "--json"]);
     expect(next.code, next.stderr).toBe(0);
   });
@@ -181,7 +194,7 @@ describe("any later command finishes what an earlier one started", () => {
     await sm().send(new DeleteEndpointConfigCommand({ EndpointConfigName: old }));
     const vague = await deploy(["--env", "V=2"]);
     expect(vague.code).toBe(2);
-    expect(vague.stderr).toContain(`--instance-type is required: the serving config ${old} of churn no longer exists`);
+    expect(vague.stderr).toContain(`--instance-type and --role-arn are required: the serving config ${old} of churn no longer exists`);
     const oneInstance = await deploy(["--env", "V=2", "--instance-type", "ml.m5.large", "--instance-count", "1", "--role-arn", ROLE]);
     expect(oneInstance.code).toBe(2);
     expect(oneInstance.stderr).toContain("the traffic engine needs it");
@@ -272,7 +285,8 @@ describe("Ctrl-C and signals", () => {
 describe("throttling is not failure", () => {
   it("3 seconds of throttled DescribeAlarms and ListTags during a bake do not change the outcome", async () => {
     await serving();
-    const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--auto-alarms", "--bake", "3000", "--final-bake", "60", "--json"]);
+    // One attempt per call: mlops's own back-off is what is tested, not the SDK's retries.
+    const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--auto-alarms", "--bake", "3000", "--final-bake", "60", "--json"], "churn", { AWS_MAX_ATTEMPTS: "1" });
     await run.waitFor("stderr", /baking · 10% on the new version/, 30_000);
     const seq = sandbox.current.requestLog.lastSeq;
     sandbox.current.faults.set([
@@ -289,6 +303,22 @@ describe("throttling is not failure", () => {
   });
 });
 
+describe("booking never changes an outcome", () => {
+  it("a deploy whose cleanup AWS keeps throttling reports what it saw (deployed, exit 0); the next command books it", async () => {
+    await serving();
+    sandbox.current.faults.set([{ service: "cloudwatch", operation: "DeleteAlarms", throttle: 1 }]);
+    const r = await mlops(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--engine", "traffic", "--auto-alarms", "--bake", "60", "--final-bake", "60", "--json"], 60_000, { AWS_MAX_ATTEMPTS: "1" });
+    sandbox.current.faults.clear();
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", notes: expect.arrayContaining([expect.stringContaining("the next mlops command on churn books it")]) });
+    expect(r.stderr).toContain("booking the ending failed for now");
+    expect((await alarmNames()).length).toBe(2);
+    const status = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+    expect(status).toMatchObject({ reconciled: { outcome: "deployed" }, rollout: { finished: true } });
+    expect(await alarmNames()).toEqual([]);
+  });
+});
+
 describe("a throttled driver is still the driver", () => {
   it("abort from another shell reaches a paused driver whose alarm reads are throttled; only it drives", async () => {
     const old = await serving();
@@ -296,10 +326,11 @@ describe("a throttled driver is still the driver", () => {
     // time. At 20× a real second is 20 sandbox seconds, closer to what a driver meets on AWS.
     sandbox.current.clock.setScale(20);
     try {
-      const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--auto-alarms", "--pause", "--bake", "300", "--final-bake", "300", "--json"]);
+      const single = { AWS_MAX_ATTEMPTS: "1" };
+      const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--auto-alarms", "--pause", "--bake", "300", "--final-bake", "300", "--json"], "churn", single);
       await run.waitFor("stderr", /paused: waiting for `mlops promote`/, 30_000);
       sandbox.current.faults.set([{ service: "cloudwatch", operation: "DescribeAlarms", throttle: 1 }]);
-      const aborted = await mlops(["abort", "--endpoint", "churn", "--json"]);
+      const aborted = await mlops(["abort", "--endpoint", "churn", "--json"], 60_000, single);
       sandbox.current.faults.clear();
       expect(aborted.code, aborted.stderr).toBe(0);
       expect(JSON.parse(aborted.stdout)).toMatchObject({ command: "abort", acceptedBy: "the process driving the rollout" });

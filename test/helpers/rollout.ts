@@ -26,10 +26,10 @@ export function useRolloutSandbox(options: SandboxOptions = {}) {
   const sm = () => new SageMakerClient(sdkConfig(sandbox.current));
   const cw = () => new CloudWatchClient(sdkConfig(sandbox.current));
   const env = (extra: Record<string, string> = {}) => cleanEnv({ ...sandbox.current.env(), MLOPS_POLL_SECONDS: "5", ...extra });
-  const mlops = (args: string[], timeoutMs = 60_000) => runCli(args, { env: env(), timeoutMs });
+  const mlops = (args: string[], timeoutMs = 60_000, extraEnv: Record<string, string> = {}) => runCli(args, { env: env(extraEnv), timeoutMs });
   const source = (endpoint = "churn") => ["--endpoint", endpoint, "--image", IMAGE, "--model-data", MODEL];
   const deploy = (args: string[], endpoint = "churn") => mlops(["deploy", ...source(endpoint), ...args]);
-  const spawnDeploy = (args: string[], endpoint = "churn") => spawnCli(["deploy", ...source(endpoint), ...args], { env: env() });
+  const spawnDeploy = (args: string[], endpoint = "churn", extraEnv: Record<string, string> = {}) => spawnCli(["deploy", ...source(endpoint), ...args], { env: env(extraEnv) });
   const endpoint = (name = "churn") => sm().send(new DescribeEndpointCommand({ EndpointName: name }));
   const tagsOf = async (arn: string) => Object.fromEntries(((await sm().send(new ListTagsCommand({ ResourceArn: arn }))).Tags ?? []).map((t) => [t.Key!, t.Value!]));
   const configNames = async () => ((await sm().send(new ListEndpointConfigsCommand({ MaxResults: 100 }))).EndpointConfigs ?? []).map((c) => c.EndpointConfigName!).sort();

@@ -140,9 +140,18 @@ describe("what a user's alarm watches", () => {
 
   it("refuses variants and configs the endpoint will not serve, naming the dimension", () => {
     expect(alarmScope(alarm([["EndpointName", "churn"], ["VariantName", "v-1234"]]), input).problem).toMatch(/VariantName=v-1234, a variant churn does not have \(it has: AllTraffic\)/);
-    expect(alarmScope(alarm([["EndpointName", "churn"], ["EndpointConfigName", "churn-old"]]), { ...input, mode: "guardrails" }).problem).toMatch(/EndpointConfigName=churn-old, the config serving now/);
-    expect(alarmScope(alarm([["EndpointName", "churn"], ["EndpointConfigName", "churn-new"]]), { ...input, mode: "guardrails" })).toEqual({});
-    expect(alarmScope(alarm([["EndpointName", "churn"], ["EndpointConfigName", "churn-new"]]), input).problem).toMatch(/only during guardrail deployments/);
+    const byConfig = (config: string) => alarm([["EndpointName", "churn"], ["VariantName", "AllTraffic"], ["EndpointConfigName", config]]);
+    expect(alarmScope(byConfig("churn-old"), { ...input, mode: "guardrails" }).problem).toMatch(/EndpointConfigName=churn-old, the config serving now/);
+    expect(alarmScope(byConfig("churn-new"), { ...input, mode: "guardrails", newVariant: "AllTraffic" })).toEqual({});
+    expect(alarmScope(byConfig("churn-new"), input).problem).toMatch(/only during guardrail deployments/);
+  });
+
+  it("refuses dimension sets SageMaker never publishes: they see no data", () => {
+    expect(alarmScope(alarm([["EndpointName", "churn"]]), input).problem).toBe("--alarm team-alarm reads AWS/SageMaker Invocation5XXErrors by EndpointName, which SageMaker never publishes, so it sees no data");
+    expect(alarmScope(alarm([["endpointname", "churn"], ["variantname", "AllTraffic"]]), input).problem).toMatch(/by endpointname\+variantname, which SageMaker never publishes/);
+    expect(alarmScope(alarm([["EndpointName", "churn"], ["VariantName", "AllTraffic"], ["Foo", "bar"]]), input).problem).toMatch(/by EndpointName\+Foo\+VariantName/);
+    // An asynchronous endpoint's backlog is published per endpoint alone.
+    expect(alarmScope({ ...alarm([["EndpointName", "churn"]]), MetricName: "ApproximateBacklogSize" }, input)).toEqual({});
   });
 
   it("another endpoint's alarm is noted, not refused; other namespaces are the user's business", () => {

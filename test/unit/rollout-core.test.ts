@@ -213,6 +213,13 @@ describe("rollout state in tags", () => {
     expect(hasLiveDriver({ ...state, driver: undefined }, 3_000)).toBe(false);
   });
 
+  it("a booked ending names its rollout: one written late over a newer record changes nothing", () => {
+    const booked = { ...encodeRollout(state), "mlops:rollout:ending": "r1:rolled-back" };
+    expect(decodeRollout(booked)).toMatchObject({ phase: "rolled-back", finished: true });
+    const newer = { ...encodeRollout({ ...state, id: "r2" }), "mlops:rollout:ending": "r1:done" };
+    expect(decodeRollout(newer)).toMatchObject({ id: "r2", phase: "baking", finished: false });
+  });
+
   it("rollout ids differ within one millisecond, and fit in names", () => {
     const ids = new Set(Array.from({ length: 50 }, () => newRolloutId(1_700_000_000_000)));
     expect(ids.size).toBeGreaterThan(45);
