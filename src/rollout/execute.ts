@@ -65,7 +65,7 @@ export async function executeDeploy(env: RolloutEnv, plan: DeployPlan): Promise<
     if (plan.mode === "create") result = await waitCreated(env, plan);
     else if (plan.mode === "guardrails") result = plan.settings.wait ? await watchGuardrails(env, plan.specs.config.EndpointConfigName, plan.alarmNames) : startedResult(plan);
     else if (!plan.settings.wait && plan.mode === "serverless") {
-      env.io.warn("--no-wait: the endpoint is updated, but nothing will watch its alarms or roll it back");
+      env.io.warn(`--no-wait: the endpoint is updated all at once, and nothing watches its alarms until \`mlops promote --endpoint ${plan.endpoint}\` carries the rollout on (or \`mlops abort\` takes it back)`);
       result = startedResult(plan);
     } else result = await new TrafficDriver(env, arn, record, token).drive({ stopBeforeTraffic: !plan.settings.wait, justTook: true });
   } catch (error) {

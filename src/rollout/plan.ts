@@ -53,6 +53,8 @@ export interface DeployPlan {
   booked?: Booked;
 }
 
+type Current = NonNullable<Awaited<ReturnType<typeof readCurrent>>>;
+
 /** Check every input and read the current state. */
 export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): Promise<DeployPlan> {
   const settings = resolveDeploySettings(flags, ctx.env, ctx.config.values, INSTANCE_TYPES);
@@ -68,121 +70,27 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   const rolloutId = newRolloutId(started);
 
   const current = await readCurrent(ctx, pace, endpointName, settings.dryRun, notes);
-  const booked = current?.booked;
-
   // A redeploy keeps the endpoint's size, serverless settings and async output unless told otherwise.
-  // Values mlops cannot find for itself, when not asked at a terminal: all said at once.
   const missing: string[] = current ? inheritCapacity(settings, current.endpoint, current.config) : [];
-  const currentType = current ? (configType(current.config) ?? endpointType(current.endpoint)) : undefined;
-  const type = settings.type ?? currentType ?? "realtime";
-  if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
-  if (currentType && currentType !== "serverless" && type === "serverless") {
-    throw new UsageError(`--type serverless: SageMaker cannot turn an endpoint with instances (${currentType}) into a serverless one`, { hint: "deploy to a new endpoint name" });
-  }
-  if (currentType === "serverless" && type !== "serverless") notes.push(`note: ${endpointName} moves from serverless to ${type}; SageMaker allows this one way only`);
-  if (type === "serverless" && flags.instanceType !== undefined) throw new UsageError("--instance-type does not apply to a serverless endpoint: use --memory-mb and --max-concurrency");
-
+  const type = resolveType(settings, flags, current, notes, endpointName);
   const { container, modelPackageArn } = await modelContainer(ctx, settings);
-
-  // The role: given, from mlops.yaml, or the one the serving model uses.
-  let roleArn = settings.roleArn;
-  const servingModel = current?.config?.ProductionVariants?.[0]?.ModelName;
-  if (!roleArn && servingModel) roleArn = (await describeModel(ctx.aws, servingModel))?.ExecutionRoleArn;
-  if (!roleArn && !ctx.prompt.interactive) missing.push("--role-arn");
-  if (missing.length > 0) {
-    const why = current && !current.config ? `: the serving config ${current.endpoint.EndpointConfigName} of ${endpointName} no longer exists, so mlops cannot take ${missing.length > 1 ? "them" : "it"} from there` : " when not running interactively";
-    throw new UsageError(`${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required${why}`);
-  }
-  if (!roleArn) {
-    roleArn = await ctx.prompt.text({ flag: "--role-arn", message: "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)" });
-    roleArn = resolveDeploySettings({ ...flags, roleArn }, ctx.env, ctx.config.values, INSTANCE_TYPES).roleArn;
-  }
-
+  const roleArn = await resolveRole(ctx, flags, settings, current, missing, endpointName);
   const userAlarms = await checkUserAlarms(ctx, settings.alarms);
-
-  let mode: Mode | "create" = "create";
-  let engine: "guardrails" | "traffic" = settings.engine ?? "guardrails";
-  if (current) {
-    const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, settings });
-    mode = choice.mode;
-    engine = choice.engine;
-    if (choice.note) notes.push(`note: ${choice.note}`);
-    if (!current.config) {
-      if (mode === "traffic") {
-        throw new UsageError(`the serving config ${current.endpoint.EndpointConfigName} no longer exists, and the traffic engine needs it to run the new version beside the old`, {
-          hint: "use SageMaker's guardrails, which roll back to the running fleet: --strategy all-at-once or blue-green, or a canary or linear rollout on 2 instances or more",
-        });
-      }
-      notes.push(`warning: the serving config ${current.endpoint.EndpointConfigName} no longer exists (deleted outside mlops): ${mode === "guardrails" ? "SageMaker can still roll back to the running fleet, but `mlops rollback` will have nowhere to go" : "if an alarm fires there is no config to go back to"}`);
-    }
-    if (mode === "guardrails") notes.push(...guardrailNotes(settings));
-    if (mode === "serverless" && settings.strategy !== "all-at-once") {
-      const watch = trafficSteps(settings).reduce((total, s) => total + s.bake, 0);
-      notes.push(`note: a serverless endpoint holds one variant, so --strategy ${settings.strategy} runs as all at once, then a watch of the alarms for ${formatDuration(watch)}`);
-    }
-  } else {
-    notes.push(`note: ${endpointName} does not exist yet: it is created with this version; --strategy applies from the next deploy`);
-  }
+  const { mode, engine } = chooseMode(settings, type, current, notes, endpointName);
 
   const currentSpec = current && currentEndpointSpec(current.endpoint, current.config);
   const specs = deploySpecs({ endpoint: endpointName, mode, type, container, roleArn, ...pickCapacity(settings), current: currentSpec, rolloutId });
   if (currentSpec?.variants.some((v) => v.VariantName === specs.newVariant) && mode === "traffic") {
     throw new MlopsError(`the endpoint already has a variant named ${specs.newVariant}; try again (the next rollout id differs)`);
   }
-
-  // Alarms: the user's (checked against what the endpoint will have), then this rollout's own.
-  const createAlarms: AlarmDefinition[] = [];
-  const watched: string[] = [];
-  for (const alarm of userAlarms) {
-    if (mode === "create") break;
-    const scope = alarmScope(alarm.definition, {
-      endpoint: endpointName,
-      mode,
-      variants: (current?.endpoint.ProductionVariants ?? []).map((v) => v.VariantName!),
-      servingVariant: specs.variantName,
-      newVariant: specs.newVariant,
-      newConfig: specs.config.EndpointConfigName,
-      currentConfig: current?.endpoint.EndpointConfigName,
-    });
-    if (scope.problem) throw new UsageError(scope.problem, { hint: "name an alarm on the endpoint's serving variant, or use --auto-alarms, which watch the new version only" });
-    if (scope.note) notes.push(`note: ${scope.note}`);
-    if (scope.retarget) {
-      const copy = retargetedAlarm(alarm.definition, copyAlarmName(endpointName, rolloutId, alarm.name), scope.retarget.from, scope.retarget.to) as AlarmDefinition;
-      createAlarms.push(copy);
-      watched.push(copy.AlarmName);
-    } else watched.push(alarm.name);
-  }
-  if (settings.autoAlarms && mode !== "create") {
-    // Metrics carry EndpointConfigName only during and after guardrail deployments: elsewhere the
-    // new version is told apart by its variant.
-    const auto = autoAlarms({ endpoint: endpointName, rolloutId, variant: specs.newVariant, config: mode === "guardrails" ? specs.config.EndpointConfigName : undefined }, type, { maxErrorRate: settings.maxErrorRate, maxLatencyMs: settings.maxLatencyMs });
-    createAlarms.push(...auto);
-    watched.push(...auto.map((a) => a.AlarmName));
-  }
-  if (settings.autoAlarms && mode === "create") notes.push("note: --auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to");
-  if (watched.length > 10) throw new UsageError(`--alarm and --auto-alarms make ${watched.length} alarms; a deployment takes at most 10`);
-  if (mode !== "create" && watched.length === 0) notes.push("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
-  // SageMaker offers no call to stop a guardrail deployment; an alarm of its own lets `mlops abort` do it.
-  if (mode === "guardrails") {
-    if (watched.length < 10) {
-      const abort = abortAlarm(endpointName, specs.config.EndpointConfigName, rolloutId);
-      createAlarms.push(abort);
-      watched.push(abort.AlarmName);
-    } else notes.push("note: 10 alarms leave no room for mlops's abort alarm: `mlops abort` cannot stop this deployment");
-  }
+  const { createAlarms, watched } = planAlarms({ endpoint: endpointName, rolloutId, settings, type, mode, specs, current }, userAlarms, notes);
   const rolloutSettings = { ...settings, alarms: watched };
   if (mode !== "create") {
     const warning = shortBakeWarning({ ...rolloutSettings, alarms: watched.filter((a) => !a.endsWith("-abort")) });
     if (warning) notes.push(warning);
   }
   const dc = mode === "guardrails" ? (deploymentConfig(rolloutSettings) as DeploymentConfig) : undefined;
-
   const expected = expectedSeconds(mode, rolloutSettings, settings.instanceCount);
-  const limit = dc?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? dc?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds;
-  const timeoutSeconds = settings.timeoutSeconds ?? (mode === "create" ? 3600 : settings.pause ? 7 * 86_400 : limit !== undefined ? limit + 600 : expected * 2 + 1800);
-  if (settings.timeoutSeconds !== undefined && settings.wait && !settings.pause && settings.timeoutSeconds < expected) {
-    notes.push(`warning: --timeout ${formatDuration(settings.timeoutSeconds)} is shorter than this rollout is expected to take on AWS (about ${formatDuration(expected)}): mlops will stop waiting before the end (exit 5)`);
-  }
 
   const plan: DeployPlan = {
     endpoint: endpointName,
@@ -197,15 +105,135 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
     deploymentConfig: dc,
     createAlarms,
     alarmNames: watched,
-    timeoutSeconds,
+    timeoutSeconds: timeoutFor(settings, mode, dc, expected, notes),
     expectedSeconds: expected,
     notes,
     modelPackageArn,
     alreadyServing: !!currentSpec && !!current?.config && alreadyServes(currentSpec, specs.config),
-    booked,
+    booked: current?.booked,
   };
   if (current && !plan.alreadyServing) checkTagBudget(endpointName, current.observation.tags, newRecord(plan, started));
   return plan;
+}
+
+/** The endpoint type: given, or the endpoint's, or real-time; and what SageMaker allows between types. */
+function resolveType(settings: DeploySettings, flags: DeployFlags, current: Current | undefined, notes: string[], endpoint: string): EndpointType {
+  const currentType = current ? (configType(current.config) ?? endpointType(current.endpoint)) : undefined;
+  const type = settings.type ?? currentType ?? "realtime";
+  if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
+  if (currentType && currentType !== "serverless" && type === "serverless") {
+    throw new UsageError(`--type serverless: SageMaker cannot turn an endpoint with instances (${currentType}) into a serverless one`, { hint: "deploy to a new endpoint name" });
+  }
+  if (currentType === "serverless" && type !== "serverless") notes.push(`note: ${endpoint} moves from serverless to ${type}; SageMaker allows this one way only`);
+  if (type === "serverless" && flags.instanceType !== undefined) throw new UsageError("--instance-type does not apply to a serverless endpoint: use --memory-mb and --max-concurrency");
+  return type;
+}
+
+/**
+ * The role: given, from mlops.yaml, or the one the serving model uses; asked for on a terminal.
+ * Every value mlops cannot find for itself (`missing` so far, and the role) is named in one error.
+ */
+async function resolveRole(ctx: Context, flags: DeployFlags, settings: DeploySettings, current: Current | undefined, missing: string[], endpoint: string): Promise<string> {
+  let roleArn = settings.roleArn;
+  const servingModel = current?.config?.ProductionVariants?.[0]?.ModelName;
+  if (!roleArn && servingModel) roleArn = (await describeModel(ctx.aws, servingModel))?.ExecutionRoleArn;
+  if (!roleArn && !ctx.prompt.interactive) missing.push("--role-arn");
+  if (missing.length > 0) {
+    const why = current && !current.config ? `: the serving config ${current.endpoint.EndpointConfigName} of ${endpoint} no longer exists, so mlops cannot take ${missing.length > 1 ? "them" : "it"} from there` : " when not running interactively";
+    throw new UsageError(`${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required${why}`);
+  }
+  if (roleArn) return roleArn;
+  const answer = await ctx.prompt.text({ flag: "--role-arn", message: "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)" });
+  return resolveDeploySettings({ ...flags, roleArn: answer }, ctx.env, ctx.config.values, INSTANCE_TYPES).roleArn!;
+}
+
+/** Create, or which engine runs the rollout; with the notes that say why. */
+function chooseMode(settings: DeploySettings, type: EndpointType, current: Current | undefined, notes: string[], endpoint: string): { mode: Mode | "create"; engine: "guardrails" | "traffic" } {
+  if (!current) {
+    notes.push(`note: ${endpoint} does not exist yet: it is created with this version; --strategy applies from the next deploy`);
+    return { mode: "create", engine: settings.engine ?? "guardrails" };
+  }
+  const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, settings });
+  if (choice.note) notes.push(`note: ${choice.note}`);
+  if (!current.config) {
+    if (choice.mode === "traffic") {
+      throw new UsageError(`the serving config ${current.endpoint.EndpointConfigName} no longer exists, and the traffic engine needs it to run the new version beside the old`, {
+        hint: "use SageMaker's guardrails, which roll back to the running fleet: --strategy all-at-once or blue-green, or a canary or linear rollout on 2 instances or more",
+      });
+    }
+    notes.push(`warning: the serving config ${current.endpoint.EndpointConfigName} no longer exists (deleted outside mlops): ${choice.mode === "guardrails" ? "SageMaker can still roll back to the running fleet, but `mlops rollback` will have nowhere to go" : "if an alarm fires there is no config to go back to"}`);
+  }
+  if (choice.mode === "guardrails") notes.push(...guardrailNotes(settings));
+  if (choice.mode === "serverless" && settings.strategy !== "all-at-once") {
+    const watch = trafficSteps(settings).reduce((total, s) => total + s.bake, 0);
+    notes.push(`note: a serverless endpoint holds one variant, so --strategy ${settings.strategy} runs as all at once, then a watch of the alarms for ${formatDuration(watch)}`);
+  }
+  return { mode: choice.mode, engine: choice.engine };
+}
+
+/**
+ * The alarms a rollout watches: the user's (checked against what the endpoint will have, retargeted
+ * on the traffic engine), its auto alarms, and on the guardrails engine the abort alarm. The ones
+ * it creates are its own.
+ */
+function planAlarms(
+  r: { endpoint: string; rolloutId: string; settings: DeploySettings; type: EndpointType; mode: Mode | "create"; specs: DeploySpecs; current?: Current },
+  userAlarms: readonly AlarmState[],
+  notes: string[],
+): { createAlarms: AlarmDefinition[]; watched: string[] } {
+  const { endpoint, rolloutId, settings, mode, specs } = r;
+  const createAlarms: AlarmDefinition[] = [];
+  const watched: string[] = [];
+  if (mode === "create") {
+    if (settings.autoAlarms) notes.push("note: --auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to");
+    return { createAlarms, watched };
+  }
+  for (const alarm of userAlarms) {
+    const scope = alarmScope(alarm.definition, {
+      endpoint,
+      mode,
+      variants: (r.current?.endpoint.ProductionVariants ?? []).map((v) => v.VariantName!),
+      servingVariant: specs.variantName,
+      newVariant: specs.newVariant,
+      newConfig: specs.config.EndpointConfigName,
+      currentConfig: r.current?.endpoint.EndpointConfigName,
+    });
+    if (scope.problem) throw new UsageError(scope.problem, { hint: "name an alarm on the endpoint's serving variant, or use --auto-alarms, which watch the new version only" });
+    if (scope.note) notes.push(`note: ${scope.note}`);
+    if (scope.retarget) {
+      const copy = retargetedAlarm(alarm.definition, copyAlarmName(endpoint, rolloutId, alarm.name), scope.retarget.from, scope.retarget.to) as AlarmDefinition;
+      createAlarms.push(copy);
+      watched.push(copy.AlarmName);
+    } else watched.push(alarm.name);
+  }
+  if (settings.autoAlarms) {
+    // Metrics carry EndpointConfigName only during and after guardrail deployments: elsewhere the
+    // new version is told apart by its variant.
+    const auto = autoAlarms({ endpoint, rolloutId, variant: specs.newVariant, config: mode === "guardrails" ? specs.config.EndpointConfigName : undefined }, r.type, { maxErrorRate: settings.maxErrorRate, maxLatencyMs: settings.maxLatencyMs });
+    createAlarms.push(...auto);
+    watched.push(...auto.map((a) => a.AlarmName));
+  }
+  if (watched.length > 10) throw new UsageError(`--alarm and --auto-alarms make ${watched.length} alarms; a deployment takes at most 10`);
+  if (watched.length === 0) notes.push("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
+  // SageMaker offers no call to stop a guardrail deployment; an alarm of its own lets `mlops abort` do it.
+  if (mode === "guardrails") {
+    if (watched.length < 10) {
+      const abort = abortAlarm(endpoint, specs.config.EndpointConfigName, rolloutId);
+      createAlarms.push(abort);
+      watched.push(abort.AlarmName);
+    } else notes.push("note: 10 alarms leave no room for mlops's abort alarm: `mlops abort` cannot stop this deployment");
+  }
+  return { createAlarms, watched };
+}
+
+/** How long deploy waits, in seconds: --timeout, else what the plan needs; warns when --timeout is shorter than the plan. */
+function timeoutFor(settings: DeploySettings, mode: Mode | "create", dc: DeploymentConfig | undefined, expected: number, notes: string[]): number {
+  const limit = dc?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? dc?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds;
+  if (settings.timeoutSeconds === undefined) return mode === "create" ? 3600 : settings.pause ? 7 * 86_400 : limit !== undefined ? limit + 600 : expected * 2 + 1800;
+  if (settings.wait && !settings.pause && settings.timeoutSeconds < expected) {
+    notes.push(`warning: --timeout ${formatDuration(settings.timeoutSeconds)} is shorter than this rollout is expected to take on AWS (about ${formatDuration(expected)}): mlops will stop waiting before the end (exit 5)`);
+  }
+  return settings.timeoutSeconds;
 }
 
 /** The endpoint, reconciled; refuses while another update or rollout is under way. */
