@@ -61,18 +61,21 @@ export interface ContextOptions {
   tolerateConfigErrors?: boolean;
 }
 
-export function createIo(globals: GlobalOptions, runtime: Pick<Runtime, "streams" | "env">): Io {
+export function createIo(globals: GlobalOptions, runtime: Pick<Runtime, "streams" | "env">, now?: () => Date): Io {
   return new Io({
     streams: runtime.streams,
     env: runtime.env,
     json: !!globals.json,
     noColor: globals.color === false,
     debug: !!globals.debug,
+    now,
   });
 }
 
 export async function createContext(globals: GlobalOptions, runtime: Runtime, options: ContextOptions = {}): Promise<Context> {
-  const io = createIo(globals, runtime);
+  // Progress lines carry the command's clock (a sandbox's, when one is followed), like the times in its reports.
+  let clock = runtime.clock ?? (runtime.env.MLOPS_SANDBOX_CLOCK ? sandboxClock(runtime.env.MLOPS_SANDBOX_CLOCK) : undefined);
+  const io = createIo(globals, runtime, () => (clock ?? systemClock).now());
   const cleanups: Array<() => unknown> = [];
 
   let config: LoadedConfigFile = { values: {} };
@@ -88,7 +91,6 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
   if (problems.length > 0 && !options.tolerateConfigErrors) throw problems[0];
 
   let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-  let clock = runtime.clock ?? (runtime.env.MLOPS_SANDBOX_CLOCK ? sandboxClock(runtime.env.MLOPS_SANDBOX_CLOCK) : undefined);
   if (globals.sandbox) {
     // A throwaway local AWS for this one run: no account, no network beyond 127.0.0.1. Its time
     // runs 100 times faster, so that a deploy with bakes finishes while you watch.

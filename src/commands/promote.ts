@@ -3,7 +3,7 @@ import { alarmStates, putMetric } from "../aws/alarms";
 import type { Context } from "../context";
 import { ABORT_METRIC } from "../core/alarms";
 import { resolvePollSeconds } from "../core/deploy-settings";
-import type { RolloutCommand } from "../core/rollout-state";
+import type { RolloutCommand, RolloutState } from "../core/rollout-state";
 import { MlopsError, RolledBackError, UsageError } from "../errors";
 import { bookEnding } from "../rollout/execute";
 import { watchGuardrails } from "../rollout/guardrails";
@@ -80,35 +80,63 @@ async function abortGuardrails(ctx: Context, env: RolloutEnv, o: Observation, st
   report(ctx, env, result, started, { engine: "guardrails", strategy: deployment.strategy, previous: o.endpoint.EndpointConfigName ?? null }, "abort", booked);
 }
 
+/**
+ * A rollout making the new version the only one (finalizing) has passed every bake: an abort now
+ * would undo a finished deploy, and a promote has nothing left to skip.
+ */
+function refuseLate(endpoint: string, state: RolloutState, command: RolloutCommand): void {
+  if (state.phase === "finalizing") {
+    throw new MlopsError(`rollout ${state.id} on ${endpoint} is making the new version the only one (finalizing): too late to ${command === "abort" ? "abort" : "promote"}`, {
+      hint: command === "abort" ? `once it is done, \`mlops rollback --endpoint ${endpoint}\` goes back` : `it ends by itself: \`mlops status --endpoint ${endpoint} --watch\``,
+    });
+  }
+  if (command !== "abort" && state.phase === "rolling-back") throw new UsageError(`the rollout on ${endpoint} is already rolling back`);
+}
+
+function endedBefore(endpoint: string, state: RolloutState, command: RolloutCommand): MlopsError {
+  return new MlopsError(`rollout ${state.id} on ${endpoint} ended before the process driving it took the ${command}`, {
+    hint: `see how it ended with \`mlops status --endpoint ${endpoint}\`${command === "abort" ? `; \`mlops rollback --endpoint ${endpoint}\` goes back` : ""}`,
+  });
+}
+
 /** How long a live driver has to take a command before this shell takes the rollout over, in seconds. */
 function ackWaitSeconds(pollSeconds: number): number {
   return Math.max(60, 3 * pollSeconds) + MAX_BACKOFF_SECONDS;
 }
 
 async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, command: RolloutCommand, started: number): Promise<void> {
-  const state = o.rollout!;
-  if (command !== "abort" && state.phase === "rolling-back") throw new UsageError(`the rollout on ${env.endpoint} is already rolling back`);
+  let state = o.rollout!;
+  refuseLate(env.endpoint, state, command);
   if (o.driverLive) {
     // Another process drives the rollout: leave it the command, and wait until it takes it.
     const commandId = randomBytes(4).toString("hex");
     await saveRecordFields(ctx.aws, env, o.arn, { command, "command-id": commandId });
-    const acked = await pollUntil({ ...env, deadline: started + ackWaitSeconds(state.pollSeconds) * 1000 }, async () => {
-      const now = await observe(ctx.aws, env.endpoint, ctx.clock.now());
-      return now.rollout?.id !== state.id || now.rollout?.command === undefined ? now : undefined;
+    const answer = await pollUntil({ ...env, deadline: started + ackWaitSeconds(state.pollSeconds) * 1000 }, async () => {
+      const r = (await observe(ctx.aws, env.endpoint, ctx.clock.now())).rollout;
+      if (r?.id === state.id && r.takenCommandIds.includes(commandId)) return "taken" as const;
+      if (!r || r.id !== state.id || r.finished) return "ended" as const;
+      // Overwritten by another shell's command before the driver took this one.
+      if (r.commandId !== commandId) return "lost" as const;
+      return undefined;
     }).catch((error) => {
-      if (error instanceof Timeout) return undefined;
+      if (error instanceof Timeout) return "unanswered" as const;
       throw error;
     });
-    if (acked && acked.rollout?.id !== state.id) throw new MlopsError(`rollout ${state.id} on ${env.endpoint} ended before the process driving it took the ${command}`, { hint: `see \`mlops status --endpoint ${env.endpoint}\`` });
-    if (acked && acked.rollout?.takenCommandId !== commandId) {
+    if (answer === "taken") {
+      ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
+      return;
+    }
+    if (answer === "ended") throw endedBefore(env.endpoint, state, command);
+    if (answer === "lost") {
       throw new MlopsError(`another command was given to the rollout on ${env.endpoint} at the same time, and the process driving it took that one instead of this ${command}`, {
         hint: `see what it does with \`mlops status --endpoint ${env.endpoint} --watch\``,
       });
     }
-    if (acked) {
-      ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
-      return;
-    }
+    // Before taking over, look again: the rollout may have ended meanwhile (a driver busy with a last update).
+    const fresh = await observe(ctx.aws, env.endpoint, ctx.clock.now());
+    if (!fresh.rollout || fresh.rollout.id !== state.id || !fresh.rolloutActive) throw endedBefore(env.endpoint, state, command);
+    state = fresh.rollout;
+    refuseLate(env.endpoint, state, command);
     ctx.io.info(`the process driving the rollout on ${env.endpoint} did not take the command within ${ackWaitSeconds(state.pollSeconds)}s: taking the rollout over here`);
   } else {
     // Nobody drives it (the deploy ended, --no-wait, a CodeBuild job finished): carry it on here, to the end.

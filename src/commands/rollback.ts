@@ -71,6 +71,7 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
     oldConfig: serving,
     newConfig: target,
     oldVariants: [],
+    takenCommandIds: [],
     alarms: [],
     ownedAlarms: [],
     pollSeconds,

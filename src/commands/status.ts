@@ -153,6 +153,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
 
   // Watch until nothing is in progress, then book the ending; the exit code tells how it ended.
   if (first.verdict.kind === "stalled") ctx.io.info(`rollout ${first.rollout!.id} on ${endpoint} waits with nobody driving it (${first.verdict.why}): the watch goes on until \`mlops promote\` or \`mlops abort\` moves it`);
+  else if (first.rollout?.phase === "paused") ctx.io.info(`rollout ${first.rollout.id} on ${endpoint} is paused at ${first.rollout.weight}% on the new version: the watch goes on until \`mlops promote\` or \`mlops abort\` moves it`);
   const view = new RolloutView(ctx.io, endpoint);
   const watchPace = { ...pace, deadline: ctx.clock.now().getTime() + WATCH_LIMIT_MS };
   try {

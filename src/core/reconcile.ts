@@ -35,7 +35,9 @@ const BROKEN = ["Failed", "UpdateRollbackFailed"];
 export function judge(record: RolloutState | undefined, endpoint: EndpointView, now: number): Verdict {
   if (!record || record.finished) return { kind: "idle" };
   const driven = record.mode === "traffic" || record.mode === "serverless";
-  if (driven && isActive(record) && hasLiveDriver(record, now)) return { kind: "running", by: "driver" };
+  // Once the last update has made the new config serve, the rollout is over, whoever books it.
+  const landed = record.phase === "finalizing" && endpoint.status === "InService" && !endpoint.pending && endpoint.serving === record.newConfig;
+  if (driven && isActive(record) && hasLiveDriver(record, now) && !landed) return { kind: "running", by: "driver" };
   if (BROKEN.includes(endpoint.status)) return { kind: "ended", outcome: "failed", why: `the endpoint is ${endpoint.status}` };
   if (endpoint.status !== "InService" || endpoint.pending) return { kind: "running", by: "sagemaker" };
   const { serving } = endpoint;

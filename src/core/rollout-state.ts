@@ -71,9 +71,9 @@ export interface RolloutState {
   /** Token of the process driving a traffic rollout; none when nobody does (paused, --no-wait, ended). */
   driver?: string;
   command?: RolloutCommand;
-  /** Who left the command (a nonce), and the id of the last command a driver took. */
+  /** Who left the command (a nonce), and the ids of the last commands a driver took (newest last). */
   commandId?: string;
-  takenCommandId?: string;
+  takenCommandIds: string[];
 }
 
 export const ROLLOUT_TAG_PREFIX = "mlops:rollout:";
@@ -168,7 +168,7 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
   if (state.command) tags.command = state.command;
   if (state.finished) tags.ending = endingTag(state.id, state.phase);
   if (state.commandId) tags["command-id"] = state.commandId;
-  if (state.takenCommandId) tags["taken-command-id"] = state.takenCommandId;
+  if (state.takenCommandIds.length > 0) tags["taken-commands"] = state.takenCommandIds.join(" ");
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [ROLLOUT_TAG_PREFIX + k, v]));
 }
 
@@ -209,7 +209,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     driver: get("driver"),
     command: get("command") as RolloutCommand | undefined,
     commandId: get("command-id"),
-    takenCommandId: get("taken-command-id"),
+    takenCommandIds: (get("taken-commands") ?? "").split(" ").filter(Boolean),
   };
 }
 

@@ -255,7 +255,10 @@ async function readCurrent(ctx: Context, pace: Pace, name: string, dryRun: boole
   if (observation.verdict.kind === "stalled" || (observation.verdict.kind === "running" && observation.verdict.by === "driver")) {
     const live = observation.verdict.kind === "running";
     throw new MlopsError(`rollout ${rollout!.id} (${STRATEGY_WORDS[rollout!.strategy]} on the ${rollout!.mode} engine) on ${name} is ${rollout!.phase}${live ? "" : ` with nobody driving it: ${(observation.verdict as { why: string }).why}`}; this deploy is refused`, {
-      hint: `finish it with \`mlops promote --endpoint ${name}\` or \`mlops abort --endpoint ${name}\``,
+      hint:
+        rollout!.phase === "finalizing"
+          ? `it is making the new version the only one and ends by itself: \`mlops status --endpoint ${name} --watch\``
+          : `finish it with \`mlops promote --endpoint ${name}\` or \`mlops abort --endpoint ${name}\``,
     });
   }
   if (endpoint.EndpointStatus !== "InService") {
@@ -399,6 +402,7 @@ export function newRecord(plan: DeployPlan, started: number): RolloutState {
     mixConfig: traffic ? plan.specs.mix?.EndpointConfigName : undefined,
     newVariant: traffic ? plan.specs.newVariant : undefined,
     oldVariants: (plan.current?.endpoint.ProductionVariants ?? []).map((v) => ({ name: v.VariantName!, weight: v.CurrentWeight ?? 1 })),
+    takenCommandIds: [],
     alarms: plan.alarmNames,
     ownedAlarms: plan.createAlarms.map((a) => a.AlarmName),
     pollSeconds: plan.settings.pollSeconds,

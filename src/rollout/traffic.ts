@@ -28,6 +28,8 @@ import type { RolloutEnv, RolloutResult } from "./types";
 
 /** Alarms are cheap to read: read them this often (seconds) during a bake, whatever the poll. */
 export const ALARM_POLL_SECONDS = 3;
+/** Commands taken, remembered in the record so that each shell can tell whether its own was. */
+const MAX_TAKEN_COMMANDS = 5;
 /** While the traffic goes back, check the endpoint this often (seconds): the reaction is what counts. */
 const BRISK_POLL_SECONDS = 1;
 
@@ -176,6 +178,8 @@ export class TrafficDriver {
   private async ownRecord(takingOver = false): Promise<RolloutState> {
     const record = decodeRollout(await listTags(this.env.aws, this.arn));
     if (!record || record.id !== this.state.id) throw new TakenOverError(`the rollout record on ${this.env.endpoint} is no longer ${this.state.id}: another update took the endpoint`);
+    // A rollout whose ending is booked is over: nobody takes it over to move it again.
+    if (takingOver && record.finished) throw new TakenOverError(`rollout ${this.state.id} on ${this.env.endpoint} has ended (${record.phase})`);
     if (!takingOver && record.driver && record.driver !== this.token) throw new TakenOverError(`another mlops process took over rollout ${this.state.id} on ${this.env.endpoint}; it drives the traffic now`);
     return record;
   }
@@ -184,9 +188,13 @@ export class TrafficDriver {
   private async takeCommand(): Promise<RolloutState["command"] | null> {
     const record = await this.ownRecord();
     if (!record.command) return null;
+    // Say whose command was taken (two shells may have given one at the same time), before removing
+    // it: a shell waiting for its answer then always sees its command either pending or taken.
+    if (record.commandId) {
+      this.state.takenCommandIds = [...record.takenCommandIds, record.commandId].slice(-MAX_TAKEN_COMMANDS);
+      await saveRecordFields(this.env.aws, this.env, this.arn, { "taken-commands": this.state.takenCommandIds.join(" ") });
+    }
     await removeRecordFields(this.env.aws, this.env, this.arn, ["command", "command-id"]);
-    // Say whose command was taken: two shells may have given one at the same time.
-    if (record.commandId) await saveRecordFields(this.env.aws, this.env, this.arn, { "taken-command-id": record.commandId });
     return record.command;
   }
 

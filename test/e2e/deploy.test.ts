@@ -251,6 +251,11 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(promoted.code, promoted.stderr).toBe(0);
     expect((await run.exited).code).toBe(0);
     expect(run.output.stdout).toContain("deployed churn");
+    // The driver says it took the command before removing it: promote never sees it vanish unanswered.
+    const log = sandbox.current.requestLog;
+    const taken = log.entries({ operation: "AddTags" }).find((e) => JSON.stringify(e.input).includes("mlops:rollout:taken-commands"));
+    const removed = log.entries({ operation: "DeleteTags" }).find((e) => (e.input as { TagKeys: string[] }).TagKeys.includes("mlops:rollout:command-id"));
+    expect(taken && removed && taken.seq < removed.seq).toBe(true);
   });
 
   it("--no-wait on the traffic engine stops at the first step; abort from a later shell drives it back", async () => {

@@ -319,6 +319,30 @@ describe("booking never changes an outcome", () => {
   });
 });
 
+describe("too late to abort", () => {
+  it("an abort while a traffic rollout makes the new version the only one is refused; the deploy stands", async () => {
+    await serving();
+    // At 20× the final update takes 3 s of real time: long enough to abort in the middle of it.
+    sandbox.current.clock.setScale(20);
+    try {
+      const run = spawnDeploy(["--env", "V=2", "--engine", "traffic", "--bake", "0", "--final-bake", "0", "--json"]);
+      await run.waitFor("stderr", /moving to the new version alone/, 30_000);
+      const aborted = await mlops(["abort", "--endpoint", "churn"]);
+      expect(aborted.code).toBe(1);
+      expect(aborted.stderr).toMatch(/too late to abort|ended before/);
+      const exit = await run.exited;
+      expect(exit.code, run.output.stderr).toBe(0);
+      const deployed = JSON.parse(run.output.stdout);
+      expect(deployed.outcome).toBe("deployed");
+      await settlesOn(deployed.endpointConfig);
+      const status = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+      expect(status).toMatchObject({ endpointConfig: deployed.endpointConfig, previousEndpointConfigMissing: false, rollout: { phase: "done", finished: true } });
+    } finally {
+      sandbox.current.clock.setScale(500);
+    }
+  });
+});
+
 describe("a throttled driver is still the driver", () => {
   it("abort from another shell reaches a paused driver whose alarm reads are throttled; only it drives", async () => {
     const old = await serving();

@@ -22,6 +22,7 @@ function record(over: Partial<RolloutState> = {}): RolloutState {
     oldVariants: [{ name: "AllTraffic", weight: 1 }],
     alarms: [],
     ownedAlarms: [],
+    takenCommandIds: [],
     pollSeconds: 15,
     keepOld: false,
     pause: false,
@@ -56,6 +57,9 @@ describe("judging a rollout from its record and the endpoint", () => {
     const dead = NOW - DRIVER_LIVENESS_SECONDS * 1000 - 1;
     expect(judge(traffic({ heartbeat: dead }), inService("churn-mix"), NOW)).toMatchObject({ kind: "stalled", why: expect.stringContaining("10% of the traffic") });
     expect(judge(traffic({ driver: undefined, phase: "paused", weight: 0 }), inService("churn-mix"), NOW)).toMatchObject({ kind: "stalled" });
+    // Once the last update landed, the rollout is over even while its driver lives.
+    expect(judge(traffic({ heartbeat: NOW - 10_000, phase: "finalizing" }), inService("churn-new"), NOW)).toMatchObject({ kind: "ended", outcome: "deployed" });
+    expect(judge(traffic({ heartbeat: NOW - 10_000, phase: "finalizing" }), { status: "Updating", serving: "churn-mix", pending: "churn-new" }, NOW)).toEqual({ kind: "running", by: "driver" });
     // Killed after it sent the last update, or before it booked its ending.
     expect(judge(traffic({ driver: undefined, phase: "finalizing" }), inService("churn-new"), NOW)).toMatchObject({ kind: "ended", outcome: "deployed" });
     expect(judge(traffic({ driver: undefined, phase: "done" }), inService("churn-new"), NOW)).toMatchObject({ kind: "ended", outcome: "deployed" });

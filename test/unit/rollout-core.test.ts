@@ -175,6 +175,8 @@ describe("rollout state in tags", () => {
     heartbeat: 3_000,
     driver: "d00d",
     command: "promote",
+    commandId: "c0ffee00",
+    takenCommandIds: ["aa", "bb"],
   };
 
   it("round-trips through tags that AWS accepts", () => {
