@@ -46,6 +46,8 @@ export class Io {
   readonly redact: Redactor;
   private readonly now: () => Date;
   private emitted = false;
+  /** A block redrawn in place on stderr (the rollout view): other stderr lines go above it. */
+  private live: { printAbove(text: string): void } | undefined;
 
   constructor(options: IoOptions) {
     this.streams = options.streams;
@@ -134,11 +136,17 @@ export class Io {
     });
   }
 
+  /** While `live` is set, info, warnings and errors are printed above its block instead of through it. */
+  attachLive(live: { printAbove(text: string): void } | undefined): void {
+    this.live = live;
+  }
+
   timestamp(): string {
     return this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 
   private writeErr(message: string): void {
-    this.streams.stderr.write(this.redact(message) + "\n");
+    if (this.live) this.live.printAbove(this.redact(message));
+    else this.streams.stderr.write(this.redact(message) + "\n");
   }
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from "../core/duration";
 import type { Io } from "../io/io";
+import { LiveArea } from "../io/live";
 
 export interface ViewSnapshot {
   /** Short phase name: "launching", "baking", "paused", "rolling back"… */
@@ -18,7 +19,7 @@ export interface ViewSnapshot {
  * per change, without the countdown (which would change every poll).
  */
 export class RolloutView {
-  private lines = 0;
+  private live: LiveArea | undefined;
   private lastLine = "";
 
   constructor(
@@ -33,7 +34,10 @@ export class RolloutView {
 
   /** Leave the last block on screen, and stop redrawing it. */
   done(): void {
-    this.lines = 0;
+    if (!this.live) return;
+    this.live.done();
+    this.io.attachLive(undefined);
+    this.live = undefined;
   }
 
   private log(s: ViewSnapshot): void {
@@ -60,10 +64,10 @@ export class RolloutView {
       ...s.alarms.map((a) => `  ${a.state === "ALARM" ? style.red("●") : a.state === "OK" ? style.green("●") : style.dim("●")} ${a.name} ${style.dim(a.state)}`),
       ...(s.detail ? [`  ${style.dim(s.detail)}`] : []),
     ];
-    const stream = this.io.streams.stderr;
-    // Move up over the previous block and clear it, then draw the new one.
-    if (this.lines > 0) stream.write(`\u001b[${this.lines}A\u001b[J`);
-    stream.write(block.join("\n") + "\n");
-    this.lines = block.length;
+    if (!this.live) {
+      this.live = new LiveArea(this.io.streams.stderr);
+      this.io.attachLive(this.live);
+    }
+    this.live.draw(block.join("\n"));
   }
 }
