@@ -25,11 +25,70 @@ function lazy(load: Loader, runtime: () => Runtime) {
 /** For options given more than once: --require a --require b → [a, b]. */
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-const EXIT_CODES_TEXT =
-  "\nExit codes:\n" + EXIT_CODE_HELP.map(([code, text]) => `  ${String(code).padEnd(5)}${text}`).join("\n") + "\n";
+/**
+ * A single-valued option given twice with different values is refused (exit 2): taking the last
+ * one silently hides a mistake, such as a script's --endpoint followed by a pasted one.
+ * Repeatable options (collect) and flags without a value are not concerned.
+ */
+function refuseRepeatedOptions(command: Command, argv: readonly string[]): void {
+  const end = argv.indexOf("--");
+  const tokens = end === -1 ? argv : argv.slice(0, end);
+  for (let cmd: Command | null = command; cmd; cmd = cmd.parent) {
+    for (const option of cmd.options) {
+      if (!(option.required || option.optional) || option.parseArg === collect) continue;
+      const names = [option.long, option.short].filter((n): n is string => !!n);
+      const values = new Set<string>();
+      tokens.forEach((token, i) => {
+        for (const name of names) {
+          if (token === name) values.add(tokens[i + 1] ?? "");
+          else if (token.startsWith(`${name}=`)) values.add(token.slice(name.length + 1));
+        }
+      });
+      if (values.size > 1) {
+        throw new CommanderError(ExitCode.Usage, "mlops.repeatedOption", `error: ${option.long ?? option.short} was given ${values.size} different values (${[...values].map((v) => JSON.stringify(v)).join(", ")}); give it once`);
+      }
+    }
+  }
+}
+
+const EXIT_CODES_TEXT = "Exit codes:\n" + EXIT_CODE_HELP.map(([code, text]) => `  ${String(code).padEnd(5)}${text}`).join("\n");
+
+/** Global options by what they serve; each command's help lists the ones it honours. */
+const OUTPUT_GLOBALS = ["--json", "--no-color", "--debug"];
+const AWS_GLOBALS = ["--region", "--profile", "--endpoint-url", "--sandbox", "--config", ...OUTPUT_GLOBALS];
+const honouredGlobals = new WeakMap<Command, ReadonlySet<string>>();
+
+/** MLOPS_* variables and what they stand for; a command's help lists those it reads. */
+const ENVIRONMENT: Record<string, string> = {
+  MLOPS_REGION: "--region",
+  MLOPS_PROFILE: "--profile",
+  MLOPS_ENDPOINT_URL: "--endpoint-url",
+  MLOPS_CONFIG: "--config",
+  MLOPS_ENDPOINT: "--endpoint",
+  MLOPS_POLL_SECONDS: "--poll",
+  MLOPS_STRATEGY: "--strategy",
+  MLOPS_TIMEOUT: "--timeout",
+};
+const AWS_ENVIRONMENT = ["MLOPS_REGION", "MLOPS_PROFILE", "MLOPS_ENDPOINT_URL", "MLOPS_CONFIG"];
+
+/**
+ * What every command's help ends with: the global options it honours (shown by commander under
+ * "Global Options"), the MLOPS_* variables it reads, examples, and the exit codes.
+ */
+function helpFor(command: Command, help: { globals: readonly string[]; environment?: readonly string[]; examples: readonly string[] }): Command {
+  honouredGlobals.set(command, new Set(help.globals));
+  const sections = [
+    ...(help.environment && help.environment.length > 0
+      ? ["Environment:\n" + help.environment.map((name) => `  ${name.padEnd(20)}same as ${ENVIRONMENT[name]} (the flag wins)`).join("\n")]
+      : []),
+    "Examples:\n" + help.examples.map((e) => `  $ ${e}`).join("\n"),
+    EXIT_CODES_TEXT,
+  ];
+  return command.addHelpText("after", "\n" + sections.join("\n\n") + "\n");
+}
 
 export function buildProgram(runtime: () => Runtime): Command {
-  const program = new Command("mlops")
+  const program: Command = new Command("mlops")
     .description("Take SageMaker models from a notebook to production: metric-gated registry, triggers, endpoint advice and safe rollouts.")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
@@ -43,167 +102,257 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("-y, --yes", "confirm destructive steps without asking")
     .option("--debug", "log AWS calls and stack traces on stderr (never secrets)")
     .option("--config <path>", "use this mlops.yaml instead of searching upwards (else MLOPS_CONFIG)")
-    .addHelpText("after", EXIT_CODES_TEXT)
+    .addHelpText("after", `\n${EXIT_CODES_TEXT}\n\nEach command's --help lists the global options it honours, its MLOPS_* variables and examples.\n`)
     .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({
+      // A command shows the global options it honours, not every one (gh does the same with its inherited flags).
+      showGlobalOptions: true,
+      visibleGlobalOptions: (cmd: Command): Option[] => {
+        const honoured = honouredGlobals.get(cmd);
+        if (!cmd.parent) return [];
+        return program.options.filter((o) => !o.hidden && o.long !== "--version" && o.long !== "--help" && (!honoured || honoured.has(o.long!)));
+      },
+    })
+    .hook("preAction", (_program, action) => {
+      try {
+        refuseRepeatedOptions(action, (program as unknown as { rawArgs: string[] }).rawArgs.slice(2));
+      } catch (error) {
+        // Printed as commander prints its own usage errors.
+        runtime().streams.stderr.write(`${(error as Error).message}\n`);
+        throw error;
+      }
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => runtime().streams.stdout.write(text),
       writeErr: (text) => runtime().streams.stderr.write(text),
     });
 
-  program
-    .command("demo")
-    .description("the whole story on a local AWS in under a minute: register, create, canary, and a bad version rolled back by its alarm")
-    .option("--time-scale <n>", "how much faster than real time the local AWS runs", "200")
-    .action(lazy(() => import("./commands/demo.js"), runtime));
+  const AWS_ENV = AWS_ENVIRONMENT;
+  const ENDPOINT_ENV = [...AWS_ENVIRONMENT, "MLOPS_ENDPOINT", "MLOPS_POLL_SECONDS"];
+  const ENDPOINT_FLAG = "endpoint (else MLOPS_ENDPOINT, mlops.yaml endpoint.name; asked on a terminal, required without one)";
+  const POLL_FLAG = "seconds between checks (default 15; else MLOPS_POLL_SECONDS, mlops.yaml deploy.poll)";
 
-  program
-    .command("doctor")
-    .description("check Node, config, region, credentials and endpoint; say how to fix what fails")
-    .action(lazy(() => import("./commands/doctor.js"), runtime));
+  helpFor(
+    program
+      .command("demo")
+      .description("the whole story on a local AWS in under a minute: register, create, canary, and a bad version rolled back by its alarm")
+      .option("--time-scale <n>", "how much faster than real time the local AWS runs", "200")
+      .action(lazy(() => import("./commands/demo.js"), runtime)),
+    { globals: OUTPUT_GLOBALS, examples: ["mlops demo", "mlops demo --time-scale 20   # slower, to watch the live view", "mlops demo --json | jq .steps"] },
+  );
 
-  program
-    .command("register")
-    .description("register a model version in the Model Registry, only if its metrics pass the gate")
-    .option("--group <name>", "model package group (created if missing)")
-    .option("--image <uri>", "inference container image URI")
-    .option("--model-data <s3uri>", "model artifact: s3://bucket/path/model.tar.gz")
-    .option("--metrics <file|s3uri>", "evaluation metrics JSON (SageMaker evaluation report or flat)")
-    .option("--require <expr>", 'gate, e.g. "accuracy>=0.9"; repeat for more (all must hold)', collect, [])
-    .option("--approval <status>", "pending, approved or rejected", "pending")
-    .option("--description <text>", "description of this version")
-    .option("--meta <key=value>", "extra metadata to record; repeatable", collect, [])
-    .option("--env <key=value>", "container environment variable; repeatable", collect, [])
-    .option("--content-type <mime>", "content type the model accepts, e.g. text/csv")
-    .option("--instance-type <type>", "supported real-time instance type; repeatable", collect, [])
-    .option("--dry-run", "check everything and print the calls, without registering")
-    .action(lazy(() => import("./commands/register.js"), runtime));
+  helpFor(
+    program
+      .command("doctor")
+      .description("check Node, config, region, credentials and endpoint; say how to fix what fails")
+      .action(lazy(() => import("./commands/doctor.js"), runtime)),
+    { globals: AWS_GLOBALS, environment: AWS_ENV, examples: ["mlops doctor", "mlops doctor --profile prod --region eu-west-1", "mlops doctor --sandbox"] },
+  );
+
+  helpFor(
+    program
+      .command("register")
+      .description("register a model version in the Model Registry, only if its metrics pass the gate")
+      .option("--group <name>", "model package group, created if missing (asked on a terminal, required without one)")
+      .option("--image <uri>", "inference container image URI (asked on a terminal, required without one)")
+      .option("--model-data <s3uri>", "model artifact: s3://bucket/path/model.tar.gz (asked on a terminal, required without one)")
+      .option("--metrics <file|s3uri>", "evaluation metrics JSON (SageMaker evaluation report or flat), at most 8 MiB")
+      .option("--require <expr>", 'gate, e.g. "accuracy>=0.9"; repeat for more (all must hold)', collect, [])
+      .option("--approval <status>", "pending, approved or rejected", "pending")
+      .option("--description <text>", "description of this version")
+      .option("--meta <key=value>", "extra metadata to record; repeatable", collect, [])
+      .option("--env <key=value>", "container environment variable; repeatable", collect, [])
+      .option("--content-type <mime>", "content type the model accepts, e.g. text/csv")
+      .option("--instance-type <type>", "supported real-time instance type; repeatable", collect, [])
+      .option("--dry-run", "check everything and print the calls, without registering")
+      .action(lazy(() => import("./commands/register.js"), runtime)),
+    {
+      globals: [...AWS_GLOBALS, "--no-input"],
+      environment: AWS_ENV,
+      examples: [
+        "mlops register --group churn --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4 --model-data s3://models/churn/model.tar.gz",
+        'mlops register --group churn --image … --model-data … --metrics evaluation.json --require "accuracy>=0.9"',
+        "mlops register --group churn --image … --model-data … --approval approved --dry-run",
+      ],
+    },
+  );
 
   const models = program.command("models").description("list, show, approve and reject registered model versions");
-  models
-    .command("list")
-    .description("list a group's versions, newest first, with metrics and source")
-    .option("--group <name>", "model package group")
-    .option("--status <status>", "only approved, pending or rejected versions")
-    .option("--limit <n>", "at most N versions")
-    .action(lazy(() => import("./commands/models-list.js"), runtime));
-  models
-    .command("show")
-    .description("show one version: REF is an ARN, GROUP/VERSION, GROUP@latest or GROUP@latest-approved")
-    .argument("<ref>", "the model version")
-    .action(lazy(() => import("./commands/models-show.js"), runtime));
-  models
-    .command("approve")
-    .description("approve a version (idempotent; keeps everything else)")
-    .argument("<ref>", "the model version")
-    .option("--reason <text>", "why it is approved")
-    .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).approve }), runtime));
-  models
-    .command("reject")
-    .description("reject a version (idempotent; keeps everything else)")
-    .argument("<ref>", "the model version")
-    .option("--reason <text>", "why it is rejected (required)")
-    .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).reject }), runtime));
+  helpFor(
+    models
+      .command("list")
+      .description("list a group's versions, newest first, with metrics and source")
+      .option("--group <name>", "model package group (asked on a terminal, required without one)")
+      .option("--status <status>", "only approved, pending or rejected versions")
+      .option("--limit <n>", "at most N versions")
+      .action(lazy(() => import("./commands/models-list.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: AWS_ENV, examples: ["mlops models list --group churn", "mlops models list --group churn --status approved --limit 5", "mlops models list --group churn --json | jq '.models[0]'"] },
+  );
+  helpFor(
+    models
+      .command("show")
+      .description("show one version: REF is an ARN, GROUP/VERSION, GROUP@latest or GROUP@latest-approved")
+      .argument("<ref>", "the model version")
+      .action(lazy(() => import("./commands/models-show.js"), runtime)),
+    { globals: AWS_GLOBALS, environment: AWS_ENV, examples: ["mlops models show churn/3", "mlops models show churn@latest-approved --json"] },
+  );
+  helpFor(
+    models
+      .command("approve")
+      .description("approve a version (idempotent; keeps everything else)")
+      .argument("<ref>", "the model version")
+      .option("--reason <text>", "why it is approved")
+      .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).approve }), runtime)),
+    { globals: AWS_GLOBALS, environment: AWS_ENV, examples: ["mlops models approve churn/3", 'mlops models approve churn@latest --reason "passed the shadow test"'] },
+  );
+  helpFor(
+    models
+      .command("reject")
+      .description("reject a version (idempotent; keeps everything else)")
+      .argument("<ref>", "the model version")
+      .option("--reason <text>", "why it is rejected (asked on a terminal, required without one)")
+      .action(lazy(async () => ({ run: (await import("./commands/models-approval.js")).reject }), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: AWS_ENV, examples: ['mlops models reject churn/4 --reason "fails the bias review"', 'mlops models reject churn@latest-approved --reason "drift in production"'] },
+  );
 
-  program
-    .command("deploy")
-    .description("create or update an endpoint with a canary, linear, blue/green, rolling or all-at-once rollout that rolls back on alarms")
-    .option("--endpoint <name>", "endpoint to create or update (else mlops.yaml endpoint.name)")
-    .option("--model-package <ref>", "registered version: GROUP@latest-approved, GROUP/VERSION or package ARN")
-    .option("--image <uri>", "inference image (with --model-data, instead of --model-package)")
-    .option("--model-data <s3uri>", "model artifact s3://…/model.tar.gz")
-    .option("--env <key=value>", "container environment variable; repeatable", collect, [])
-    .option("--role-arn <arn>", "SageMaker execution role (default: the serving model's)")
-    .option("--type <type>", "realtime, serverless or async (default: the endpoint's, else realtime)")
-    .option("--instance-type <type>", "instance type (default ml.m5.large)")
-    .option("--instance-count <n>", "instances (default 1)")
-    .option("--memory-mb <mb>", "serverless memory, 1024–6144 in 1024 steps (default 2048)")
-    .option("--max-concurrency <n>", "serverless max concurrency, 1–200 (default 10)")
-    .option("--async-output <s3uri>", "asynchronous results location s3://bucket/prefix/")
-    .option("--async-concurrency <n>", "asynchronous: requests one instance works on at once, 1–1000 (default: SageMaker's choice)")
-    .option("--strategy <name>", "all-at-once, canary, linear, blue-green or rolling (default canary)")
-    .option("--canary-percent <p>", "traffic share of the canary (default 10)")
-    .option("--linear-step <p>", "traffic share per linear step, or rolling batch size (default 20)")
-    .option("--bake <duration>", "watch time between steps, e.g. 300 or 5m (default 300 s)")
-    .option("--final-bake <duration>", "watch time at 100 % before the old version goes (default 300 s)")
-    .option("--alarm <name>", "existing CloudWatch alarm that rolls back; repeatable (at most 10)", collect, [])
-    .option("--auto-alarms", "create error-rate and latency alarms scoped to the new version")
-    .option("--max-error-rate <r>", "auto-alarm error rate, 0–1 (default 0.01)")
-    .option("--max-latency-ms <ms>", "auto-alarm latency in ms (default 1000)")
-    .option("--engine <name>", "guardrails (SageMaker moves traffic) or traffic (mlops moves variant weights)")
-    .option("--pause", "stop after the first step until `mlops promote` (traffic engine)")
-    .option("--timeout <duration>", "give up waiting after this long (exit 5), e.g. 45m")
-    .option("--poll <seconds>", "seconds between status checks (default 15; MLOPS_POLL_SECONDS)")
-    .option("--no-wait", "start the rollout and return (the traffic engine stops at its first step)")
-    .option("--dry-run", "print the calls in order and the expected duration, without changing anything")
-    .option("--keep-old", "keep every previous config and model (default: keep one, for rollback)")
-    .action(lazy(() => import("./commands/deploy.js"), runtime));
+  helpFor(
+    program
+      .command("deploy")
+      .description("create or update an endpoint with a canary, linear, blue/green, rolling or all-at-once rollout that rolls back on alarms")
+      .option("--endpoint <name>", ENDPOINT_FLAG.replace("endpoint (", "endpoint to create or update ("))
+      .option("--model-package <ref>", "registered version: GROUP@latest-approved, GROUP/VERSION or package ARN (or --image and --model-data; asked on a terminal, required without one)")
+      .option("--image <uri>", "inference image (with --model-data, instead of --model-package)")
+      .option("--model-data <s3uri>", "model artifact s3://…/model.tar.gz")
+      .option("--env <key=value>", "container environment variable; repeatable", collect, [])
+      .option("--role-arn <arn>", "SageMaker execution role (a redeploy reuses the serving model's; a new endpoint needs it: asked on a terminal, required without one)")
+      .option("--type <type>", "realtime, serverless or async (default: the endpoint's type, else realtime)")
+      .option("--instance-type <type>", "instance type (a new endpoint: ml.m5.large; a redeploy keeps the endpoint's)")
+      .option("--instance-count <n>", "instances (a new endpoint: 1; a redeploy keeps the endpoint's)")
+      .option("--memory-mb <mb>", "serverless memory, 1024–6144 in 1024 steps (a new endpoint: 2048; a redeploy keeps the endpoint's)")
+      .option("--max-concurrency <n>", "serverless max concurrency, 1–200 (a new endpoint: 10; a redeploy keeps the endpoint's)")
+      .option("--async-output <s3uri>", "asynchronous results location s3://bucket/prefix/ (required for a new asynchronous endpoint)")
+      .option("--async-concurrency <n>", "asynchronous: requests one instance works on at once, 1–1000 (default: SageMaker's choice)")
+      .option("--strategy <name>", "all-at-once, canary, linear, blue-green or rolling (default canary; else MLOPS_STRATEGY, mlops.yaml deploy.strategy)")
+      .option("--canary-percent <p>", "traffic share of the canary, above 0 and at most 99 (default 10)")
+      .option("--linear-step <p>", "traffic share per linear step, or rolling batch size (default 20)")
+      .option("--bake <duration>", "watch time between steps, e.g. 300 or 5m, at most 24h (default 300 s)")
+      .option("--final-bake <duration>", "watch time at 100 % before the old version goes, at most 24h (default 300 s)")
+      .option("--alarm <name>", "existing CloudWatch alarm that rolls back; repeatable (at most 10)", collect, [])
+      .option("--auto-alarms", "create error-rate and latency alarms scoped to the new version")
+      .option("--max-error-rate <r>", "auto-alarm error rate, a fraction 0–1 (default 0.01)")
+      .option("--max-latency-ms <ms>", "auto-alarm latency in ms, at most 3600000 (default 1000)")
+      .option("--engine <name>", "guardrails (SageMaker moves traffic) or traffic (mlops moves variant weights); default: guardrails where SageMaker supports the rollout, else traffic")
+      .option("--pause", "stop after the first step until `mlops promote` (traffic engine)")
+      .option("--timeout <duration>", "give up waiting after this long (exit 5), e.g. 45m (else MLOPS_TIMEOUT, mlops.yaml deploy.timeout; default: the plan's expected time with room)")
+      .option("--poll <seconds>", POLL_FLAG)
+      .option("--no-wait", "start the rollout and return (the traffic engine stops at its first step)")
+      .option("--dry-run", "print the calls in order and the expected duration, without changing anything")
+      .option("--keep-old", "keep every previous config and model (default: keep one, for rollback)")
+      .action(lazy(() => import("./commands/deploy.js"), runtime)),
+    {
+      globals: [...AWS_GLOBALS, "--no-input"],
+      environment: [...ENDPOINT_ENV, "MLOPS_STRATEGY", "MLOPS_TIMEOUT"],
+      examples: [
+        "mlops deploy --endpoint churn --model-package churn@latest-approved --strategy canary --auto-alarms",
+        "mlops deploy --endpoint churn --model-package churn/7 --engine traffic --pause   # then: mlops promote",
+        "mlops deploy --endpoint churn --model-package churn/7 --dry-run",
+      ],
+    },
+  );
 
-  program
-    .command("status")
-    .description("show an endpoint: serving config, variants, deployment or rollout in progress, alarms")
-    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
-    .option("--watch", "follow a deployment or rollout until it ends (exit 3 if it rolled back)")
-    .option("--poll <seconds>", "seconds between checks (default 15)")
-    .action(lazy(() => import("./commands/status.js"), runtime));
-  program
-    .command("rollback")
-    .description("go back to the previous endpoint config (or --to CONFIG) at once")
-    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
-    .option("--to <config>", "endpoint config to go back to (default: the one before the last deploy)")
-    .option("--poll <seconds>", "seconds between checks (default 15)")
-    .option("--no-wait", "start the rollback and return")
-    .action(lazy(() => import("./commands/rollback.js"), runtime));
-  program
-    .command("promote")
-    .description("continue a paused traffic rollout (--full: go to 100 % now)")
-    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
-    .option("--full", "skip the remaining steps and bakes")
-    .option("--poll <seconds>", "seconds between checks (default 15)")
-    .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.promote, handlesInterrupt: true }; }, runtime));
-  program
-    .command("abort")
-    .description("stop a rollout and return all traffic to the old version")
-    .option("--endpoint <name>", "endpoint (else mlops.yaml endpoint.name)")
-    .option("--poll <seconds>", "seconds between checks (default 15)")
-    .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.abort, handlesInterrupt: true }; }, runtime));
+  helpFor(
+    program
+      .command("status")
+      .description("show an endpoint: serving config, variants, deployment or rollout in progress, alarms")
+      .option("--endpoint <name>", ENDPOINT_FLAG)
+      .option("--watch", "follow a deployment or rollout until it ends (exit 3 if it rolled back)")
+      .option("--poll <seconds>", POLL_FLAG)
+      .action(lazy(() => import("./commands/status.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: ENDPOINT_ENV, examples: ["mlops status --endpoint churn", "mlops status --endpoint churn --watch", "MLOPS_ENDPOINT=churn mlops status --json"] },
+  );
+  helpFor(
+    program
+      .command("rollback")
+      .description("go back to the previous endpoint config (or --to CONFIG) at once")
+      .option("--endpoint <name>", ENDPOINT_FLAG)
+      .option("--to <config>", "endpoint config to go back to (default: the one before the last deploy)")
+      .option("--poll <seconds>", POLL_FLAG)
+      .option("--no-wait", "start the rollback and return")
+      .action(lazy(() => import("./commands/rollback.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input", "--yes"], environment: ENDPOINT_ENV, examples: ["mlops rollback --endpoint churn", "mlops rollback --endpoint churn --yes --no-wait", "mlops rollback --endpoint churn --to churn-3f2a9c1d"] },
+  );
+  helpFor(
+    program
+      .command("promote")
+      .description("continue a paused traffic rollout (--full: go to 100 % now)")
+      .option("--endpoint <name>", ENDPOINT_FLAG)
+      .option("--full", "skip the remaining steps and bakes")
+      .option("--poll <seconds>", POLL_FLAG)
+      .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.promote, handlesInterrupt: true }; }, runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: ENDPOINT_ENV, examples: ["mlops promote --endpoint churn", "mlops promote --endpoint churn --full"] },
+  );
+  helpFor(
+    program
+      .command("abort")
+      .description("stop a rollout and return all traffic to the old version")
+      .option("--endpoint <name>", ENDPOINT_FLAG)
+      .option("--poll <seconds>", POLL_FLAG)
+      .action(lazy(async () => { const m = await import("./commands/promote.js"); return { run: m.abort, handlesInterrupt: true }; }, runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: ENDPOINT_ENV, examples: ["mlops abort --endpoint churn", "MLOPS_ENDPOINT=churn mlops abort --json"] },
+  );
 
   const endpoint = program.command("endpoint").description("choose and size an endpoint");
-  endpoint
-    .command("advise")
-    .description("which endpoint type fits (real-time, serverless, asynchronous, batch), why, its limits and monthly cost")
-    .option("--latency-ms <ms>", "acceptable latency per request, when callers wait")
-    .option("--payload-mb <mb>", "request payload size")
-    .option("--response-mb <mb>", "response size (default: the payload size)")
-    .option("--processing-seconds <s>", "model processing time per request")
-    .option("--traffic <shape>", "steady, spiky, intermittent or batch (a dataset on a schedule)")
-    .option("--requests-per-day <n>", "requests (or records, for batch) per day")
-    .option("--peak-rps <n>", "peak requests per second (default: from the daily volume and the traffic shape)")
-    .option("--sync", "callers wait for the answer in the same request (default)")
-    .option("--no-sync", "callers can get the answer later")
-    .option("--cold-start-ok", "cold starts of a few seconds after idle periods are acceptable")
-    .option("--no-cold-start-ok", "cold starts are not acceptable (default)")
-    .option("--gpu", "the model needs a GPU")
-    .option("--no-gpu", "the model runs on CPUs (default)")
-    .option("--image-gb <gb>", "container image size (default 2)")
-    .option("--memory-gb <gb>", "memory the model needs (default 2)")
-    .option("--price-file <file>", "prices to use instead of the built-in table (same layout as data/prices.json)")
-    .option("--save", "write the choice into mlops.yaml (endpoint: or batch:) for `mlops deploy`")
-    .action(lazy(() => import("./commands/advise.js"), runtime));
+  const REQUIRED = "asked on a terminal, required without one";
+  helpFor(
+    endpoint
+      .command("advise")
+      .description("which endpoint type fits (real-time, serverless, asynchronous, batch), why, its limits and monthly cost")
+      .option("--latency-ms <ms>", "acceptable latency per request, when callers wait (optional: no latency goal is checked without it)")
+      .option("--payload-mb <mb>", `request payload size (${REQUIRED})`)
+      .option("--response-mb <mb>", "response size (default: the payload size)")
+      .option("--processing-seconds <s>", `model processing time per request (${REQUIRED})`)
+      .option("--traffic <shape>", `steady, spiky, intermittent or batch (a dataset on a schedule) (${REQUIRED})`)
+      .option("--requests-per-day <n>", `requests (or records, for batch) per day (${REQUIRED})`)
+      .option("--peak-rps <n>", "peak requests per second (default: from the daily volume and the traffic shape)")
+      .option("--sync", "callers wait for the answer in the same request (default, except for batch)")
+      .option("--no-sync", "callers can get the answer later")
+      .option("--cold-start-ok", "cold starts of a few seconds after idle periods are acceptable")
+      .option("--no-cold-start-ok", "cold starts are not acceptable (default)")
+      .option("--gpu", `the model needs a GPU (this or --no-gpu: ${REQUIRED})`)
+      .option("--no-gpu", "the model runs on CPUs")
+      .option("--image-gb <gb>", `container image size (${REQUIRED})`)
+      .option("--memory-gb <gb>", `memory the model needs (${REQUIRED})`)
+      .option("--price-file <file>", "prices to use instead of the built-in table (same layout as data/prices.json)")
+      .option("--save", "write the choice into mlops.yaml (endpoint: or batch:) for `mlops deploy`")
+      .action(lazy(() => import("./commands/advise.js"), runtime)),
+    {
+      globals: ["--config", "--no-input", ...OUTPUT_GLOBALS],
+      environment: ["MLOPS_CONFIG"],
+      examples: [
+        "mlops endpoint advise   # on a terminal: asks each question",
+        "mlops endpoint advise --traffic spiky --payload-mb 0.1 --processing-seconds 0.2 --requests-per-day 50000 --no-gpu --memory-gb 2 --image-gb 2 --latency-ms 500",
+        "mlops endpoint advise --traffic batch --payload-mb 5 --processing-seconds 2 --requests-per-day 1000000 --no-gpu --memory-gb 4 --image-gb 3 --save",
+      ],
+    },
+  );
 
   const sandbox = program
     .command("sandbox")
     .description("a local AWS on 127.0.0.1 that speaks the real wire protocols (no account needed)");
-  sandbox
-    .command("start")
-    .description("run the sandbox in the foreground and print the exports that point AWS tools at it")
-    .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "4599")
-    .option("--time-scale <n>", "sandbox time runs N times faster than real time", "1")
-    .option("--faults <spec>", "inject faults, e.g. 'GetCallerIdentity:throttle=0.3;*:latency=50'")
-    .option("--state-file <file>", "keep state in this file across restarts")
-    .option("--account <id>", "12-digit account id the sandbox reports", "000000000000")
-    .option("--quiet", "do not log each request on stderr")
-    .action(lazy(() => import("./commands/sandbox-start.js"), runtime));
+  helpFor(
+    sandbox
+      .command("start")
+      .description("run the sandbox in the foreground and print the exports that point AWS tools at it")
+      .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "4599")
+      .option("--time-scale <n>", "sandbox time runs N times faster than real time", "1")
+      .option("--faults <spec>", "inject faults, e.g. 'GetCallerIdentity:throttle=0.3;*:latency=50'")
+      .option("--state-file <file>", "keep state in this file across restarts")
+      .option("--account <id>", "12-digit account id the sandbox reports", "000000000000")
+      .option("--quiet", "do not log each request on stderr")
+      .action(lazy(() => import("./commands/sandbox-start.js"), runtime)),
+    { globals: OUTPUT_GLOBALS, examples: ["mlops sandbox start", "mlops sandbox start --port 0 --time-scale 100 --state-file .sandbox.json", "mlops sandbox start --faults 'sagemaker:UpdateEndpoint:throttle=0.3'"] },
+  );
 
   return program;
 }

@@ -27,10 +27,13 @@ export class UsageError extends MlopsError {
 }
 
 /** A value we would ask for, but cannot: no TTY, CI, or --no-input. */
+/** Values that only a prompt could have supplied, all named at once: one run tells everything missing. */
 export class MissingInputError extends UsageError {
   override name = "MissingInputError";
-  constructor(flag: string, options: ErrorOptions = {}) {
-    super(`${flag} is required when not running interactively`, options);
+  constructor(flags: string | readonly string[], options: ErrorOptions = {}) {
+    const list = typeof flags === "string" ? [flags] : flags;
+    const names = list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : list[0];
+    super(`${names} ${list.length > 1 ? "are" : "is"} required when not running interactively`, options);
   }
 }
 

@@ -3,6 +3,14 @@ import { exitCodeOf, MlopsError } from "./errors";
 
 const REPORTED = Symbol.for("mlops.errorReported");
 
+/**
+ * Control characters from the user's input (an escape sequence in a flag value) are shown as
+ * \u001b and the like, never sent raw to the terminal. Newlines and tabs stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function wasReported(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[REPORTED] === true;
 }
@@ -29,8 +37,8 @@ export function reportError(error: unknown, io: Io, leftBehind: readonly string[
   const message = error instanceof Error ? error.message : String(error);
   // What was changed first, the outcome last: it is the line a person reads.
   if (leftBehind.length > 0) io.info(`Changes made before stopping:\n${leftBehind.map((l) => `  ${l}`).join("\n")}`);
-  io.error(known ? message : `unexpected: ${message}`);
-  if (known && error.hint) io.info(`${io.err.dim("hint:")} ${error.hint}`);
+  io.error(printable(known ? message : `unexpected: ${message}`));
+  if (known && error.hint) io.info(`${io.err.dim("hint:")} ${printable(error.hint)}`);
   if (io.debugEnabled && error instanceof Error && error.stack) io.debug(error.stack);
   else if (!known) io.info(io.err.dim("run with --debug for the stack trace"));
   if (io.json && !io.hasEmitted) io.emit({ error: errorDocument(error, leftBehind) }, () => "");

@@ -14,12 +14,20 @@ function isMissing(error: unknown): boolean {
   return name === "NoSuchKey" || name === "NotFound" || name === "NoSuchBucket";
 }
 
-/** The object's text; a missing object is the caller's input error, naming the flag. */
-export async function readObjectText(aws: AwsClients, flag: string, uri: S3Uri): Promise<string> {
+/**
+ * The object's text, at most `maxBytes` long; a missing or oversized object is the caller's input
+ * error (UsageError naming the flag). The size is read from the response before its body.
+ */
+export async function readObjectText(aws: AwsClients, flag: string, uri: S3Uri, maxBytes: number): Promise<string> {
   try {
     const out = await client(aws).send(new GetObjectCommand({ Bucket: uri.bucket, Key: uri.key }));
+    if ((out.ContentLength ?? 0) > maxBytes) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw new UsageError(`${flag}: s3://${uri.bucket}/${uri.key} is ${out.ContentLength} bytes; at most ${maxBytes} are read`);
+    }
     return (await out.Body?.transformToString("utf8")) ?? "";
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     if (isMissing(error)) throw new UsageError(`${flag}: s3://${uri.bucket}/${uri.key} does not exist`);
     return callAws("s3:GetObject", () => Promise.reject(error));
   }

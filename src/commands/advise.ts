@@ -33,6 +33,24 @@ const SHAPES: ReadonlyArray<{ value: TrafficShape; name: string; description: st
   { value: "batch", name: "batch", description: "a whole dataset on a schedule, nobody waiting for each answer" },
 ];
 
+/** Numeric flags: the flag and its range, shared by the up-front check and the questions. */
+const NUMBER_FLAGS = {
+  latencyMs: ["--latency-ms", { exclusiveMin: 0 }],
+  payloadMb: ["--payload-mb", { exclusiveMin: 0 }],
+  responseMb: ["--response-mb", { exclusiveMin: 0 }],
+  processingSeconds: ["--processing-seconds", { exclusiveMin: 0 }],
+  requestsPerDay: ["--requests-per-day", { min: 0 }],
+  peakRps: ["--peak-rps", { min: 0 }],
+  memoryGb: ["--memory-gb", { exclusiveMin: 0 }],
+  imageGb: ["--image-gb", { exclusiveMin: 0 }],
+} as const satisfies Record<string, readonly [string, { exclusiveMin?: number; min?: number }]>;
+
+function trafficShape(value: string): TrafficShape {
+  const shape = SHAPES.find((s) => s.value === value);
+  if (!shape) throw new UsageError(`--traffic "${value}" must be one of: ${SHAPES.map((s) => s.value).join(", ")}`);
+  return shape.value;
+}
+
 /** Peak over average rate, when only the daily volume is known. */
 const PEAK_FACTOR: Record<TrafficShape, number> = { steady: 2, spiky: 10, intermittent: 20, batch: 1 };
 
@@ -70,7 +88,9 @@ export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
 /** Every question has a flag; on a terminal the missing ones are asked, elsewhere they must be given. */
 async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: AdviceInput; assumed: string[] }> {
   const assumed: string[] = [];
-  const number = async (flag: string, raw: string | undefined, message: string, range: { exclusiveMin?: number; min?: number; max?: number }, fallback?: { value: number; note: string }) => {
+  const number = async (key: keyof typeof NUMBER_FLAGS, message: string, fallback?: { value: number; note: string }) => {
+    const [flag, range] = NUMBER_FLAGS[key];
+    const raw = flags[key];
     if (raw !== undefined) return parseNumber(flag, raw, range);
     if (!ctx.prompt.interactive && fallback) {
       assumed.push(`${flag} ${fallback.value} (${fallback.note})`);
@@ -90,8 +110,21 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
     return ctx.prompt.yesNo({ flag, message, default: choice.default });
   };
 
-  let traffic = flags.traffic as TrafficShape | undefined;
-  if (traffic !== undefined && !SHAPES.some((s) => s.value === traffic)) throw new UsageError(`--traffic "${traffic}" must be one of: ${SHAPES.map((s) => s.value).join(", ")}`);
+  // Values given are checked first; then, without a terminal, every missing one is named at once.
+  if (flags.traffic !== undefined) trafficShape(flags.traffic);
+  for (const [key, [flag, range]] of Object.entries(NUMBER_FLAGS) as Array<[keyof typeof NUMBER_FLAGS, (typeof NUMBER_FLAGS)[keyof typeof NUMBER_FLAGS]]>) {
+    if (flags[key] !== undefined) parseNumber(flag, flags[key], range);
+  }
+  ctx.prompt.requireAll([
+    ["--traffic", flags.traffic !== undefined],
+    ["--payload-mb", flags.payloadMb !== undefined],
+    ["--processing-seconds", flags.processingSeconds !== undefined],
+    ["--requests-per-day", flags.requestsPerDay !== undefined],
+    ["--gpu or --no-gpu", flags.gpu !== undefined],
+    ["--memory-gb", flags.memoryGb !== undefined],
+    ["--image-gb", flags.imageGb !== undefined],
+  ]);
+  let traffic = flags.traffic === undefined ? undefined : trafficShape(flags.traffic);
   traffic ??= await ctx.prompt.select({ flag: "--traffic", message: "How does the traffic come?", choices: SHAPES });
 
   // A dataset on a schedule has nobody waiting, unless told otherwise.
@@ -104,15 +137,15 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
   // Latency only adds a warning, so without a terminal it may stay unsaid.
   let latencyMs: number | undefined;
   if (sync) {
-    if (flags.latencyMs !== undefined || ctx.prompt.interactive) latencyMs = await number("--latency-ms", flags.latencyMs, "Acceptable latency per request, in milliseconds", { exclusiveMin: 0 });
+    if (flags.latencyMs !== undefined || ctx.prompt.interactive) latencyMs = await number("latencyMs", "Acceptable latency per request, in milliseconds");
     else assumed.push("no --latency-ms (no latency goal is checked)");
   }
-  const payloadMb = await number("--payload-mb", flags.payloadMb, "Request payload size, in MB", { exclusiveMin: 0 });
-  const responseMb = await number("--response-mb", flags.responseMb, "Response size, in MB", { exclusiveMin: 0 });
-  const processingSeconds = await number("--processing-seconds", flags.processingSeconds, "Processing time per request, in seconds", { exclusiveMin: 0 });
-  const requestsPerDay = await number("--requests-per-day", flags.requestsPerDay, traffic === "batch" ? "Records per day" : "Requests per day", { min: 0 });
+  const payloadMb = await number("payloadMb", "Request payload size, in MB");
+  const responseMb = await number("responseMb", "Response size, in MB", { value: payloadMb, note: "the payload size" });
+  const processingSeconds = await number("processingSeconds", "Processing time per request, in seconds");
+  const requestsPerDay = await number("requestsPerDay", traffic === "batch" ? "Records per day" : "Requests per day");
   const averageRps = requestsPerDay / 86_400;
-  const peakRps = await number("--peak-rps", flags.peakRps, "Peak requests per second", { min: 0 }, { value: Math.ceil(averageRps * PEAK_FACTOR[traffic] * 1000) / 1000, note: `${PEAK_FACTOR[traffic]}× the average for ${traffic} traffic` });
+  const peakRps = await number("peakRps", "Peak requests per second", { value: Math.ceil(averageRps * PEAK_FACTOR[traffic] * 1000) / 1000, note: `${PEAK_FACTOR[traffic]}× the average for ${traffic} traffic` });
   if (peakRps < averageRps - 1e-9) throw new UsageError(`--peak-rps ${peakRps} is below the daily average of ${round(averageRps)} requests per second (--requests-per-day ${requestsPerDay})`);
   // Cold starts matter only to someone waiting.
   const coldStartOk = !sync
@@ -121,8 +154,8 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
   // No safe guess: assuming no GPU could recommend serverless for a model that cannot run there.
   const gpu = await yesNo("--gpu", flags.gpu, "Does the model need a GPU?", { default: false });
   // Sizes have no safe guess: too small a one could pick serverless, or an instance, that cannot hold the model.
-  const memoryGb = await number("--memory-gb", flags.memoryGb, "Memory the model needs, in GB", { exclusiveMin: 0 });
-  const imageGb = await number("--image-gb", flags.imageGb, "Container image size, in GB", { exclusiveMin: 0 });
+  const memoryGb = await number("memoryGb", "Memory the model needs, in GB");
+  const imageGb = await number("imageGb", "Container image size, in GB");
   return { input: { latencyMs, payloadMb, responseMb, processingSeconds, traffic, requestsPerDay, peakRps, sync, coldStartOk, gpu, imageGb, memoryGb }, assumed };
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ProductionVariantInstanceType, type CreateModelPackageCommandInput } from "@aws-sdk/client-sagemaker";
 import { VERSION } from "../version";
@@ -10,7 +10,7 @@ import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, 
 import { evaluateGate, parseRequirement, type GateCheck, type Requirement } from "../core/gate";
 import { lineageFrom } from "../core/lineage";
 import { checkUserMetadata, fitMetadata } from "../core/metadata";
-import { findMetric } from "../core/metrics";
+import { findMetric, MAX_METRICS_BYTES, parseMetricsDocument } from "../core/metrics";
 import { gateEntries, parseApproval, type ApprovalStatus } from "../core/registry";
 import { GateError, UsageError } from "../errors";
 import { readGit } from "../io/git";
@@ -151,6 +151,11 @@ export async function run(options: RegisterOptions, ctx: Context): Promise<void>
 
 /** Ask for what is missing (on a terminal), then check every flag. No AWS call happens here. */
 async function collect(options: RegisterOptions, ctx: Context): Promise<Plan> {
+  ctx.prompt.requireAll([
+    ["--group", options.group !== undefined],
+    ["--image", options.image !== undefined],
+    ["--model-data", options.modelData !== undefined],
+  ]);
   const group =
     options.group ??
     (await ctx.prompt.text({ flag: "--group", message: "Model package group", validate: validator((v) => checkResourceName("--group", v)) }));
@@ -191,21 +196,22 @@ async function readMetrics(ctx: Context, source: NonNullable<Plan["metricsSource
   let where: string;
   if ("s3" in source) {
     where = `s3://${source.s3.bucket}/${source.s3.key}`;
-    text = await readObjectText(ctx.aws, "--metrics", source.s3);
+    text = await readObjectText(ctx.aws, "--metrics", source.s3, MAX_METRICS_BYTES);
   } else {
     where = source.local;
+    const path = resolve(ctx.cwd, source.local);
     try {
-      text = await readFile(resolve(ctx.cwd, source.local), "utf8");
+      // Refuse a huge file by its size, before reading it.
+      const { size } = await stat(path);
+      if (size > MAX_METRICS_BYTES) throw new UsageError(`--metrics: ${where} is ${size} bytes; a metrics file is at most ${MAX_METRICS_BYTES} bytes`);
+      text = await readFile(path, "utf8");
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       throw new UsageError(`--metrics: cannot read ${where}: ${code === "ENOENT" ? "no such file" : code ?? String(error)}`);
     }
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--metrics: ${where} is not valid JSON (${(error as Error).message})`);
-  }
+  return parseMetricsDocument(text, where);
 }
 
 function gateTable(checks: readonly GateCheck[], style: { green(s: string): string; red(s: string): string }): string {

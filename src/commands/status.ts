@@ -4,6 +4,8 @@ import { checkResourceName } from "../core/aws-names";
 import { formatDuration } from "../core/duration";
 import { STRATEGY_WORDS } from "../core/rollout-plan";
 import { resolvePollSeconds } from "../core/deploy-settings";
+import { resolveSetting } from "../core/sources";
+import { validator } from "../io/prompt";
 import { MissingInputError, MlopsError, RolledBackError } from "../errors";
 import { pollUntil, Timeout, type Pace } from "../rollout/poll";
 import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
@@ -125,13 +127,17 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
   return lines.join("\n");
 }
 
+/**
+ * The endpoint a command works on: --endpoint, MLOPS_ENDPOINT, mlops.yaml endpoint.name, else
+ * asked on a terminal. Throws UsageError (MissingInputError when it cannot ask).
+ */
 export async function resolveEndpointName(options: { endpoint?: string }, ctx: Context): Promise<string> {
-  const name = options.endpoint ?? ctx.config.values.endpoint?.name;
-  if (name === undefined) {
-    if (!ctx.prompt.interactive) throw new MissingInputError("--endpoint");
-    return checkResourceName("--endpoint", await ctx.prompt.text({ flag: "--endpoint", message: "Endpoint name" }));
-  }
-  return checkResourceName("--endpoint", name);
+  const name = resolveSetting({ flag: ["--endpoint", options.endpoint], env: "MLOPS_ENDPOINT", file: ["endpoint.name", ctx.config.values.endpoint?.name] }, ctx.env, (source, v) =>
+    checkResourceName(source, String(v)),
+  );
+  if (name !== undefined) return name;
+  if (!ctx.prompt.interactive) throw new MissingInputError("--endpoint");
+  return ctx.prompt.text({ flag: "--endpoint", message: "Endpoint name", validate: validator((v) => checkResourceName("--endpoint", v)) });
 }
 
 /** The pace of a command that reads an endpoint (and books what ended): poll, clock, Ctrl-C. */

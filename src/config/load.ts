@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { UsageError } from "../errors";
@@ -6,6 +6,8 @@ import type { MlopsConfig } from "./schema";
 import { loadYaml } from "./yaml";
 
 export const CONFIG_FILE_NAME = "mlops.yaml";
+/** 1 MiB: far more than any real mlops.yaml. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface LoadedConfigFile {
   /** Absolute path of the file, or undefined when none was found. */
@@ -34,8 +36,12 @@ export async function loadConfigFile(options: { cwd: string; explicitPath?: stri
   if (!path) return { values: {} };
   let text: string;
   try {
+    // A config file is a few lines: refuse a huge one by its size, before reading it.
+    const { size } = await stat(path);
+    if (size > MAX_CONFIG_BYTES) throw new UsageError(`${path} is ${size} bytes; an mlops.yaml is at most ${MAX_CONFIG_BYTES} bytes`);
     text = await readFile(path, "utf8");
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read config file ${path}: ${code === "ENOENT" ? "no such file" : String(error)}`, {
       hint: "pass --config with the path of an existing mlops.yaml, or leave it out to search upwards",
@@ -54,7 +60,14 @@ export async function parseConfigText(text: string, path: string): Promise<Mlops
     throw new UsageError(`${path}${line ? `:${line.line}:${line.col}` : ""}: invalid YAML: ${yamlError.message.split("\n")[0]}`);
   }
   // A section left empty (`endpoint:` with its keys commented out) is absent, not an error.
-  const raw: unknown = withoutEmptySections(doc.toJS() ?? {});
+  let js: unknown;
+  try {
+    // yaml refuses documents that expand aliases past its limit (a "billion laughs" file).
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new UsageError(`${path}: cannot be read as configuration: ${(error as Error).message}`);
+  }
+  const raw: unknown = withoutEmptySections(js ?? {});
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -1,4 +1,5 @@
-import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { chmod, lstat, readFile, readlink, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { UsageError } from "../errors";
 import { dirname, join, basename } from "node:path";
 import type { Document } from "yaml";
 import { parseConfigText } from "./load";
@@ -10,14 +11,23 @@ const NEW_FILE_HEADER = "# mlops.yaml: settings for the mlops CLI (see its READM
  * Change mlops.yaml through the yaml Document API, so that comments, key order and every other
  * key stay as they were. The result is validated as mlops reads it before anything is written;
  * the file is replaced in one step (through a symlink to its target), keeping its mode and its
- * line endings. `edit` returns what it changed, in words.
+ * line endings. `edit` returns what it changed, in words. Throws UsageError, before writing, for a
+ * link to a missing file or a read-only file.
  */
 export async function editConfigFile(path: string, edit: (doc: Document) => string[]): Promise<string[]> {
   const exists = await stat(path).then(
     () => true,
     () => false,
   );
+  // A link to a file that is gone: writing through it would replace the link with a file.
+  const link = await lstat(path).then(
+    (s) => s.isSymbolicLink(),
+    () => false,
+  );
+  if (!exists && link) throw new UsageError(`${path} is a symbolic link to ${await readlink(path)}, which does not exist`, { hint: "fix or remove the link, then run again" });
   const target = exists ? await realpath(path) : path;
+  // Nobody may write it (root could, but a read-only file says "leave me as I am").
+  if (exists && ((await stat(target)).mode & 0o222) === 0) throw new UsageError(`${target} is read-only`, { hint: `make it writable (chmod u+w ${target}) to save into it` });
   const original = exists ? await readFile(target, "utf8") : NEW_FILE_HEADER;
   const crlf = original.includes("\r\n");
   const { parseDocument, isScalar } = await loadYaml();

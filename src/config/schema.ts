@@ -1,12 +1,19 @@
 import { z } from "zod";
 
 import { isHttpUrl, REGION_PATTERN } from "../core/aws-names";
+import { DEPLOY_LIMITS } from "../core/deploy-settings";
 
 const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http:// or https:// URL" });
 
 const resourceName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { message: "must be letters, digits and inner hyphens, at most 63 characters" });
 const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: "must be an s3:// URI" });
 const duration = z.union([z.number().int().nonnegative(), z.string().regex(/^(\d+|(\d+[smhd])+)$/, { message: "must be a duration such as 90s, 15m or 1h30m" })]);
+const bake = z.union([z.number().int().min(DEPLOY_LIMITS.bakeSeconds.min).max(DEPLOY_LIMITS.bakeSeconds.max), z.string().regex(/^(\d+|(\d+[smhd])+)$/, { message: "must be a duration such as 90s, 15m or 1h30m" })]);
+/** A number in one of DEPLOY_LIMITS's ranges. */
+const within = (r: { min?: number; max: number; exclusiveMin?: number }) => {
+  const n = r.exclusiveMin !== undefined ? z.number().gt(r.exclusiveMin) : z.number().min(r.min ?? -Infinity);
+  return n.max(r.max);
+};
 
 /** `endpoint:`: what the endpoint is. `mlops endpoint advise --save` writes it; `mlops deploy` reads it. */
 const EndpointSection = z
@@ -41,16 +48,16 @@ const DeploySection = z
   .object({
     strategy: z.enum(["all-at-once", "canary", "linear", "blue-green", "rolling"]).optional(),
     engine: z.enum(["guardrails", "traffic"]).optional(),
-    canaryPercent: z.number().min(1).max(100).optional(),
-    linearStep: z.number().min(1).max(100).optional(),
-    bake: duration.optional(),
-    finalBake: duration.optional(),
+    canaryPercent: within(DEPLOY_LIMITS.canaryPercent).optional(),
+    linearStep: within(DEPLOY_LIMITS.linearStep).optional(),
+    bake: bake.optional(),
+    finalBake: bake.optional(),
     alarms: z.array(z.string().min(1).max(255)).max(10).optional(),
     autoAlarms: z.boolean().optional(),
-    maxErrorRate: z.number().min(0).max(1).optional(),
-    maxLatencyMs: z.number().positive().optional(),
+    maxErrorRate: within(DEPLOY_LIMITS.maxErrorRate).optional(),
+    maxLatencyMs: within(DEPLOY_LIMITS.maxLatencyMs).optional(),
     timeout: duration.optional(),
-    poll: z.number().positive().optional(),
+    poll: within(DEPLOY_LIMITS.pollSeconds).optional(),
     keepOld: z.boolean().optional(),
   })
   .strict();

@@ -6,6 +6,7 @@ import type { EndpointCapacity } from "./deploy-specs";
 import { parseDuration } from "./duration";
 import { parseInteger, parseNumber } from "./flags";
 import { parseModelRef, type ModelRef } from "./model-ref";
+import { resolveSetting, type RawValue, type SettingSources } from "./sources";
 import { STRATEGIES, type EndpointType, type RolloutSettings, type Strategy } from "./rollout-plan";
 
 /** `mlops deploy`'s flags as commander hands them over. */
@@ -87,24 +88,66 @@ function pick<T>(...values: Array<T | undefined>): T | undefined {
   return values.find((v) => v !== undefined);
 }
 
-/** A duration from a flag ("5m") or mlops.yaml (seconds or "5m"). */
-function seconds(flag: string, value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === "number" ? value : parseDuration(flag, value);
+/** A boolean where a number belongs is refused as its text ("true"). */
+function numeric(value: RawValue): string | number {
+  return typeof value === "boolean" ? String(value) : value;
+}
+
+/** A duration: "5m", "1h30m" or seconds, from a flag, a variable or mlops.yaml (a number of seconds). */
+function durationOf(source: string, value: RawValue): number {
+  return typeof value === "number" ? parseInteger(source, value, { min: 0 }) : parseDuration(source, String(value));
+}
+
+/** One of `choices`, compared as given (an own member, never an inherited property). */
+function oneOf<T extends string>(choices: readonly T[]) {
+  return (source: string, value: string | number | boolean): T => {
+    if (typeof value !== "string" || !choices.includes(value as T)) throw new UsageError(`${source} "${String(value)}" must be one of: ${choices.join(", ")}`);
+    return value as T;
+  };
+}
+
+function booleanOf(source: string, value: RawValue): boolean {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") throw new UsageError(`${source} ${value} must be true or false`);
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new UsageError(`${source} "${value}" must be true or false`);
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
+/** Ranges shared by the flags, MLOPS_* variables and mlops.yaml (config/schema.ts): one rule for all three. */
+export const DEPLOY_LIMITS = {
+  /** Percent of traffic; 100 would be all at once. */
+  canaryPercent: { exclusiveMin: 0, max: 99 },
+  linearStep: { exclusiveMin: 0, max: 100 },
+  /** A fraction of requests, 0–1. */
+  maxErrorRate: { min: 0, max: 1 },
+  /** Milliseconds; the longest an invocation can take is an asynchronous one's hour. */
+  maxLatencyMs: { exclusiveMin: 0, max: 3_600_000 },
+  /** Seconds between status checks. */
+  pollSeconds: { exclusiveMin: 0, max: 3600 },
+  /** Seconds; a bake longer than a day is a typo. */
+  bakeSeconds: { min: 0, max: 86_400 },
+} as const;
+
 /**
  * Every deploy setting, checked: flags win over MLOPS_* variables, which win over mlops.yaml,
- * which wins over the defaults. Each failure names the flag and the rule.
+ * which wins over the defaults. The same rule applies to each source, and each failure names
+ * the source (flag, variable or mlops.yaml key) and the rule. Throws UsageError.
  */
 export function resolveDeploySettings(flags: DeployFlags, env: Env, config: MlopsConfig, knownInstanceTypes?: readonly string[]): DeploySettings {
   const ep = config.endpoint ?? {};
   const dc = config.deploy ?? {};
+  const get = <R>(sources: SettingSources, parse: (source: string, value: RawValue) => R) => resolveSetting(sources, env, parse);
+  const count = (range: { min: number; max: number }) => (source: string, value: RawValue) => parseInteger(source, numeric(value), range);
+  const number = (range: { min?: number; max?: number; exclusiveMin?: number }) => (source: string, value: RawValue) => parseNumber(source, numeric(value), range);
+  const text = (check: (source: string, value: string) => unknown) => (source: string, value: RawValue) => {
+    check(source, String(value));
+    return String(value);
+  };
 
-  const endpoint = pick(flags.endpoint, env.MLOPS_ENDPOINT, ep.name);
-  if (endpoint !== undefined) checkResourceName("--endpoint", endpoint);
+  const endpoint = get({ flag: ["--endpoint", flags.endpoint], env: "MLOPS_ENDPOINT", file: ["endpoint.name", ep.name] }, text(checkResourceName));
 
   let source: ModelSource | undefined;
   if (flags.modelPackage !== undefined) {
@@ -116,75 +159,89 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
     source = { kind: "image", image: checkImageUri("--image", flags.image), modelData: parseS3Uri("--model-data", flags.modelData) };
   }
 
-  const type = pick(flags.type, ep.type);
-  if (type !== undefined && !["realtime", "serverless", "async"].includes(type)) throw new UsageError(`--type "${type}" must be one of: realtime, serverless, async`);
-  const strategy = pick(flags.strategy, env.MLOPS_STRATEGY, dc.strategy) ?? DEPLOY_DEFAULTS.strategy;
-  if (!STRATEGIES.includes(strategy as Strategy)) throw new UsageError(`--strategy "${strategy}" must be one of: ${STRATEGIES.join(", ")}`);
-  const engine = pick(flags.engine, dc.engine);
-  if (engine !== undefined && engine !== "guardrails" && engine !== "traffic") throw new UsageError(`--engine "${engine}" must be guardrails or traffic`);
+  const type = get({ flag: ["--type", flags.type], file: ["endpoint.type", ep.type] }, oneOf<EndpointType>(["realtime", "serverless", "async"]));
+  const strategy = get({ flag: ["--strategy", flags.strategy], env: "MLOPS_STRATEGY", file: ["deploy.strategy", dc.strategy] }, oneOf(STRATEGIES)) ?? DEPLOY_DEFAULTS.strategy;
+  const engine = get({ flag: ["--engine", flags.engine], file: ["deploy.engine", dc.engine] }, oneOf(["guardrails", "traffic"] as const));
 
-  const roleArn = pick(flags.roleArn, ep.roleArn);
-  if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  const roleArn = get({ flag: ["--role-arn", flags.roleArn], file: ["endpoint.roleArn", ep.roleArn] }, text((source, v) => {
+    if (!ROLE_ARN.test(v)) throw new UsageError(`${source} "${v}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  }));
 
-  const instanceType = pick(flags.instanceType, ep.instanceType) ?? DEPLOY_DEFAULTS.instanceType;
-  checkInstanceType("--instance-type", instanceType, knownInstanceTypes);
-  const memoryMb = flags.memoryMb !== undefined ? parseInteger("--memory-mb", flags.memoryMb, { min: 1024, max: 6144 }) : (ep.memoryMb ?? DEPLOY_DEFAULTS.memoryMb);
-  if (memoryMb % 1024 !== 0) throw new UsageError(`--memory-mb ${memoryMb}: serverless memory comes in 1024 MB steps (1024, 2048, … 6144)`);
-  const asyncOutputText = pick(flags.asyncOutput, ep.asyncOutput);
-  const asyncOutput = asyncOutputText === undefined ? undefined : parseS3Prefix("--async-output", asyncOutputText);
+  const instanceTypeGiven = get({ flag: ["--instance-type", flags.instanceType], file: ["endpoint.instanceType", ep.instanceType] }, text((source, v) => checkInstanceType(source, v, knownInstanceTypes)));
+  const instanceCount = get({ flag: ["--instance-count", flags.instanceCount], file: ["endpoint.instanceCount", ep.instanceCount] }, count({ min: 1, max: 100 }));
+  const memoryMb = get({ flag: ["--memory-mb", flags.memoryMb], file: ["endpoint.memoryMb", ep.memoryMb] }, (source, v) => {
+    const mb = parseInteger(source, numeric(v), { min: 1024, max: 6144 });
+    if (mb % 1024 !== 0) throw new UsageError(`${source} ${mb}: serverless memory comes in 1024 MB steps (1024, 2048, … 6144)`);
+    return mb;
+  });
+  const maxConcurrency = get({ flag: ["--max-concurrency", flags.maxConcurrency], file: ["endpoint.maxConcurrency", ep.maxConcurrency] }, count({ min: 1, max: 200 }));
+  const asyncOutput = get({ flag: ["--async-output", flags.asyncOutput], file: ["endpoint.asyncOutput", ep.asyncOutput] }, (source, v) => parseS3Prefix(source, String(v)));
+  const asyncConcurrency = get({ flag: ["--async-concurrency", flags.asyncConcurrency], file: ["endpoint.asyncMaxConcurrentInvocations", ep.asyncMaxConcurrentInvocations] }, count({ min: 1, max: 1000 }));
 
   const alarms = [...new Set([...flags.alarm, ...(flags.alarm.length === 0 ? (dc.alarms ?? []) : [])])];
   if (alarms.length > 10) throw new UsageError(`--alarm: ${alarms.length} alarms; a deployment takes at most 10`);
-  for (const name of alarms) if (name.length > 255) throw new UsageError(`--alarm "${name.slice(0, 20)}…" is longer than 255 characters`);
+  for (const name of alarms) {
+    if (name.trim() === "") throw new UsageError("--alarm must name a CloudWatch alarm (got an empty name)");
+    if (name.length > 255) throw new UsageError(`--alarm "${name.slice(0, 20)}…" is longer than 255 characters`);
+  }
 
-  const timeout = pick<string | number>(flags.timeout, env.MLOPS_TIMEOUT, dc.timeout);
+  const bake = (flag: string, value: string | undefined, path: string, file: RawValue | undefined) =>
+    get({ flag: [flag, value], file: [path, file] }, (source, v) => {
+      const s = durationOf(source, v);
+      if (s > DEPLOY_LIMITS.bakeSeconds.max) throw new UsageError(`${source} ${s}: at most ${DEPLOY_LIMITS.bakeSeconds.max} s (24 h)`);
+      return s;
+    });
+  const timeoutSeconds = get({ flag: ["--timeout", flags.timeout], env: "MLOPS_TIMEOUT", file: ["deploy.timeout", dc.timeout] }, (source, v) => {
+    const s = durationOf(source, v);
+    if (s < 1) throw new UsageError(`${source} must be at least 1 s`);
+    return s;
+  });
   const settings: DeploySettings = {
     endpoint,
     source,
     environment: checkEnvironment("--env", parsePairs("--env", flags.env)),
     roleArn,
-    type: type as EndpointType | undefined,
-    instanceType,
-    instanceCount: flags.instanceCount !== undefined ? parseInteger("--instance-count", flags.instanceCount, { min: 1, max: 100 }) : (ep.instanceCount ?? DEPLOY_DEFAULTS.instanceCount),
-    memoryMb,
-    maxConcurrency: flags.maxConcurrency !== undefined ? parseInteger("--max-concurrency", flags.maxConcurrency, { min: 1, max: 200 }) : (ep.maxConcurrency ?? DEPLOY_DEFAULTS.maxConcurrency),
+    type,
+    instanceType: instanceTypeGiven ?? DEPLOY_DEFAULTS.instanceType,
+    instanceCount: instanceCount ?? DEPLOY_DEFAULTS.instanceCount,
+    memoryMb: memoryMb ?? DEPLOY_DEFAULTS.memoryMb,
+    maxConcurrency: maxConcurrency ?? DEPLOY_DEFAULTS.maxConcurrency,
     asyncOutput,
-    asyncConcurrency: flags.asyncConcurrency !== undefined ? parseInteger("--async-concurrency", flags.asyncConcurrency, { min: 1, max: 1000 }) : ep.asyncMaxConcurrentInvocations,
-    strategy: strategy as Strategy,
-    engine: engine as DeploySettings["engine"],
-    canaryPercent: flags.canaryPercent !== undefined ? parseNumber("--canary-percent", flags.canaryPercent, { exclusiveMin: 0, max: 99 }) : (dc.canaryPercent ?? DEPLOY_DEFAULTS.canaryPercent),
-    linearStep: flags.linearStep !== undefined ? parseNumber("--linear-step", flags.linearStep, { exclusiveMin: 0, max: 100 }) : (dc.linearStep ?? DEPLOY_DEFAULTS.linearStep),
-    bake: seconds("--bake", pick<string | number>(flags.bake, dc.bake)) ?? DEPLOY_DEFAULTS.bake,
-    finalBake: seconds("--final-bake", pick<string | number>(flags.finalBake, dc.finalBake)) ?? DEPLOY_DEFAULTS.finalBake,
+    asyncConcurrency,
+    strategy,
+    engine,
+    canaryPercent: get({ flag: ["--canary-percent", flags.canaryPercent], file: ["deploy.canaryPercent", dc.canaryPercent] }, number(DEPLOY_LIMITS.canaryPercent)) ?? DEPLOY_DEFAULTS.canaryPercent,
+    linearStep: get({ flag: ["--linear-step", flags.linearStep], file: ["deploy.linearStep", dc.linearStep] }, number(DEPLOY_LIMITS.linearStep)) ?? DEPLOY_DEFAULTS.linearStep,
+    bake: bake("--bake", flags.bake, "deploy.bake", dc.bake) ?? DEPLOY_DEFAULTS.bake,
+    finalBake: bake("--final-bake", flags.finalBake, "deploy.finalBake", dc.finalBake) ?? DEPLOY_DEFAULTS.finalBake,
     alarms,
-    autoAlarms: flags.autoAlarms ?? dc.autoAlarms ?? false,
-    maxErrorRate: flags.maxErrorRate !== undefined ? parseNumber("--max-error-rate", flags.maxErrorRate, { min: 0, max: 1 }) : (dc.maxErrorRate ?? DEPLOY_DEFAULTS.maxErrorRate),
-    maxLatencyMs: flags.maxLatencyMs !== undefined ? parseNumber("--max-latency-ms", flags.maxLatencyMs, { exclusiveMin: 0 }) : (dc.maxLatencyMs ?? DEPLOY_DEFAULTS.maxLatencyMs),
+    autoAlarms: get({ flag: ["--auto-alarms", flags.autoAlarms], file: ["deploy.autoAlarms", dc.autoAlarms] }, booleanOf) ?? false,
+    maxErrorRate: get({ flag: ["--max-error-rate", flags.maxErrorRate], file: ["deploy.maxErrorRate", dc.maxErrorRate] }, number(DEPLOY_LIMITS.maxErrorRate)) ?? DEPLOY_DEFAULTS.maxErrorRate,
+    maxLatencyMs: get({ flag: ["--max-latency-ms", flags.maxLatencyMs], file: ["deploy.maxLatencyMs", dc.maxLatencyMs] }, number(DEPLOY_LIMITS.maxLatencyMs)) ?? DEPLOY_DEFAULTS.maxLatencyMs,
     pause: !!flags.pause,
-    timeoutSeconds: timeout === undefined ? undefined : seconds("--timeout", timeout),
+    timeoutSeconds,
     wait: flags.wait !== false,
     dryRun: !!flags.dryRun,
-    keepOld: flags.keepOld ?? dc.keepOld ?? false,
+    keepOld: get({ flag: ["--keep-old", flags.keepOld], file: ["deploy.keepOld", dc.keepOld] }, booleanOf) ?? false,
     pollSeconds: resolvePollSeconds(flags.poll, env, config),
     given: {
-      instanceType: pick(flags.instanceType, ep.instanceType) !== undefined,
-      instanceCount: flags.instanceCount !== undefined || ep.instanceCount !== undefined,
-      memoryMb: flags.memoryMb !== undefined || ep.memoryMb !== undefined,
-      maxConcurrency: flags.maxConcurrency !== undefined || ep.maxConcurrency !== undefined,
+      instanceType: instanceTypeGiven !== undefined,
+      instanceCount: instanceCount !== undefined,
+      memoryMb: memoryMb !== undefined,
+      maxConcurrency: maxConcurrency !== undefined,
       asyncOutput: asyncOutput !== undefined,
-      asyncConcurrency: flags.asyncConcurrency !== undefined || ep.asyncMaxConcurrentInvocations !== undefined,
+      asyncConcurrency: asyncConcurrency !== undefined,
     },
   };
-  if (settings.bake > 86_400) throw new UsageError(`--bake ${settings.bake}: at most 86400 s (24 h)`);
-  if (settings.finalBake > 86_400) throw new UsageError(`--final-bake ${settings.finalBake}: at most 86400 s (24 h)`);
-  if (settings.timeoutSeconds !== undefined && settings.timeoutSeconds < 1) throw new UsageError("--timeout must be at least 1 s");
   if (settings.strategy === "linear" && settings.linearStep >= 100) throw new UsageError("--linear-step must be below 100 for a linear rollout (100 is all at once)");
   return settings;
 }
 
-/** Seconds between status checks: --poll, MLOPS_POLL_SECONDS, mlops.yaml deploy.poll, then 15. */
+/** Seconds between status checks: --poll, MLOPS_POLL_SECONDS, mlops.yaml deploy.poll, then 15. Throws UsageError. */
 export function resolvePollSeconds(flag: string | undefined, env: Env, config: MlopsConfig): number {
-  const text = pick(flag, env.MLOPS_POLL_SECONDS);
-  if (text === undefined) return config.deploy?.poll ?? DEPLOY_DEFAULTS.pollSeconds;
-  return parseNumber(flag !== undefined ? "--poll" : "MLOPS_POLL_SECONDS", text, { exclusiveMin: 0, max: 3600 });
+  return (
+    resolveSetting({ flag: ["--poll", flag], env: "MLOPS_POLL_SECONDS", file: ["deploy.poll", config.deploy?.poll] }, env, (source, v) =>
+      parseNumber(source, numeric(v), DEPLOY_LIMITS.pollSeconds),
+    ) ?? DEPLOY_DEFAULTS.pollSeconds
+  );
 }

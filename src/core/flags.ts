@@ -2,17 +2,28 @@ import { UsageError } from "../errors";
 
 /** Parsing of flag values shared by commands: each failure names the flag and the rule. */
 
+/** Decimal numbers only: JavaScript's Number() also takes "0x10", "0b1", "Infinity" and "". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const WHOLE = /^[+-]?\d+$/;
+
+/**
+ * A whole number in decimal digits ("16", not "0x10" or "1e3"), within `range`; a number from
+ * mlops.yaml must be a safe integer. Throws UsageError naming `flag`.
+ */
 export function parseInteger(flag: string, raw: string | number, range: { min?: number; max?: number } = {}): number {
-  const value = typeof raw === "number" ? raw : Number(raw);
   const text = String(raw).trim();
-  if (text === "" || !Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number (got "${raw}")`);
+  const value = typeof raw === "number" ? raw : WHOLE.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) throw new UsageError(`${flag} must be a whole number (got "${raw}")`);
   checkRange(flag, value, range);
   return value;
 }
 
+/** A finite decimal number within `range` (Infinity and 1e999 are refused). Throws UsageError naming `flag`. */
 export function parseNumber(flag: string, raw: string | number, range: { min?: number; max?: number; exclusiveMin?: number } = {}): number {
-  const value = typeof raw === "number" ? raw : Number(raw);
-  if (String(raw).trim() === "" || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number (got "${raw}")`);
+  const text = String(raw).trim();
+  const value = typeof raw === "number" ? raw : DECIMAL.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(value)) throw new UsageError(`${flag} must be a number (got "${raw}")`);
+  if (!Number.isFinite(value)) throw new UsageError(`${flag} is too large a number (got "${raw}")`);
   if (range.exclusiveMin !== undefined && !(value > range.exclusiveMin)) throw new UsageError(`${flag} must be greater than ${range.exclusiveMin} (got ${value})`);
   checkRange(flag, value, range);
   return value;

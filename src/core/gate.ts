@@ -31,6 +31,8 @@ export function parseRequirement(expr: string): Requirement {
     });
   }
   const [, metric, op, number] = match as unknown as [string, string, Comparison, string];
+  // "1e999" is Infinity: a gate that would always pass (or never).
+  if (!Number.isFinite(Number(number))) throw new UsageError(`--require "${expr}": ${number} is too large a threshold`);
   return { expr: `${metric}${op}${number}`, metric, op, threshold: Number(number) };
 }
 

@@ -16,9 +16,18 @@ export interface Lineage {
   metadataProperties: { CommitId?: string; Repository?: string; GeneratedBy?: string };
 }
 
-/** https://user:token@host/x.git → https://host/x.git: a remote URL may carry credentials (with @ inside). */
+/**
+ * Query parameters that carry credentials in remote URLs (GitLab's private_token, access_token,
+ * a presigned signature…): their values are replaced by ****.
+ */
+export const CREDENTIAL_QUERY = /([?&](?:[\w-]*token|password|passwd|pwd|secret|[\w-]*key|sig|signature|auth[\w-]*|credential[\w-]*)=)[^&#\s"']*/gi;
+
+/**
+ * https://user:token@host/x.git → https://host/x.git, and ?private_token=… → ?private_token=****:
+ * a remote URL may carry credentials (with @ inside, or in its query string).
+ */
 export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/i, "$1");
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/i, "$1").replace(CREDENTIAL_QUERY, "$1****");
 }
 
 export function lineageFrom(git: GitInfo | undefined, env: Env, version: string): Lineage {

@@ -10,6 +10,39 @@ import { UsageError } from "../errors";
 
 type Json = unknown;
 
+/** An evaluation report is at most a few kilobytes; 8 MiB leaves room and refuses a stray dataset by its size. */
+export const MAX_METRICS_BYTES = 8 * 1024 * 1024;
+/** SageMaker's reports nest 3 levels deep; far deeper is not a metrics file (and would exhaust the stack). */
+const MAX_METRICS_DEPTH = 32;
+
+/**
+ * Parse a metrics document: JSON, nested at most MAX_METRICS_DEPTH levels. Throws UsageError
+ * naming `where` (a path or s3:// URI).
+ */
+export function parseMetricsDocument(text: string, where: string): Json {
+  let doc: Json;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--metrics: ${where} is not valid JSON (${(error as Error).message})`);
+  }
+  if (depthOf(doc, MAX_METRICS_DEPTH + 1) > MAX_METRICS_DEPTH) throw new UsageError(`--metrics: ${where} nests deeper than ${MAX_METRICS_DEPTH} levels; it is not an evaluation report`);
+  return doc;
+}
+
+/** How deep `doc` nests, counting no further than `limit` (iterative: no recursion to overflow). */
+function depthOf(doc: Json, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[Json, number]> = [[doc, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (deepest >= limit) return deepest;
+    if (node && typeof node === "object") for (const value of Object.values(node)) stack.push([value, depth + 1]);
+  }
+  return deepest;
+}
+
 function numberAt(node: Json): number | undefined {
   if (typeof node === "number" && Number.isFinite(node)) return node;
   if (node && typeof node === "object" && !Array.isArray(node)) {

@@ -8,8 +8,15 @@ export const APPROVAL_STATUS = { pending: "PendingManualApproval", approved: "Ap
 export type ApprovalWord = keyof typeof APPROVAL_STATUS;
 export type ApprovalStatus = (typeof APPROVAL_STATUS)[ApprovalWord];
 
+/**
+ * An approval status as a word (`approved`) or as SageMaker spells it (`Approved`,
+ * `PendingManualApproval`), in any case. Throws UsageError naming `flag`.
+ */
 export function parseApproval(flag: string, value: string): ApprovalStatus {
-  const status = APPROVAL_STATUS[value as ApprovalWord];
+  const key = value.toLowerCase();
+  const word = key === "pendingmanualapproval" ? "pending" : key;
+  // Own keys only: "constructor" or "__proto__" must not find Object's.
+  const status = Object.hasOwn(APPROVAL_STATUS, word) ? APPROVAL_STATUS[word as ApprovalWord] : undefined;
   if (!status) throw new UsageError(`${flag} "${value}" must be one of: ${Object.keys(APPROVAL_STATUS).join(", ")}`);
   return status;
 }

@@ -47,6 +47,15 @@ export class Prompter {
     return asker.confirm(options.message, options.default ?? false);
   }
 
+  /**
+   * Before asking anything: when nobody can answer, every missing value is named in one error
+   * (MissingInputError), rather than one per run. `values` maps each flag to whether it was given.
+   */
+  requireAll(values: ReadonlyArray<[flag: string, given: boolean]>): void {
+    const missing = values.filter(([, given]) => !given).map(([flag]) => flag);
+    if (!this.interactive && missing.length > 0) throw new MissingInputError(missing);
+  }
+
   private async need(flag: string): Promise<Asker> {
     if (!this.interactive) throw new MissingInputError(flag);
     return this.asker();

@@ -1,3 +1,4 @@
+import { CREDENTIAL_QUERY } from "../core/lineage";
 import { SANDBOX_CREDENTIALS } from "../sandbox/credentials";
 import type { Env } from "./terminal";
 
@@ -10,6 +11,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /(X-Amz-Signature=)[0-9a-f]+/gi,
   // The user part of any URL (a git remote with a token, an endpoint with a password), up to the host's @.
   /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/gi,
+  // Credentials in a URL's query string (?private_token=…).
+  CREDENTIAL_QUERY,
   /("?(?:SecretAccessKey|SessionToken|secretAccessKey|sessionToken|aws_secret_access_key|aws_session_token)"?\s*[:=]\s*"?)[^"\s,}]+/g,
 ];
 

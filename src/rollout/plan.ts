@@ -58,10 +58,13 @@ type Current = NonNullable<Awaited<ReturnType<typeof readCurrent>>>;
 /** Check every input and read the current state. */
 export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): Promise<DeployPlan> {
   const settings = resolveDeploySettings(flags, ctx.env, ctx.config.values, INSTANCE_TYPES);
+  ctx.prompt.requireAll([
+    ["--endpoint", settings.endpoint !== undefined],
+    ["--model-package (or --image and --model-data)", settings.source !== undefined],
+  ]);
   const endpointName = settings.endpoint ?? (await ctx.prompt.text({ flag: "--endpoint", message: "Endpoint name", validate: validator((v) => checkResourceName("--endpoint", v)) }));
   checkResourceName("--endpoint", endpointName);
   if (!settings.source) {
-    if (!ctx.prompt.interactive) throw new MissingInputError("--model-package (or --image and --model-data)");
     const ref = await ctx.prompt.text({ flag: "--model-package", message: "Model version to deploy (GROUP@latest-approved, GROUP/VERSION or ARN)" });
     settings.source = resolveDeploySettings({ ...flags, modelPackage: ref }, ctx.env, ctx.config.values, INSTANCE_TYPES).source;
   }

@@ -39,23 +39,32 @@ describe("mlops endpoint advise", () => {
     expect(why("serverless")).toContain("payload 40 MB exceeds the 4 MB serverless limit");
   });
 
-  it("without a terminal, a missing answer with no safe default exits 2 naming its flag, at once", async () => {
+  it("without a terminal, every missing answer with no safe default is named in one error, at once", async () => {
     const env = cleanEnv({ CI: "true" });
-    const noPayload = await advise(["--traffic", "steady", "--processing-seconds", "0.1", "--requests-per-day", "1000", "--no-gpu"], workdir(), env);
+    // With CI=true and no flags: one run names them all.
+    const none = await advise(["--json"], workdir(), env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--traffic, --payload-mb, --processing-seconds, --requests-per-day, --gpu or --no-gpu, --memory-gb and --image-gb are required when not running interactively");
+    expect(none.durationMs).toBeLessThan(2000);
+    expect(JSON.parse(none.stdout).error).toMatchObject({ exitCode: 2 });
+    const noPayload = await advise(["--traffic", "steady", "--processing-seconds", "0.1", "--requests-per-day", "1000", "--no-gpu", ...SIZES], workdir(), env);
     expect(noPayload.code).toBe(2);
-    expect(noPayload.stderr).toContain("--payload-mb is required when not running interactively");
-    expect(noPayload.durationMs).toBeLessThan(2000);
-    const noGpu = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "1", "--processing-seconds", "0.1", "--requests-per-day", "1000", "--json"], workdir(), env);
+    expect(noPayload.stderr).toContain("error: --payload-mb is required when not running interactively");
+    const noGpu = await advise(["--traffic", "steady", "--payload-mb", "1", "--processing-seconds", "0.1", "--requests-per-day", "1000", ...SIZES, "--json"], workdir(), env);
     expect(noGpu.code).toBe(2);
-    expect(noGpu.stderr).toContain("--gpu or --no-gpu is required");
-    expect(JSON.parse(noGpu.stdout).error).toMatchObject({ name: "MissingInputError", exitCode: 2 });
-    const noTraffic = await advise(["--payload-mb", "1"], workdir(), env);
-    expect(noTraffic.code).toBe(2);
-    expect(noTraffic.stderr).toContain("--traffic is required");
+    expect(noGpu.stderr).toContain("error: --gpu or --no-gpu is required");
     // Sizes have no safe guess either: too small a one could pick an option that cannot hold the model.
     const noMemory = await advise(INTERMITTENT.filter((a, i, all) => a !== "--memory-gb" && all[i - 1] !== "--memory-gb"), workdir(), env);
     expect(noMemory.code).toBe(2);
-    expect(noMemory.stderr).toContain("--memory-gb is required when not running interactively");
+    expect(noMemory.stderr).toContain("error: --memory-gb is required when not running interactively");
+  });
+
+  it("applies each default its help states without a terminal: the response is the payload's size", async () => {
+    const r = await advise(["--traffic", "steady", "--payload-mb", "3", "--processing-seconds", "0.1", "--requests-per-day", "1000", "--no-gpu", ...SIZES, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.inputs).toMatchObject({ payloadMb: 3, responseMb: 3, sync: true, coldStartOk: false, peakRps: Math.ceil((1000 / 86_400) * 2 * 1000) / 1000 });
+    expect(doc.assumed).toContain("--response-mb 3 (the payload size)");
   });
 
   it("says what it assumed, and refuses bad values naming the flag", async () => {
