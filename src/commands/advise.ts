@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME } from "../config/load";
 import { editConfigFile } from "../config/save";
 import type { Context } from "../context";
 import { advise, money, type Advice, type InferenceType, type AdviceInput, type PriceTable, type TrafficShape } from "../core/advisor";
+import { isOneOf, TRAFFIC_SHAPES } from "../core/choices";
 import { parseNumber } from "../core/flags";
 import { MissingInputError, MlopsError, UsageError } from "../errors";
 import { validator } from "../io/prompt";
@@ -26,12 +27,13 @@ interface AdviseFlags {
   save?: boolean;
 }
 
-const SHAPES: ReadonlyArray<{ value: TrafficShape; name: string; description: string }> = [
-  { value: "steady", name: "steady", description: "requests all day long, at a similar rate" },
-  { value: "spiky", name: "spiky", description: "quiet, then bursts many times the usual rate" },
-  { value: "intermittent", name: "intermittent", description: "long idle gaps between requests" },
-  { value: "batch", name: "batch", description: "a whole dataset on a schedule, nobody waiting for each answer" },
-];
+const SHAPE_TEXT: Record<TrafficShape, string> = {
+  steady: "requests all day long, at a similar rate",
+  spiky: "quiet, then bursts many times the usual rate",
+  intermittent: "long idle gaps between requests",
+  batch: "a whole dataset on a schedule, nobody waiting for each answer",
+};
+const SHAPES = TRAFFIC_SHAPES.map((value) => ({ value, name: value, description: SHAPE_TEXT[value] }));
 
 /** Peak over average rate, when only the daily volume is known. */
 const PEAK_FACTOR: Record<TrafficShape, number> = { steady: 2, spiky: 10, intermittent: 20, batch: 1 };
@@ -91,7 +93,7 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
   };
 
   let traffic = flags.traffic as TrafficShape | undefined;
-  if (traffic !== undefined && !SHAPES.some((s) => s.value === traffic)) throw new UsageError(`--traffic "${traffic}" must be one of: ${SHAPES.map((s) => s.value).join(", ")}`);
+  if (traffic !== undefined && !isOneOf(TRAFFIC_SHAPES, traffic)) throw new UsageError(`--traffic "${traffic}" must be one of: ${TRAFFIC_SHAPES.join(", ")}`);
   traffic ??= await ctx.prompt.select({ flag: "--traffic", message: "How does the traffic come?", choices: SHAPES });
 
   // A dataset on a schedule has nobody waiting, unless told otherwise.

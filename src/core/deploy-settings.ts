@@ -1,12 +1,13 @@
 import type { MlopsConfig } from "../config/schema";
 import { UsageError } from "../errors";
 import type { Env } from "../io/terminal";
+import { ENDPOINT_TYPES, ENGINES, isOneOf, STRATEGIES } from "./choices";
 import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, parsePairs, parseS3Prefix, parseS3Uri, type S3Uri } from "./aws-names";
 import type { EndpointCapacity } from "./deploy-specs";
 import { parseDuration } from "./duration";
 import { parseInteger, parseNumber } from "./flags";
 import { parseModelRef, type ModelRef } from "./model-ref";
-import { STRATEGIES, type EndpointType, type RolloutSettings, type Strategy } from "./rollout-plan";
+import type { EndpointType, RolloutSettings, Strategy } from "./rollout-plan";
 
 /** `mlops deploy`'s flags as commander hands them over. */
 export interface DeployFlags {
@@ -117,11 +118,11 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
   }
 
   const type = pick(flags.type, ep.type);
-  if (type !== undefined && !["realtime", "serverless", "async"].includes(type)) throw new UsageError(`--type "${type}" must be one of: realtime, serverless, async`);
+  if (type !== undefined && !isOneOf(ENDPOINT_TYPES, type)) throw new UsageError(`--type "${type}" must be one of: ${ENDPOINT_TYPES.join(", ")}`);
   const strategy = pick(flags.strategy, env.MLOPS_STRATEGY, dc.strategy) ?? DEPLOY_DEFAULTS.strategy;
-  if (!STRATEGIES.includes(strategy as Strategy)) throw new UsageError(`--strategy "${strategy}" must be one of: ${STRATEGIES.join(", ")}`);
+  if (!isOneOf(STRATEGIES, strategy)) throw new UsageError(`--strategy "${strategy}" must be one of: ${STRATEGIES.join(", ")}`);
   const engine = pick(flags.engine, dc.engine);
-  if (engine !== undefined && engine !== "guardrails" && engine !== "traffic") throw new UsageError(`--engine "${engine}" must be guardrails or traffic`);
+  if (engine !== undefined && !isOneOf(ENGINES, engine)) throw new UsageError(`--engine "${engine}" must be ${ENGINES.join(" or ")}`);
 
   const roleArn = pick(flags.roleArn, ep.roleArn);
   if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
