@@ -1,5 +1,6 @@
 import { isatty } from "node:tty";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
+import { APPROVALS, ENDPOINT_TYPES, ENGINES, STRATEGIES, TRAFFIC_SHAPES } from "./core/choices";
 import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { CommandModule } from "./run-command";
@@ -20,6 +21,17 @@ function lazy(load: Loader, runtime: () => Runtime) {
     const { runCommand } = await import("./run-command.js");
     await runCommand(load, positionals, command.opts(), command.optsWithGlobals<GlobalOptions>(), runtime());
   };
+}
+
+/**
+ * An option or argument that takes one of a closed set of values (src/core/choices.ts): the help
+ * lists them ("choices: …") and `mlops completion` offers them. Not commander's .choices(): that
+ * also makes commander reject other values, with its own message and for the flag only, while
+ * the commands check the value from any source (flag, MLOPS_*, mlops.yaml) and name the rule.
+ */
+function oneOf<T extends Option | Argument>(target: T, values: readonly string[]): T {
+  target.argChoices = [...values];
+  return target;
 }
 
 /** For options given more than once: --require a --require b → [a, b]. */
@@ -70,7 +82,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--model-data <s3uri>", "model artifact: s3://bucket/path/model.tar.gz")
     .option("--metrics <file|s3uri>", "evaluation metrics JSON (SageMaker evaluation report or flat)")
     .option("--require <expr>", 'gate, e.g. "accuracy>=0.9"; repeat for more (all must hold)', collect, [])
-    .option("--approval <status>", "pending, approved or rejected", "pending")
+    .addOption(oneOf(new Option("--approval <status>", "approval status of the new version").default("pending"), APPROVALS))
     .option("--description <text>", "description of this version")
     .option("--meta <key=value>", "extra metadata to record; repeatable", collect, [])
     .option("--env <key=value>", "container environment variable; repeatable", collect, [])
@@ -84,7 +96,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     .command("list")
     .description("list a group's versions, newest first, with metrics and source")
     .option("--group <name>", "model package group")
-    .option("--status <status>", "only approved, pending or rejected versions")
+    .addOption(oneOf(new Option("--status <status>", "only versions with this approval status"), APPROVALS))
     .option("--limit <n>", "at most N versions")
     .action(lazy(() => import("./commands/models-list.js"), runtime));
   models
@@ -114,14 +126,14 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--model-data <s3uri>", "model artifact s3://…/model.tar.gz")
     .option("--env <key=value>", "container environment variable; repeatable", collect, [])
     .option("--role-arn <arn>", "SageMaker execution role (default: the serving model's)")
-    .option("--type <type>", "realtime, serverless or async (default: the endpoint's, else realtime)")
+    .addOption(oneOf(new Option("--type <type>", "endpoint type (default: the endpoint's, else realtime)"), ENDPOINT_TYPES))
     .option("--instance-type <type>", "instance type (default ml.m5.large)")
     .option("--instance-count <n>", "instances (default 1)")
     .option("--memory-mb <mb>", "serverless memory, 1024–6144 in 1024 steps (default 2048)")
     .option("--max-concurrency <n>", "serverless max concurrency, 1–200 (default 10)")
     .option("--async-output <s3uri>", "asynchronous results location s3://bucket/prefix/")
     .option("--async-concurrency <n>", "asynchronous: requests one instance works on at once, 1–1000 (default: SageMaker's choice)")
-    .option("--strategy <name>", "all-at-once, canary, linear, blue-green or rolling (default canary)")
+    .addOption(oneOf(new Option("--strategy <name>", "how traffic moves to the new version (default canary)"), STRATEGIES))
     .option("--canary-percent <p>", "traffic share of the canary (default 10)")
     .option("--linear-step <p>", "traffic share per linear step, or rolling batch size (default 20)")
     .option("--bake <duration>", "watch time between steps, e.g. 300 or 5m (default 300 s)")
@@ -130,7 +142,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--auto-alarms", "create error-rate and latency alarms scoped to the new version")
     .option("--max-error-rate <r>", "auto-alarm error rate, 0–1 (default 0.01)")
     .option("--max-latency-ms <ms>", "auto-alarm latency in ms (default 1000)")
-    .option("--engine <name>", "guardrails (SageMaker moves traffic) or traffic (mlops moves variant weights)")
+    .addOption(oneOf(new Option("--engine <name>", "who moves the traffic: guardrails = SageMaker, traffic = mlops, by variant weights"), ENGINES))
     .option("--pause", "stop after the first step until `mlops promote` (traffic engine)")
     .option("--timeout <duration>", "give up waiting after this long (exit 5), e.g. 45m")
     .option("--poll <seconds>", "seconds between status checks (default 15; MLOPS_POLL_SECONDS)")
@@ -176,7 +188,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--payload-mb <mb>", "request payload size")
     .option("--response-mb <mb>", "response size (default: the payload size)")
     .option("--processing-seconds <s>", "model processing time per request")
-    .option("--traffic <shape>", "steady, spiky, intermittent or batch (a dataset on a schedule)")
+    .addOption(oneOf(new Option("--traffic <shape>", "how requests come (batch: a dataset on a schedule)"), TRAFFIC_SHAPES))
     .option("--requests-per-day <n>", "requests (or records, for batch) per day")
     .option("--peak-rps <n>", "peak requests per second (default: from the daily volume and the traffic shape)")
     .option("--sync", "callers wait for the answer in the same request (default)")
