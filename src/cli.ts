@@ -1,6 +1,6 @@
 import { isatty } from "node:tty";
 import { Argument, Command, CommanderError, Option } from "commander";
-import { APPROVALS, ENDPOINT_TYPES, ENGINES, STRATEGIES, TRAFFIC_SHAPES } from "./core/choices";
+import { APPROVALS, ENDPOINT_TYPES, ENGINES, SHELLS, STRATEGIES, TRAFFIC_SHAPES } from "./core/choices";
 import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { CommandModule } from "./run-command";
@@ -217,8 +217,22 @@ export function buildProgram(runtime: () => Runtime): Command {
     .option("--quiet", "do not log each request on stderr")
     .action(lazy(() => import("./commands/sandbox-start.js"), runtime));
 
+  program
+    .command("completion")
+    .description("print a shell completion script: commands, flags and their values")
+    .addArgument(oneOf(new Argument("[shell]", "the shell to complete in"), SHELLS))
+    .addHelpText("after", COMPLETION_EXAMPLES)
+    .action(lazy(async () => (await import("./commands/completion.js")).completionCommand(program), runtime));
+
   return program;
 }
+
+const COMPLETION_EXAMPLES = `
+Examples:
+  source <(mlops completion bash)                                 bash, this shell (add it to ~/.bashrc to keep it)
+  source <(mlops completion zsh)                                  zsh, after compinit (e.g. in ~/.zshrc)
+  mlops completion fish > ~/.config/fish/completions/mlops.fish   fish, from the next shell on
+`;
 
 export function processRuntime(signal: AbortSignal, onRepeatedSignal?: Runtime["onRepeatedSignal"]): Runtime {
   return {
