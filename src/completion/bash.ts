@@ -1,4 +1,4 @@
-import { optionNames, type CompletionSpec } from "./spec";
+import { identifier, namesOf, shellWord as word, valueSets, type CompletionSpec, type OptionSpec } from "./spec";
 
 /**
  * A bash completion script: the program's commands, options and values as data in `case`
@@ -13,17 +13,11 @@ export function bashScript(spec: CompletionSpec): string {
   const valueCases: string[] = [];
   for (const command of spec.commands) {
     const key = command.path.join(" ");
-    const names = (filter: (o: (typeof command.options)[number]) => boolean) => command.options.filter(filter).flatMap(optionNames).join(" ");
+    const names = (test?: (o: OptionSpec) => boolean) => word(namesOf(command, test).join(" "));
     commandCases.push(
-      `    ${word(key)}) subs=${word(command.subcommands.map((s) => s.name).join(" "))} opts=${word(names(() => true))} vals=${word(names((o) => o.takesValue))} files=${word(names((o) => o.files))} nargs=${command.args.length} ;;`,
+      `    ${word(key)}) subs=${word(command.subcommands.map((s) => s.name).join(" "))} opts=${names()} vals=${names((o) => o.takesValue)} files=${names((o) => o.files)} nargs=${command.args.length} ;;`,
     );
-    for (const option of command.options) {
-      if (!option.values) continue;
-      for (const name of optionNames(option)) valueCases.push(`    ${word(`${key}|${name}`)}) values=${word(option.values.join(" "))} ;;`);
-    }
-    command.args.forEach((arg, i) => {
-      if (arg.values) valueCases.push(`    ${word(`${key}|#${i + 1}`)}) values=${word(arg.values.join(" "))} ;;`);
-    });
+    for (const set of valueSets(command)) valueCases.push(`    ${word(`${key}|${set.key}`)}) values=${word(set.values.join(" "))} ;;`);
   }
 
   return `# bash completion for ${spec.name} ${spec.version}: commands, options and their values.
@@ -114,14 +108,4 @@ ${fn}() {
 
 complete -F ${fn} ${spec.name}
 `;
-}
-
-/** A shell word in single quotes: safe for any text. */
-function word(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A name usable in a shell function name. */
-export function identifier(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, "_");
 }

@@ -1,5 +1,4 @@
-import { identifier } from "./bash";
-import type { CompletionSpec, OptionSpec } from "./spec";
+import { identifier, namesOf, type CompletionSpec, type OptionSpec } from "./spec";
 
 /**
  * A fish completion script: one `complete` line per subcommand, option and value, each under the
@@ -16,7 +15,7 @@ export function fishScript(spec: CompletionSpec): string {
     const key = command.path.join(" ");
     const at = `-n ${word(`${fn}_at ${key}`.trim())}`;
     if (command.subcommands.length > 0) subsCases.push(`        case ${word(key)}\n            printf '%s\\n' ${command.subcommands.map((s) => word(s.name)).join(" ")}`);
-    const valueNames = command.options.filter((o) => o.takesValue).flatMap((o) => [o.short, o.long]).filter((n) => n !== undefined);
+    const valueNames = namesOf(command, (o) => o.takesValue);
     if (valueNames.length > 0) valsCases.push(`        case ${word(key)}\n            printf '%s\\n' ${valueNames.map((n) => word(n)).join(" ")}`);
 
     for (const sub of command.subcommands) lines.push(`complete -c ${prog} ${at} -f -a ${word(sub.name)} -d ${word(sub.description)}`);

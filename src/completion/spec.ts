@@ -111,3 +111,28 @@ export function commandAt(spec: CompletionSpec, path: readonly string[]): Comman
 export function optionNames(option: OptionSpec): string[] {
   return [option.short, option.long].filter((n): n is string => n !== undefined);
 }
+
+/** The names of a command's options (all of them, or those the test picks). */
+export function namesOf(command: CommandSpec, test: (option: OptionSpec) => boolean = () => true): string[] {
+  return command.options.filter(test).flatMap(optionNames);
+}
+
+/**
+ * A command's closed sets of values, keyed as the scripts look them up: each name of an option
+ * (`--strategy`), and `#1`, `#2`… for positional arguments.
+ */
+export function valueSets(command: CommandSpec): Array<{ key: string; values: readonly string[] }> {
+  const options = command.options.flatMap((o) => (o.values ? optionNames(o).map((key) => ({ key, values: o.values! })) : []));
+  const args = command.args.flatMap((a, i) => (a.values ? [{ key: `#${i + 1}`, values: a.values }] : []));
+  return [...options, ...args];
+}
+
+/** A name usable in a shell function name. */
+export function identifier(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A word in single quotes for bash or zsh: safe for any text. */
+export function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,5 +1,4 @@
-import { identifier } from "./bash";
-import { optionNames, type CompletionSpec } from "./spec";
+import { identifier, namesOf, optionNames, shellWord as word, valueSets, type CompletionSpec, type OptionSpec } from "./spec";
 
 /**
  * A zsh completion script for the completion system (compinit): the same walk over the words as
@@ -13,7 +12,7 @@ export function zshScript(spec: CompletionSpec): string {
   for (const command of spec.commands) {
     const key = command.path.join(" ");
     const described = command.options.flatMap((o) => optionNames(o).map((name) => item(name, o.description)));
-    const names = (filter: (o: (typeof command.options)[number]) => boolean) => command.options.filter(filter).flatMap(optionNames).map(word).join(" ");
+    const names = (test: (o: OptionSpec) => boolean) => namesOf(command, test).map(word).join(" ");
     commandCases.push(
       [
         `    (${word(key)})`,
@@ -22,13 +21,7 @@ export function zshScript(spec: CompletionSpec): string {
         `      vals=(${names((o) => o.takesValue)}) files=(${names((o) => o.files)}) nargs=${command.args.length} ;;`,
       ].join("\n"),
     );
-    for (const option of command.options) {
-      if (!option.values) continue;
-      for (const name of optionNames(option)) valueCases.push(`    (${word(`${key}|${name}`)}) values=(${option.values.map(word).join(" ")}) ;;`);
-    }
-    command.args.forEach((arg, i) => {
-      if (arg.values) valueCases.push(`    (${word(`${key}|#${i + 1}`)}) values=(${arg.values.map(word).join(" ")}) ;;`);
-    });
+    for (const set of valueSets(command)) valueCases.push(`    (${word(`${key}|${set.key}`)}) values=(${set.values.map(word).join(" ")}) ;;`);
   }
 
   return `#compdef ${spec.name}
@@ -119,9 +112,4 @@ fi
 /** `name:description` for _describe; a colon in the name would end it. */
 function item(name: string, description: string): string {
   return `${name.replace(/:/g, "\\:")}:${description}`;
-}
-
-/** A shell word in single quotes: safe for any text. */
-function word(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
