@@ -1,5 +1,6 @@
 import { isatty } from "node:tty";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
+import { APPROVALS, ENDPOINT_TYPES, ENGINES, SHELLS, STRATEGIES, TRAFFIC_SHAPES } from "./core/choices";
 import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { CommandModule } from "./run-command";
@@ -20,6 +21,17 @@ function lazy(load: Loader, runtime: () => Runtime) {
     const { runCommand } = await import("./run-command.js");
     await runCommand(load, positionals, command.opts(), command.optsWithGlobals<GlobalOptions>(), runtime());
   };
+}
+
+/**
+ * An option or argument that takes one of a closed set of values (src/core/choices.ts): the help
+ * lists them ("choices: …") and `mlops completion` offers them. Not commander's .choices(): that
+ * also makes commander reject other values, with its own message and for the flag only, while
+ * the commands check the value from any source (flag, MLOPS_*, mlops.yaml) and name the rule.
+ */
+function oneOf<T extends Option | Argument>(target: T, values: readonly string[]): T {
+  target.argChoices = [...values];
+  return target;
 }
 
 /** For options given more than once: --require a --require b → [a, b]. */
@@ -159,7 +171,7 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--model-data <s3uri>", "model artifact: s3://bucket/path/model.tar.gz (asked on a terminal, required without one)")
       .option("--metrics <file|s3uri>", "evaluation metrics JSON (SageMaker evaluation report or flat), at most 8 MiB")
       .option("--require <expr>", 'gate, e.g. "accuracy>=0.9"; repeat for more (all must hold)', collect, [])
-      .option("--approval <status>", "pending, approved or rejected", "pending")
+      .addOption(oneOf(new Option("--approval <status>", "approval status of the new version").default("pending"), APPROVALS))
       .option("--description <text>", "description of this version")
       .option("--meta <key=value>", "extra metadata to record; repeatable", collect, [])
       .option("--env <key=value>", "container environment variable; repeatable", collect, [])
@@ -184,7 +196,7 @@ export function buildProgram(runtime: () => Runtime): Command {
       .command("list")
       .description("list a group's versions, newest first, with metrics and source")
       .option("--group <name>", "model package group (asked on a terminal, required without one)")
-      .option("--status <status>", "only approved, pending or rejected versions")
+      .addOption(oneOf(new Option("--status <status>", "only versions with this approval status (also as SageMaker spells it: Approved…)"), APPROVALS))
       .option("--limit <n>", "at most N versions")
       .action(lazy(() => import("./commands/models-list.js"), runtime)),
     { globals: [...AWS_GLOBALS, "--no-input"], environment: AWS_ENV, examples: ["mlops models list --group churn", "mlops models list --group churn --status approved --limit 5", "mlops models list --group churn --json | jq '.models[0]'"] },
@@ -226,14 +238,14 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--model-data <s3uri>", "model artifact s3://…/model.tar.gz")
       .option("--env <key=value>", "container environment variable; repeatable", collect, [])
       .option("--role-arn <arn>", "SageMaker execution role (a redeploy reuses the serving model's; a new endpoint needs it: asked on a terminal, required without one)")
-      .option("--type <type>", "realtime, serverless or async (default: the endpoint's type, else realtime)")
+      .addOption(oneOf(new Option("--type <type>", "endpoint type (default: the endpoint's type, else realtime)"), ENDPOINT_TYPES))
       .option("--instance-type <type>", "instance type (a new endpoint: ml.m5.large; a redeploy keeps the endpoint's)")
       .option("--instance-count <n>", "instances (a new endpoint: 1; a redeploy keeps the endpoint's)")
       .option("--memory-mb <mb>", "serverless memory, 1024–6144 in 1024 steps (a new endpoint: 2048; a redeploy keeps the endpoint's)")
       .option("--max-concurrency <n>", "serverless max concurrency, 1–200 (a new endpoint: 10; a redeploy keeps the endpoint's)")
       .option("--async-output <s3uri>", "asynchronous results location s3://bucket/prefix/ (required for a new asynchronous endpoint)")
       .option("--async-concurrency <n>", "asynchronous: requests one instance works on at once, 1–1000 (default: SageMaker's choice)")
-      .option("--strategy <name>", "all-at-once, canary, linear, blue-green or rolling (default canary; else MLOPS_STRATEGY, mlops.yaml deploy.strategy)")
+      .addOption(oneOf(new Option("--strategy <name>", "how traffic moves to the new version (default canary; else MLOPS_STRATEGY, mlops.yaml deploy.strategy)"), STRATEGIES))
       .option("--canary-percent <p>", "traffic share of the canary, above 0 and at most 99 (default 10)")
       .option("--linear-step <p>", "traffic share per linear step, or rolling batch size (default 20)")
       .option("--bake <duration>", "watch time between steps, e.g. 300 or 5m, at most 24h (default 300 s)")
@@ -242,7 +254,7 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--auto-alarms", "create error-rate and latency alarms scoped to the new version")
       .option("--max-error-rate <r>", "auto-alarm error rate, a fraction 0–1 (default 0.01)")
       .option("--max-latency-ms <ms>", "auto-alarm latency in ms, at most 3600000 (default 1000)")
-      .option("--engine <name>", "guardrails (SageMaker moves traffic) or traffic (mlops moves variant weights); default: guardrails where SageMaker supports the rollout, else traffic")
+      .addOption(oneOf(new Option("--engine <name>", "who moves the traffic: guardrails = SageMaker, traffic = mlops, by variant weights (default: guardrails where SageMaker supports the rollout, else traffic)"), ENGINES))
       .option("--pause", "stop after the first step until `mlops promote` (traffic engine)")
       .option("--timeout <duration>", "give up waiting after this long (exit 5), e.g. 45m (else MLOPS_TIMEOUT, mlops.yaml deploy.timeout; default: the plan's expected time with room)")
       .option("--poll <seconds>", POLL_FLAG)
@@ -312,7 +324,7 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--payload-mb <mb>", `request payload size (${REQUIRED})`)
       .option("--response-mb <mb>", "response size (default: the payload size)")
       .option("--processing-seconds <s>", `model processing time per request (${REQUIRED})`)
-      .option("--traffic <shape>", `steady, spiky, intermittent or batch (a dataset on a schedule) (${REQUIRED})`)
+      .addOption(oneOf(new Option("--traffic <shape>", `how requests come, batch: a dataset on a schedule (${REQUIRED})`), TRAFFIC_SHAPES))
       .option("--requests-per-day <n>", `requests (or records, for batch) per day (${REQUIRED})`)
       .option("--peak-rps <n>", "peak requests per second (default: from the daily volume and the traffic shape)")
       .option("--sync", "callers wait for the answer in the same request (default, except for batch)")
@@ -352,6 +364,22 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--quiet", "do not log each request on stderr")
       .action(lazy(() => import("./commands/sandbox-start.js"), runtime)),
     { globals: OUTPUT_GLOBALS, examples: ["mlops sandbox start", "mlops sandbox start --port 0 --time-scale 100 --state-file .sandbox.json", "mlops sandbox start --faults 'sagemaker:UpdateEndpoint:throttle=0.3'"] },
+  );
+
+  helpFor(
+    program
+      .command("completion")
+      .description("print a shell completion script: commands, flags and their values")
+      .addArgument(oneOf(new Argument("[shell]", "the shell to complete in"), SHELLS))
+      .action(lazy(async () => (await import("./commands/completion.js")).completionCommand(program), runtime)),
+    {
+      globals: ["--json"],
+      examples: [
+        "source <(mlops completion bash)                                 # bash, this shell (add it to ~/.bashrc to keep it)",
+        "source <(mlops completion zsh)                                  # zsh, after compinit (e.g. in ~/.zshrc)",
+        "mlops completion fish > ~/.config/fish/completions/mlops.fish   # fish, from the next shell on",
+      ],
+    },
   );
 
   return program;

@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME } from "../config/load";
 import { editConfigFile } from "../config/save";
 import type { Context } from "../context";
 import { advise, money, type Advice, type InferenceType, type AdviceInput, type PriceTable, type TrafficShape } from "../core/advisor";
+import { isOneOf, TRAFFIC_SHAPES } from "../core/choices";
 import { parseNumber } from "../core/flags";
 import { MissingInputError, MlopsError, UsageError } from "../errors";
 import { validator } from "../io/prompt";
@@ -26,12 +27,13 @@ interface AdviseFlags {
   save?: boolean;
 }
 
-const SHAPES: ReadonlyArray<{ value: TrafficShape; name: string; description: string }> = [
-  { value: "steady", name: "steady", description: "requests all day long, at a similar rate" },
-  { value: "spiky", name: "spiky", description: "quiet, then bursts many times the usual rate" },
-  { value: "intermittent", name: "intermittent", description: "long idle gaps between requests" },
-  { value: "batch", name: "batch", description: "a whole dataset on a schedule, nobody waiting for each answer" },
-];
+const SHAPE_TEXT: Record<TrafficShape, string> = {
+  steady: "requests all day long, at a similar rate",
+  spiky: "quiet, then bursts many times the usual rate",
+  intermittent: "long idle gaps between requests",
+  batch: "a whole dataset on a schedule, nobody waiting for each answer",
+};
+const SHAPES = TRAFFIC_SHAPES.map((value) => ({ value, name: value, description: SHAPE_TEXT[value] }));
 
 /** Numeric flags: the flag and its range, shared by the up-front check and the questions. */
 const NUMBER_FLAGS = {
@@ -46,9 +48,8 @@ const NUMBER_FLAGS = {
 } as const satisfies Record<string, readonly [string, { exclusiveMin?: number; min?: number }]>;
 
 function trafficShape(value: string): TrafficShape {
-  const shape = SHAPES.find((s) => s.value === value);
-  if (!shape) throw new UsageError(`--traffic "${value}" must be one of: ${SHAPES.map((s) => s.value).join(", ")}`);
-  return shape.value;
+  if (!isOneOf(TRAFFIC_SHAPES, value)) throw new UsageError(`--traffic "${value}" must be one of: ${TRAFFIC_SHAPES.join(", ")}`);
+  return value;
 }
 
 /** Peak over average rate, when only the daily volume is known. */

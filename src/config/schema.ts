@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { isHttpUrl, REGION_PATTERN } from "../core/aws-names";
 import { DEPLOY_LIMITS } from "../core/deploy-settings";
+import { ENDPOINT_TYPES, ENGINES, STRATEGIES } from "../core/choices";
 
 const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http:// or https:// URL" });
 
@@ -19,7 +20,7 @@ const within = (r: { min?: number; max: number; exclusiveMin?: number }) => {
 const EndpointSection = z
   .object({
     name: resourceName.optional(),
-    type: z.enum(["realtime", "serverless", "async"]).optional(),
+    type: z.enum(ENDPOINT_TYPES).optional(),
     instanceType: z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "must be an instance type such as ml.m5.large" }).optional(),
     instanceCount: z.number().int().min(1).max(100).optional(),
     memoryMb: z.number().int().refine((v) => v >= 1024 && v <= 6144 && v % 1024 === 0, { message: "must be 1024, 2048, 3072, 4096, 5120 or 6144" }).optional(),
@@ -46,8 +47,8 @@ const BatchSection = z
 /** `deploy:`: how rollouts run. */
 const DeploySection = z
   .object({
-    strategy: z.enum(["all-at-once", "canary", "linear", "blue-green", "rolling"]).optional(),
-    engine: z.enum(["guardrails", "traffic"]).optional(),
+    strategy: z.enum(STRATEGIES).optional(),
+    engine: z.enum(ENGINES).optional(),
     canaryPercent: within(DEPLOY_LIMITS.canaryPercent).optional(),
     linearStep: within(DEPLOY_LIMITS.linearStep).optional(),
     bake: bake.optional(),

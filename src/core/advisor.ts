@@ -1,3 +1,5 @@
+import type { TrafficShape } from "./choices";
+
 /**
  * Which SageMaker inference option fits: real-time, serverless, asynchronous or batch transform.
  * Pure. Hard limits first (a broken one rules an option out, and says so with numbers), then
@@ -5,7 +7,7 @@
  */
 
 export type InferenceType = "realtime" | "serverless" | "async" | "batch";
-export type TrafficShape = "steady" | "spiky" | "intermittent" | "batch";
+export type { TrafficShape };
 
 export interface AdviceInput {
   /** Acceptable latency per request in ms, when callers wait. */

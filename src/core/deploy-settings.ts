@@ -1,13 +1,14 @@
 import type { MlopsConfig } from "../config/schema";
 import { UsageError } from "../errors";
 import type { Env } from "../io/terminal";
+import { ENDPOINT_TYPES, ENGINES, isOneOf, STRATEGIES } from "./choices";
 import { checkEnvironment, checkImageUri, checkInstanceType, checkResourceName, parsePairs, parseS3Prefix, parseS3Uri, type S3Uri } from "./aws-names";
 import type { EndpointCapacity } from "./deploy-specs";
 import { parseDuration } from "./duration";
 import { parseInteger, parseNumber } from "./flags";
 import { parseModelRef, type ModelRef } from "./model-ref";
 import { resolveSetting, type RawValue, type SettingSources } from "./sources";
-import { STRATEGIES, type EndpointType, type RolloutSettings, type Strategy } from "./rollout-plan";
+import type { EndpointType, RolloutSettings, Strategy } from "./rollout-plan";
 
 /** `mlops deploy`'s flags as commander hands them over. */
 export interface DeployFlags {
@@ -98,11 +99,11 @@ function durationOf(source: string, value: RawValue): number {
   return typeof value === "number" ? parseInteger(source, value, { min: 0 }) : parseDuration(source, String(value));
 }
 
-/** One of `choices`, compared as given (an own member, never an inherited property). */
+/** One of `choices` (core/choices.ts), compared as given: never an inherited property. */
 function oneOf<T extends string>(choices: readonly T[]) {
-  return (source: string, value: string | number | boolean): T => {
-    if (typeof value !== "string" || !choices.includes(value as T)) throw new UsageError(`${source} "${String(value)}" must be one of: ${choices.join(", ")}`);
-    return value as T;
+  return (source: string, value: RawValue): T => {
+    if (typeof value !== "string" || !isOneOf(choices, value)) throw new UsageError(`${source} "${String(value)}" must be one of: ${choices.join(", ")}`);
+    return value;
   };
 }
 
@@ -159,9 +160,9 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
     source = { kind: "image", image: checkImageUri("--image", flags.image), modelData: parseS3Uri("--model-data", flags.modelData) };
   }
 
-  const type = get({ flag: ["--type", flags.type], file: ["endpoint.type", ep.type] }, oneOf<EndpointType>(["realtime", "serverless", "async"]));
+  const type = get({ flag: ["--type", flags.type], file: ["endpoint.type", ep.type] }, oneOf(ENDPOINT_TYPES));
   const strategy = get({ flag: ["--strategy", flags.strategy], env: "MLOPS_STRATEGY", file: ["deploy.strategy", dc.strategy] }, oneOf(STRATEGIES)) ?? DEPLOY_DEFAULTS.strategy;
-  const engine = get({ flag: ["--engine", flags.engine], file: ["deploy.engine", dc.engine] }, oneOf(["guardrails", "traffic"] as const));
+  const engine = get({ flag: ["--engine", flags.engine], file: ["deploy.engine", dc.engine] }, oneOf(ENGINES));
 
   const roleArn = get({ flag: ["--role-arn", flags.roleArn], file: ["endpoint.roleArn", ep.roleArn] }, text((source, v) => {
     if (!ROLE_ARN.test(v)) throw new UsageError(`${source} "${v}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);

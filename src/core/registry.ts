@@ -1,11 +1,12 @@
 import { UsageError } from "../errors";
+import { APPROVALS, isOneOf, type Approval } from "./choices";
 import { OP_WORDS, type GateCheck } from "./gate";
 import { shortMetricName } from "./metrics";
 
 /** Model Registry vocabulary: approval states, and what mlops records in a version's metadata. */
 
-export const APPROVAL_STATUS = { pending: "PendingManualApproval", approved: "Approved", rejected: "Rejected" } as const;
-export type ApprovalWord = keyof typeof APPROVAL_STATUS;
+export const APPROVAL_STATUS = { pending: "PendingManualApproval", approved: "Approved", rejected: "Rejected" } as const satisfies Record<Approval, string>;
+export type ApprovalWord = Approval;
 export type ApprovalStatus = (typeof APPROVAL_STATUS)[ApprovalWord];
 
 /**
@@ -15,10 +16,9 @@ export type ApprovalStatus = (typeof APPROVAL_STATUS)[ApprovalWord];
 export function parseApproval(flag: string, value: string): ApprovalStatus {
   const key = value.toLowerCase();
   const word = key === "pendingmanualapproval" ? "pending" : key;
-  // Own keys only: "constructor" or "__proto__" must not find Object's.
-  const status = Object.hasOwn(APPROVAL_STATUS, word) ? APPROVAL_STATUS[word as ApprovalWord] : undefined;
-  if (!status) throw new UsageError(`${flag} "${value}" must be one of: ${Object.keys(APPROVAL_STATUS).join(", ")}`);
-  return status;
+  // Not APPROVAL_STATUS[value]: "constructor" or "toString" would be found on the prototype.
+  if (!isOneOf(APPROVALS, word)) throw new UsageError(`${flag} "${value}" must be one of: ${APPROVALS.join(", ")}`);
+  return APPROVAL_STATUS[word];
 }
 
 export function approvalWord(status: string | undefined): string {

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import { UsageError } from "../errors";
+import type { EndpointType, Strategy } from "./choices";
+
+export { STRATEGIES, type EndpointType, type Strategy } from "./choices";
 
 /**
  * Rollout planning, pure: which engine runs a deploy, whether SageMaker's guardrails allow the
@@ -7,12 +10,8 @@ import { UsageError } from "../errors";
  * of what a deploy creates, and how long it should take.
  */
 
-export type Strategy = "all-at-once" | "canary" | "linear" | "blue-green" | "rolling";
-export type EndpointType = "realtime" | "serverless" | "async";
 /** guardrails: SageMaker moves traffic. traffic: mlops moves variant weights. serverless: mlops replaces the config and watches. */
 export type Mode = "guardrails" | "traffic" | "serverless";
-
-export const STRATEGIES: readonly Strategy[] = ["all-at-once", "canary", "linear", "blue-green", "rolling"];
 
 export interface RolloutSettings {
   strategy: Strategy;

@@ -1,0 +1,34 @@
+/**
+ * The closed sets of values our flags take, in one place: the commands validate against them
+ * (with messages that name the flag, and for values from MLOPS_* and mlops.yaml too), src/cli.ts
+ * shows them in the help, and `mlops completion` offers them. No imports: src/cli.ts loads this at
+ * start-up.
+ */
+
+/** `deploy --strategy`, `deploy.strategy` in mlops.yaml, MLOPS_STRATEGY. */
+export const STRATEGIES = ["all-at-once", "canary", "linear", "blue-green", "rolling"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** `deploy --engine`: guardrails (SageMaker moves traffic) or traffic (mlops moves variant weights). */
+export const ENGINES = ["guardrails", "traffic"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** `deploy --type`, `endpoint.type` in mlops.yaml. */
+export const ENDPOINT_TYPES = ["realtime", "serverless", "async"] as const;
+export type EndpointType = (typeof ENDPOINT_TYPES)[number];
+
+/** `register --approval`, `models list --status`: the Model Registry's approval states, in our words. */
+export const APPROVALS = ["pending", "approved", "rejected"] as const;
+export type Approval = (typeof APPROVALS)[number];
+
+/** `endpoint advise --traffic`. */
+export const TRAFFIC_SHAPES = ["steady", "spiky", "intermittent", "batch"] as const;
+export type TrafficShape = (typeof TRAFFIC_SHAPES)[number];
+
+/** `mlops completion SHELL`. */
+export const SHELLS = ["bash", "zsh", "fish"] as const;
+export type Shell = (typeof SHELLS)[number];
+
+export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
