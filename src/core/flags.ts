@@ -2,10 +2,19 @@ import { UsageError } from "../errors";
 
 /** Parsing of flag values shared by commands: each failure names the flag and the rule. */
 
+/** Decimal digits with an optional sign: what a person means by a whole number on a command line. */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+
+/**
+ * A whole number from a flag (a string) or a config value (a number), within `range`
+ * (inclusive). Only decimal digits with an optional sign are taken: `0x10`, `1e3`, `12.0`,
+ * `Infinity` and numbers beyond 2^53 are refused rather than read as something else.
+ * Throws UsageError (exit 2) naming the flag and the rule.
+ */
 export function parseInteger(flag: string, raw: string | number, range: { min?: number; max?: number } = {}): number {
-  const value = typeof raw === "number" ? raw : Number(raw);
   const text = String(raw).trim();
-  if (text === "" || !Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number (got "${raw}")`);
+  const value = typeof raw === "number" ? raw : DECIMAL_INTEGER.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) throw new UsageError(`${flag} must be a whole number (got "${raw}")`);
   checkRange(flag, value, range);
   return value;
 }
