@@ -68,7 +68,7 @@ export async function run(options: ModelsListOptions, ctx: Context): Promise<voi
     throw error;
   } finally {
     // A listing cut short must not read as a short but complete one.
-    const count = list.close(failure === undefined ? undefined : errorDocument(failure));
+    const count = list.close(failure === undefined ? undefined : { error: errorDocument(failure) });
     if (!ctx.io.json) ctx.io.info(`${count} version${count === 1 ? "" : "s"} in ${group}${status ? ` (${approvalWord(status)})` : ""}`);
   }
 }
