@@ -82,10 +82,12 @@ export function buildProgram(runtime: () => Runtime): Command {
   const models = program.command("models").description("list, show, approve and reject registered model versions");
   models
     .command("list")
-    .description("list a group's versions, newest first, with metrics and source")
+    .description("list a group's newest versions (30 unless --limit or --all), with metrics and source")
     .option("--group <name>", "model package group")
     .option("--status <status>", "only approved, pending or rejected versions")
-    .option("--limit <n>", "at most N versions")
+    .option("--limit <n>", "the N newest versions (default 30)")
+    .option("--all", "every version, streamed as it arrives")
+    .option("--no-metrics", "skip metrics and source (one DescribeModelPackage call per row): lists fast")
     .action(lazy(() => import("./commands/models-list.js"), runtime));
   models
     .command("show")
