@@ -194,12 +194,14 @@ export function buildProgram(runtime: () => Runtime): Command {
   helpFor(
     models
       .command("list")
-      .description("list a group's versions, newest first, with metrics and source")
+      .description("list a group's newest versions (30 unless --limit or --all), with metrics and source")
       .option("--group <name>", "model package group (asked on a terminal, required without one)")
       .addOption(oneOf(new Option("--status <status>", "only versions with this approval status (also as SageMaker spells it: Approved…)"), APPROVALS))
-      .option("--limit <n>", "at most N versions")
+      .option("--limit <n>", "the N newest versions (default 30)")
+      .option("--all", "every version, streamed as it arrives")
+      .option("--no-metrics", "skip metrics and source (one DescribeModelPackage call per row): lists fast")
       .action(lazy(() => import("./commands/models-list.js"), runtime)),
-    { globals: [...AWS_GLOBALS, "--no-input"], environment: AWS_ENV, examples: ["mlops models list --group churn", "mlops models list --group churn --status approved --limit 5", "mlops models list --group churn --json | jq '.models[0]'"] },
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: AWS_ENV, examples: ["mlops models list --group churn", "mlops models list --group churn --status approved --limit 5", "mlops models list --group churn --all --no-metrics --json | jq '.models[].version'"] },
   );
   helpFor(
     models

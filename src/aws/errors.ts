@@ -72,3 +72,45 @@ export async function callAws<T>(operation: string, call: () => Promise<T>): Pro
     throw fromAwsError(error, operation);
   }
 }
+
+/** AWS error codes that mean "slow down": ThrottlingException, Throttling, TooManyRequestsException, RequestLimitExceeded, SlowDown. */
+const THROTTLING_CODE = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/;
+
+/** Whether an AWS error code (AwsError.code, an SDK error's name) says "slow down" rather than "no". */
+export function isThrottlingCode(code: string): boolean {
+  return THROTTLING_CODE.test(code);
+}
+
+export interface OutlastThrottlingOptions {
+  /** Waits this many milliseconds; rejects to stop (Ctrl-C). */
+  sleep: (ms: number) => Promise<void>;
+  /** Further tries after the first one has been throttled (each with the SDK's own attempts); default 3. */
+  retries?: number;
+  /** First wait in milliseconds, doubled before each further try; default 2000. */
+  firstWaitMs?: number;
+  /** Told before each wait, with its length in milliseconds. */
+  onThrottled?: (waitMs: number) => void;
+  /** 0 ≤ x < 1, for the jitter; Math.random unless a test fixes it. */
+  random?: () => number;
+}
+
+/**
+ * Run `call`; when AWS still throttles it after the SDK's own retries (an AwsError whose code
+ * says so), wait and run it again, at most `retries` more times. Waits double from
+ * `firstWaitMs`, each between half and all of its nominal length (jitter, so that callers
+ * throttled together do not come back together). Any other error, and the last throttling
+ * error, is thrown unchanged: a bounded wait, never an endless one.
+ */
+export async function outlastThrottling<T>(call: () => Promise<T>, options: OutlastThrottlingOptions): Promise<T> {
+  const { retries = 3, firstWaitMs = 2000, random = Math.random } = options;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= retries || !(error instanceof AwsError && isThrottlingCode(error.code))) throw error;
+      const waitMs = Math.round(firstWaitMs * 2 ** attempt * (0.5 + random() / 2));
+      options.onThrottled?.(waitMs);
+      await options.sleep(waitMs);
+    }
+  }
+}

@@ -68,9 +68,49 @@ export async function describeModelPackage(aws: AwsClients, arn: string): Promis
   }
 }
 
+/** The error for a model package group that does not exist (exit 1), with the way to make one. */
+export function groupNotFound(group: string): MlopsError {
+  return new MlopsError(`model package group ${group} does not exist`, { hint: "register a first version with `mlops register --group …`" });
+}
+
+/** One page of a group's versions: at most the page size asked for, and the token of the next page if there may be one. */
+export interface ModelPackagePage {
+  items: ModelPackageSummary[];
+  nextToken?: string;
+}
+
+/**
+ * One page of a group's versions, newest first: SortBy CreationTime, SortOrder Descending, asked
+ * for explicitly because SageMaker's default order is Ascending. `pageSize` is SageMaker's
+ * MaxResults (1–100, default 100); `token` is the previous page's `nextToken`. A page may hold
+ * fewer versions than asked for and still have a next one. Throws `groupNotFound` when SageMaker
+ * says the group does not exist (it may instead answer an empty page), AwsError otherwise.
+ */
+export async function listModelPackagePage(
+  aws: AwsClients,
+  options: { group: string; status?: ModelApprovalStatus; pageSize?: number; token?: string },
+): Promise<ModelPackagePage> {
+  try {
+    const out = await sagemaker(aws).send(
+      new ListModelPackagesCommand({
+        ModelPackageGroupName: options.group,
+        ModelApprovalStatus: options.status,
+        SortBy: "CreationTime",
+        SortOrder: "Descending",
+        MaxResults: options.pageSize ?? 100,
+        NextToken: options.token,
+      }),
+    );
+    return { items: out.ModelPackageSummaryList ?? [], nextToken: out.NextToken || undefined };
+  } catch (error) {
+    if (isNotFound(error)) throw groupNotFound(options.group);
+    return callAws("sagemaker:ListModelPackages", () => Promise.reject(error));
+  }
+}
+
 /**
  * Pages of a group's versions, newest first, fetched one page at a time so that a listing of
- * any length holds one page in memory.
+ * any length holds one page in memory. Errors as listModelPackagePage.
  */
 export async function* listModelPackagePages(
   aws: AwsClients,
@@ -79,20 +119,9 @@ export async function* listModelPackagePages(
   let token: string | undefined;
   // At most 100,000 pages (10 million versions): a service that never stops paging cannot loop us forever.
   for (let page = 0; page < 100_000; page++) {
-    const out = await callAws("sagemaker:ListModelPackages", () =>
-      sagemaker(aws).send(
-        new ListModelPackagesCommand({
-          ModelPackageGroupName: options.group,
-          ModelApprovalStatus: options.status,
-          SortBy: "CreationTime",
-          SortOrder: "Descending",
-          MaxResults: options.pageSize ?? 100,
-          NextToken: token,
-        }),
-      ),
-    );
-    yield out.ModelPackageSummaryList ?? [];
-    token = out.NextToken;
+    const out = await listModelPackagePage(aws, { ...options, token });
+    yield out.items;
+    token = out.nextToken;
     if (!token) return;
   }
 }

@@ -16,10 +16,20 @@ export interface IoStreams {
 export interface ListOutput<T> {
   add(item: T): void;
   /**
-   * Ends the document; returns how many items were written. With --json the document says
-   * whether the list is complete, and carries the error when it is not.
+   * Ends the document; returns how many items were written. With --json the document ends with
+   * `"complete"`: true only when the list holds every item there is, i.e. neither cut short by
+   * an `error` (then also `"error": {…}`) nor cut on purpose with items left (`more: true`, then
+   * also `"more": true`). `more: false` is written as `"more": false`; left out, it is not written.
    */
-  close(error?: object): number;
+  close(end?: ListEnd): number;
+}
+
+/** How a streamed list ended: see ListOutput.close. */
+export interface ListEnd {
+  /** The error document of a failure that cut the list short. */
+  error?: object;
+  /** Whether items exist beyond those written (a limit was reached); undefined when not known. */
+  more?: boolean;
 }
 
 export interface IoOptions {
@@ -98,8 +108,11 @@ export class Io {
         else out.write(this.redact(options.render(item, this.out)) + "\n");
         count += 1;
       },
-      close: (error) => {
-        if (this.json) out.write(`],"complete":${error === undefined}${error === undefined ? "" : `,"error":${this.redact(JSON.stringify(error))}`}}\n`);
+      close: ({ error, more } = {}) => {
+        if (this.json) {
+          const tail = { complete: error === undefined && more !== true, more, error };
+          out.write(`],${this.redact(JSON.stringify(tail).slice(1))}\n`);
+        }
         return count;
       },
     };

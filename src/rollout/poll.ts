@@ -1,3 +1,4 @@
+import { isThrottlingCode } from "../aws/errors";
 import type { Clock } from "../core/clock";
 import { AwsError } from "../errors";
 
@@ -16,7 +17,6 @@ export class Timeout extends Error {
   }
 }
 
-const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/;
 const SERVER_SIDE = /^(InternalFailure|InternalError|InternalServerError|InternalServiceFault|ServiceUnavailable|ServiceUnavailableException|RequestTimeout)$/;
 
 /**
@@ -25,7 +25,7 @@ const SERVER_SIDE = /^(InternalFailure|InternalError|InternalServerError|Interna
  * for one of these.
  */
 export function isTransient(error: unknown): boolean {
-  return error instanceof AwsError && (THROTTLED.test(error.code) || SERVER_SIDE.test(error.code));
+  return error instanceof AwsError && (isThrottlingCode(error.code) || SERVER_SIDE.test(error.code));
 }
 
 /** The longest wait between tries while AWS throttles us, in seconds. */

@@ -255,7 +255,7 @@ describe("mlops models", () => {
 
   it("lists all 250 versions of a group, newest first, following every page", async () => {
     await seed(250, (v) => (v % 50 === 0 ? "Approved" : "PendingManualApproval"));
-    const json = await runCli(["models", "list", "--group", "churn", "--json"], { env: env() });
+    const json = await runCli(["models", "list", "--group", "churn", "--all", "--json"], { env: env() });
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
     expect(doc.group).toBe("churn");
@@ -264,7 +264,7 @@ describe("mlops models", () => {
     expect(doc.models[1]).toMatchObject({ version: 249, approvalStatus: "PendingManualApproval", metrics: { accuracy: 0.249 } });
     expect(sandbox.current.requestLog.entries({ operation: "ListModelPackages" }).length).toBe(3);
 
-    const table = await runCli(["models", "list", "--group", "churn"], { env: env() });
+    const table = await runCli(["models", "list", "--group", "churn", "--all"], { env: env() });
     const lines = table.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED\s+METRICS\s+SOURCE$/);
     expect(lines).toHaveLength(251);
@@ -286,7 +286,7 @@ describe("mlops models", () => {
     expect(doc).toMatchObject({ group: "churn", complete: false, error: { name: "AwsError", exitCode: 1 } });
     expect(doc.error.message).toContain("sagemaker:DescribeModelPackage failed: InternalFailure");
     const ok = JSON.parse((await runCli(["models", "list", "--group", "churn", "--json", "--limit", "2"], { env: env({ AWS_MAX_ATTEMPTS: "10" }) })).stdout);
-    expect(ok).toMatchObject({ complete: true, models: [{ version: 30 }, { version: 29 }] });
+    expect(ok).toMatchObject({ complete: false, more: true, models: [{ version: 30 }, { version: 29 }] });
   });
 
   it("reject says when the latest approved version could not be looked up, instead of claiming there is none", async () => {

@@ -28,6 +28,18 @@ describe("flag parsing", () => {
     expect(() => parseInteger("--port", "70000", { min: 0, max: 65535 })).toThrow("--port must be between 0 and 65535 (got 70000)");
   });
 
+  it("takes decimal digits only: hex, exponents and infinities are refused, not reinterpreted", () => {
+    expect(parseInteger("--limit", " 42 ", { min: 1 })).toBe(42);
+    expect(parseInteger("--limit", "+7", { min: 1 })).toBe(7);
+    expect(parseInteger("--count", 3)).toBe(3);
+    for (const raw of ["0x10", "1e3", "12.0", "Infinity", "-Infinity", "NaN", "0b1", "1_000", "99999999999999999999"]) {
+      expect(() => parseInteger("--limit", raw, { min: 1 })).toThrow(`--limit must be a whole number (got "${raw}")`);
+    }
+    expect(() => parseInteger("--limit", Infinity)).toThrow("--limit must be a whole number");
+    expect(() => parseInteger("--limit", "0", { min: 1 })).toThrow("--limit must be at least 1 (got 0)");
+    expect(() => parseInteger("--limit", "-3", { min: 1 })).toThrow("--limit must be at least 1 (got -3)");
+  });
+
   it("parses numbers with exclusive minimums", () => {
     expect(parseNumber("--time-scale", "0.5", { exclusiveMin: 0 })).toBe(0.5);
     expect(() => parseNumber("--time-scale", "0", { exclusiveMin: 0 })).toThrow("--time-scale must be greater than 0 (got 0)");

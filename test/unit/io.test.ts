@@ -47,8 +47,15 @@ describe("Io", () => {
     const io2 = new Io({ streams: cut.streams, env: {}, json: true, noColor: false, debug: false });
     const partial = io2.openList<{ v: number }>({ head: {}, key: "models", render: () => "" });
     partial.add({ v: 9 });
-    partial.close({ name: "AwsError", exitCode: 1, message: "boom" });
+    partial.close({ error: { name: "AwsError", exitCode: 1, message: "boom" } });
     expect(JSON.parse(cut.out.text)).toEqual({ models: [{ v: 9 }], complete: false, error: { name: "AwsError", exitCode: 1, message: "boom" } });
+
+    const limited = capture();
+    const io3 = new Io({ streams: limited.streams, env: {}, json: true, noColor: false, debug: false });
+    const page = io3.openList<{ v: number }>({ head: { limit: 1 }, key: "models", render: () => "" });
+    page.add({ v: 5 });
+    expect(page.close({ more: true })).toBe(1);
+    expect(JSON.parse(limited.out.text)).toEqual({ limit: 1, models: [{ v: 5 }], complete: false, more: true });
   });
 
   it("off a terminal, progress is one timestamped line per change, without escape codes", () => {
