@@ -41,7 +41,7 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   }
   if (plan.settings.dryRun) {
     const calls = dryRunCalls(plan);
-    ctx.io.emit({ ...report, outcome: "dry-run", plan: calls, expectedSeconds: plan.expectedSeconds }, (r, style) =>
+    ctx.io.emit({ ...report, outcome: "dry-run", plan: calls, expectedSeconds: plan.expectedSeconds, settings: dryRunSettings(plan) }, (r, style) =>
       [
         `Dry run: nothing was changed. mlops would call, in order:`,
         ...calls.map((c, i) => `  ${String(i + 1).padStart(2)}. ${c.operation}  ${style.dim(c.detail)}`),
@@ -105,6 +105,35 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
         : `SageMaker allows only deleting a Failed endpoint: \`aws sagemaker delete-endpoint --endpoint-name ${plan.endpoint}\`, then deploy again`,
     });
   }
+}
+
+/**
+ * The values the deploy would use, after flags, MLOPS_* variables, mlops.yaml and the defaults
+ * (a redeploy's capacity from the endpoint): what --dry-run --json shows, so a script can check
+ * them. Durations in seconds; maxErrorRate a fraction; maxLatencyMs in ms; memoryMb in MB.
+ */
+function dryRunSettings(plan: DeployPlan) {
+  const s = plan.settings;
+  return {
+    type: plan.type,
+    instanceType: s.instanceType,
+    instanceCount: s.instanceCount,
+    memoryMb: s.memoryMb,
+    maxConcurrency: s.maxConcurrency,
+    asyncConcurrency: s.asyncConcurrency ?? null,
+    strategy: s.strategy,
+    engine: plan.mode === "create" ? null : plan.engine,
+    canaryPercent: s.canaryPercent,
+    linearStep: s.linearStep,
+    bakeSeconds: s.bake,
+    finalBakeSeconds: s.finalBake,
+    maxErrorRate: s.maxErrorRate,
+    maxLatencyMs: s.maxLatencyMs,
+    pollSeconds: s.pollSeconds,
+    timeoutSeconds: plan.timeoutSeconds,
+    keepOld: s.keepOld,
+    roleArn: plan.specs.model.ExecutionRoleArn ?? null,
+  };
 }
 
 function interruptedMessage(ctx: Context, plan: DeployPlan): InterruptedError {

@@ -34,6 +34,7 @@ export async function run(_options: unknown, ctx: Context): Promise<void> {
   });
 
   checks.push(configCheck(ctx));
+  checks.push(await profileCheck(ctx));
 
   const progress = ctx.io.progress("Resolving the AWS region");
   const region = await regionCheck(ctx);
@@ -98,6 +99,26 @@ function configCheck(ctx: Context): Check {
     name: "config",
     ok: true,
     detail: ctx.config.path ? `${ctx.config.path} is valid` : "no mlops.yaml found (built-in defaults apply)",
+  };
+}
+
+/**
+ * The named profile (--profile, MLOPS_PROFILE, AWS_PROFILE, mlops.yaml, else "default") must be
+ * in the shared config or credentials file (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), read
+ * as the SDK reads them. A missing default profile is fine: the SDK has other sources.
+ */
+async function profileCheck(ctx: Context): Promise<Check> {
+  const named = ctx.settings.profile ?? (ctx.env.AWS_PROFILE ? { value: ctx.env.AWS_PROFILE, source: "AWS_PROFILE" } : undefined);
+  const { loadSharedConfigFiles } = await import("@smithy/core/config");
+  const files = await loadSharedConfigFiles({ ignoreCache: true }).catch(() => ({ configFile: {}, credentialsFile: {} }));
+  const known = [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])];
+  if (!named) return { name: "profile", ok: true, detail: known.includes("default") ? "default" : "none (credentials from the environment or the instance)" };
+  const ok = known.includes(named.value);
+  return {
+    name: "profile",
+    ok,
+    detail: ok ? `${named.value} (from ${named.source})` : `${named.value} (from ${named.source}) is not in the AWS config or credentials file`,
+    hint: ok ? undefined : `create it with \`aws configure --profile ${named.value}\`${known.length > 0 ? `, or use one of: ${known.join(", ")}` : ""}`,
   };
 }
 

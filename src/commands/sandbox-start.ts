@@ -61,7 +61,7 @@ export async function run(options: SandboxStartOptions, ctx: Context): Promise<v
   );
   ctx.io.info(
     `mlops sandbox listening on ${sandbox.url} (account ${sandbox.accountId}, ${sandbox.region}${timeScale !== 1 ? `, time ×${timeScale}` : ""}). ` +
-      `Run the exports above in another shell; Ctrl-C stops it.`,
+      (ctx.io.json ? "The document's env holds the variables that point AWS tools at it; Ctrl-C stops it." : "Run the exports above in another shell; Ctrl-C stops it."),
   );
 
   await new Promise<void>((resolve) => {

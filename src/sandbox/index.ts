@@ -248,6 +248,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
+      // The AWS CLI v1 (botocore) reads only this one.
+      AWS_DEFAULT_REGION: region,
       // A fast sandbox clock: mlops follows it, so that bakes and polls pass at the sandbox's pace.
       ...(clock.scale !== 1 ? { MLOPS_SANDBOX_CLOCK: `${Date.now()},${clock.now()},${clock.scale}` } : {}),
     }),

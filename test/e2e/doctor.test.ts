@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index";
-import { ANSI, cleanEnv, runCli } from "../helpers/cli";
+import { ANSI, cleanEnv, emptyHome, runCli } from "../helpers/cli";
 
 let sandbox: Sandbox;
 let strict: Sandbox;
@@ -41,7 +41,7 @@ describe("mlops doctor against a sandbox", () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ ok: true, account: "000000000000", region: "us-east-1", regionSource: "AWS_REGION", endpointUrl: sandbox.url });
-    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["Node.js", "config", "region", "credentials", "endpoint"]);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["Node.js", "config", "profile", "region", "credentials", "endpoint"]);
   });
 
   it("flags, MLOPS_* env and mlops.yaml are honoured in that order", async () => {
@@ -99,5 +99,20 @@ describe("mlops doctor against a sandbox", () => {
     const r = await runCli(["doctor", "--sandbox", "--json"], { env: cleanEnv(), cwd: dir() });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, account: "000000000000", endpointSource: "--sandbox" });
+  });
+
+  it("names a profile that does not exist, and accepts one that does", async () => {
+    const home = emptyHome();
+    mkdirSync(join(home, ".aws"));
+    writeFileSync(join(home, ".aws", "config"), "[profile prod]\nregion = eu-west-1\n");
+    writeFileSync(join(home, ".aws", "credentials"), "[prod]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
+    const missing = await runCli(["doctor", "--profile", "nope", "--json"], { env: cleanEnv({ HOME: home }) });
+    expect(missing.code).toBe(1);
+    const profile = JSON.parse(missing.stdout).checks.find((c: { name: string }) => c.name === "profile");
+    expect(profile).toMatchObject({ ok: false, detail: "nope (from --profile) is not in the AWS config or credentials file" });
+    expect(profile.hint).toContain("aws configure --profile nope");
+    expect(profile.hint).toContain("prod");
+    const found = await runCli(["doctor", "--json"], { env: cleanEnv({ HOME: home, AWS_PROFILE: "prod" }) });
+    expect(JSON.parse(found.stdout).checks.find((c: { name: string }) => c.name === "profile")).toMatchObject({ ok: true, detail: "prod (from AWS_PROFILE)" });
   });
 });

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { createServer } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +37,15 @@ describe("mlops sandbox start", () => {
       expect(JSON.parse(doctor.stdout)).toMatchObject({ ok: true, account: "000000000000" });
       // Each request is logged on the sandbox's stderr.
       await sandbox.waitFor("stderr", /sts GetCallerIdentity → 200/);
+
+      // A second, independent client (the AWS CLI v1, botocore) works with the same exports alone.
+      expect(env.AWS_DEFAULT_REGION).toBe("us-east-1");
+      const aws = (...args: string[]) => promisify(execFile)("aws", args, { env: cleanEnv(env) });
+      await aws("s3", "mb", "s3://models");
+      const listed = JSON.parse((await aws("s3api", "list-buckets", "--output", "json")).stdout);
+      expect(listed.Buckets.map((b: { Name: string }) => b.Name)).toEqual(["models"]);
+      const identity = JSON.parse((await aws("sts", "get-caller-identity", "--output", "json")).stdout);
+      expect(identity.Account).toBe("000000000000");
     } finally {
       sandbox.child.kill("SIGTERM");
     }
