@@ -101,7 +101,7 @@ function helpFor(command: Command, help: { globals: readonly string[]; environme
 
 export function buildProgram(runtime: () => Runtime): Command {
   const program: Command = new Command("mlops")
-    .description("Take SageMaker models from a notebook to production: metric-gated registry, triggers, endpoint advice and safe rollouts.")
+    .description("Take SageMaker models from a notebook to production: metric-gated registry, endpoint advice and safe rollouts that roll back on CloudWatch alarms.")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .addOption(new Option("--region <region>", "AWS region (else MLOPS_REGION, AWS_REGION, mlops.yaml, AWS profile)"))
