@@ -218,7 +218,9 @@ async function saveChoice(ctx: Context, advice: Advice): Promise<{ path: string;
       doc.setIn(keys, value);
     }
     // A serverless endpoint has no instances, and an instance endpoint no serverless settings: drop what a previous choice left.
-    const stale = rec.type === "serverless" ? ["instanceType", "instanceCount", "asyncMaxConcurrentInvocations"] : rec.type === "batch" ? [] : ["memoryMb", "maxConcurrency"];
+    // Real-time has no asynchronous settings either (an async endpoint's output location stays: it is the user's bucket, and a later async choice needs it).
+    const stale =
+      rec.type === "serverless" ? ["instanceType", "instanceCount", "asyncMaxConcurrentInvocations"] : rec.type === "batch" ? [] : rec.type === "realtime" ? ["memoryMb", "maxConcurrency", "asyncMaxConcurrentInvocations"] : ["memoryMb", "maxConcurrency"];
     for (const key of stale) {
       const before = doc.getIn(["endpoint", key]);
       if (before === undefined) continue;

@@ -17,8 +17,10 @@ import { RolloutView } from "../rollout/view";
 export const handlesInterrupt = true;
 
 export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
+  const planning = ctx.clock.now().getTime();
+  const plan = await planDeploy(flags, ctx, { clock: ctx.clock, signal: ctx.signal, pollSeconds: 15, deadline: planning + 900_000 });
+  // Durations and the timeout count from here: time spent answering questions is not the deploy's.
   const started = ctx.clock.now().getTime();
-  const plan = await planDeploy(flags, ctx, { clock: ctx.clock, signal: ctx.signal, pollSeconds: 15, deadline: started + 900_000 });
   const report = newReport({
     endpoint: plan.endpoint,
     strategy: plan.strategy,

@@ -57,6 +57,8 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   if (!(await ctx.prompt.confirm({ message: `Roll ${endpoint} back from ${serving} to ${target}, all at once?` }))) {
     throw new MlopsError("rollback cancelled; nothing was changed");
   }
+  // The time spent answering the question is not the rollback's.
+  const begun = ctx.clock.now().getTime();
 
   const record: RolloutState = {
     id: newRolloutId(started),
@@ -107,7 +109,7 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   } else {
     report.outcome = "started";
   }
-  report.durationSeconds = elapsedSeconds(ctx.clock, started);
+  report.durationSeconds = elapsedSeconds(ctx.clock, begun);
   ctx.io.emit(report, renderReport);
   if (report.outcome === "failed" || report.outcome === "rolled-back") throw new MlopsError(`the rollback of ${endpoint} to ${target} did not complete: ${report.failureReason}`);
 }

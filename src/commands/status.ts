@@ -1,3 +1,4 @@
+import { statusWords } from "../core/endpoint-phase";
 import { describeEndpointConfig } from "../aws/endpoints";
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
@@ -165,7 +166,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   try {
     await pollUntil(watchPace, async () => {
       const o = await observe(ctx.aws, endpoint, ctx.clock.now());
-      const phase = o.deployment ? o.deployment.phase : { phase: o.rolloutActive && o.rollout ? o.rollout.phase : o.endpoint.EndpointStatus!.toLowerCase(), share: o.rolloutActive ? o.rollout?.weight : undefined };
+      const phase = o.deployment ? o.deployment.phase : { phase: o.rolloutActive && o.rollout ? o.rollout.phase : statusWords(o.endpoint.EndpointStatus), share: o.rolloutActive ? o.rollout?.weight : undefined };
       view.update({ ...phase, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
       return inProgress(o) ? undefined : true;
     });

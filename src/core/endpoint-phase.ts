@@ -11,6 +11,15 @@ export interface GuardrailPhase {
   bakeLeft?: number;
 }
 
+/**
+ * An AWS status in the words the rest of mlops uses: "InService" → "in service",
+ * "RollingBack" → "rolling back", "UpdateRollbackFailed" → "update rollback failed".
+ */
+export function statusWords(status: string | undefined, fallback = "unknown"): string {
+  if (!status) return fallback;
+  return status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
 export function guardrailPhase(
   status: { Status?: string; StatusMessage?: string; StartTime?: Date } | undefined,
   total: number,
@@ -32,6 +41,6 @@ export function guardrailPhase(
     case "Deleting":
       return { phase: "rolling back", share: 0 };
     default:
-      return { phase: status.Status.toLowerCase(), share };
+      return { phase: statusWords(status.Status), share };
   }
 }

@@ -90,7 +90,8 @@ export function chooseEngine(input: {
     if (problem) throw new UsageError(problem, { hint: "adjust the strategy, or use --engine traffic, which shifts weights between variants and works with one instance" });
     return { mode: "guardrails", engine: "guardrails" };
   }
-  if (requested === "traffic" || pause) return { mode: "traffic", engine: "traffic" };
+  if (requested === "traffic") return { mode: "traffic", engine: "traffic" };
+  if (pause) return { mode: "traffic", engine: "traffic", note: "--pause runs on mlops's traffic engine (SageMaker's guardrails cannot stop at a step): mlops moves the variant weights itself" };
   if (variantCount > 1) return { mode: "traffic", engine: "traffic", note: "the endpoint has more than one variant, so mlops shifts traffic itself" };
   const problem = guardrailProblem(settings, input.instanceCount);
   if (problem) {

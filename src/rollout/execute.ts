@@ -1,3 +1,4 @@
+import { statusWords } from "../core/endpoint-phase";
 import { randomBytes } from "node:crypto";
 import { deleteOwnedAlarms, putAlarm } from "../aws/alarms";
 import type { AwsClients } from "../aws/clients";
@@ -205,7 +206,7 @@ async function waitCreated(env: RolloutEnv, plan: DeployPlan): Promise<RolloutRe
   if (!plan.settings.wait) return result("started");
   return pollUntil(env, async () => {
     const endpoint = await describeEndpoint(env.aws, plan.endpoint);
-    env.view.update({ phase: endpoint?.EndpointStatus === "Creating" ? "creating" : (endpoint?.EndpointStatus?.toLowerCase() ?? "creating"), alarms: [] });
+    env.view.update({ phase: statusWords(endpoint?.EndpointStatus, "creating"), alarms: [] });
     if (endpoint?.EndpointStatus === "InService") return result("created");
     if (endpoint?.EndpointStatus === "Failed") return result("failed", endpoint.FailureReason ?? "no reason given");
     return undefined;

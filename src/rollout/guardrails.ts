@@ -1,6 +1,6 @@
 import { alarmStates, type AlarmState } from "../aws/alarms";
 import { describeEndpoint } from "../aws/endpoints";
-import { guardrailPhase } from "../core/endpoint-phase";
+import { guardrailPhase, statusWords } from "../core/endpoint-phase";
 import { MlopsError } from "../errors";
 import { pollUntil } from "./poll";
 import type { RolloutEnv, RolloutResult } from "./types";
@@ -30,7 +30,7 @@ export async function watchGuardrails(env: RolloutEnv, newConfig: string, alarms
     if (sawUpdate) failureReason ??= endpoint.FailureReason ?? null;
     const variant = pending?.ProductionVariants?.[0];
     const now = env.clock.now();
-    const phase = pending ? guardrailPhase(variant?.VariantStatus?.[0], variant?.DesiredInstanceCount ?? 1, now) : { phase: endpoint.EndpointStatus?.toLowerCase() ?? "unknown" };
+    const phase = pending ? guardrailPhase(variant?.VariantStatus?.[0], variant?.DesiredInstanceCount ?? 1, now) : { phase: statusWords(endpoint.EndpointStatus) };
     env.view.update({ ...phase, alarms: states.map((a) => ({ name: a.name, state: a.state })) });
 
     const base = { alarms: states.map((a) => ({ name: a.name, state: a.state })), failureReason };

@@ -74,7 +74,7 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
 
   const current = await readCurrent(ctx, pace, endpointName, settings.dryRun, notes);
   // A redeploy keeps the endpoint's size, serverless settings and async output unless told otherwise.
-  const missing: string[] = current ? inheritCapacity(settings, current.endpoint, current.config) : [];
+  const missing: string[] = current ? inheritCapacity(settings, current.endpoint, current.config, notes) : [];
   const type = resolveType(settings, flags, current, notes, endpointName);
   const { container, modelPackageArn } = await modelContainer(ctx, settings);
   const roleArn = await resolveRole(ctx, flags, settings, current, missing, endpointName);
@@ -365,7 +365,7 @@ function pickCapacity({ instanceType, instanceCount, memoryMb, maxConcurrency, a
  * DescribeEndpoint still tells. Returns the flags that must be given: the instance type, which
  * DescribeEndpoint does not tell.
  */
-function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined): string[] {
+function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined, notes: string[]): string[] {
   const live = endpoint.ProductionVariants?.[0];
   const variant = config?.ProductionVariants?.[0];
   const serverless = variant?.ServerlessConfig ?? live?.CurrentServerlessConfig;
@@ -374,6 +374,10 @@ function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: E
   if (!settings.given.instanceType && variant?.InstanceType) settings.instanceType = variant.InstanceType;
   const count = endpoint.ProductionVariants?.find((v) => v.VariantName === (variant?.VariantName ?? live?.VariantName))?.CurrentInstanceCount ?? variant?.InitialInstanceCount;
   if (!settings.given.instanceCount && count) settings.instanceCount = count;
+  // A count saved in mlops.yaml (or given) that is below the live fleet is easy to miss: say it shrinks.
+  else if (settings.given.instanceCount && count && settings.instanceCount < count && !serverless) {
+    notes.push(`warning: ${endpoint.EndpointName} runs ${count} instances now; the settings (--instance-count or mlops.yaml endpoint.instanceCount) ask for ${settings.instanceCount}: the fleet shrinks (${count} → ${settings.instanceCount} instances)`);
+  }
   if (!settings.given.memoryMb && serverless?.MemorySizeInMB) settings.memoryMb = serverless.MemorySizeInMB;
   if (!settings.given.maxConcurrency && serverless?.MaxConcurrency) settings.maxConcurrency = serverless.MaxConcurrency;
   const asyncConfig = config?.AsyncInferenceConfig ?? endpoint.AsyncInferenceConfig;

@@ -218,6 +218,16 @@ describe("--save, then deploy", () => {
     expect(await plannedConfig(dir)).toContain(`${instanceType}×${instanceCount}`);
   });
 
+  it("real-time after asynchronous: the asynchronous concurrency the real-time type ignores is removed, and said so", async () => {
+    const { dir } = await project();
+    const file = join(dir, "mlops.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("endpoint:\n", "endpoint:\n  type: async\n  asyncMaxConcurrentInvocations: 4\n"));
+    const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "0.1", "--processing-seconds", "0.05", "--requests-per-day", "5000000", "--no-gpu", ...SIZES, "--save", "--json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(file, "utf8")).not.toContain("asyncMaxConcurrentInvocations");
+    expect(JSON.parse(r.stdout).notes.join(" ")).toContain("endpoint.asyncMaxConcurrentInvocations (4) removed");
+  });
+
   it("asynchronous: instance type and concurrency per instance, with the output location the file had", async () => {
     const { dir } = await project();
     const r = await advise(["--traffic", "spiky", "--payload-mb", "40", "--response-mb", "1", "--processing-seconds", "300", "--requests-per-day", "500", "--no-sync", "--no-gpu", ...SIZES, "--save", "--json"], dir);

@@ -330,7 +330,7 @@ describe("mlops deploy: validation before any change", () => {
     ["model-data not S3", ["--model-data", "model.tar.gz"], /--model-data "model.tar.gz" must be an S3 URI/],
     ["model data missing", ["--model-data", "s3://models/nope.tar.gz"], /--model-data: s3:\/\/models\/nope\.tar\.gz does not exist/],
     ["strategy", ["--strategy", "yolo"], /--strategy "yolo" must be one of/],
-    ["engine", ["--engine", "magic"], /--engine "magic" must be guardrails or traffic/],
+    ["engine", ["--engine", "magic"], /--engine "magic" must be one of: guardrails, traffic/],
     ["type", ["--type", "gpu"], /--type "gpu" must be one of: realtime, serverless, async/],
     ["canary over 50 on guardrails", ["--engine", "guardrails", "--canary-percent", "60", "--instance-count", "4"], /SageMaker's canary is at most 50 %/],
     ["linear step on guardrails", ["--engine", "guardrails", "--strategy", "linear", "--linear-step", "5", "--instance-count", "4"], /SageMaker's linear steps are 10–50 %/],

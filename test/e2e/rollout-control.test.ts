@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -162,6 +165,20 @@ describe("redeploys keep the endpoint's shape; engine choice", () => {
     expect(r.code, r.stderr).toBe(0);
     const config = await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: JSON.parse(r.stdout).endpointConfig }));
     expect(config.ProductionVariants?.[0]).toMatchObject({ InstanceType: "ml.c5.xlarge", InitialInstanceCount: 3 });
+  });
+
+  it("says when the settings shrink the live fleet, and when --pause picks the traffic engine", async () => {
+    await serving(["--instance-count", "2"]);
+    const dir = mkdtempSync(join(tmpdir(), "mlops-shrink-"));
+    writeFileSync(join(dir, "mlops.yaml"), "endpoint:\n  instanceCount: 1\n");
+    const shrink = await runCli(["deploy", ...source, "--env", "V=2", "--dry-run", "--json"], { env: env(), cwd: dir });
+    expect(shrink.code, shrink.stderr).toBe(0);
+    expect(shrink.stderr).toContain("churn runs 2 instances now; the settings (--instance-count or mlops.yaml endpoint.instanceCount) ask for 1: the fleet shrinks (2 → 1 instances)");
+    const same = await deploy(["--env", "V=2", "--instance-count", "2", "--dry-run"]);
+    expect(same.stderr).not.toContain("the fleet shrinks");
+    const paused = await deploy(["--env", "V=2", "--pause", "--dry-run", "--json"]);
+    expect(JSON.parse(paused.stdout).engine).toBe("traffic");
+    expect(paused.stderr).toContain("--pause runs on mlops's traffic engine");
   });
 
   it("an asynchronous endpoint keeps its output location without --async-output", async () => {

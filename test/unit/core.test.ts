@@ -53,3 +53,13 @@ describe("flag parsing", () => {
     expect(versionAtLeast("22.0.0", "20.19.0")).toBe(true);
   });
 });
+
+describe("statusWords", async () => {
+  const { statusWords } = await import("../../src/core/endpoint-phase");
+  it("speaks AWS's statuses in mlops's words", () => {
+    expect(statusWords("InService")).toBe("in service");
+    expect(statusWords("RollingBack")).toBe("rolling back");
+    expect(statusWords("UpdateRollbackFailed")).toBe("update rollback failed");
+    expect(statusWords(undefined, "creating")).toBe("creating");
+  });
+});

@@ -40,6 +40,8 @@ describe("which engine runs a deploy", () => {
 
   it("uses the traffic engine for --pause, several variants, or a fleet too small for the canary, saying why", () => {
     expect(choose({ pause: true }).mode).toBe("traffic");
+    expect(choose({ pause: true }).note).toMatch(/--pause runs on mlops's traffic engine/);
+    expect(choose({ pause: true, requested: "traffic" }).note).toBeUndefined();
     expect(choose({ variantCount: 2 })).toMatchObject({ mode: "traffic", note: expect.stringContaining("more than one variant") });
     expect(choose({ instanceCount: 1 })).toMatchObject({ mode: "traffic", note: expect.stringContaining("at least 2 instances") });
   });
