@@ -16,7 +16,7 @@ describe("mlops (built binary)", () => {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/Exit codes:\n\s+0\s+done/);
-    for (const code of [1, 2, 3, 4, 5, 6, 130]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\w`, "m"));
+    for (const code of [1, 2, 3, 4, 5, 6, 7, 130]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\w`, "m"));
     expect(r.stdout).not.toMatch(ANSI);
   });
 
@@ -37,16 +37,35 @@ describe("mlops (built binary)", () => {
     const r = await runCli(["sandbox", "start", "--port", "99999", "--json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--port must be between 0 and 65535");
-    expect(JSON.parse(r.stdout)).toEqual({ error: { name: "UsageError", exitCode: 2, message: "--port must be between 0 and 65535 (got 99999)" } });
+    expect(JSON.parse(r.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: "--port must be between 0 and 65535 (got 99999)" } });
   });
 
   it("a usage error under --json still prints one JSON document", async () => {
     const unknown = await runCli(["models", "list", "--json", "--bogus"]);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout)).toEqual({ error: { name: "UsageError", exitCode: 2, message: "unknown option '--bogus'" } });
+    expect(JSON.parse(unknown.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: "unknown option '--bogus'" } });
     const missing = await runCli(["models", "show", "--json"]);
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout).error.message).toBe("missing required argument 'ref'");
+  });
+
+  it("a command group without its command (bare mlops, mlops models) is a usage error: help on stderr, exit 2, one JSON document", async () => {
+    const bare = await runCli(["--json"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^Usage: mlops \[options\] \[command\]/);
+    expect(bare.stderr).toContain("error: mlops needs a command: demo, doctor, register, models,");
+    expect(JSON.parse(bare.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: expect.stringMatching(/^mlops needs a command: demo, .* or sandbox$/) } });
+    const group = await runCli(["--region", "eu-west-1", "models", "--json"]);
+    expect(group.code).toBe(2);
+    expect(JSON.parse(group.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: "mlops models needs a command: list, show, approve or reject" } });
+    const plain = await runCli(["models"]);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe("");
+    expect(plain.stderr).toMatch(/Usage: mlops models[\s\S]*error: mlops models needs a command: list, show, approve or reject\n$/);
+    // Asked for, help is a result: stdout, exit 0.
+    const asked = await runCli(["help", "models"]);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toMatch(/^Usage: mlops models/);
   });
 
   it("prints no Node or SDK warnings on stderr", async () => {
