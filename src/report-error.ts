@@ -1,5 +1,6 @@
 import type { Io } from "./io/io";
 import { exitCodeOf, MlopsError, publicNameOf } from "./errors";
+import type { ErrorDetail } from "./schemas/common";
 
 const REPORTED = Symbol.for("mlops.errorReported");
 
@@ -9,9 +10,9 @@ export function wasReported(error: unknown): boolean {
 
 /**
  * The `error` member of a JSON document: the error's stable public name (`usage`, `aws`, …, never
- * a class name), its exit code, the message and the hint.
+ * a class name), its exit code, the message and the hint (docs/schemas/error.schema.json).
  */
-export function errorDocument(error: unknown, leftBehind: readonly string[] = []) {
+export function errorDocument(error: unknown, leftBehind: readonly string[] = []): ErrorDetail {
   const known = error instanceof MlopsError;
   return {
     name: publicNameOf(error),

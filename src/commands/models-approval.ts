@@ -6,19 +6,10 @@ import { parseModelRef } from "../core/model-ref";
 import { approvalWord } from "../core/registry";
 import { MlopsError, UsageError } from "../errors";
 import type { CommandModule } from "../run-command";
+import type { ApprovalResult } from "../schemas/registry";
 
 interface ApprovalOptions {
   reason?: string;
-}
-
-interface ApprovalResult {
-  modelPackageArn: string;
-  group: string;
-  version: number;
-  approvalStatus: ModelApprovalStatus;
-  previousApprovalStatus: string;
-  changed: boolean;
-  latestApproved: string | null;
 }
 
 /**

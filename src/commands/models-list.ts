@@ -8,6 +8,7 @@ import { approvalWord, parseApproval, recordedMetrics } from "../core/registry";
 import { MlopsError } from "../errors";
 import { errorDocument } from "../report-error";
 import { formatRow, truncate, type Column } from "../io/table";
+import type { ModelRow } from "../schemas/registry";
 
 export interface ModelsListOptions {
   group?: string;
@@ -15,15 +16,7 @@ export interface ModelsListOptions {
   limit?: string;
 }
 
-export interface ModelRow {
-  version: number;
-  approvalStatus: string;
-  created: string | null;
-  metrics: Record<string, number>;
-  source: string;
-  modelPackageArn: string;
-  description: string | null;
-}
+export type { ModelRow };
 
 const COLUMNS: Column[] = [{ header: "VERSION", align: "right" }, { header: "STATUS" }, { header: "CREATED" }, { header: "METRICS" }, { header: "SOURCE" }];
 const WIDTHS = [7, 8, 16, 32, 0];

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { alarmStates, putMetric } from "../aws/alarms";
 import type { Context } from "../context";
 import { ABORT_METRIC } from "../core/alarms";
+import { info } from "../core/notes";
 import { resolvePollSeconds } from "../core/deploy-settings";
 import type { RolloutCommand, RolloutState } from "../core/rollout-state";
 import { MlopsError, RolledBackError, UsageError } from "../errors";
@@ -15,6 +16,7 @@ import { TakenOverError, TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
 import type { CommandModule } from "../run-command";
+import type { CommandAccepted } from "../schemas/rollout";
 import { commandPace, resolveEndpointName } from "./status";
 
 interface PromoteOptions {
@@ -123,7 +125,8 @@ async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, com
       throw error;
     });
     if (answer === "taken") {
-      ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
+      const accepted: CommandAccepted = { endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" };
+      ctx.io.emit(accepted, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
       return;
     }
     if (answer === "ended") throw endedBefore(env.endpoint, state, command);
@@ -173,7 +176,7 @@ function report(
     endpointConfig: result.endpointConfig,
     durationSeconds: elapsedSeconds(ctx.clock, started),
     rolloutId: booked?.rolloutId ?? null,
-    notes: booked?.kept.map((k) => `kept ${k}`) ?? [],
+    notes: booked?.kept.map((k) => info(`kept ${k}`)) ?? [],
   });
   ctx.io.emit(doc, renderReport);
   // An abort that rolled back did what was asked; a promote that rolled back (an alarm fired) did not.

@@ -8,6 +8,7 @@ import { MissingInputError, MlopsError, RolledBackError } from "../errors";
 import { pollUntil, Timeout, type Pace } from "../rollout/poll";
 import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
 import { timedOut } from "../rollout/report";
+import type { StatusReport } from "../schemas/rollout";
 import { RolloutView } from "../rollout/view";
 
 interface StatusOptions {
@@ -16,38 +17,8 @@ interface StatusOptions {
   poll?: string;
 }
 
-export interface StatusReport {
-  endpoint: string;
-  status: string;
-  endpointConfig: string | null;
-  /** The serving config was deleted outside mlops (the endpoint goes on serving). */
-  endpointConfigMissing: boolean;
-  failureReason: string | null;
-  variants: Array<{ name: string; currentWeight: number | null; desiredWeight: number | null; instances: number | null; serverless: boolean }>;
-  deployment: { endpointConfig: string; phase: string; share: number | null; bakeLeftSeconds: number | null } | null;
-  rollout: {
-    id: string;
-    engine: string;
-    strategy: string;
-    phase: string;
-    step: number;
-    steps: number;
-    weight: number;
-    oldConfig: string;
-    newConfig: string;
-    driven: boolean;
-    heartbeatAgeSeconds: number;
-    /** The record's ending is booked (way back moved, losers removed). */
-    finished: boolean;
-  } | null;
-  alarms: Array<{ name: string; state: string }>;
-  /** The config `mlops rollback` goes back to. */
-  previousEndpointConfig: string | null;
-  /** That config was deleted outside mlops: rollback has nowhere to go without --to. */
-  previousEndpointConfigMissing: boolean;
-  /** A rollout that ended while nobody watched, booked by this command. */
-  reconciled: { rolloutId: string; outcome: string; removed: string[]; previousEndpointConfig: string | null } | null;
-}
+/** What `mlops status --json` prints: src/schemas/rollout.ts, published as docs/schemas/status.schema.json. */
+export type { StatusReport };
 
 export function statusReport(o: Observation, now: Date, booked?: Booked, servingMissing = false): StatusReport {
   const e = o.endpoint;
