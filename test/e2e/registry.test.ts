@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ANSI, cleanEnv, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
 
 const sandbox = useSandbox();
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4";
@@ -208,7 +209,7 @@ describe("mlops models", () => {
     const before = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1" }));
     const r = await runCli(["models", "approve", "churn/1", "--reason", "offline eval ok"], { env: env() });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe("churn/1: pending → approved");
+    expect(r.stdout.trim()).toBe("churn/1: pending → approved\nchurn@latest-approved is now churn/1");
     const after = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: before.ModelPackageArn }));
     expect(after.ModelApprovalStatus).toBe("Approved");
     expect(after.ApprovalDescription).toBe("offline eval ok");
@@ -237,6 +238,25 @@ describe("mlops models", () => {
     expect(reject.stdout).toContain("churn@latest-approved is now churn/2");
     const arn = await runCli(["models", "show", "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/4", "--json"], { env: env() });
     expect(JSON.parse(arn.stdout)).toMatchObject({ approvalStatus: "Rejected", approvalDescription: "drift in production" });
+  });
+
+  it("approve and reject --json report the version G@latest-approved names after the change", async () => {
+    await seed(3);
+    const decide = async (verb: "approve" | "reject", ref: string) => {
+      const r = await runCli(["models", verb, ref, "--reason", "r", "--json"], { env: env() });
+      expect(r.code, r.stderr).toBe(0);
+      return parseJson(verb === "approve" ? "models-approve" : "models-reject", r.stdout);
+    };
+    expect(await decide("approve", "churn/2")).toMatchObject({ version: 2, changed: true, latestApproved: "churn/2" });
+    // An older version approved: the newer approved one stays ahead of it.
+    expect(await decide("approve", "churn/1")).toMatchObject({ version: 1, changed: true, latestApproved: "churn/2" });
+    expect(await decide("approve", "churn/3")).toMatchObject({ version: 3, changed: true, latestApproved: "churn/3" });
+    expect(await decide("approve", "churn/3")).toMatchObject({ version: 3, changed: false, latestApproved: "churn/3" });
+    expect(await decide("reject", "churn/3")).toMatchObject({ version: 3, approvalStatus: "Rejected", latestApproved: "churn/2" });
+    expect(await decide("reject", "churn/2")).toMatchObject({ latestApproved: "churn/1" });
+    expect(await decide("reject", "churn/1")).toMatchObject({ latestApproved: null });
+    const human = await runCli(["models", "approve", "churn/2"], { env: env() });
+    expect(human.stdout).toBe("churn/2: rejected → approved\nchurn@latest-approved is now churn/2\n");
   });
 
   it("reject needs a reason; a bad or unknown REF fails without changing anything", async () => {
