@@ -401,6 +401,7 @@ export function newRecord(plan: DeployPlan, started: number): RolloutState {
     weight: 0,
     oldConfig: plan.current?.endpoint.EndpointConfigName ?? "",
     newConfig: plan.specs.config.EndpointConfigName,
+    modelPackage: plan.modelPackageArn,
     mixConfig: traffic ? plan.specs.mix?.EndpointConfigName : undefined,
     newVariant: traffic ? plan.specs.newVariant : undefined,
     oldVariants: (plan.current?.endpoint.ProductionVariants ?? []).map((v) => ({ name: v.VariantName!, weight: v.CurrentWeight ?? 1 })),

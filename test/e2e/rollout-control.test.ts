@@ -1,8 +1,9 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
 import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
 
 /**
  * Taking a traffic rollout in hand: Ctrl-C at each phase, timeouts, promote/abort from another
@@ -122,6 +123,35 @@ describe("promote and abort from another shell", () => {
     const back = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
     expect(back.code, back.stderr).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: old });
+  });
+
+  it("promote and abort --json report the version, the config they replaced and the rollout, as deploy does", async () => {
+    await sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn-models" }));
+    for (let v = 1; v <= 2; v++) {
+      await sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn-models", ModelApprovalStatus: "Approved", InferenceSpecification: { Containers: [{ Image: IMAGE, ModelDataUrl: MODEL }] } }));
+    }
+    const arn = (v: number) => `arn:aws:sagemaker:us-east-1:000000000000:model-package/churn-models/${v}`;
+    const byPackage = (v: number, args: string[]) => mlops(["deploy", "--endpoint", "churn", "--model-package", `churn-models/${v}`, "--role-arn", ROLE, "--json", ...args]);
+    const created = parseJson("deploy", (await byPackage(1, [])).stdout);
+    expect(created).toMatchObject({ outcome: "created", modelPackageArn: arn(1) });
+    const old = created.endpointConfig as string;
+
+    const paused = parseJson("deploy", (await byPackage(2, ["--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait"])).stdout);
+    expect(paused).toMatchObject({ outcome: "paused", previousEndpointConfig: old, modelPackageArn: arn(2) });
+    const aborted = await mlops(["abort", "--endpoint", "churn", "--json"]);
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(parseJson("abort", aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, previousEndpointConfig: old, modelPackageArn: arn(2), rolloutId: paused.rolloutId });
+
+    const again = parseJson("deploy", (await byPackage(2, ["--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait"])).stdout);
+    const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    const serves = (await endpoint()).EndpointConfigName;
+    expect(parseJson("promote", promoted.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: serves, previousEndpointConfig: old, modelPackageArn: arn(2), rolloutId: again.rolloutId });
+
+    // A rollback names the version the config it goes back to serves.
+    const back = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(parseJson("rollback", back.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: old, previousEndpointConfig: serves, modelPackageArn: arn(1) });
   });
 
   it("promote --full skips the remaining steps: one move to 100 %", async () => {
