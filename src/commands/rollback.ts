@@ -2,8 +2,9 @@ import { describeEndpointConfig, describeModel, updateEndpoint, type EndpointCon
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { resolvePollSeconds } from "../core/deploy-settings";
+import { info } from "../core/notes";
 import { newRolloutId, type RolloutState } from "../core/rollout-state";
-import { MlopsError, SettledInterruptError, UsageError } from "../errors";
+import { DeclinedError, MlopsError, SettledInterruptError, UsageError } from "../errors";
 import { bookEnding } from "../rollout/execute";
 import { watchGuardrails } from "../rollout/guardrails";
 import { Timeout } from "../rollout/poll";
@@ -65,7 +66,10 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
     return;
   }
   if (!(await ctx.prompt.confirm({ message: `Roll ${endpoint} back from ${serving} to ${target}, all at once?` }))) {
-    throw new MlopsError("rollback cancelled; nothing was changed");
+    // Not a failure: the person at the terminal said no, and nothing was changed.
+    Object.assign(report, { outcome: "declined", endpointConfig: serving, previousEndpointConfig: null, previousEndpointConfigMissing: undefined, notes: [info(`the rollback to ${target} was declined: ${endpoint} stays on ${serving}`)] });
+    ctx.io.emit(report, renderReport);
+    throw new DeclinedError(`rollback declined: ${endpoint} stays on ${serving}; nothing was changed`);
   }
 
   const record: RolloutState = {

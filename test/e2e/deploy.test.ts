@@ -2,8 +2,9 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { beforeEach, describe, expect, it } from "vitest";
-import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
+import { cleanEnv, runCli, runInTerminal, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
 
 /**
  * Deploys against a sandbox whose clock runs 500 times faster: a 5-minute bake takes 0.6 s.
@@ -292,6 +293,53 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: first, previousEndpointConfig: second });
     const status = JSON.parse((await runCli(["status", "--endpoint", "churn", "--json"], { env: env() })).stdout);
     expect(status).toMatchObject({ status: "InService", endpointConfig: first, previousEndpointConfig: second });
+  });
+});
+
+describe("rollback asks on a terminal; declining is an outcome of its own", () => {
+  it("answering no changes nothing, exits 7 and says so without error:; --json prints the declined report", async () => {
+    const first = await serving();
+    const second = JSON.parse((await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"])).stdout).endpointConfig;
+    const terminal = cleanEnv({ ...sandbox.current.env(), CI: undefined, MLOPS_POLL_SECONDS: "5" });
+    const seq = sandbox.current.requestLog.lastSeq;
+    const term = runInTerminal(["rollback", "--endpoint", "churn"], { env: terminal });
+    try {
+      await term.waitFor(new RegExp(`Roll churn back from ${second} to ${first}, all at once\\?`));
+      term.type("n\r");
+      expect(await term.exited).toBe(7);
+    } finally {
+      term.kill();
+    }
+    const screen = term.text();
+    expect(screen).toContain(`rollback declined: churn stays on ${second}; nothing was changed`);
+    expect(screen).not.toMatch(/error:/);
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+    expect((await endpoint()).EndpointConfigName).toBe(second);
+
+    // The same with --json: one document on stdout (pretty on a terminal), the report with outcome declined.
+    const json = runInTerminal(["rollback", "--endpoint", "churn", "--json"], { env: terminal });
+    try {
+      await json.waitFor(/all at once\?/);
+      json.type("n\r");
+      expect(await json.exited).toBe(7);
+    } finally {
+      json.kill();
+    }
+    const text = json.text().replace(/\r/g, "");
+    const doc = parseJson("rollback", text.slice(text.indexOf("\n{") + 1, text.indexOf("\n}\n") + 2));
+    expect(doc).toMatchObject({ outcome: "declined", command: "rollback", endpointConfig: second, previousEndpointConfig: null, notes: [{ level: "info", message: `the rollback to ${first} was declined: churn stays on ${second}` }] });
+    expect(text).not.toMatch(/error:/);
+
+    // Answering yes goes back.
+    const yes = runInTerminal(["rollback", "--endpoint", "churn"], { env: terminal });
+    try {
+      await yes.waitFor(/all at once\?/);
+      yes.type("y\r");
+      expect(await yes.exited).toBe(0);
+    } finally {
+      yes.kill();
+    }
+    expect((await endpoint()).EndpointConfigName).toBe(first);
   });
 });
 
