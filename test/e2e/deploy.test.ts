@@ -346,44 +346,35 @@ describe("rollback asks on a terminal; declining is an outcome of its own", () =
     const first = await serving();
     const second = parseJson("deploy", (await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"])).stdout).endpointConfig;
     const terminal = cleanEnv({ ...sandbox.current.env(), CI: undefined, MLOPS_POLL_SECONDS: "5" });
+    /** rollback on a real terminal, the question answered with `key`: its exit code and screen. */
+    const answered = async (key: string, args: string[] = []) => {
+      const term = runInTerminal(["rollback", "--endpoint", "churn", ...args], { env: terminal });
+      try {
+        await term.waitFor(/all at once\?/);
+        term.type(`${key}\r`);
+        return { code: await term.exited, screen: term.text().replace(/\r/g, "") };
+      } finally {
+        term.kill();
+      }
+    };
     const seq = sandbox.current.requestLog.lastSeq;
-    const term = runInTerminal(["rollback", "--endpoint", "churn"], { env: terminal });
-    try {
-      await term.waitFor(new RegExp(`Roll churn back from ${second} to ${first}, all at once\\?`));
-      term.type("n\r");
-      expect(await term.exited).toBe(7);
-    } finally {
-      term.kill();
-    }
-    const screen = term.text();
-    expect(screen).toContain(`rollback declined: churn stays on ${second}; nothing was changed`);
-    expect(screen).not.toMatch(/error:/);
+    const no = await answered("n");
+    expect(no.code).toBe(7);
+    expect(no.screen).toContain(`Roll churn back from ${second} to ${first}, all at once?`);
+    expect(no.screen).toContain(`rollback declined: churn stays on ${second}; nothing was changed`);
+    expect(no.screen).not.toMatch(/error:/);
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
     expect((await endpoint()).EndpointConfigName).toBe(second);
 
     // The same with --json: one document on stdout (pretty on a terminal), the report with outcome declined.
-    const json = runInTerminal(["rollback", "--endpoint", "churn", "--json"], { env: terminal });
-    try {
-      await json.waitFor(/all at once\?/);
-      json.type("n\r");
-      expect(await json.exited).toBe(7);
-    } finally {
-      json.kill();
-    }
-    const text = json.text().replace(/\r/g, "");
-    const doc = parseJson("rollback", text.slice(text.indexOf("\n{") + 1, text.indexOf("\n}\n") + 2));
+    const json = await answered("n", ["--json"]);
+    expect(json.code).toBe(7);
+    const doc = parseJson("rollback", json.screen.slice(json.screen.indexOf("\n{") + 1, json.screen.indexOf("\n}\n") + 2));
     expect(doc).toMatchObject({ outcome: "declined", command: "rollback", endpointConfig: second, previousEndpointConfig: null, notes: [{ level: "info", message: `the rollback to ${first} was declined: churn stays on ${second}` }] });
-    expect(text).not.toMatch(/error:/);
+    expect(json.screen).not.toMatch(/error:/);
 
     // Answering yes goes back.
-    const yes = runInTerminal(["rollback", "--endpoint", "churn"], { env: terminal });
-    try {
-      await yes.waitFor(/all at once\?/);
-      yes.type("y\r");
-      expect(await yes.exited).toBe(0);
-    } finally {
-      yes.kill();
-    }
+    expect((await answered("y")).code).toBe(0);
     expect((await endpoint()).EndpointConfigName).toBe(first);
   });
 });
