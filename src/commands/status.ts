@@ -53,7 +53,7 @@ export function statusReport(o: Observation, now: Date, booked?: Booked, serving
           finished: r.finished,
         }
       : null,
-    alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })),
+    alarms: [...o.alarms.map((a) => ({ name: a.name, state: a.state })), ...o.unreadAlarms.map((name) => ({ name, state: null }))],
     previousEndpointConfig: o.wayBack ?? null,
     previousEndpointConfigMissing: o.wayBackMissing,
     reconciled: booked ? { rolloutId: booked.rolloutId, outcome: booked.outcome, removed: booked.deleted, previousEndpointConfig: booked.wayBack?.previous ?? null } : null,
@@ -90,7 +90,7 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
       lines.push(`  rollout     ${r.id}: ${rolloutWords(r)} to ${r.newConfig}, ${r.phase}`);
     }
   }
-  if (s.alarms.length > 0) lines.push(`  alarms      ${s.alarms.map((a) => `${a.name} ${a.state === "ALARM" ? style.red(a.state) : a.state}`).join(", ")}`);
+  if (s.alarms.length > 0) lines.push(`  alarms      ${s.alarms.map((a) => `${a.name} ${a.state === "ALARM" ? style.red(a.state) : (a.state ?? "(not read: AWS is throttling)")}`).join(", ")}`);
   if (s.previousEndpointConfig) lines.push(`  rollback    to ${s.previousEndpointConfig}${s.previousEndpointConfigMissing ? style.red(" (missing: deleted outside mlops)") : ""}`);
   if (s.failureReason) lines.push(`  failure     ${s.failureReason}`);
   return lines.join("\n");

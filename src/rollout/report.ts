@@ -80,7 +80,7 @@ export function renderReport(r: DeployReport, style: ChalkInstance): string {
     default:
       lines.push(`${r.endpoint}: ${r.outcome}`);
   }
-  if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state}`).join(", ")}`);
+  if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state ?? "(not read)"}`).join(", ")}`);
   for (const note of r.notes.filter((n) => n.message.startsWith("kept "))) lines.push(`  ${note.message}`);
   return lines.join("\n");
 }

@@ -319,6 +319,16 @@ describe("the report tells the truth about alarms and notes", () => {
     expect(report.outcome).toBe("started");
     expect(report.alarms).toHaveLength(3);
     for (const alarm of report.alarms) expect(STATES).toContain(alarm.state);
+
+    // status reads them too; when AWS throttles the read, they are listed as not read, not left out.
+    const status = parseJson("status", (await runCli(["status", "--endpoint", "churn", "--json"], { env: env() })).stdout);
+    expect(status.alarms.map((a: { name: string }) => a.name)).toEqual(report.alarms.map((a: { name: string }) => a.name));
+    for (const alarm of status.alarms) expect(STATES).toContain(alarm.state);
+    sandbox.current.faults.set([{ service: "cloudwatch", operation: "DescribeAlarms", throttle: 1 }]);
+    const throttled = await runCli(["status", "--endpoint", "churn", "--json"], { env: env({ AWS_MAX_ATTEMPTS: "1" }) });
+    sandbox.current.faults.clear();
+    expect(throttled.code, throttled.stderr).toBe(0);
+    expect(parseJson("status", throttled.stdout).alarms).toEqual(report.alarms.map((a: { name: string }) => ({ name: a.name, state: null })));
   });
 
   it("notes are {level, message} without prefixes in JSON, and read as before on stderr", async () => {
