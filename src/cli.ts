@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { APPROVALS, ENDPOINT_TYPES, ENGINES, SHELLS, STRATEGIES, TRAFFIC_SHAPES } from "./core/choices";
 import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
+import type { ErrorName } from "./errors";
 import type { CommandModule } from "./run-command";
 
 import { VERSION } from "./version";
@@ -406,6 +407,22 @@ export function processRuntime(signal: AbortSignal, onRepeatedSignal?: Runtime["
   };
 }
 
+/** "mlops models needs a command: list, show, approve or reject": the group the words name, and its commands. */
+function missingCommand(program: Command, argv: string[]): string {
+  let group = program;
+  const path = [program.name()];
+  for (const word of argv.slice(2)) {
+    const sub = group.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub) {
+      group = sub;
+      path.push(sub.name());
+    }
+  }
+  const names = group.commands.map((c) => c.name());
+  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names.join("");
+  return `${path.join(" ")} needs a command: ${list}`;
+}
+
 /** Run the CLI; resolves to the exit code. The only place errors become exit codes. */
 export async function main(argv: string[] = process.argv, runtimeOverride?: Runtime): Promise<number> {
   const controller = new AbortController();
@@ -435,11 +452,18 @@ export async function main(argv: string[] = process.argv, runtimeOverride?: Runt
     return ExitCode.Ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.Ok;
+      // --help, --version and `mlops help`; commander's help for a group run without its command (`mlops models`) is not.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || (error.code === "commander.help" && error.exitCode === 0)) return ExitCode.Ok;
+      let message = error.message.replace(/^error: /, "");
+      if (error.code === "commander.help") {
+        // commander has printed the group's help on stderr: say what is missing, and exit 2 like any usage error.
+        message = missingCommand(program, argv);
+        runtime.streams.stderr.write(`error: ${message}\n`);
+      }
       // commander has printed its message on stderr already; --json still gets its one document.
       if (argv.includes("--json")) {
-        const message = error.message.replace(/^error: /, "");
-        runtime.streams.stdout.write(JSON.stringify({ error: { name: "UsageError", exitCode: ExitCode.Usage, message } }) + "\n");
+        const usage: ErrorName = "usage";
+        runtime.streams.stdout.write(JSON.stringify({ error: { name: usage, exitCode: ExitCode.Usage, message } }) + "\n");
       }
       return ExitCode.Usage;
     }

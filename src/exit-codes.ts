@@ -7,6 +7,7 @@ export const ExitCode = {
   GateNotMet: 4,
   TimedOut: 5,
   Credentials: 6,
+  Declined: 7,
   Interrupted: 130,
 } as const;
 
@@ -20,6 +21,7 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.GateNotMet, "a gate was not met; nothing was changed"],
   [ExitCode.TimedOut, "timed out waiting; the operation may still be running"],
   [ExitCode.Credentials, "credentials or permission problem"],
+  [ExitCode.Declined, "a confirmation was answered no; nothing was changed"],
   [ExitCode.Interrupted, "interrupted (Ctrl-C); what was left behind is printed"],
 ];
 

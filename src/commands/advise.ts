@@ -9,6 +9,8 @@ import { isOneOf, TRAFFIC_SHAPES } from "../core/choices";
 import { parseNumber } from "../core/flags";
 import { MissingInputError, MlopsError, UsageError } from "../errors";
 import { validator } from "../io/prompt";
+import { info, warning, type Note } from "../core/notes";
+import type { AdviseReport } from "../schemas/misc";
 
 interface AdviseFlags {
   latencyMs?: string;
@@ -56,14 +58,8 @@ function trafficShape(value: string): TrafficShape {
 const PEAK_FACTOR: Record<TrafficShape, number> = { steady: 2, spiky: 10, intermittent: 20, batch: 1 };
 
 
-export interface AdviseReport extends Advice {
-  inputs: AdviceInput;
-  assumed: string[];
-  prices: { asOf: string; region: string; currency: string; approximate: boolean; source: string };
-  saved: string | null;
-  /** What the saved settings leave to do. */
-  notes: string[];
-}
+/** What `mlops endpoint advise --json` prints: src/schemas/misc.ts, published as docs/schemas/endpoint-advise.schema.json. */
+export type { AdviseReport };
 
 export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
   const prices = await loadPrices(flags.priceFile, ctx.cwd);
@@ -204,7 +200,7 @@ async function loadPrices(file: string | undefined, cwd: string): Promise<PriceT
 }
 
 /** Write the choice into mlops.yaml under `endpoint:` (or `batch:`): the file mlops found, or a new one here. */
-async function saveChoice(ctx: Context, advice: Advice): Promise<{ path: string; notes: string[] }> {
+async function saveChoice(ctx: Context, advice: Advice): Promise<{ path: string; notes: Note[] }> {
   const rec = advice.recommendation!;
   const path = ctx.config.path ?? join(ctx.cwd, CONFIG_FILE_NAME);
   const values = savedValues(rec.type, rec.settings);
@@ -230,8 +226,8 @@ async function saveChoice(ctx: Context, advice: Advice): Promise<{ path: string;
     hasAsyncOutput = doc.getIn(["endpoint", "asyncOutput"]) !== undefined;
     return changes;
   });
-  const notes = changed.length > 0 ? [`replaced: ${changed.join(", ")}`] : [];
-  if (resolve(dirname(path)) !== resolve(ctx.cwd)) notes.push(`saved to the mlops.yaml mlops found above this directory: ${path}`);
+  const notes = changed.length > 0 ? [info(`replaced: ${changed.join(", ")}`)] : [];
+  if (resolve(dirname(path)) !== resolve(ctx.cwd)) notes.push(info(`saved to the mlops.yaml mlops found above this directory: ${path}`));
   return { path, notes: [...notes, ...saveNotes(rec.type, rec.settings, hasAsyncOutput)] };
 }
 
@@ -271,13 +267,13 @@ function savedValues(type: InferenceType, s: Record<string, unknown>): Array<[st
 }
 
 /** What a saved choice does not cover yet, so that nobody takes it for more than it is. */
-function saveNotes(type: InferenceType, settings: Record<string, unknown>, hasAsyncOutput: boolean): string[] {
-  const notes: string[] = [];
+function saveNotes(type: InferenceType, settings: Record<string, unknown>, hasAsyncOutput: boolean): Note[] {
+  const notes: Note[] = [];
   if (type === "async") {
-    if (!hasAsyncOutput) notes.push("set endpoint.asyncOutput (s3://bucket/prefix/) in mlops.yaml, or pass --async-output to mlops deploy: an asynchronous endpoint needs one");
-    notes.push(`saved with 1 instance: scaling to zero and up to ${settings.maxInstances} needs an Application Auto Scaling policy (MinCapacity 0), which mlops deploy does not create; until then it is billed around the clock`);
+    if (!hasAsyncOutput) notes.push(warning("set endpoint.asyncOutput (s3://bucket/prefix/) in mlops.yaml, or pass --async-output to mlops deploy: an asynchronous endpoint needs one"));
+    notes.push(warning(`saved with 1 instance: scaling to zero and up to ${settings.maxInstances} needs an Application Auto Scaling policy (MinCapacity 0), which mlops deploy does not create; until then it is billed around the clock`));
   }
-  if (type === "batch") notes.push("saved under batch: for your batch transform jobs; mlops deploy serves endpoints and does not read it");
+  if (type === "batch") notes.push(info("saved under batch: for your batch transform jobs; mlops deploy serves endpoints and does not read it"));
   return notes;
 }
 
@@ -310,6 +306,6 @@ export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; 
     }
   }
   if (r.assumed.length > 0) lines.push("", style.dim(`Assumed: ${r.assumed.join("; ")}`));
-  if (r.saved) lines.push("", `Saved to ${r.saved}: \`mlops deploy\` uses it when flags do not say otherwise.`, ...r.notes.map((n) => `  note: ${n}`));
+  if (r.saved) lines.push("", `Saved to ${r.saved}: \`mlops deploy\` uses it when flags do not say otherwise.`, ...r.notes.map((n) => `  ${n.level === "warning" ? "warning" : "note"}: ${n.message}`));
   return lines.map((l) => l.trimEnd()).join("\n");
 }

@@ -9,6 +9,7 @@ import { parseNumber } from "../core/flags";
 import { MlopsError, RolledBackError } from "../errors";
 import { Io } from "../io/io";
 import type { DeployReport } from "../rollout/report";
+import type { DemoStory } from "../schemas/misc";
 
 interface DemoOptions {
   timeScale: string;
@@ -17,13 +18,7 @@ interface DemoOptions {
 /** deploy inside the demo watches Ctrl-C itself. */
 export const handlesInterrupt = true;
 
-interface Step {
-  title: string;
-  outcome: string;
-  sandboxSeconds: number;
-  realSeconds: number;
-  detail: string[];
-}
+type Step = DemoStory["steps"][number];
 
 const GROUP = "demo-churn";
 const ENDPOINT = "demo-churn";
@@ -149,7 +144,7 @@ export async function run(options: DemoOptions, ctx: Context): Promise<void> {
     steps.at(-1)!.detail.push(`v3 served ${exposure.requests} of ${exposure.total} requests meanwhile, at most ${exposure.maxMinutePercent} % of any minute's traffic`);
 
     const asExpected = created.doc.outcome === "created" && canary.doc.outcome === "deployed" && bad.doc.outcome === "rolled-back" && bad.error instanceof RolledBackError;
-    const story = { ok: asExpected, timeScale, steps, badVersionMaxPercent: exposure.maxMinutePercent };
+    const story: DemoStory = { ok: asExpected, timeScale, steps, badVersionMaxPercent: exposure.maxMinutePercent };
     ctx.io.info("");
     ctx.io.emit(story, (s, style) => {
       const totalSandbox = s.steps.reduce((t, x) => t + x.sandboxSeconds, 0);

@@ -1,12 +1,15 @@
+import { alarmStates } from "../aws/alarms";
 import type { Context } from "../context";
 import type { DeployFlags } from "../core/deploy-settings";
 import { formatDuration } from "../core/duration";
+import { info, sayNote, warning } from "../core/notes";
 import { STRATEGY_WORDS } from "../core/rollout-plan";
 import { InterruptedError, MlopsError, RolledBackError, SettledInterruptError, WaitTimeoutError } from "../errors";
 import { executeDeploy } from "../rollout/execute";
 import { dryRunCalls, planDeploy, type DeployPlan } from "../rollout/plan";
 import { Timeout } from "../rollout/poll";
-import { elapsedSeconds, newReport, renderReport, reportFields } from "../rollout/report";
+import { elapsedSeconds, newReport, renderReport, reportFields, type DeployReport } from "../rollout/report";
+import type { DryRunReport } from "../schemas/rollout";
 import type { RolloutEnv } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
 
@@ -28,22 +31,25 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
     endpointConfig: plan.specs.config.EndpointConfigName,
     previousEndpointConfig: plan.current?.endpoint.EndpointConfigName ?? null,
     ...(plan.current && !plan.current.config ? { previousEndpointConfigMissing: true } : {}),
-    alarms: plan.alarmNames.map((name) => ({ name, state: "unknown" })),
+    alarms: plan.alarmNames.map((name) => ({ name, state: null })),
     modelPackageArn: plan.modelPackageArn ?? null,
     rolloutId: plan.alreadyServing || plan.settings.dryRun ? null : plan.rolloutId,
     notes: plan.notes,
   });
-  for (const note of plan.notes) ctx.io.info(note);
+  for (const note of plan.notes) sayNote(ctx.io, note);
 
   if (plan.alreadyServing) {
-    report.endpointConfig = plan.current!.endpoint.EndpointConfigName!;
-    report.previousEndpointConfig = null;
+    // No rollout runs: no alarms are watched.
+    Object.assign(report, { endpointConfig: plan.current!.endpoint.EndpointConfigName!, previousEndpointConfig: null, alarms: [] });
     ctx.io.emit(report, renderReport);
     return;
   }
   if (plan.settings.dryRun) {
     const calls = dryRunCalls(plan);
-    ctx.io.emit({ ...report, outcome: "dry-run", plan: calls, expectedSeconds: plan.expectedSeconds, settings: dryRunSettings(plan) }, (r, style) =>
+    // The alarms that exist (--alarm) with their states; the ones the rollout would create are not read.
+    await readAlarmStates(ctx, report);
+    const dryRun: DryRunReport = { ...report, outcome: "dry-run", plan: calls, expectedSeconds: plan.expectedSeconds, settings: dryRunSettings(plan) };
+    ctx.io.emit(dryRun, (r, style) =>
       [
         `Dry run: nothing was changed. mlops would call, in order:`,
         ...calls.map((c, i) => `  ${String(i + 1).padStart(2)}. ${c.operation}  ${style.dim(c.detail)}`),
@@ -74,7 +80,8 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
       report.outcome = "timed-out";
       report.durationSeconds = elapsedSeconds(ctx.clock, started);
       const note = (error as Timeout & { note?: string }).note;
-      if (note) report.notes.push(note);
+      if (note) report.notes.push(info(note));
+      await readAlarmStates(ctx, report);
       ctx.io.emit(report, renderReport);
       throw new WaitTimeoutError(`timed out after ${formatDuration(plan.timeoutSeconds)} waiting for ${plan.endpoint}; ${note ?? `the ${plan.mode === "create" ? "creation" : "update"} may still be running`}`, {
         hint: `follow it with \`mlops status --endpoint ${plan.endpoint} --watch\`: it books the ending (way back, cleanup) once there is one`,
@@ -89,12 +96,14 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   const { result, booked } = executed;
   Object.assign(report, reportFields(result));
   if (booked) {
-    report.notes.push(...booked.kept.map((k) => `kept ${k}`));
+    report.notes.push(...booked.kept.map((k) => info(`kept ${k}`)));
     if (booked.outcome === "rolled-back" || booked.outcome === "deployed") report.previousEndpointConfig = plan.current?.endpoint.EndpointConfigName ?? null;
   } else if (result.outcome === "deployed" || result.outcome === "rolled-back") {
-    report.notes.push(`the ending is not booked yet; the next mlops command on ${plan.endpoint} books it`);
+    report.notes.push(warning(`the ending is not booked yet; the next mlops command on ${plan.endpoint} books it`));
   }
   report.durationSeconds = elapsedSeconds(ctx.clock, started);
+  // --no-wait and a paused rollout never read the alarms: read them once, for the report.
+  await readAlarmStates(ctx, report);
   ctx.io.emit(report, renderReport);
 
   if (result.outcome === "rolled-back") {
@@ -136,6 +145,22 @@ function dryRunSettings(plan: DeployPlan) {
     keepOld: s.keepOld,
     roleArn: plan.specs.model.ExecutionRoleArn ?? null,
   };
+}
+
+/**
+ * Fill in the state of each alarm not read yet (null): the ones CloudWatch knows get their
+ * StateValue; the others (not created yet: a dry run) stay null. The states are shown, not acted
+ * on, so a read AWS refuses leaves them null rather than failing the report.
+ */
+async function readAlarmStates(ctx: Context, report: DeployReport): Promise<void> {
+  const unread = report.alarms.filter((a) => a.state === null).map((a) => a.name);
+  if (unread.length === 0) return;
+  try {
+    const states = await alarmStates(ctx.aws, unread);
+    report.alarms = report.alarms.map((a) => (a.state !== null ? a : { name: a.name, state: states.find((s) => s.name === a.name)?.state ?? null }));
+  } catch (error) {
+    ctx.io.debug(`the alarms' states could not be read for the report: ${(error as Error).message}`);
+  }
 }
 
 function interruptedMessage(ctx: Context, plan: DeployPlan): InterruptedError {

@@ -5,22 +5,10 @@ import { doctorExitCode, MINIMUM_NODE, renderChecks, type Check } from "../core/
 import { versionAtLeast } from "../core/flags";
 import { CredentialsError, MlopsError } from "../errors";
 import { ExitCode } from "../exit-codes";
+import type { DoctorReport } from "../schemas/misc";
 
 /** Doctor must report a broken mlops.yaml, not refuse to start because of it. */
 export const contextOptions = { tolerateConfigErrors: true };
-
-interface DoctorReport {
-  ok: boolean;
-  checks: Check[];
-  node: string;
-  configPath: string | null;
-  region: string | null;
-  regionSource: string | null;
-  endpointUrl: string | null;
-  endpointSource: string | null;
-  account: string | null;
-  arn: string | null;
-}
 
 export async function run(_options: unknown, ctx: Context): Promise<void> {
   const checks: Check[] = [];

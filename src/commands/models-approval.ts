@@ -1,24 +1,15 @@
 import type { ModelApprovalStatus } from "@aws-sdk/client-sagemaker";
-import { resolveModelRef, setApproval } from "../aws/registry";
+import { listModelPackagePages, resolveModelRef, setApproval } from "../aws/registry";
 import type { Context } from "../context";
 import { checkText } from "../core/aws-names";
 import { parseModelRef } from "../core/model-ref";
 import { approvalWord } from "../core/registry";
-import { MlopsError, UsageError } from "../errors";
+import { UsageError } from "../errors";
 import type { CommandModule } from "../run-command";
+import type { ApprovalResult } from "../schemas/registry";
 
 interface ApprovalOptions {
   reason?: string;
-}
-
-interface ApprovalResult {
-  modelPackageArn: string;
-  group: string;
-  version: number;
-  approvalStatus: ModelApprovalStatus;
-  previousApprovalStatus: string;
-  changed: boolean;
-  latestApproved: string | null;
 }
 
 /**
@@ -37,24 +28,23 @@ async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx
   const changed = previous !== target;
   if (changed) await setApproval(ctx.aws, pkg.ModelPackageArn!, target, reason);
 
-  // Rejecting an approved version is how a rollback starts: say which version is approved now.
+  // What GROUP@latest-approved names now: after a rejection, the version a rollback goes to; after
+  // an approval, this version, or a newer one that stays ahead of it.
+  const group = pkg.ModelPackageGroupName!;
   let latestApproved: string | null = null;
   let lookedUp = false;
-  if (changed && previous === "Approved" && target === "Rejected") {
-    try {
-      const latest = await resolveModelRef(ctx.aws, { kind: "latest", group: pkg.ModelPackageGroupName!, approvedOnly: true });
-      latestApproved = `${latest.ModelPackageGroupName}/${latest.ModelPackageVersion}`;
-      lookedUp = true;
-    } catch (error) {
-      // "No approved version" is an answer; any other failure is not, and must not be shown as one.
-      if (error instanceof MlopsError && /has no approved version/.test(error.message)) lookedUp = true;
-      else ctx.io.warn(`the rejection was recorded, but the latest approved version could not be looked up: ${(error as Error).message}`);
-    }
+  try {
+    latestApproved = await newestApproved(ctx, group);
+    lookedUp = true;
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    // A failed look-up is not "no approved version", and must not be shown as one.
+    ctx.io.warn(`the ${target === "Approved" ? "approval" : "rejection"} ${changed ? "was recorded" : "stands"}, but the latest approved version could not be looked up: ${(error as Error).message}`);
   }
 
   const result: ApprovalResult = {
     modelPackageArn: pkg.ModelPackageArn!,
-    group: pkg.ModelPackageGroupName!,
+    group,
     version: pkg.ModelPackageVersion!,
     approvalStatus: target,
     previousApprovalStatus: previous,
@@ -64,9 +54,18 @@ async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx
   ctx.io.emit(result, (r) => {
     const name = `${r.group}/${r.version}`;
     const line = r.changed ? `${name}: ${approvalWord(r.previousApprovalStatus)} → ${approvalWord(r.approvalStatus)}` : `${name} is already ${approvalWord(r.approvalStatus)}; nothing changed`;
-    const after = lookedUp ? `\n${r.group}@latest-approved is now ${r.latestApproved ?? "none: no version is approved"}` : "";
+    const after = lookedUp && r.changed ? `\n${r.group}@latest-approved is now ${r.latestApproved ?? "none: no version is approved"}` : "";
     return line + after;
   });
+}
+
+/** GROUP/VERSION of the group's newest approved version (the one GROUP@latest-approved names), or null. */
+async function newestApproved(ctx: Context, group: string): Promise<string | null> {
+  // A filtered listing may return an empty page before a full one: read on until a version shows.
+  for await (const page of listModelPackagePages(ctx.aws, { group, status: "Approved", pageSize: 1 })) {
+    if (page[0]) return `${group}/${page[0].ModelPackageVersion}`;
+  }
+  return null;
 }
 
 export const approve: CommandModule<ApprovalOptions>["run"] = (options, ctx, args) => decide("Approved", options, ctx, args[0]!);

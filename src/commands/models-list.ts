@@ -10,6 +10,7 @@ import { approvalWord, parseApproval, recordedMetrics } from "../core/registry";
 import { UsageError } from "../errors";
 import { errorDocument } from "../report-error";
 import { formatRow, truncate, type Column } from "../io/table";
+import type { ModelRow } from "../schemas/registry";
 
 export interface ModelsListOptions {
   group?: string;
@@ -20,21 +21,7 @@ export interface ModelsListOptions {
   metrics?: boolean;
 }
 
-/**
- * One version as listed. `metrics` and `source` come from the version's recorded metadata,
- * which only DescribeModelPackage returns: null when the listing skipped it (--no-metrics),
- * `{}` and `""` when the version recorded none.
- */
-export interface ModelRow {
-  version: number;
-  approvalStatus: string;
-  /** ISO 8601 UTC. */
-  created: string | null;
-  metrics: Record<string, number> | null;
-  source: string | null;
-  modelPackageArn: string;
-  description: string | null;
-}
+export type { ModelRow };
 
 /** Versions shown when neither --limit nor --all is given: one screen, as `gh` lists. */
 export const DEFAULT_LIMIT = 30;

@@ -3,24 +3,10 @@ import type { Context } from "../context";
 import { describeSource } from "../core/lineage";
 import { parseModelRef } from "../core/model-ref";
 import { approvalWord, recordedMetrics } from "../core/registry";
+import type { ModelView } from "../schemas/registry";
 
-/** The summary every registry command prints of a version, and its JSON form. */
-export interface ModelView {
-  modelPackageArn: string;
-  group: string;
-  version: number;
-  approvalStatus: string;
-  approvalDescription: string | null;
-  status: string;
-  created: string | null;
-  image: string | null;
-  modelDataUrl: string | null;
-  environment: Record<string, string>;
-  metrics: Record<string, number>;
-  source: string;
-  customerMetadata: Record<string, string>;
-  modelPackage: ModelPackage;
-}
+/** The summary every registry command prints of a version, and its JSON form (src/schemas/registry.ts). */
+export type { ModelView };
 
 export function viewOf(pkg: ModelPackage): ModelView {
   const container = pkg.InferenceSpecification?.Containers?.[0];
@@ -39,7 +25,8 @@ export function viewOf(pkg: ModelPackage): ModelView {
     metrics: recordedMetrics(properties),
     source: describeSource(properties),
     customerMetadata: properties,
-    modelPackage: pkg,
+    // As JSON has it (times as ISO 8601 strings): what --json prints is what the schema describes.
+    modelPackage: JSON.parse(JSON.stringify(pkg)) as ModelView["modelPackage"],
   };
 }
 

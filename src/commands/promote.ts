@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { alarmStates, putMetric } from "../aws/alarms";
 import type { Context } from "../context";
 import { ABORT_METRIC } from "../core/alarms";
+import { info, warning } from "../core/notes";
 import { resolvePollSeconds } from "../core/deploy-settings";
 import type { RolloutCommand, RolloutState } from "../core/rollout-state";
 import { MlopsError, RolledBackError, UsageError } from "../errors";
@@ -15,6 +16,7 @@ import { TakenOverError, TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
 import type { CommandModule } from "../run-command";
+import type { CommandAccepted } from "../schemas/rollout";
 import { commandPace, resolveEndpointName } from "./status";
 
 interface PromoteOptions {
@@ -77,7 +79,9 @@ async function abortGuardrails(ctx: Context, env: RolloutEnv, o: Observation, st
   ctx.io.info(`sent the abort signal: ${alarm.name} goes into ALARM within a minute or two (as its metric arrives), and SageMaker rolls back`);
   const result = await watchGuardrails(env, deployment.config, deployment.alarms);
   const booked = await bookEnding(env, env.endpoint);
-  report(ctx, env, result, started, { engine: "guardrails", strategy: deployment.strategy, previous: o.endpoint.EndpointConfigName ?? null }, "abort", booked);
+  // The deployment's own record (when mlops deploy started it) names the version it deploys.
+  const record = o.rollout?.newConfig === deployment.config ? o.rollout : undefined;
+  report(ctx, env, result, started, { engine: "guardrails", strategy: deployment.strategy, previous: o.endpoint.EndpointConfigName ?? null, modelPackage: record?.modelPackage, id: record?.id ?? booked?.rolloutId }, "abort", booked);
 }
 
 /**
@@ -123,7 +127,8 @@ async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, com
       throw error;
     });
     if (answer === "taken") {
-      ctx.io.emit({ endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" }, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
+      const accepted: CommandAccepted = { endpoint: env.endpoint, command, acceptedBy: "the process driving the rollout" };
+      ctx.io.emit(accepted, () => `${command}: the process driving the rollout on ${env.endpoint} took it; follow it with \`mlops status --endpoint ${env.endpoint} --watch\``);
       return;
     }
     if (answer === "ended") throw endedBefore(env.endpoint, state, command);
@@ -151,7 +156,7 @@ async function commandTraffic(ctx: Context, env: RolloutEnv, o: Observation, com
     throw error;
   }
   const booked = await bookEnding(env, env.endpoint);
-  report(ctx, env, result, started, { engine: "traffic", strategy: state.strategy, previous: state.oldConfig }, command, booked);
+  report(ctx, env, result, started, { engine: "traffic", strategy: state.strategy, previous: state.oldConfig || null, modelPackage: state.modelPackage, id: state.id }, command, booked);
 }
 
 function report(
@@ -159,7 +164,7 @@ function report(
   env: RolloutEnv,
   result: RolloutResult,
   started: number,
-  rollout: { engine: "guardrails" | "traffic"; strategy: DeployReport["strategy"]; previous: string | null },
+  rollout: { engine: "guardrails" | "traffic"; strategy: DeployReport["strategy"]; previous: string | null; modelPackage?: string; id?: string },
   command: RolloutCommand,
   booked: Booked | undefined,
 ): void {
@@ -172,8 +177,9 @@ function report(
     ...reportFields(result),
     endpointConfig: result.endpointConfig,
     durationSeconds: elapsedSeconds(ctx.clock, started),
-    rolloutId: booked?.rolloutId ?? null,
-    notes: booked?.kept.map((k) => `kept ${k}`) ?? [],
+    modelPackageArn: rollout.modelPackage ?? null,
+    rolloutId: rollout.id ?? null,
+    notes: booked ? booked.kept.map((k) => info(`kept ${k}`)) : result.outcome === "deployed" || result.outcome === "rolled-back" ? [warning(`the ending is not booked yet; the next mlops command on ${env.endpoint} books it`)] : [],
   });
   ctx.io.emit(doc, renderReport);
   // An abort that rolled back did what was asked; a promote that rolled back (an alarm fired) did not.

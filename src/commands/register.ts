@@ -15,6 +15,7 @@ import { gateEntries, parseApproval, type ApprovalStatus } from "../core/registr
 import { GateError, UsageError } from "../errors";
 import { readGit } from "../io/git";
 import { formatTable } from "../io/table";
+import type { RegisterResult } from "../schemas/registry";
 
 export interface RegisterOptions {
   group?: string;
@@ -44,17 +45,6 @@ interface Plan {
   environment: Record<string, string>;
   contentType?: string;
   instanceTypes: string[];
-}
-
-interface RegisterResult {
-  modelPackageArn: string | null;
-  group: string;
-  version: number | null;
-  approvalStatus: ApprovalStatus | null;
-  metrics: Record<string, number>;
-  gate: Array<{ expr: string; actual: number; passed: boolean }>;
-  dryRun?: boolean;
-  plan?: Array<{ operation: string; detail: string }>;
 }
 
 export async function run(options: RegisterOptions, ctx: Context): Promise<void> {

@@ -1,9 +1,10 @@
-import { describeEndpointConfig, updateEndpoint } from "../aws/endpoints";
+import { describeEndpointConfig, describeModel, updateEndpoint, type EndpointConfig } from "../aws/endpoints";
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { resolvePollSeconds } from "../core/deploy-settings";
+import { info } from "../core/notes";
 import { newRolloutId, type RolloutState } from "../core/rollout-state";
-import { MlopsError, SettledInterruptError, UsageError } from "../errors";
+import { DeclinedError, MlopsError, SettledInterruptError, UsageError } from "../errors";
 import { bookEnding } from "../rollout/execute";
 import { watchGuardrails } from "../rollout/guardrails";
 import { Timeout } from "../rollout/poll";
@@ -42,26 +43,40 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   const serving = o.endpoint.EndpointConfigName!;
   const target = options.to ?? o.wayBack;
   if (!target) throw new UsageError(`no way back is recorded for ${serving} on ${endpoint}: pass --to CONFIG`, { hint: "a deploy records the config it replaces once it ends; an endpoint made outside mlops has no record" });
-  if (!(await describeEndpointConfig(ctx.aws, target))) {
+  const targetConfig = await describeEndpointConfig(ctx.aws, target);
+  if (!targetConfig) {
     if (options.to !== undefined) throw new UsageError(`--to: there is no endpoint config named ${target}`);
     throw new MlopsError(`the way back from ${serving}, ${target}, no longer exists: it was deleted outside mlops`, { hint: "pass --to CONFIG to go to another config" });
   }
 
   const servingExists = !!(await describeEndpointConfig(ctx.aws, serving));
-  const report = newReport({ endpoint, strategy: "all-at-once", engine: "guardrails", endpointConfig: target, previousEndpointConfig: serving, command: "rollback", ...(servingExists ? {} : { previousEndpointConfigMissing: true }) });
+  const report = newReport({
+    endpoint,
+    strategy: "all-at-once",
+    engine: "guardrails",
+    endpointConfig: target,
+    previousEndpointConfig: serving,
+    modelPackageArn: await registeredVersion(ctx, targetConfig),
+    command: "rollback",
+    ...(servingExists ? {} : { previousEndpointConfigMissing: true }),
+  });
   if (target === serving) {
     report.previousEndpointConfig = null;
     ctx.io.emit(report, renderReport);
     return;
   }
   if (!(await ctx.prompt.confirm({ message: `Roll ${endpoint} back from ${serving} to ${target}, all at once?` }))) {
-    throw new MlopsError("rollback cancelled; nothing was changed");
+    // Not a failure: the person at the terminal said no, and nothing was changed.
+    Object.assign(report, { outcome: "declined", endpointConfig: serving, previousEndpointConfig: null, previousEndpointConfigMissing: undefined, notes: [info(`the rollback to ${target} was declined: ${endpoint} stays on ${serving}`)] });
+    ctx.io.emit(report, renderReport);
+    throw new DeclinedError(`rollback declined: ${endpoint} stays on ${serving}; nothing was changed`);
   }
   // The time spent answering the question is not the rollback's.
   const begun = ctx.clock.now().getTime();
 
   const record: RolloutState = {
     id: newRolloutId(started),
+    modelPackage: report.modelPackageArn ?? undefined,
     mode: "rollback",
     strategy: "all-at-once",
     phase: "updating",
@@ -112,4 +127,13 @@ export async function run(options: RollbackOptions, ctx: Context): Promise<void>
   report.durationSeconds = elapsedSeconds(ctx.clock, begun);
   ctx.io.emit(report, renderReport);
   if (report.outcome === "failed" || report.outcome === "rolled-back") throw new MlopsError(`the rollback of ${endpoint} to ${target} did not complete: ${report.failureReason}`);
+}
+
+/** The registered version a config serves (its one model's ModelPackageName, an ARN), when it serves one. */
+async function registeredVersion(ctx: Context, config: EndpointConfig): Promise<string | null> {
+  const variants = config.ProductionVariants ?? [];
+  if (variants.length !== 1 || !variants[0]!.ModelName) return null;
+  const model = await describeModel(ctx.aws, variants[0]!.ModelName);
+  const name = model?.PrimaryContainer?.ModelPackageName ?? model?.Containers?.[0]?.ModelPackageName;
+  return name?.startsWith("arn:") ? name : null;
 }

@@ -1,6 +1,7 @@
 import type { Context } from "../context";
 import { parseInteger, parseNumber } from "../core/flags";
 import { UsageError } from "../errors";
+import type { SandboxStarted } from "../schemas/misc";
 
 interface SandboxStartOptions {
   port: string;
@@ -54,7 +55,8 @@ export async function run(options: SandboxStartOptions, ctx: Context): Promise<v
   }
 
   const env = sandbox.env();
-  ctx.io.emit({ url: sandbox.url, port: sandbox.port, region: sandbox.region, accountId: sandbox.accountId, timeScale, env }, () =>
+  const started: SandboxStarted = { url: sandbox.url, port: sandbox.port, region: sandbox.region, accountId: sandbox.accountId, timeScale, env };
+  ctx.io.emit(started, () =>
     Object.entries(env)
       .map(([k, v]) => `export ${k}=${v}`)
       .join("\n"),

@@ -11,6 +11,7 @@ import { MissingInputError, MlopsError, RolledBackError } from "../errors";
 import { pollUntil, Timeout, type Pace } from "../rollout/poll";
 import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
 import { timedOut } from "../rollout/report";
+import type { StatusReport } from "../schemas/rollout";
 import { RolloutView } from "../rollout/view";
 
 interface StatusOptions {
@@ -19,38 +20,8 @@ interface StatusOptions {
   poll?: string;
 }
 
-export interface StatusReport {
-  endpoint: string;
-  status: string;
-  endpointConfig: string | null;
-  /** The serving config was deleted outside mlops (the endpoint goes on serving). */
-  endpointConfigMissing: boolean;
-  failureReason: string | null;
-  variants: Array<{ name: string; currentWeight: number | null; desiredWeight: number | null; instances: number | null; serverless: boolean }>;
-  deployment: { endpointConfig: string; phase: string; share: number | null; bakeLeftSeconds: number | null } | null;
-  rollout: {
-    id: string;
-    engine: string;
-    strategy: string;
-    phase: string;
-    step: number;
-    steps: number;
-    weight: number;
-    oldConfig: string;
-    newConfig: string;
-    driven: boolean;
-    heartbeatAgeSeconds: number;
-    /** The record's ending is booked (way back moved, losers removed). */
-    finished: boolean;
-  } | null;
-  alarms: Array<{ name: string; state: string }>;
-  /** The config `mlops rollback` goes back to. */
-  previousEndpointConfig: string | null;
-  /** That config was deleted outside mlops: rollback has nowhere to go without --to. */
-  previousEndpointConfigMissing: boolean;
-  /** A rollout that ended while nobody watched, booked by this command. */
-  reconciled: { rolloutId: string; outcome: string; removed: string[]; previousEndpointConfig: string | null } | null;
-}
+/** What `mlops status --json` prints: src/schemas/rollout.ts, published as docs/schemas/status.schema.json. */
+export type { StatusReport };
 
 export function statusReport(o: Observation, now: Date, booked?: Booked, servingMissing = false): StatusReport {
   const e = o.endpoint;
@@ -85,7 +56,7 @@ export function statusReport(o: Observation, now: Date, booked?: Booked, serving
           finished: r.finished,
         }
       : null,
-    alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })),
+    alarms: [...o.alarms.map((a) => ({ name: a.name, state: a.state })), ...o.unreadAlarms.map((name) => ({ name, state: null }))],
     previousEndpointConfig: o.wayBack ?? null,
     previousEndpointConfigMissing: o.wayBackMissing,
     reconciled: booked ? { rolloutId: booked.rolloutId, outcome: booked.outcome, removed: booked.deleted, previousEndpointConfig: booked.wayBack?.previous ?? null } : null,
@@ -122,7 +93,7 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
       lines.push(`  rollout     ${r.id}: ${rolloutWords(r)} to ${r.newConfig}, ${r.phase}`);
     }
   }
-  if (s.alarms.length > 0) lines.push(`  alarms      ${s.alarms.map((a) => `${a.name} ${a.state === "ALARM" ? style.red(a.state) : a.state}`).join(", ")}`);
+  if (s.alarms.length > 0) lines.push(`  alarms      ${s.alarms.map((a) => `${a.name} ${a.state === "ALARM" ? style.red(a.state) : (a.state ?? "(not read: AWS is throttling)")}`).join(", ")}`);
   if (s.previousEndpointConfig) lines.push(`  rollback    to ${s.previousEndpointConfig}${s.previousEndpointConfigMissing ? style.red(" (missing: deleted outside mlops)") : ""}`);
   if (s.failureReason) lines.push(`  failure     ${s.failureReason}`);
   return lines.join("\n");

@@ -45,6 +45,9 @@ export interface PriceTable {
   serverless: { perGbSecond: number; perGbProcessed: number };
 }
 
+/** An option's settings: instance type and count, serverless memory and concurrency, batch settings, … */
+export type Settings = Record<string, string | number | boolean>;
+
 export interface OptionAdvice {
   type: InferenceType;
   feasible: boolean;
@@ -52,13 +55,13 @@ export interface OptionAdvice {
   monthlyCostUsd: number | null;
   /** What the price assumes. */
   costBasis: string | null;
-  settings: Record<string, unknown>;
+  settings: Settings;
   /** Why not, for every option but the recommendation; the broken limit with numbers first. */
   why: string[];
 }
 
 export interface Advice {
-  recommendation: { type: InferenceType; settings: Record<string, unknown>; monthlyCostUsd: number; reasons: string[] } | null;
+  recommendation: { type: InferenceType; settings: Settings; monthlyCostUsd: number; reasons: string[] } | null;
   options: OptionAdvice[];
   /** When nothing fits: what would have to change. */
   blocked?: string;
@@ -143,7 +146,7 @@ function synchronousLimits(input: AdviceInput, l: { payloadMb: number; processin
 }
 
 /** An option that does not fit has no price: what it would cost to break a limit means nothing. */
-function option(type: InferenceType, why: string[], monthly: number | null, costBasis: string, settings: Record<string, unknown>): OptionAdvice {
+function option(type: InferenceType, why: string[], monthly: number | null, costBasis: string, settings: Settings): OptionAdvice {
   const feasible = why.length === 0;
   return { type, feasible, monthlyCostUsd: feasible && monthly !== null ? round(monthly) : null, costBasis: feasible ? costBasis : null, settings, why };
 }

@@ -265,12 +265,12 @@ export function derivedPrefix(endpoint: string, kind?: "mix"): string {
  */
 export const ALARM_REACTION_SECONDS = 240;
 
-/** Steps watched for less than the alarms need, as a warning; none when nothing is watched. */
+/** Steps watched for less than the alarms need, as a warning's message; none when nothing is watched. */
 export function shortBakeWarning(settings: RolloutSettings): string | undefined {
   if (settings.alarms.length === 0) return undefined;
   const short = trafficSteps(settings).filter((s) => s.bake < ALARM_REACTION_SECONDS);
   if (short.length === 0) return undefined;
-  return `warning: ${short.length === 1 ? "a step is" : `${short.length} steps are`} watched for less than ${ALARM_REACTION_SECONDS / 60} min (--bake/--final-bake); CloudWatch metrics arrive 1–3 min late, so an alarm may not fire before the step ends`;
+  return `${short.length === 1 ? "a step is" : `${short.length} steps are`} watched for less than ${ALARM_REACTION_SECONDS / 60} min (--bake/--final-bake); CloudWatch metrics arrive 1–3 min late, so an alarm may not fire before the step ends`;
 }
 
 export const STRATEGY_WORDS: Record<Strategy, string> = {

@@ -51,6 +51,8 @@ export interface RolloutState {
   oldConfig: string;
   /** The config that serves once the rollout is done. */
   newConfig: string;
+  /** The registered model version the new config serves, when it came from the Model Registry. */
+  modelPackage?: string;
   /** The old variants plus the new one at weight 0 (traffic mode). */
   mixConfig?: string;
   /** The new version's variant during the shift (traffic mode). */
@@ -163,6 +165,7 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
     ...(state.ownedAlarms.length > 0 ? chunked("owned-alarms", state.ownedAlarms) : {}),
   };
   if (state.mixConfig) tags["mix-config"] = state.mixConfig;
+  if (state.modelPackage) tags["model-package"] = state.modelPackage;
   if (state.newVariant) tags["new-variant"] = state.newVariant;
   if (state.driver) tags.driver = state.driver;
   if (state.command) tags.command = state.command;
@@ -196,6 +199,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     oldConfig: get("old-config") ?? "",
     newConfig: get("new-config") ?? "",
     mixConfig: get("mix-config"),
+    modelPackage: get("model-package"),
     newVariant: get("new-variant"),
     oldVariants: unchunked(get, "old-variants", []),
     alarms,

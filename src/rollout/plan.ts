@@ -10,6 +10,7 @@ import { checkResourceName, parseS3Prefix } from "../core/aws-names";
 import { resolveDeploySettings, type DeployFlags, type DeploySettings } from "../core/deploy-settings";
 import { alreadyServes, configType, deploySpecs, type ConfigSpec, type Container, type CurrentEndpoint, type DeploySpecs, type EndpointCapacity } from "../core/deploy-specs";
 import { formatDuration } from "../core/duration";
+import { info, warning, type Note } from "../core/notes";
 import { chooseEngine, deploymentConfig, effectiveStrategy, expectedSeconds, guardrailSteps, instancesFor, shortBakeWarning, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode, type Strategy } from "../core/rollout-plan";
 import { newRolloutId, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
 import { GateError, MissingInputError, MlopsError, UsageError } from "../errors";
@@ -45,7 +46,8 @@ export interface DeployPlan {
   alarmNames: string[];
   timeoutSeconds: number;
   expectedSeconds: number;
-  notes: string[];
+  /** What the plan says beside itself: printed on stderr before the rollout, and in the report. */
+  notes: Note[];
   modelPackageArn?: string;
   /** The endpoint already runs this model with this capacity: nothing to do. */
   alreadyServing: boolean;
@@ -68,7 +70,7 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
     const ref = await ctx.prompt.text({ flag: "--model-package", message: "Model version to deploy (GROUP@latest-approved, GROUP/VERSION or ARN)" });
     settings.source = resolveDeploySettings({ ...flags, modelPackage: ref }, ctx.env, ctx.config.values, INSTANCE_TYPES).source;
   }
-  const notes: string[] = [];
+  const notes: Note[] = [];
   const started = ctx.clock.now().getTime();
   const rolloutId = newRolloutId(started);
 
@@ -89,8 +91,8 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   const { createAlarms, watched } = planAlarms({ endpoint: endpointName, rolloutId, settings, type, mode, specs, current }, userAlarms, notes);
   const rolloutSettings = { ...settings, alarms: watched };
   if (mode !== "create") {
-    const warning = shortBakeWarning({ ...rolloutSettings, alarms: watched.filter((a) => !a.endsWith("-abort")) });
-    if (warning) notes.push(warning);
+    const short = shortBakeWarning({ ...rolloutSettings, alarms: watched.filter((a) => !a.endsWith("-abort")) });
+    if (short) notes.push(warning(short));
   }
   const dc = mode === "guardrails" ? (deploymentConfig(rolloutSettings) as DeploymentConfig) : undefined;
   const expected = expectedSeconds(mode, rolloutSettings, settings.instanceCount);
@@ -120,14 +122,14 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
 }
 
 /** The endpoint type: given, or the endpoint's, or real-time; and what SageMaker allows between types. */
-function resolveType(settings: DeploySettings, flags: DeployFlags, current: Current | undefined, notes: string[], endpoint: string): EndpointType {
+function resolveType(settings: DeploySettings, flags: DeployFlags, current: Current | undefined, notes: Note[], endpoint: string): EndpointType {
   const currentType = current ? (configType(current.config) ?? endpointType(current.endpoint)) : undefined;
   const type = settings.type ?? currentType ?? "realtime";
   if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
   if (currentType && currentType !== "serverless" && type === "serverless") {
     throw new UsageError(`--type serverless: SageMaker cannot turn an endpoint with instances (${currentType}) into a serverless one`, { hint: "deploy to a new endpoint name" });
   }
-  if (currentType === "serverless" && type !== "serverless") notes.push(`note: ${endpoint} moves from serverless to ${type}; SageMaker allows this one way only`);
+  if (currentType === "serverless" && type !== "serverless") notes.push(info(`${endpoint} moves from serverless to ${type}; SageMaker allows this one way only`));
   if (type === "serverless" && flags.instanceType !== undefined) throw new UsageError("--instance-type does not apply to a serverless endpoint: use --memory-mb and --max-concurrency");
   return type;
 }
@@ -151,25 +153,25 @@ async function resolveRole(ctx: Context, flags: DeployFlags, settings: DeploySet
 }
 
 /** Create, or which engine runs the rollout; with the notes that say why. */
-function chooseMode(settings: DeploySettings, type: EndpointType, current: Current | undefined, notes: string[], endpoint: string): { mode: Mode | "create"; engine: "guardrails" | "traffic" } {
+function chooseMode(settings: DeploySettings, type: EndpointType, current: Current | undefined, notes: Note[], endpoint: string): { mode: Mode | "create"; engine: "guardrails" | "traffic" } {
   if (!current) {
-    notes.push(`note: ${endpoint} does not exist yet: it is created with this version; --strategy applies from the next deploy`);
+    notes.push(info(`${endpoint} does not exist yet: it is created with this version; --strategy applies from the next deploy`));
     return { mode: "create", engine: settings.engine ?? "guardrails" };
   }
   const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, settings });
-  if (choice.note) notes.push(`note: ${choice.note}`);
+  if (choice.note) notes.push(info(choice.note));
   if (!current.config) {
     if (choice.mode === "traffic") {
       throw new UsageError(`the serving config ${current.endpoint.EndpointConfigName} no longer exists, and the traffic engine needs it to run the new version beside the old`, {
         hint: "use SageMaker's guardrails, which roll back to the running fleet: --strategy all-at-once or blue-green, or a canary or linear rollout on 2 instances or more",
       });
     }
-    notes.push(`warning: the serving config ${current.endpoint.EndpointConfigName} no longer exists (deleted outside mlops): ${choice.mode === "guardrails" ? "SageMaker can still roll back to the running fleet, but `mlops rollback` will have nowhere to go" : "if an alarm fires there is no config to go back to"}`);
+    notes.push(warning(`the serving config ${current.endpoint.EndpointConfigName} no longer exists (deleted outside mlops): ${choice.mode === "guardrails" ? "SageMaker can still roll back to the running fleet, but `mlops rollback` will have nowhere to go" : "if an alarm fires there is no config to go back to"}`));
   }
   if (choice.mode === "guardrails") notes.push(...guardrailNotes(settings));
   if (choice.mode === "serverless" && settings.strategy !== "all-at-once") {
     const watch = trafficSteps(settings).reduce((total, s) => total + s.bake, 0);
-    notes.push(`note: a serverless endpoint holds one variant, so --strategy ${settings.strategy} runs as all at once, then a watch of the alarms for ${formatDuration(watch)}`);
+    notes.push(info(`a serverless endpoint holds one variant, so --strategy ${settings.strategy} runs as all at once, then a watch of the alarms for ${formatDuration(watch)}`));
   }
   return { mode: choice.mode, engine: choice.engine };
 }
@@ -182,13 +184,13 @@ function chooseMode(settings: DeploySettings, type: EndpointType, current: Curre
 function planAlarms(
   r: { endpoint: string; rolloutId: string; settings: DeploySettings; type: EndpointType; mode: Mode | "create"; specs: DeploySpecs; current?: Current },
   userAlarms: readonly AlarmState[],
-  notes: string[],
+  notes: Note[],
 ): { createAlarms: AlarmDefinition[]; watched: string[] } {
   const { endpoint, rolloutId, settings, mode, specs } = r;
   const createAlarms: AlarmDefinition[] = [];
   const watched: string[] = [];
   if (mode === "create") {
-    if (settings.autoAlarms) notes.push("note: --auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to");
+    if (settings.autoAlarms) notes.push(info("--auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to"));
     return { createAlarms, watched };
   }
   for (const alarm of userAlarms) {
@@ -202,7 +204,7 @@ function planAlarms(
       currentConfig: r.current?.endpoint.EndpointConfigName,
     });
     if (scope.problem) throw new UsageError(scope.problem, { hint: "name an alarm on the endpoint's serving variant, or use --auto-alarms, which watch the new version only" });
-    if (scope.note) notes.push(`note: ${scope.note}`);
+    if (scope.note) notes.push(info(scope.note));
     if (scope.retarget) {
       const copy = retargetedAlarm(alarm.definition, copyAlarmName(endpoint, rolloutId, alarm.name), scope.retarget.from, scope.retarget.to) as AlarmDefinition;
       createAlarms.push(copy);
@@ -217,36 +219,36 @@ function planAlarms(
     watched.push(...auto.map((a) => a.AlarmName));
   }
   if (watched.length > 10) throw new UsageError(`--alarm and --auto-alarms make ${watched.length} alarms; a deployment takes at most 10`);
-  if (watched.length === 0) notes.push("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
+  if (watched.length === 0) notes.push(warning("no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself"));
   // SageMaker offers no call to stop a guardrail deployment; an alarm of its own lets `mlops abort` do it.
   if (mode === "guardrails") {
     if (watched.length < 10) {
       const abort = abortAlarm(endpoint, specs.config.EndpointConfigName, rolloutId);
       createAlarms.push(abort);
       watched.push(abort.AlarmName);
-    } else notes.push("note: 10 alarms leave no room for mlops's abort alarm: `mlops abort` cannot stop this deployment");
+    } else notes.push(info("10 alarms leave no room for mlops's abort alarm: `mlops abort` cannot stop this deployment"));
   }
   return { createAlarms, watched };
 }
 
 /** How long deploy waits, in seconds: --timeout, else what the plan needs; warns when --timeout is shorter than the plan. */
-function timeoutFor(settings: DeploySettings, mode: Mode | "create", dc: DeploymentConfig | undefined, expected: number, notes: string[]): number {
+function timeoutFor(settings: DeploySettings, mode: Mode | "create", dc: DeploymentConfig | undefined, expected: number, notes: Note[]): number {
   const limit = dc?.BlueGreenUpdatePolicy?.MaximumExecutionTimeoutInSeconds ?? dc?.RollingUpdatePolicy?.MaximumExecutionTimeoutInSeconds;
   if (settings.timeoutSeconds === undefined) return mode === "create" ? 3600 : settings.pause ? 7 * 86_400 : limit !== undefined ? limit + 600 : expected * 2 + 1800;
   if (settings.wait && !settings.pause && settings.timeoutSeconds < expected) {
-    notes.push(`warning: --timeout ${formatDuration(settings.timeoutSeconds)} is shorter than this rollout is expected to take on AWS (about ${formatDuration(expected)}): mlops will stop waiting before the end (exit 5)`);
+    notes.push(warning(`--timeout ${formatDuration(settings.timeoutSeconds)} is shorter than this rollout is expected to take on AWS (about ${formatDuration(expected)}): mlops will stop waiting before the end (exit 5)`));
   }
   return settings.timeoutSeconds;
 }
 
 /** The endpoint, reconciled; refuses while another update or rollout is under way. */
-async function readCurrent(ctx: Context, pace: Pace, name: string, dryRun: boolean, notes: string[]) {
+async function readCurrent(ctx: Context, pace: Pace, name: string, dryRun: boolean, notes: Note[]) {
   if (!(await describeEndpoint(ctx.aws, name))) return undefined;
   let observation: Observation;
   let booked: Booked | undefined;
   if (dryRun) {
     observation = await observe(ctx.aws, name, ctx.clock.now());
-    if (observation.verdict.kind === "ended") notes.push(`note: rollout ${observation.rollout!.id} ended while nobody watched (${observation.verdict.why}); a real deploy books its ending first`);
+    if (observation.verdict.kind === "ended") notes.push(info(`rollout ${observation.rollout!.id} ended while nobody watched (${observation.verdict.why}); a real deploy books its ending first`));
   } else {
     ({ observation, booked } = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, name));
   }
@@ -304,13 +306,13 @@ async function checkUserAlarms(ctx: Context, names: readonly string[]): Promise<
 }
 
 /** SageMaker sizes guardrail steps in whole instances: say so when that changes the plan. */
-function guardrailNotes(settings: DeploySettings): string[] {
+function guardrailNotes(settings: DeploySettings): Note[] {
   const total = settings.instanceCount;
   if (settings.strategy === "canary") {
     const canary = instancesFor(settings.canaryPercent, total);
     const share = Math.round((100 * canary) / total);
     if (share !== Math.round(settings.canaryPercent)) {
-      return [`note: SageMaker sizes a canary in instances: ${settings.canaryPercent} % of ${total} instance(s) is ${canary}, which takes ${share} % of the traffic; --engine traffic gives exactly ${settings.canaryPercent} %`];
+      return [info(`SageMaker sizes a canary in instances: ${settings.canaryPercent} % of ${total} instance(s) is ${canary}, which takes ${share} % of the traffic; --engine traffic gives exactly ${settings.canaryPercent} %`)];
     }
   }
   if (settings.strategy === "linear" || settings.strategy === "rolling") {
@@ -319,7 +321,7 @@ function guardrailNotes(settings: DeploySettings): string[] {
     if (steps.length !== nominal.length) {
       const step = instancesFor(settings.linearStep, total);
       const what = settings.strategy === "linear" ? "linear steps" : "rolling batches";
-      return [`note: SageMaker sizes ${what} in instances: ${settings.linearStep} % of ${total} instance(s) is ${step}, so traffic moves in ${steps.length} step(s): ${steps.map((s) => `${s.weight} %`).join(", ")}`];
+      return [info(`SageMaker sizes ${what} in instances: ${settings.linearStep} % of ${total} instance(s) is ${step}, so traffic moves in ${steps.length} step(s): ${steps.map((s) => `${s.weight} %`).join(", ")}`)];
     }
   }
   return [];
@@ -365,7 +367,7 @@ function pickCapacity({ instanceType, instanceCount, memoryMb, maxConcurrency, a
  * DescribeEndpoint still tells. Returns the flags that must be given: the instance type, which
  * DescribeEndpoint does not tell.
  */
-function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined, notes: string[]): string[] {
+function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: EndpointConfig | undefined, notes: Note[]): string[] {
   const live = endpoint.ProductionVariants?.[0];
   const variant = config?.ProductionVariants?.[0];
   const serverless = variant?.ServerlessConfig ?? live?.CurrentServerlessConfig;
@@ -376,7 +378,7 @@ function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: E
   if (!settings.given.instanceCount && count) settings.instanceCount = count;
   // A count saved in mlops.yaml (or given) that is below the live fleet is easy to miss: say it shrinks.
   else if (settings.given.instanceCount && count && settings.instanceCount < count && !serverless) {
-    notes.push(`warning: ${endpoint.EndpointName} runs ${count} instances now; the settings (--instance-count or mlops.yaml endpoint.instanceCount) ask for ${settings.instanceCount}: the fleet shrinks (${count} → ${settings.instanceCount} instances)`);
+    notes.push(warning(`${endpoint.EndpointName} runs ${count} instances now; the settings (--instance-count or mlops.yaml endpoint.instanceCount) ask for ${settings.instanceCount}: the fleet shrinks (${count} → ${settings.instanceCount} instances)`));
   }
   if (!settings.given.memoryMb && serverless?.MemorySizeInMB) settings.memoryMb = serverless.MemorySizeInMB;
   if (!settings.given.maxConcurrency && serverless?.MaxConcurrency) settings.maxConcurrency = serverless.MaxConcurrency;
@@ -406,6 +408,7 @@ export function newRecord(plan: DeployPlan, started: number): RolloutState {
     weight: 0,
     oldConfig: plan.current?.endpoint.EndpointConfigName ?? "",
     newConfig: plan.specs.config.EndpointConfigName,
+    modelPackage: plan.modelPackageArn,
     mixConfig: traffic ? plan.specs.mix?.EndpointConfigName : undefined,
     newVariant: traffic ? plan.specs.newVariant : undefined,
     oldVariants: (plan.current?.endpoint.ProductionVariants ?? []).map((v) => ({ name: v.VariantName!, weight: v.CurrentWeight ?? 1 })),

@@ -34,6 +34,8 @@ export interface Observation {
   rolloutActive: boolean;
   driverLive: boolean;
   alarms: AlarmState[];
+  /** Alarms whose state AWS would not tell this time (throttling): shown as unread, not left out. */
+  unreadAlarms: string[];
   /** The config `mlops rollback` goes back to, and whether it still exists. */
   wayBack?: string;
   wayBackMissing: boolean;
@@ -73,7 +75,15 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
       : undefined;
   const names = rollout && rolloutActive ? rollout.alarms : deployment ? deployment.alarms : (rollout?.alarms ?? deploymentAlarms);
   // The alarms are shown, not acted on here: AWS throttling them must not stop a status or an abort.
-  const alarms = names.length > 0 ? await alarmStates(aws, names).catch((error: unknown) => (isTransient(error) ? [] : Promise.reject(error))) : [];
+  let unreadAlarms: string[] = [];
+  const alarms =
+    names.length > 0
+      ? await alarmStates(aws, names).catch((error: unknown) => {
+          if (!isTransient(error)) throw error;
+          unreadAlarms = names;
+          return [];
+        })
+      : [];
 
   // The way back: the endpoint's own record of it, else what the serving config says (if ours).
   let back = wayBack(tags, view.serving);
@@ -94,6 +104,7 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
     rolloutActive,
     driverLive: !!rollout && rolloutActive && hasLiveDriver(rollout, now.getTime()),
     alarms,
+    unreadAlarms,
     wayBack: back,
     wayBackMissing,
   };

@@ -2,34 +2,15 @@ import type { ChalkInstance } from "chalk";
 import type { Clock } from "../core/clock";
 import { WaitTimeoutError } from "../errors";
 import { formatDuration } from "../core/duration";
-import { STRATEGY_WORDS, type Strategy } from "../core/rollout-plan";
-import type { Outcome, RolloutResult } from "./types";
+import { STRATEGY_WORDS } from "../core/rollout-plan";
+import type { RolloutReport } from "../schemas/rollout";
+import type { RolloutResult } from "./types";
 
-/** What `mlops deploy --json` prints. */
-export interface DeployReport {
-  endpoint: string;
-  outcome: Outcome | "dry-run";
-  strategy: Strategy;
-  /** null when an endpoint was created: no rollout ran. */
-  engine: "guardrails" | "traffic" | null;
-  endpointConfig: string;
-  previousEndpointConfig: string | null;
-  /** The previous config was deleted outside mlops: there is no way back to it. */
-  previousEndpointConfigMissing?: boolean;
-  alarms: Array<{ name: string; state: string }>;
-  failureReason: string | null;
-  rollbackReactionSeconds: number | null;
-  durationSeconds: number;
-  firedAlarm: string | null;
-  /** When the fired alarm entered ALARM (ISO 8601). */
-  firedAlarmAt: string | null;
-  modelPackageArn: string | null;
-  /** The rollout's id (in its record on the endpoint, and in the names of what it made). */
-  rolloutId: string | null;
-  notes: string[];
-  /** Set by `mlops rollback`, whose success reads differently. */
-  command?: "rollback";
-}
+/**
+ * What `mlops deploy`, `rollback`, `promote` and `abort --json` print: the shape is the zod schema
+ * in src/schemas/rollout.ts (published as docs/schemas/deploy.schema.json and the others).
+ */
+export type DeployReport = RolloutReport;
 
 /** A report with nothing happened yet: no alarms, no failure, no time spent. */
 export function newReport(fields: Pick<DeployReport, "endpoint" | "strategy" | "engine" | "endpointConfig"> & Partial<DeployReport>): DeployReport {
@@ -57,6 +38,8 @@ export function newReport(fields: Pick<DeployReport, "endpoint" | "strategy" | "
 
 export function renderReport(r: DeployReport, style: ChalkInstance): string {
   const how = r.engine ? `${STRATEGY_WORDS[r.strategy]} on the ${r.engine} engine, ${formatDuration(r.durationSeconds)}` : formatDuration(r.durationSeconds);
+  // Declined: nothing happened, so there is no result; stderr says so.
+  if (r.outcome === "declined") return "";
   const lines: string[] = [];
   switch (r.outcome) {
     case "no-change":
@@ -97,8 +80,8 @@ export function renderReport(r: DeployReport, style: ChalkInstance): string {
     default:
       lines.push(`${r.endpoint}: ${r.outcome}`);
   }
-  if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state}`).join(", ")}`);
-  for (const note of r.notes.filter((n) => n.startsWith("kept"))) lines.push(`  ${note}`);
+  if (r.alarms.length > 0 && r.outcome !== "no-change") lines.push(`  alarms: ${r.alarms.map((a) => `${a.name} ${a.state ?? "(not read)"}`).join(", ")}`);
+  for (const note of r.notes.filter((n) => n.message.startsWith("kept "))) lines.push(`  ${note.message}`);
   return lines.join("\n");
 }
 

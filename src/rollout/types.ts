@@ -1,5 +1,6 @@
 import type { AwsClients } from "../aws/clients";
 import type { Io } from "../io/io";
+import type { AlarmStateValue } from "../schemas/common";
 import type { Pace } from "./poll";
 import type { RolloutView } from "./view";
 
@@ -10,7 +11,7 @@ export interface RolloutResult {
   outcome: Outcome;
   /** The endpoint config serving at the end. */
   endpointConfig: string;
-  alarms: Array<{ name: string; state: string }>;
+  alarms: Array<{ name: string; state: AlarmStateValue }>;
   failureReason: string | null;
   /** The alarm that caused a rollback, when one did. */
   firedAlarm: string | null;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { cleanEnv, runCli, runInTerminal } from "../helpers/cli";
+import { parseJson } from "../helpers/schemas";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
 const sandbox = useSandbox();
@@ -18,7 +19,7 @@ describe("mlops endpoint advise", () => {
   it("--json: the recommendation, every option with why (not), and the inputs", async () => {
     const r = await advise([...INTERMITTENT, "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("endpoint-advise", r.stdout);
     expect(doc.recommendation).toMatchObject({ type: "serverless", settings: { memoryMb: 2048, maxConcurrency: expect.any(Number) }, monthlyCostUsd: expect.any(Number) });
     expect(doc.recommendation.reasons.length).toBeGreaterThan(0);
     expect(doc.options.map((o: { type: string }) => o.type)).toEqual(["realtime", "serverless", "async", "batch"]);
@@ -31,7 +32,7 @@ describe("mlops endpoint advise", () => {
   it("names the broken limit with numbers, and picks asynchronous for long jobs nobody waits on", async () => {
     const r = await advise(["--traffic", "spiky", "--payload-mb", "40", "--response-mb", "1", "--processing-seconds", "300", "--requests-per-day", "500", "--no-sync", "--no-gpu", ...SIZES, "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("endpoint-advise", r.stdout);
     expect(doc.recommendation.type).toBe("async");
     const why = (type: string) => doc.options.find((o: { type: string }) => o.type === type).why.join(" ");
     expect(why("realtime")).toContain("payload 40 MB exceeds the 6 MB real-time limit");
@@ -53,6 +54,7 @@ describe("mlops endpoint advise", () => {
     const noGpu = await advise(["--traffic", "steady", "--payload-mb", "1", "--processing-seconds", "0.1", "--requests-per-day", "1000", ...SIZES, "--json"], workdir(), env);
     expect(noGpu.code).toBe(2);
     expect(noGpu.stderr).toContain("error: --gpu or --no-gpu is required");
+    expect(parseJson("endpoint-advise", noGpu.stdout).error).toMatchObject({ name: "missing-input", exitCode: 2 });
     // Sizes have no safe guess either: too small a one could pick an option that cannot hold the model.
     const noMemory = await advise(INTERMITTENT.filter((a, i, all) => a !== "--memory-gb" && all[i - 1] !== "--memory-gb"), workdir(), env);
     expect(noMemory.code).toBe(2);
@@ -87,7 +89,7 @@ describe("mlops endpoint advise", () => {
   it("exits 1 when nothing fits, saying what would have to change", async () => {
     const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "1", "--processing-seconds", "7200", "--requests-per-day", "10", "--no-gpu", "--no-sync", ...SIZES, "--json"]);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("endpoint-advise", r.stdout);
     expect(doc.recommendation).toBeNull();
     expect(r.stderr).toContain("exceeds every SageMaker inference option (1 h at most)");
   });
@@ -97,8 +99,8 @@ describe("mlops endpoint advise", () => {
     const prices = JSON.parse(readFileSync(join(import.meta.dirname, "../../data/prices.json"), "utf8"));
     prices.serverless.perGbSecond *= 10;
     writeFileSync(join(dir, "prices.json"), JSON.stringify(prices));
-    const base = JSON.parse((await advise([...INTERMITTENT, "--json"], dir)).stdout);
-    const dearer = JSON.parse((await advise([...INTERMITTENT, "--json", "--price-file", "prices.json"], dir)).stdout);
+    const base = parseJson("endpoint-advise", (await advise([...INTERMITTENT, "--json"], dir)).stdout);
+    const dearer = parseJson("endpoint-advise", (await advise([...INTERMITTENT, "--json", "--price-file", "prices.json"], dir)).stdout);
     const serverlessCost = (doc: { options: Array<{ type: string; monthlyCostUsd: number }> }) => doc.options.find((o) => o.type === "serverless")!.monthlyCostUsd;
     expect(serverlessCost(dearer)).toBeGreaterThan(serverlessCost(base) * 3);
     writeFileSync(join(dir, "broken.json"), JSON.stringify({ ...prices, instances: { "ml.m5.large": { vcpu: 2 } } }));
@@ -184,7 +186,7 @@ describe("--save, then deploy", () => {
     const seq = sandbox.current.requestLog.lastSeq;
     const dry = await runCli(["deploy", "--image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1", "--model-data", "s3://models/m.tar.gz", "--dry-run", "--json"], { cwd: dir, env: cleanEnv(sandbox.current.env()) });
     expect(dry.code, dry.stderr).toBe(0);
-    const plan = JSON.parse(dry.stdout);
+    const plan = parseJson("deploy", dry.stdout);
     expect(plan.endpoint).toBe("churn-prod");
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
     return plan.plan.find((c: { operation: string }) => c.operation === "sagemaker:CreateEndpointConfig").detail;
@@ -196,10 +198,10 @@ describe("--save, then deploy", () => {
     const sizes = INTERMITTENT.map((a, i) => (INTERMITTENT[i - 1] === "--memory-gb" ? "3.5" : a));
     const r = await advise([...sizes, "--save", "--json"], dir);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("endpoint-advise", r.stdout);
     expect(doc.recommendation.settings).toMatchObject({ memoryMb: 4096 });
     expect(doc.saved).toBe(file);
-    expect(doc.notes.join(" ")).toContain("endpoint.instanceType (ml.m5.xlarge) removed");
+    expect(doc.notes).toContainEqual({ level: "info", message: expect.stringContaining("endpoint.instanceType (ml.m5.xlarge) removed") });
     const text = readFileSync(file, "utf8");
     for (const line of KEPT) expect(text).toContain(line);
     expect(text).toMatch(/endpoint:[\s\S]*type: serverless[\s\S]*memoryMb: 4096[\s\S]*maxConcurrency: \d+[\s\S]*deploy:/);
@@ -212,9 +214,9 @@ describe("--save, then deploy", () => {
     const { dir } = await project();
     const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "0.1", "--processing-seconds", "0.05", "--requests-per-day", "5000000", "--no-gpu", ...SIZES, "--save", "--json"], dir);
     expect(r.code, r.stderr).toBe(0);
-    const { instanceType, instanceCount } = JSON.parse(r.stdout).recommendation.settings;
+    const { instanceType, instanceCount } = parseJson("endpoint-advise", r.stdout).recommendation.settings;
     expect(instanceCount).toBeGreaterThan(1);
-    expect(JSON.parse(r.stdout).notes.join(" ")).toContain(`endpoint.instanceType was ml.m5.xlarge`);
+    expect(parseJson("endpoint-advise", r.stdout).notes).toContainEqual({ level: "info", message: expect.stringContaining("endpoint.instanceType was ml.m5.xlarge") });
     expect(await plannedConfig(dir)).toContain(`${instanceType}×${instanceCount}`);
   });
 
@@ -225,16 +227,16 @@ describe("--save, then deploy", () => {
     const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "0.1", "--processing-seconds", "0.05", "--requests-per-day", "5000000", "--no-gpu", ...SIZES, "--save", "--json"], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(file, "utf8")).not.toContain("asyncMaxConcurrentInvocations");
-    expect(JSON.parse(r.stdout).notes.join(" ")).toContain("endpoint.asyncMaxConcurrentInvocations (4) removed");
+    expect(parseJson("endpoint-advise", r.stdout).notes.map((n: { message: string }) => n.message).join(" ")).toContain("endpoint.asyncMaxConcurrentInvocations (4) removed");
   });
 
   it("asynchronous: instance type and concurrency per instance, with the output location the file had", async () => {
     const { dir } = await project();
     const r = await advise(["--traffic", "spiky", "--payload-mb", "40", "--response-mb", "1", "--processing-seconds", "300", "--requests-per-day", "500", "--no-sync", "--no-gpu", ...SIZES, "--save", "--json"], dir);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("endpoint-advise", r.stdout);
     expect(doc.recommendation.type).toBe("async");
-    expect(doc.notes.join(" ")).toContain("needs an Application Auto Scaling policy (MinCapacity 0)");
+    expect(doc.notes).toContainEqual({ level: "warning", message: expect.stringMatching(/^saved with 1 instance: .*needs an Application Auto Scaling policy \(MinCapacity 0\)/) });
     const detail = await plannedConfig(dir);
     expect(detail).toContain(`${doc.recommendation.settings.instanceType}×1`);
     expect(detail).toContain(`AsyncInferenceConfig=s3://models/async-out/ MaxConcurrentInvocationsPerInstance=${doc.recommendation.settings.maxConcurrentInvocationsPerInstance}`);
@@ -245,11 +247,13 @@ describe("--save, then deploy", () => {
     const r = await advise(["--traffic", "batch", "--payload-mb", "2", "--response-mb", "0.1", "--processing-seconds", "0.5", "--requests-per-day", "1000000", "--no-gpu", ...SIZES, "--save"], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Recommendation: batch/);
+    // Notes read as before on a terminal: no JSON, no doubled prefix.
+    expect(r.stdout).toContain("\n  note: saved under batch: for your batch transform jobs; mlops deploy serves endpoints and does not read it");
     const text = readFileSync(join(dir, "mlops.yaml"), "utf8");
     expect(text).toMatch(/^batch:\n {2}instanceType: ml\.[a-z0-9.]+\n {2}instanceCount: \d+\n {2}maxPayloadMb: \d+\n {2}strategy: MultiRecord\n {2}splitType: Line\n/m);
     // What it wrote, mlops reads back.
     const doctor = await runCli(["doctor", "--json"], { cwd: dir, env: cleanEnv(sandbox.current.env()) });
-    expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "config")).toMatchObject({ ok: true });
+    expect(parseJson("doctor", doctor.stdout).checks.find((c: { name: string }) => c.name === "config")).toMatchObject({ ok: true });
   });
 
   it("fills a section left empty, keeping the commented-out keys under it", async () => {

@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ANSI, cleanEnv, ROOT, runCli } from "../helpers/cli";
+import { parseJson } from "../helpers/schemas";
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
@@ -16,7 +17,7 @@ describe("mlops (built binary)", () => {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/Exit codes:\n\s+0\s+done/);
-    for (const code of [1, 2, 3, 4, 5, 6, 130]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\w`, "m"));
+    for (const code of [1, 2, 3, 4, 5, 6, 7, 130]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\w`, "m"));
     expect(r.stdout).not.toMatch(ANSI);
   });
 
@@ -37,16 +38,45 @@ describe("mlops (built binary)", () => {
     const r = await runCli(["sandbox", "start", "--port", "99999", "--json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--port must be between 0 and 65535");
-    expect(JSON.parse(r.stdout)).toEqual({ error: { name: "UsageError", exitCode: 2, message: "--port must be between 0 and 65535 (got 99999)" } });
+    expect(parseJson("sandbox-start", r.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: "--port must be between 0 and 65535 (got 99999)" } });
   });
 
   it("a usage error under --json still prints one JSON document", async () => {
     const unknown = await runCli(["models", "list", "--json", "--bogus"]);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout)).toEqual({ error: { name: "UsageError", exitCode: 2, message: "unknown option '--bogus'" } });
+    expect(parseJson("models-list", unknown.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: "unknown option '--bogus'" } });
     const missing = await runCli(["models", "show", "--json"]);
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout).error.message).toBe("missing required argument 'ref'");
+    expect(parseJson("models-show", missing.stdout).error.message).toBe("missing required argument 'ref'");
+  });
+
+  it("a command group without its command (bare mlops, mlops models) is a usage error: help on stderr, exit 2, one JSON document", async () => {
+    const bare = await runCli(["--json"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^Usage: mlops \[options\] \[command\]/);
+    expect(bare.stderr).toContain("error: mlops needs a command: demo, doctor, register, models,");
+    expect(parseJson("error", bare.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: expect.stringMatching(/^mlops needs a command: demo, .*, sandbox or completion$/) } });
+    const group = await runCli(["--region", "eu-west-1", "models", "--json"]);
+    expect(group.code).toBe(2);
+    expect(parseJson("error", group.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: "mlops models needs a command: list, show, approve or reject" } });
+    const plain = await runCli(["models"]);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe("");
+    expect(plain.stderr).toMatch(/Usage: mlops models[\s\S]*error: mlops models needs a command: list, show, approve or reject\n$/);
+    // Asked for, help is a result: stdout, exit 0.
+    const asked = await runCli(["help", "models"]);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toMatch(/^Usage: mlops models/);
+  });
+
+  it("--help loads no zod: the start-up bundle has none, and the output schemas are in no bundle at all", () => {
+    const zod = readdirSync(join(ROOT, "dist/chunks")).find((f) => f.startsWith("zod-"));
+    // The markers are zod's own: its chunk has them (a command that validates config loads it).
+    expect(readFileSync(join(ROOT, "dist/chunks", zod!), "utf8")).toMatch(/toJSONSchema[\s\S]*ZodError|ZodError[\s\S]*toJSONSchema/);
+    expect(readFileSync(join(ROOT, "dist/cli.cjs"), "utf8")).not.toMatch(/toJSONSchema|ZodError/);
+    // Commands import their output types only: no schema text reaches dist/.
+    const files = readdirSync(join(ROOT, "dist"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js") || f.endsWith(".cjs"));
+    for (const file of files) expect(readFileSync(join(ROOT, "dist", file), "utf8"), file).not.toContain("A stable public code for the kind of error");
   });
 
   it("prints no Node or SDK warnings on stderr", async () => {

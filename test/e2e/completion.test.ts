@@ -1,3 +1,4 @@
+import { parseJson } from "../helpers/schemas";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,11 +100,11 @@ describe("mlops completion (the command)", () => {
     for (const shell of SHELLS) {
       const r = await runCli(["completion", shell, "--json"]);
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual({ shell, script: scripts[shell] });
+      expect(parseJson("completion", r.stdout)).toEqual({ shell, script: scripts[shell] });
     }
     const bad = await runCli(["completion", "--json"]);
     expect(bad.code).toBe(2);
-    expect(JSON.parse(bad.stdout)).toEqual({ error: expect.objectContaining({ name: "UsageError", exitCode: 2, message: expect.stringContaining("bash, zsh, fish") }) });
+    expect(parseJson("completion", bad.stdout)).toEqual({ error: expect.objectContaining({ name: "usage", exitCode: 2, message: expect.stringContaining("bash, zsh, fish") }) });
   });
 
   it("a broken mlops.yaml does not stop it", async () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { cleanEnv, runCli } from "../helpers/cli";
+import { parseJson } from "../helpers/schemas";
 
 describe("mlops demo", () => {
   it("tells the whole story on an in-process sandbox in well under a minute, with no AWS settings", async () => {
     const r = await runCli(["demo", "--json"], { env: cleanEnv(), timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.durationMs).toBeLessThan(60_000);
-    const story = JSON.parse(r.stdout);
+    const story = parseJson("demo", r.stdout);
     expect(story.ok).toBe(true);
     expect(story.steps.map((s: { outcome: string }) => s.outcome)).toEqual(["registered", "created", "deployed", "rolled-back"]);
     expect(story.steps[3].detail.join(" ")).toMatch(/alarm mlops-demo-churn-r\w+-5xx-rate fired; traffic was back on v2/);

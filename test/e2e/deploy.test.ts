@@ -2,8 +2,9 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { beforeEach, describe, expect, it } from "vitest";
-import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
+import { cleanEnv, runCli, runInTerminal, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
 
 /**
  * Deploys against a sandbox whose clock runs 500 times faster: a 5-minute bake takes 0.6 s.
@@ -29,8 +30,8 @@ beforeEach(async () => {
 async function serving(args: string[] = []) {
   const r = await deploy(["--role-arn", ROLE, "--json", ...args]);
   expect(r.code, r.stderr).toBe(0);
-  expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "created" });
-  return JSON.parse(r.stdout).endpointConfig as string;
+  expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "created" });
+  return parseJson("deploy", r.stdout).endpointConfig as string;
 }
 
 const BAD = ["--env", "MLOPS_SANDBOX_ERROR_RATE=0.5", "--auto-alarms"];
@@ -53,7 +54,7 @@ describe("mlops deploy: strategies and engines", () => {
     const old = await serving(args.includes("--instance-count") ? ["--instance-count", "2"] : []);
     const r = await deploy(["--env", "VERSION=2", "--auto-alarms", ...bakes, ...args, "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout);
+    const report = parseJson("deploy", r.stdout);
     expect(report).toMatchObject({ endpoint: "churn", outcome: "deployed", previousEndpointConfig: old, failureReason: null });
     expect(report.engine).toBe(args[args.indexOf("--engine") + 1]);
     const now = await endpoint();
@@ -78,7 +79,7 @@ describe("mlops deploy: strategies and engines", () => {
     const old = await serving(args.includes("--instance-count") ? ["--instance-count", "2"] : []);
     const r = await deploy([...BAD, ...bakes, ...args, "--json"]);
     expect(r.code, r.stderr).toBe(3);
-    const report = JSON.parse(r.stdout);
+    const report = parseJson("deploy", r.stdout);
     // The alarm is this rollout's own: named with its id, and gone once the rollout ended.
     const alarm = `mlops-churn-${report.rolloutId}-5xx-rate`;
     expect(report).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: alarm });
@@ -107,7 +108,7 @@ describe("mlops deploy: strategies and engines", () => {
     await serving();
     const r = await deploy(["--env", "VERSION=2", ...bakes, "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "traffic", strategy: "canary" });
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "deployed", engine: "traffic", strategy: "canary" });
     expect(r.stderr).toContain("mlops shifts traffic between variants itself instead");
   });
 });
@@ -118,13 +119,13 @@ describe("mlops deploy: endpoint types", () => {
     const first = await serving(serverless);
     const good = await deploy([...serverless, "--env", "VERSION=2", "--auto-alarms", ...bakes, "--json"]);
     expect(good.code, good.stderr).toBe(0);
-    const report = JSON.parse(good.stdout);
+    const report = parseJson("deploy", good.stdout);
     expect(report).toMatchObject({ outcome: "deployed", engine: "traffic", previousEndpointConfig: first });
     const live = await endpoint();
     expect(live.ProductionVariants?.[0]?.CurrentServerlessConfig).toMatchObject({ MemorySizeInMB: 2048, MaxConcurrency: 5 });
     const bad = await deploy([...serverless, ...BAD, ...bakes, "--json"]);
     expect(bad.code, bad.stderr).toBe(3);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: report.endpointConfig, firedAlarm: expect.stringMatching(/^mlops-churn-r\w+-5xx-rate$/) });
+    expect(parseJson("deploy", bad.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: report.endpointConfig, firedAlarm: expect.stringMatching(/^mlops-churn-r\w+-5xx-rate$/) });
     expect((await endpoint()).EndpointConfigName).toBe(report.endpointConfig);
   });
 
@@ -147,8 +148,8 @@ describe("mlops deploy: endpoint types", () => {
     expect(config.AsyncInferenceConfig).toEqual({ OutputConfig: { S3OutputPath: "s3://models/async-out/" } });
     const r = await deploy([...asyncArgs, "--env", "VERSION=2", "--auto-alarms", "--canary-percent", "50", ...bakes, "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
-    const dry = JSON.parse((await deploy([...asyncArgs, "--env", "VERSION=3", "--auto-alarms", "--canary-percent", "50", ...bakes, "--dry-run", "--json"])).stdout);
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
+    const dry = parseJson("deploy", (await deploy([...asyncArgs, "--env", "VERSION=3", "--auto-alarms", "--canary-percent", "50", ...bakes, "--dry-run", "--json"])).stdout);
     const created = dry.plan.filter((c: { operation: string }) => c.operation === "cloudwatch:PutMetricAlarm").map((c: { detail: string }) => c.detail.split(" ")[0]);
     expect(created).toEqual([expect.stringMatching(/^AlarmName=mlops-churn-r\w+-failure-rate$/), expect.stringMatching(/^AlarmName=mlops-churn-r\w+-processing-time$/), expect.stringMatching(/^AlarmName=mlops-churn-r\w+-abort$/)]);
     // The alarms belonged to the rollout: they were removed when it ended.
@@ -168,7 +169,7 @@ describe("mlops deploy: endpoint types", () => {
     expect(sandbox.current.requestLog.mutatingCalls().filter((e) => e.service === "sagemaker" && e.operation !== "CreateModelPackage" && e.operation !== "CreateModelPackageGroup")).toEqual([]);
     const approved = await runCli(["deploy", "--endpoint", "churn", "--model-package", "churn-models@latest-approved", "--role-arn", ROLE, "--json"], { env: env() });
     expect(approved.code, approved.stderr).toBe(0);
-    expect(JSON.parse(approved.stdout)).toMatchObject({ outcome: "created", modelPackageArn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn-models/1" });
+    expect(parseJson("deploy", approved.stdout)).toMatchObject({ outcome: "created", modelPackageArn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn-models/1" });
   });
 });
 
@@ -178,7 +179,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     const seq = sandbox.current.requestLog.lastSeq;
     const r = await deploy(["--json"]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "no-change", endpointConfig: config });
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "no-change", endpointConfig: config });
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
   });
 
@@ -186,7 +187,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     await serving();
     const r = await deploy(["--env", "V=2", "--strategy", "blue-green", "--engine", "guardrails", "--bake", "3600", "--timeout", "5m", "--json"]);
     expect(r.code).toBe(5);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "timed-out" });
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "timed-out" });
     expect(r.stderr).toContain("mlops status --endpoint churn --watch");
   });
 
@@ -194,7 +195,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     await serving();
     const started = await deploy(["--env", "V=2", "--strategy", "blue-green", "--engine", "guardrails", "--bake", "3600", "--no-wait", "--json"]);
     expect(started.code, started.stderr).toBe(0);
-    expect(JSON.parse(started.stdout)).toMatchObject({ outcome: "started" });
+    expect(parseJson("deploy", started.stdout)).toMatchObject({ outcome: "started" });
     const second = await deploy(["--env", "V=3"]);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain("endpoint churn is Updating: another update is in progress, so this deploy is refused");
@@ -238,7 +239,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(aborted.code, aborted.stderr).toBe(0);
     const watched = await watch.exited;
     expect(watched.code, watch.output.stderr).toBe(3);
-    expect(JSON.parse(watch.output.stdout)).toMatchObject({ status: "InService", endpointConfig: old, deployment: null, rollout: { phase: "rolled-back", finished: true } });
+    expect(parseJson("status", watch.output.stdout)).toMatchObject({ status: "InService", endpointConfig: old, deployment: null, rollout: { phase: "rolled-back", finished: true } });
   });
 
   it("--pause holds at the canary step; promote from another shell finishes it", async () => {
@@ -246,7 +247,7 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--pause", ...bakes], { env: env() });
     await run.waitFor("stderr", /paused: waiting for `mlops promote`/, 30_000);
     const status = await runCli(["status", "--endpoint", "churn", "--json"], { env: env() });
-    expect(JSON.parse(status.stdout).rollout).toMatchObject({ phase: "paused", weight: 10, driven: true });
+    expect(parseJson("status", status.stdout).rollout).toMatchObject({ phase: "paused", weight: 10, driven: true });
     const promoted = await runCli(["promote", "--endpoint", "churn"], { env: env() });
     expect(promoted.code, promoted.stderr).toBe(0);
     expect((await run.exited).code).toBe(0);
@@ -262,10 +263,10 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     const old = await serving();
     const started = await deploy(["--env", "V=2", "--engine", "traffic", "--no-wait", "--json"]);
     expect(started.code, started.stderr).toBe(0);
-    expect(JSON.parse(started.stdout)).toMatchObject({ outcome: "paused" });
+    expect(parseJson("deploy", started.stdout)).toMatchObject({ outcome: "paused" });
     const aborted = await runCli(["abort", "--endpoint", "churn", "--json"], { env: env() });
     expect(aborted.code, aborted.stderr).toBe(0);
-    expect(JSON.parse(aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, failureReason: "aborted by `mlops abort`" });
+    expect(parseJson("abort", aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, failureReason: "aborted by `mlops abort`" });
     expect((await endpoint()).EndpointConfigName).toBe(old);
   });
 
@@ -278,20 +279,113 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(promote.stderr).toContain("cannot be promoted");
     const aborted = await runCli(["abort", "--endpoint", "churn", "--json"], { env: env() });
     expect(aborted.code, aborted.stderr).toBe(0);
-    expect(JSON.parse(aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old });
+    expect(parseJson("abort", aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old });
   });
 
   it("rollback goes back to the previous config; status shows it", async () => {
     const first = await serving();
-    const second = JSON.parse((await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"])).stdout).endpointConfig;
+    const second = parseJson("deploy", (await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"])).stdout).endpointConfig;
     const noYes = await runCli(["rollback", "--endpoint", "churn"], { env: env() });
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain("--yes is required when not running interactively");
     const r = await runCli(["rollback", "--endpoint", "churn", "--yes", "--json"], { env: env() });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: first, previousEndpointConfig: second });
-    const status = JSON.parse((await runCli(["status", "--endpoint", "churn", "--json"], { env: env() })).stdout);
+    expect(parseJson("rollback", r.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: first, previousEndpointConfig: second });
+    const status = parseJson("status", (await runCli(["status", "--endpoint", "churn", "--json"], { env: env() })).stdout);
     expect(status).toMatchObject({ status: "InService", endpointConfig: first, previousEndpointConfig: second });
+  });
+});
+
+describe("the report tells the truth about alarms and notes", () => {
+  const STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"];
+
+  it("alarms carry CloudWatch's state when they can be read: --no-wait and dry runs too; not yet created is null, never unknown", async () => {
+    await serving(["--instance-count", "2"]);
+    const cw = new CloudWatchClient(sdkConfig(sandbox.current));
+    const dimensions = [{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "AllTraffic" }];
+    await cw.send(new PutMetricAlarmCommand({ AlarmName: "team-errors", Namespace: "AWS/SageMaker", MetricName: "Invocation5XXErrors", Statistic: "Average", Dimensions: dimensions, Period: 60, EvaluationPeriods: 1, Threshold: 0.5, ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching" }));
+    const teamState = async () => (await cw.send(new DescribeAlarmsCommand({ AlarmNames: ["team-errors"] }))).MetricAlarms![0]!.StateValue;
+    const guardrails = ["--env", "V=2", "--engine", "guardrails", "--instance-count", "2", "--canary-percent", "50", "--bake", "3600"];
+
+    const dry = parseJson("deploy", (await deploy([...guardrails, "--alarm", "team-errors", "--auto-alarms", "--dry-run", "--json"])).stdout);
+    expect(dry.outcome).toBe("dry-run");
+    expect(dry.alarms[0]).toEqual({ name: "team-errors", state: await teamState() });
+    // The alarms the rollout would create do not exist yet: nothing to read.
+    expect(dry.alarms.slice(1).map((a: { state: unknown }) => a.state)).toEqual([null, null, null]);
+
+    const started = await deploy([...guardrails, "--auto-alarms", "--no-wait", "--json"]);
+    expect(started.code, started.stderr).toBe(0);
+    const report = parseJson("deploy", started.stdout);
+    expect(report.outcome).toBe("started");
+    expect(report.alarms).toHaveLength(3);
+    for (const alarm of report.alarms) expect(STATES).toContain(alarm.state);
+
+    // status reads them too; when AWS throttles the read, they are listed as not read, not left out.
+    const status = parseJson("status", (await runCli(["status", "--endpoint", "churn", "--json"], { env: env() })).stdout);
+    expect(status.alarms.map((a: { name: string }) => a.name)).toEqual(report.alarms.map((a: { name: string }) => a.name));
+    for (const alarm of status.alarms) expect(STATES).toContain(alarm.state);
+    sandbox.current.faults.set([{ service: "cloudwatch", operation: "DescribeAlarms", throttle: 1 }]);
+    const throttled = await runCli(["status", "--endpoint", "churn", "--json"], { env: env({ AWS_MAX_ATTEMPTS: "1" }) });
+    sandbox.current.faults.clear();
+    expect(throttled.code, throttled.stderr).toBe(0);
+    expect(parseJson("status", throttled.stdout).alarms).toEqual(report.alarms.map((a: { name: string }) => ({ name: a.name, state: null })));
+  });
+
+  it("notes are {level, message} without prefixes in JSON, and read as before on stderr", async () => {
+    const created = await deploy(["--role-arn", ROLE, "--auto-alarms", "--json"]);
+    expect(created.code, created.stderr).toBe(0);
+    const createdDoc = parseJson("deploy", created.stdout);
+    expect(createdDoc.notes).toEqual([
+      { level: "info", message: "churn does not exist yet: it is created with this version; --strategy applies from the next deploy" },
+      { level: "info", message: "--auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to" },
+    ]);
+    expect(created.stderr).toContain("note: churn does not exist yet: it is created with this version");
+
+    const unguarded = await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"]);
+    expect(unguarded.code, unguarded.stderr).toBe(0);
+    const doc = parseJson("deploy", unguarded.stdout);
+    expect(doc.notes).toContainEqual({ level: "warning", message: "no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself" });
+    for (const note of [...createdDoc.notes, ...doc.notes]) expect(note.message).not.toMatch(/^(note|warning):/);
+    expect(unguarded.stderr).toContain("warning: no alarms (--alarm or --auto-alarms): nothing will roll this deployment back by itself");
+    expect(unguarded.stderr).not.toMatch(/warning: warning:|note: note:/);
+  });
+});
+
+describe("rollback asks on a terminal; declining is an outcome of its own", () => {
+  it("answering no changes nothing, exits 7 and says so without error:; --json prints the declined report", async () => {
+    const first = await serving();
+    const second = parseJson("deploy", (await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"])).stdout).endpointConfig;
+    const terminal = cleanEnv({ ...sandbox.current.env(), CI: undefined, MLOPS_POLL_SECONDS: "5" });
+    /** rollback on a real terminal, the question answered with `key`: its exit code and screen. */
+    const answered = async (key: string, args: string[] = []) => {
+      const term = runInTerminal(["rollback", "--endpoint", "churn", ...args], { env: terminal });
+      try {
+        await term.waitFor(/all at once\?/);
+        term.type(`${key}\r`);
+        return { code: await term.exited, screen: term.text().replace(/\r/g, "") };
+      } finally {
+        term.kill();
+      }
+    };
+    const seq = sandbox.current.requestLog.lastSeq;
+    const no = await answered("n");
+    expect(no.code).toBe(7);
+    expect(no.screen).toContain(`Roll churn back from ${second} to ${first}, all at once?`);
+    expect(no.screen).toContain(`rollback declined: churn stays on ${second}; nothing was changed`);
+    expect(no.screen).not.toMatch(/error:/);
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+    expect((await endpoint()).EndpointConfigName).toBe(second);
+
+    // The same with --json: one document on stdout (pretty on a terminal), the report with outcome declined.
+    const json = await answered("n", ["--json"]);
+    expect(json.code).toBe(7);
+    const doc = parseJson("rollback", json.screen.slice(json.screen.indexOf("\n{") + 1, json.screen.indexOf("\n}\n") + 2));
+    expect(doc).toMatchObject({ outcome: "declined", command: "rollback", endpointConfig: second, previousEndpointConfig: null, notes: [{ level: "info", message: `the rollback to ${first} was declined: churn stays on ${second}` }] });
+    expect(json.screen).not.toMatch(/error:/);
+
+    // Answering yes goes back.
+    expect((await answered("y")).code).toBe(0);
+    expect((await endpoint()).EndpointConfigName).toBe(first);
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index";
 import { ANSI, cleanEnv, emptyHome, runCli } from "../helpers/cli";
+import { parseJson } from "../helpers/schemas";
 
 let sandbox: Sandbox;
 let strict: Sandbox;
@@ -39,7 +40,7 @@ describe("mlops doctor against a sandbox", () => {
   it("--json prints one parseable document with the account id", async () => {
     const r = await runCli(["doctor", "--json"], { env: cleanEnv(sandbox.env()), cwd: dir() });
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
+    const report = parseJson("doctor", r.stdout);
     expect(report).toMatchObject({ ok: true, account: "000000000000", region: "us-east-1", regionSource: "AWS_REGION", endpointUrl: sandbox.url });
     expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["Node.js", "config", "profile", "region", "credentials", "endpoint"]);
   });
@@ -47,18 +48,18 @@ describe("mlops doctor against a sandbox", () => {
   it("flags, MLOPS_* env and mlops.yaml are honoured in that order", async () => {
     const cwd = dir({ "mlops.yaml": `region: eu-west-1\nendpointUrl: ${sandbox.url}\n` });
     const env = cleanEnv({ AWS_ACCESS_KEY_ID: "AKIAFROMENV000000000", AWS_SECRET_ACCESS_KEY: "x" });
-    const fromFile = JSON.parse((await runCli(["doctor", "--json"], { env, cwd })).stdout);
+    const fromFile = parseJson("doctor", (await runCli(["doctor", "--json"], { env, cwd })).stdout);
     expect(fromFile).toMatchObject({ ok: true, region: "eu-west-1", regionSource: join(cwd, "mlops.yaml"), endpointUrl: sandbox.url });
-    const fromEnv = JSON.parse((await runCli(["doctor", "--json"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
+    const fromEnv = parseJson("doctor", (await runCli(["doctor", "--json"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
     expect(fromEnv).toMatchObject({ region: "ap-south-1", regionSource: "MLOPS_REGION" });
-    const fromFlag = JSON.parse((await runCli(["doctor", "--json", "--region", "us-west-2"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
+    const fromFlag = parseJson("doctor", (await runCli(["doctor", "--json", "--region", "us-west-2"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
     expect(fromFlag).toMatchObject({ region: "us-west-2", regionSource: "--region" });
   });
 
   it("exits 6 when the credentials are refused", async () => {
     const r = await runCli(["doctor", "--json"], { env: cleanEnv(strict.env()), cwd: dir() });
     expect(r.code).toBe(6);
-    const report = JSON.parse(r.stdout);
+    const report = parseJson("doctor", r.stdout);
     expect(report.ok).toBe(false);
     expect(report.checks.find((c: { name: string }) => c.name === "credentials")).toMatchObject({ ok: false, detail: expect.stringContaining("InvalidClientTokenId") });
     expect(r.stderr).toContain("AWS credentials are missing or were refused");
@@ -98,7 +99,7 @@ describe("mlops doctor against a sandbox", () => {
   it("--sandbox runs against a throwaway in-process sandbox with no AWS settings at all", async () => {
     const r = await runCli(["doctor", "--sandbox", "--json"], { env: cleanEnv(), cwd: dir() });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, account: "000000000000", endpointSource: "--sandbox" });
+    expect(parseJson("doctor", r.stdout)).toMatchObject({ ok: true, account: "000000000000", endpointSource: "--sandbox" });
   });
 
   it("names a profile that does not exist, and accepts one that does", async () => {

@@ -6,6 +6,8 @@ import { buildProgram } from "../../src/cli";
 import { EXIT_CODE_HELP } from "../../src/exit-codes";
 import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
+import type { OutputName } from "../../src/schemas/index";
 
 /**
  * Help that matches behaviour: every command's help shows the global options it honours, its
@@ -34,10 +36,12 @@ async function artifact(): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: "models", Key: "m.tar.gz", Body: "w" }));
 }
 
+/** Run with --json; the document is checked against the command's published schema. */
 async function json(args: string[], extra: Record<string, string> = {}): Promise<any> {
   const r = await runCli([...args, "--json"], { env: env(extra) });
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
+  const name = (args[0] === "models" || args[0] === "endpoint" ? `${args[0] === "endpoint" ? "endpoint" : "models"}-${args[1]}` : args[0]) as OutputName;
+  return parseJson(name, r.stdout);
 }
 
 const deployArgs = (endpoint: string) => ["deploy", "--endpoint", endpoint, "--image", IMAGE, "--model-data", MODEL];
@@ -47,7 +51,7 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
   "demo --time-scale": async () => {
     const r = await runCli(["demo", "--json"], { env: cleanEnv(), timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).timeScale).toBe(200);
+    expect(parseJson("demo", r.stdout).timeScale).toBe(200);
   },
   "register --approval": async () => {
     await artifact();
@@ -112,7 +116,7 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
     const started = spawnCli(["sandbox", "start", "--json", "--quiet"], { env: cleanEnv() });
     try {
       await started.waitFor("stderr", /listening on/, 15_000);
-      expect(JSON.parse(started.output.stdout)).toMatchObject({ port: 4599, timeScale: 1, accountId: "000000000000" });
+      expect(parseJson("sandbox-start", started.output.stdout)).toMatchObject({ port: 4599, timeScale: 1, accountId: "000000000000" });
     } finally {
       started.child.kill("SIGTERM");
       await started.exited;

@@ -1,3 +1,4 @@
+import { parseJson } from "../helpers/schemas";
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
 import { cleanEnv, runCli } from "../helpers/cli";
@@ -43,7 +44,7 @@ describe("mlops models list: a page by default", () => {
     await seed(45);
     const r = await list(["--json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("models-list", r.stdout);
     expect(versions(doc)).toEqual(newestFirst(30, 45));
     expect(doc).toMatchObject({ group: "churn", complete: false, more: true });
     expect(doc.error).toBeUndefined();
@@ -77,7 +78,7 @@ describe("mlops models list: a page by default", () => {
 
   it("a group that fits in the page is complete, and an empty group is an empty, complete list", async () => {
     await seed(30);
-    const full = JSON.parse((await list(["--json"])).stdout);
+    const full = parseJson("models-list", (await list(["--json"])).stdout);
     expect(versions(full)).toEqual(newestFirst(30));
     expect(full).toMatchObject({ complete: true, more: false });
     const table = await list([]);
@@ -86,32 +87,32 @@ describe("mlops models list: a page by default", () => {
     await new SageMakerClient(sdkConfig(sandbox.current)).send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "empty" }));
     const empty = await runCli(["models", "list", "--group", "empty", "--json"], { env: env() });
     expect(empty.code).toBe(0);
-    expect(JSON.parse(empty.stdout)).toEqual({ group: "empty", models: [], complete: true, more: false });
+    expect(parseJson("models-list", empty.stdout)).toEqual({ group: "empty", models: [], complete: true, more: false });
   });
 });
 
 describe("mlops models list --limit and --all", () => {
   it("--limit N shows the N newest, one list call and N describes; a limit at or past the end is complete", async () => {
     await seed(45);
-    const five = JSON.parse((await list(["--limit", "5", "--json"])).stdout);
+    const five = parseJson("models-list", (await list(["--limit", "5", "--json"])).stdout);
     expect(versions(five)).toEqual(newestFirst(5, 45));
     expect(five).toMatchObject({ complete: false, more: true });
     expect(calls("ListModelPackages").map((e) => (e.input as { MaxResults: number }).MaxResults)).toEqual([6]);
     expect(calls("DescribeModelPackage")).toHaveLength(5);
 
     for (const limit of ["45", "80"]) {
-      const all = JSON.parse((await list(["--limit", limit, "--json"])).stdout);
+      const all = parseJson("models-list", (await list(["--limit", limit, "--json"])).stdout);
       expect(versions(all)).toEqual(newestFirst(45));
       expect(all).toMatchObject({ complete: true, more: false });
     }
-    const approved = JSON.parse((await list(["--status", "approved", "--limit", "3", "--json"])).stdout);
+    const approved = parseJson("models-list", (await list(["--status", "approved", "--limit", "3", "--json"])).stdout);
     expect(versions(approved)).toEqual([40, 30, 20]);
     expect(approved).toMatchObject({ complete: false, more: true });
   });
 
   it("--limit 100 over 150 versions takes a full page, then one row to learn that more exist", async () => {
     await seed(150);
-    const doc = JSON.parse((await list(["--limit", "100", "--json", "--no-metrics"])).stdout);
+    const doc = parseJson("models-list", (await list(["--limit", "100", "--json", "--no-metrics"])).stdout);
     expect(versions(doc)).toEqual(newestFirst(100, 150));
     expect(doc).toMatchObject({ complete: false, more: true });
     expect(calls("ListModelPackages").map((e) => (e.input as { MaxResults: number }).MaxResults)).toEqual([100, 1]);
@@ -121,7 +122,7 @@ describe("mlops models list --limit and --all", () => {
     await seed(130);
     const r = await list(["--all", "--json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("models-list", r.stdout);
     expect(versions(doc)).toEqual(newestFirst(130));
     expect(doc).toMatchObject({ complete: true, more: false });
     expect(doc.models[129]).toMatchObject({ version: 1, metrics: { accuracy: 0.001 }, source: "git c0ffee1" });
@@ -145,7 +146,7 @@ describe("mlops models list --limit and --all", () => {
     const r = await list([...args, "--json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { name: "UsageError", exitCode: 2 } });
+    expect(parseJson("models-list", r.stdout)).toMatchObject({ error: { name: "usage", exitCode: 2 } });
     expect(sandbox.current.requestLog.entries()).toEqual([]);
   });
 });
@@ -153,7 +154,7 @@ describe("mlops models list --limit and --all", () => {
 describe("mlops models list --no-metrics", () => {
   it("lists without a single describe: metrics and source are null, the table has no such columns", async () => {
     await seed(40);
-    const doc = JSON.parse((await list(["--no-metrics", "--json"])).stdout);
+    const doc = parseJson("models-list", (await list(["--no-metrics", "--json"])).stdout);
     expect(versions(doc)).toEqual(newestFirst(30, 40));
     expect(doc.models[0]).toMatchObject({ version: 40, approvalStatus: "Approved", metrics: null, source: null, modelPackageArn: `${ARN}/40` });
     expect(doc).toMatchObject({ complete: false, more: true });
@@ -177,7 +178,7 @@ describe("mlops models list under throttling", () => {
     sandbox.current.faults.set([{ service: "sagemaker", operation: "*", throttle: 0.3 }]);
     const r = await list(["--all", "--json"], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = parseJson("models-list", r.stdout);
     expect(versions(doc)).toEqual(newestFirst(260));
     expect(doc).toMatchObject({ complete: true, more: false });
     expect(doc.models.every((m: { version: number; metrics: { accuracy: number } }) => m.metrics.accuracy === m.version / 1000)).toBe(true);

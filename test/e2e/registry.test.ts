@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ANSI, cleanEnv, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
 
 const sandbox = useSandbox();
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4";
@@ -53,7 +54,7 @@ describe("mlops register", () => {
       env: env({ CODEBUILD_BUILD_ARN: buildArn, CODEBUILD_BUILD_ID: "churn-train:42", CODEBUILD_RESOLVED_SOURCE_VERSION: commit }),
     });
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = parseJson("register", r.stdout);
     expect(out).toEqual({
       modelPackageArn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1",
       group: "churn",
@@ -88,7 +89,7 @@ describe("mlops register", () => {
   it("attaches metrics read from S3 as ModelQuality statistics", async () => {
     const r = await register(["--metrics", "s3://models/churn/evaluation.json", "--require", "recall>0.8", "--json"]);
     expect(r.code).toBe(0);
-    const pkg = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: JSON.parse(r.stdout).modelPackageArn }));
+    const pkg = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: parseJson("register", r.stdout).modelPackageArn }));
     expect(pkg.ModelMetrics).toEqual({ ModelQuality: { Statistics: { ContentType: "application/json", S3Uri: "s3://models/churn/evaluation.json" } } });
     expect(pkg.CustomerMetadataProperties?.["mlops:metric:binary_classification_metrics.recall"]).toBe("0.81");
   });
@@ -104,7 +105,7 @@ describe("mlops register", () => {
 
     const json = await register(["--metrics", "flat.json", "--require", "accuracy>=0.9", "--json"]);
     expect(json.code).toBe(4);
-    expect(JSON.parse(json.stdout)).toMatchObject({ modelPackageArn: null, version: null, gate: [{ expr: "accuracy>=0.9", actual: 0.87, passed: false }] });
+    expect(parseJson("register", json.stdout)).toMatchObject({ modelPackageArn: null, version: null, gate: [{ expr: "accuracy>=0.9", actual: 0.87, passed: false }] });
     expect(sandbox.current.requestLog.mutatingCalls()).toEqual([]);
   });
 
@@ -135,7 +136,7 @@ describe("mlops register", () => {
     expect(Date.now() - stopped).toBeLessThan(2_000);
     expect(run.output.stderr).toContain("Changes made before stopping:");
     expect(run.output.stderr).toContain("sagemaker:CreateModelPackageGroup ModelPackageGroupName=churn (was in flight when stopped: it may have happened)");
-    expect(JSON.parse(run.output.stdout).error).toMatchObject({ name: "InterruptedError", exitCode: 130, leftBehind: [expect.stringContaining("CreateModelPackageGroup")] });
+    expect(parseJson("register", run.output.stdout).error).toMatchObject({ name: "interrupted", exitCode: 130, leftBehind: [expect.stringContaining("CreateModelPackageGroup")] });
     await new Promise((r) => setTimeout(r, 3_000));
     expect(sandbox.current.requestLog.entries({ operation: "CreateModelPackage" })).toEqual([]);
   });
@@ -208,7 +209,7 @@ describe("mlops models", () => {
     const before = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1" }));
     const r = await runCli(["models", "approve", "churn/1", "--reason", "offline eval ok"], { env: env() });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe("churn/1: pending → approved");
+    expect(r.stdout.trim()).toBe("churn/1: pending → approved\nchurn@latest-approved is now churn/1");
     const after = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: before.ModelPackageArn }));
     expect(after.ModelApprovalStatus).toBe("Approved");
     expect(after.ApprovalDescription).toBe("offline eval ok");
@@ -219,7 +220,7 @@ describe("mlops models", () => {
     const logSeq = sandbox.current.requestLog.lastSeq;
     const again = await runCli(["models", "approve", "churn/1", "--json"], { env: env() });
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ version: 1, approvalStatus: "Approved", previousApprovalStatus: "Approved", changed: false });
+    expect(parseJson("models-approve", again.stdout)).toMatchObject({ version: 1, approvalStatus: "Approved", previousApprovalStatus: "Approved", changed: false });
     expect(sandbox.current.requestLog.mutatingCalls({ since: logSeq })).toEqual([]);
   });
 
@@ -227,16 +228,35 @@ describe("mlops models", () => {
     await seed(6, (v) => (v === 2 || v === 4 ? "Approved" : v === 5 ? "Rejected" : "PendingManualApproval"));
     const show = await runCli(["models", "show", "churn@latest-approved", "--json"], { env: env() });
     expect(show.code).toBe(0);
-    expect(JSON.parse(show.stdout)).toMatchObject({ group: "churn", version: 4, approvalStatus: "Approved", metrics: { accuracy: 0.004 }, source: "git c0ffee4", customerMetadata: { team: "fraud" } });
+    expect(parseJson("models-show", show.stdout)).toMatchObject({ group: "churn", version: 4, approvalStatus: "Approved", metrics: { accuracy: 0.004 }, source: "git c0ffee4", customerMetadata: { team: "fraud" } });
     const latest = await runCli(["models", "show", "churn@latest", "--json"], { env: env() });
-    expect(JSON.parse(latest.stdout).version).toBe(6);
+    expect(parseJson("models-show", latest.stdout).version).toBe(6);
 
     const reject = await runCli(["models", "reject", "churn@latest-approved", "--reason", "drift in production"], { env: env() });
     expect(reject.code).toBe(0);
     expect(reject.stdout).toContain("churn/4: approved → rejected");
     expect(reject.stdout).toContain("churn@latest-approved is now churn/2");
     const arn = await runCli(["models", "show", "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/4", "--json"], { env: env() });
-    expect(JSON.parse(arn.stdout)).toMatchObject({ approvalStatus: "Rejected", approvalDescription: "drift in production" });
+    expect(parseJson("models-show", arn.stdout)).toMatchObject({ approvalStatus: "Rejected", approvalDescription: "drift in production" });
+  });
+
+  it("approve and reject --json report the version G@latest-approved names after the change", async () => {
+    await seed(3);
+    const decide = async (verb: "approve" | "reject", ref: string) => {
+      const r = await runCli(["models", verb, ref, "--reason", "r", "--json"], { env: env() });
+      expect(r.code, r.stderr).toBe(0);
+      return parseJson(verb === "approve" ? "models-approve" : "models-reject", r.stdout);
+    };
+    expect(await decide("approve", "churn/2")).toMatchObject({ version: 2, changed: true, latestApproved: "churn/2" });
+    // An older version approved: the newer approved one stays ahead of it.
+    expect(await decide("approve", "churn/1")).toMatchObject({ version: 1, changed: true, latestApproved: "churn/2" });
+    expect(await decide("approve", "churn/3")).toMatchObject({ version: 3, changed: true, latestApproved: "churn/3" });
+    expect(await decide("approve", "churn/3")).toMatchObject({ version: 3, changed: false, latestApproved: "churn/3" });
+    expect(await decide("reject", "churn/3")).toMatchObject({ version: 3, approvalStatus: "Rejected", latestApproved: "churn/2" });
+    expect(await decide("reject", "churn/2")).toMatchObject({ latestApproved: "churn/1" });
+    expect(await decide("reject", "churn/1")).toMatchObject({ latestApproved: null });
+    const human = await runCli(["models", "approve", "churn/2"], { env: env() });
+    expect(human.stdout).toBe("churn/2: rejected → approved\nchurn@latest-approved is now churn/2\n");
   });
 
   it("reject needs a reason; a bad or unknown REF fails without changing anything", async () => {
@@ -257,7 +277,7 @@ describe("mlops models", () => {
     await seed(250, (v) => (v % 50 === 0 ? "Approved" : "PendingManualApproval"));
     const json = await runCli(["models", "list", "--group", "churn", "--all", "--json"], { env: env() });
     expect(json.code).toBe(0);
-    const doc = JSON.parse(json.stdout);
+    const doc = parseJson("models-list", json.stdout);
     expect(doc.group).toBe("churn");
     expect(doc.models.map((m: { version: number }) => m.version)).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
     expect(doc.models[0]).toMatchObject({ approvalStatus: "Approved", metrics: { accuracy: 0.25 }, source: "git c0ffee2" });
@@ -271,9 +291,9 @@ describe("mlops models", () => {
     expect(lines[1]).toMatch(/^\s+250\s+approved\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+accuracy=0\.25\s+git c0ffee2$/);
     expect(table.stderr).toContain("250 versions in churn");
 
-    const approved = JSON.parse((await runCli(["models", "list", "--group", "churn", "--status", "approved", "--json"], { env: env() })).stdout);
+    const approved = parseJson("models-list", (await runCli(["models", "list", "--group", "churn", "--status", "approved", "--json"], { env: env() })).stdout);
     expect(approved.models.map((m: { version: number }) => m.version)).toEqual([250, 200, 150, 100, 50]);
-    const limited = JSON.parse((await runCli(["models", "list", "--group", "churn", "--limit", "3", "--json"], { env: env() })).stdout);
+    const limited = parseJson("models-list", (await runCli(["models", "list", "--group", "churn", "--limit", "3", "--json"], { env: env() })).stdout);
     expect(limited.models.map((m: { version: number }) => m.version)).toEqual([250, 249, 248]);
   });
 
@@ -282,10 +302,10 @@ describe("mlops models", () => {
     sandbox.current.faults.set([{ operation: "DescribeModelPackage", error: 0.5 }]);
     const r = await runCli(["models", "list", "--group", "churn", "--json"], { env: env({ AWS_MAX_ATTEMPTS: "1" }) });
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ group: "churn", complete: false, error: { name: "AwsError", exitCode: 1 } });
+    const doc = parseJson("models-list", r.stdout);
+    expect(doc).toMatchObject({ group: "churn", complete: false, error: { name: "aws", exitCode: 1 } });
     expect(doc.error.message).toContain("sagemaker:DescribeModelPackage failed: InternalFailure");
-    const ok = JSON.parse((await runCli(["models", "list", "--group", "churn", "--json", "--limit", "2"], { env: env({ AWS_MAX_ATTEMPTS: "10" }) })).stdout);
+    const ok = parseJson("models-list", (await runCli(["models", "list", "--group", "churn", "--json", "--limit", "2"], { env: env({ AWS_MAX_ATTEMPTS: "10" }) })).stdout);
     expect(ok).toMatchObject({ complete: false, more: true, models: [{ version: 30 }, { version: 29 }] });
   });
 

@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeEach, describe, expect, it } from "vitest";
 import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { parseJson } from "../helpers/schemas";
 
 /**
  * Taking a traffic rollout in hand: Ctrl-C at each phase, timeouts, promote/abort from another
@@ -33,7 +34,7 @@ beforeEach(async () => {
 async function serving(args: string[] = []): Promise<string> {
   const r = await deploy(["--role-arn", ROLE, "--json", ...args]);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout).endpointConfig as string;
+  return parseJson("deploy", r.stdout).endpointConfig as string;
 }
 
 /** Wait (bounded) until the endpoint is InService on `config`. */
@@ -95,9 +96,9 @@ describe("Ctrl-C and timeouts on the traffic engine", () => {
     const old = await serving();
     const r = await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "3600", "--timeout", "20m", "--json"]);
     expect(r.code, r.stderr).toBe(5);
-    const report = JSON.parse(r.stdout);
+    const report = parseJson("deploy", r.stdout);
     expect(report.outcome).toBe("timed-out");
-    expect(report.notes.join(" ")).toContain("all traffic is back on the old version");
+    expect(report.notes).toContainEqual({ level: "info", message: expect.stringContaining("all traffic is back on the old version") });
     expect(r.stderr).toContain("mlops status --endpoint churn --watch");
     await settlesOn(old);
   });
@@ -106,7 +107,7 @@ describe("Ctrl-C and timeouts on the traffic engine", () => {
 describe("promote and abort from another shell", () => {
   it("promote after --no-wait drives the rollout to the end, records the way back and removes the mixed config", async () => {
     const old = await serving();
-    const paused = JSON.parse((await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait", "--json"])).stdout);
+    const paused = parseJson("deploy", (await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait", "--json"])).stdout);
     expect(paused.outcome).toBe("paused");
     const before = await endpoint();
     expect(before.ProductionVariants?.find((v) => v.VariantName?.startsWith("mlops-"))).toMatchObject({ CurrentWeight: 0 });
@@ -115,7 +116,7 @@ describe("promote and abort from another shell", () => {
     const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
     expect(promoted.code, promoted.stderr).toBe(0);
     expect(promoted.stderr).toContain("nobody drives the rollout on churn: carrying it on here");
-    const report = JSON.parse(promoted.stdout);
+    const report = parseJson("promote", promoted.stdout);
     expect(report).toMatchObject({ outcome: "deployed", engine: "traffic" });
     const now = await endpoint();
     expect(now.EndpointConfigName).toBe(report.endpointConfig);
@@ -124,7 +125,36 @@ describe("promote and abort from another shell", () => {
 
     const back = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
     expect(back.code, back.stderr).toBe(0);
-    expect(JSON.parse(back.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: old });
+    expect(parseJson("rollback", back.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: old });
+  });
+
+  it("promote and abort --json report the version, the config they replaced and the rollout, as deploy does", async () => {
+    await sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn-models" }));
+    for (let v = 1; v <= 2; v++) {
+      await sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn-models", ModelApprovalStatus: "Approved", InferenceSpecification: { Containers: [{ Image: IMAGE, ModelDataUrl: MODEL }] } }));
+    }
+    const arn = (v: number) => `arn:aws:sagemaker:us-east-1:000000000000:model-package/churn-models/${v}`;
+    const byPackage = (v: number, args: string[]) => mlops(["deploy", "--endpoint", "churn", "--model-package", `churn-models/${v}`, "--role-arn", ROLE, "--json", ...args]);
+    const created = parseJson("deploy", (await byPackage(1, [])).stdout);
+    expect(created).toMatchObject({ outcome: "created", modelPackageArn: arn(1) });
+    const old = created.endpointConfig as string;
+
+    const paused = parseJson("deploy", (await byPackage(2, ["--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait"])).stdout);
+    expect(paused).toMatchObject({ outcome: "paused", previousEndpointConfig: old, modelPackageArn: arn(2) });
+    const aborted = await mlops(["abort", "--endpoint", "churn", "--json"]);
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(parseJson("abort", aborted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, previousEndpointConfig: old, modelPackageArn: arn(2), rolloutId: paused.rolloutId });
+
+    const again = parseJson("deploy", (await byPackage(2, ["--engine", "traffic", "--bake", "60", "--final-bake", "60", "--no-wait"])).stdout);
+    const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    const serves = (await endpoint()).EndpointConfigName;
+    expect(parseJson("promote", promoted.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: serves, previousEndpointConfig: old, modelPackageArn: arn(2), rolloutId: again.rolloutId });
+
+    // A rollback names the version the config it goes back to serves.
+    const back = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(parseJson("rollback", back.stdout)).toMatchObject({ outcome: "deployed", endpointConfig: old, previousEndpointConfig: serves, modelPackageArn: arn(1) });
   });
 
   it("promote --full skips the remaining steps: one move to 100 %", async () => {
@@ -133,7 +163,7 @@ describe("promote and abort from another shell", () => {
     const seq = sandbox.current.requestLog.lastSeq;
     const promoted = await mlops(["promote", "--endpoint", "churn", "--full", "--json"]);
     expect(promoted.code, promoted.stderr).toBe(0);
-    expect(JSON.parse(promoted.stdout).outcome).toBe("deployed");
+    expect(parseJson("promote", promoted.stdout).outcome).toBe("deployed");
     expect(trafficCalls(seq).filter((c) => c.startsWith("weight"))).toEqual(["weight 100"]);
   });
 
@@ -145,15 +175,15 @@ describe("promote and abort from another shell", () => {
     expect(promoted.code).toBe(3);
     const watched = await watch.exited;
     expect(watched.code, watch.output.stderr).toBe(3);
-    expect(JSON.parse(watch.output.stdout)).toMatchObject({ endpointConfig: old, rollout: { phase: "rolled-back" } });
+    expect(parseJson("status", watch.output.stdout)).toMatchObject({ endpointConfig: old, rollout: { phase: "rolled-back" } });
   });
 
   it("status --watch on an endpoint whose creation fails ends with exit 1", async () => {
     const started = await deploy(["--role-arn", ROLE, "--env", "MLOPS_SANDBOX_HEALTH=fail", "--no-wait", "--json"]);
-    expect(JSON.parse(started.stdout).outcome).toBe("started");
+    expect(parseJson("deploy", started.stdout).outcome).toBe("started");
     const watched = await mlops(["status", "--endpoint", "churn", "--watch", "--json"]);
     expect(watched.code).toBe(1);
-    expect(JSON.parse(watched.stdout).status).toBe("Failed");
+    expect(parseJson("status", watched.stdout).status).toBe("Failed");
     expect(watched.stderr).toMatch(/churn is Failed/);
   });
 });
@@ -163,7 +193,7 @@ describe("redeploys keep the endpoint's shape; engine choice", () => {
     await serving(["--instance-type", "ml.c5.xlarge", "--instance-count", "3"]);
     const r = await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const config = await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: JSON.parse(r.stdout).endpointConfig }));
+    const config = await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: parseJson("deploy", r.stdout).endpointConfig }));
     expect(config.ProductionVariants?.[0]).toMatchObject({ InstanceType: "ml.c5.xlarge", InitialInstanceCount: 3 });
   });
 
@@ -185,7 +215,7 @@ describe("redeploys keep the endpoint's shape; engine choice", () => {
     await serving(["--type", "async", "--async-output", "s3://models/out/"]);
     const r = await deploy(["--env", "V=2", "--strategy", "all-at-once", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const config = await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: JSON.parse(r.stdout).endpointConfig }));
+    const config = await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: parseJson("deploy", r.stdout).endpointConfig }));
     expect(config.AsyncInferenceConfig?.OutputConfig?.S3OutputPath).toBe("s3://models/out/");
   });
 
@@ -197,7 +227,7 @@ describe("redeploys keep the endpoint's shape; engine choice", () => {
     const seq = sandbox.current.requestLog.lastSeq;
     const r = await deploy(["--env", "V=2", "--canary-percent", "12.5", "--bake", "60", "--final-bake", "60", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "traffic" });
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "deployed", engine: "traffic" });
     expect(trafficCalls(seq).filter((c) => c.startsWith("weight"))).toEqual(["weight 12.5", "weight 100"]);
   });
 

@@ -1,7 +1,9 @@
 import { DescribeEndpointConfigCommand, DescribeModelCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
+import type { OutputName } from "../../src/schemas/index";
 import type { CliResult } from "../helpers/cli";
 import { BAD, useRolloutSandbox } from "../helpers/rollout";
+import { parseJson } from "../helpers/schemas";
 
 /**
  * Randomized, but reproducible: each seed interleaves two or three commands on one endpoint
@@ -26,7 +28,7 @@ function random(seed: number): () => number {
   };
 }
 
-type Action = { label: string; run: () => Promise<CliResult & { bad?: boolean }> };
+type Action = { label: string; command: OutputName; run: () => Promise<CliResult & { bad?: boolean }> };
 
 function actions(next: () => number, version: number): Action {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -37,15 +39,16 @@ function actions(next: () => number, version: number): Action {
   const kind = pick(["good", "bad", "bad", "no-wait", "ctrl-c", "abort", "rollback"]);
   switch (kind) {
     case "good":
-      return { label: `deploy V=${version} (${engine} ${strategy})`, run: () => deploy(["--env", `V=${version}`, ...common]) };
+      return { label: `deploy V=${version} (${engine} ${strategy})`, command: "deploy", run: () => deploy(["--env", `V=${version}`, ...common]) };
     case "bad":
-      return { label: `deploy bad (${engine} ${strategy})`, run: async () => ({ ...(await deploy([...BAD, ...common])), bad: true }) };
+      return { label: `deploy bad (${engine} ${strategy})`, command: "deploy", run: async () => ({ ...(await deploy([...BAD, ...common])), bad: true }) };
     case "no-wait":
-      return { label: `deploy --no-wait V=${version} (${engine} ${strategy})`, run: () => deploy(["--env", `V=${version}`, ...common, "--no-wait"]) };
+      return { label: `deploy --no-wait V=${version} (${engine} ${strategy})`, command: "deploy", run: () => deploy(["--env", `V=${version}`, ...common, "--no-wait"]) };
     case "ctrl-c": {
       const after = 100 + Math.floor(next() * 900);
       return {
         label: `deploy bad + Ctrl-C after ${after} ms (${engine} ${strategy})`,
+        command: "deploy",
         run: async () => {
           const child = spawnDeploy([...BAD, ...common]);
           await new Promise((r) => setTimeout(r, after));
@@ -56,9 +59,9 @@ function actions(next: () => number, version: number): Action {
       };
     }
     case "abort":
-      return { label: "abort", run: () => mlops(["abort", "--endpoint", "churn", "--json"]) };
+      return { label: "abort", command: "abort", run: () => mlops(["abort", "--endpoint", "churn", "--json"]) };
     default:
-      return { label: "rollback --yes", run: () => mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]) };
+      return { label: "rollback --yes", command: "rollback", run: () => mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]) };
   }
 }
 
@@ -66,7 +69,7 @@ function actions(next: () => number, version: number): Action {
 async function settle(log: string[]): Promise<void> {
   for (let i = 0; i < 60; i++) {
     const status = await mlops(["status", "--endpoint", "churn", "--json"]);
-    const s = JSON.parse(status.stdout);
+    const s = parseJson("status", status.stdout);
     const active = s.rollout && !["done", "rolled-back", "interrupted", "failed", "superseded"].includes(s.rollout.phase);
     if (s.status === "InService" && !s.deployment && !active) return;
     if (s.status === "InService" && active && !s.rollout.driven && !s.deployment) {
@@ -102,7 +105,8 @@ describe("randomized interleavings on one endpoint", () => {
       chosen.map(async (action, i) => {
         await new Promise((r) => setTimeout(r, Math.floor(next() * 400) * i));
         const result = await action.run();
-        log.push(`${action.label} → exit ${result.code}${result.stdout ? ` ${JSON.parse(result.stdout).outcome ?? JSON.parse(result.stdout).error?.name ?? ""}` : ""}`);
+        const doc = result.stdout ? parseJson(action.command, result.stdout) : undefined;
+        log.push(`${action.label} → exit ${result.code}${doc ? ` ${doc.outcome ?? doc.error?.name ?? ""}` : ""}`);
         return { action, result };
       }),
     );
@@ -123,19 +127,19 @@ describe("randomized interleavings on one endpoint", () => {
     }
     for (const { result } of results) {
       if (!result.bad || result.code !== 0) continue;
-      const report = JSON.parse(result.stdout);
+      const report = parseJson("deploy", result.stdout);
       expect(report.outcome, story).not.toBe("deployed");
     }
 
     // rollback goes back exactly one step, and a second one returns.
-    const before = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+    const before = parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
     if (before.previousEndpointConfig && !before.previousEndpointConfigMissing) {
       const back = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
       expect(back.code, `${story}\n${back.stderr}`).toBe(0);
-      const after = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+      const after = parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
       expect({ serving: after.endpointConfig, back: after.previousEndpointConfig }, story).toEqual({ serving: before.previousEndpointConfig, back: before.endpointConfig });
       const forth = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
-      expect(JSON.parse(forth.stdout).endpointConfig, story).toBe(before.endpointConfig);
+      expect(parseJson("rollback", forth.stdout).endpointConfig, story).toBe(before.endpointConfig);
     }
   }, 120_000);
 });

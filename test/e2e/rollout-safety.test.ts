@@ -2,6 +2,7 @@ import { PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { DeleteEndpointConfigCommand, DescribeEndpointConfigCommand, DescribeModelCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import { BAD, IMAGE, MODEL, ROLE, useRolloutSandbox } from "../helpers/rollout";
+import { parseJson } from "../helpers/schemas";
 
 /**
  * The rollout promise under the faults users meet (issue 8): whatever happens, mlops owns what it
@@ -57,12 +58,12 @@ describe("the variant name stays", () => {
     await serving();
     const good = await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "60", "--final-bake", "60", "--json"]);
     expect(good.code, good.stderr).toBe(0);
-    const kept = JSON.parse(good.stdout).endpointConfig;
+    const kept = parseJson("deploy", good.stdout).endpointConfig;
     expect((await endpoint()).ProductionVariants?.map((v) => v.VariantName)).toEqual(["AllTraffic"]);
     await teamAlarm("team-alarm", "AllTraffic");
     const bad = await deploy([...BAD, "--alarm", "team-alarm", "--engine", "traffic", "--bake", "600", "--final-bake", "60", "--json"]);
     expect(bad.code, bad.stderr).toBe(3);
-    const report = JSON.parse(bad.stdout);
+    const report = parseJson("deploy", bad.stdout);
     expect(report).toMatchObject({ outcome: "rolled-back", endpointConfig: kept, firedAlarm: `mlops-churn-${report.rolloutId}-copy-team-alarm` });
     expect(bad.stderr).toContain("--alarm team-alarm watches VariantName=AllTraffic, which carries the old version until the last step");
     // The team's own alarm stays; the rollout's copy went with the rollout.
@@ -90,7 +91,7 @@ describe("the variant name stays", () => {
     for (const [version, engine] of steps) {
       const r = await deploy(["--env", version, "--engine", engine, "--strategy", engine === "traffic" ? "canary" : "all-at-once", "--bake", "60", "--final-bake", "60", "--json"]);
       expect(r.code, `${version} on ${engine}: ${r.stderr}`).toBe(0);
-      expect(JSON.parse(r.stdout).outcome).toBe("deployed");
+      expect(parseJson("deploy", r.stdout).outcome).toBe("deployed");
     }
     expect((await endpoint()).ProductionVariants?.map((v) => v.VariantName)).toEqual(["AllTraffic"]);
   });
@@ -121,30 +122,30 @@ describe("concurrent deploys", () => {
       const model = await sm().send(new DescribeModelCommand({ ModelName: variant.ModelName }));
       if (weight > 0) expect(model.PrimaryContainer?.Environment?.MLOPS_SANDBOX_ERROR_RATE).toBeUndefined();
     }
-    if (g.code === 0) expect(final.EndpointConfigName).toBe(JSON.parse(g.stdout).endpointConfig);
+    if (g.code === 0) expect(final.EndpointConfigName).toBe(parseJson("deploy", g.stdout).endpointConfig);
   });
 });
 
 describe("any later command finishes what an earlier one started", () => {
   it("deploy --no-wait, then status: rollback goes back to the config that served before the no-wait deploy", async () => {
     await serving();
-    const second = JSON.parse((await deploy(["--env", "V=2", "--strategy", "all-at-once", "--engine", "guardrails", "--json"])).stdout).endpointConfig;
+    const second = parseJson("deploy", (await deploy(["--env", "V=2", "--strategy", "all-at-once", "--engine", "guardrails", "--json"])).stdout).endpointConfig;
     const started = await deploy(["--env", "V=3", "--strategy", "all-at-once", "--engine", "guardrails", "--no-wait", "--json"]);
-    expect(JSON.parse(started.stdout)).toMatchObject({ outcome: "started" });
-    const third = JSON.parse(started.stdout).endpointConfig;
+    expect(parseJson("deploy", started.stdout)).toMatchObject({ outcome: "started" });
+    const third = parseJson("deploy", started.stdout).endpointConfig;
     await settlesOn(third);
     const status = await mlops(["status", "--endpoint", "churn", "--json"]);
-    expect(JSON.parse(status.stdout)).toMatchObject({ endpointConfig: third, previousEndpointConfig: second, reconciled: { outcome: "deployed", previousEndpointConfig: second } });
+    expect(parseJson("status", status.stdout)).toMatchObject({ endpointConfig: third, previousEndpointConfig: second, reconciled: { outcome: "deployed", previousEndpointConfig: second } });
     expect(status.stderr).toMatch(/rollout r\w+ on churn was deployed .*ended while nobody watched/);
     const back = await mlops(["rollback", "--endpoint", "churn", "--yes", "--json"]);
     expect(back.code, back.stderr).toBe(0);
-    expect(JSON.parse(back.stdout)).toMatchObject({ endpointConfig: second, previousEndpointConfig: third });
+    expect(parseJson("rollback", back.stdout)).toMatchObject({ endpointConfig: second, previousEndpointConfig: third });
 
     // rollback --no-wait is a rollout too: once booked, the next rollback returns exactly one step.
     const again = await mlops(["rollback", "--endpoint", "churn", "--yes", "--no-wait", "--json"]);
-    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "started", endpointConfig: third });
+    expect(parseJson("rollback", again.stdout)).toMatchObject({ outcome: "started", endpointConfig: third });
     await settlesOn(third);
-    expect(JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout)).toMatchObject({ endpointConfig: third, previousEndpointConfig: second });
+    expect(parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout)).toMatchObject({ endpointConfig: third, previousEndpointConfig: second });
   });
 
   it("a deploy killed mid-way (a CI job killed) is booked by the next command", async () => {
@@ -156,7 +157,7 @@ describe("any later command finishes what an earlier one started", () => {
     const config = (await endpoint()).PendingDeploymentSummary?.EndpointConfigName;
     expect(config).toBeTruthy();
     await settlesOn(config!);
-    const status = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+    const status = parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
     expect(status).toMatchObject({ previousEndpointConfig: first, reconciled: { outcome: "deployed" }, rollout: { phase: "done", finished: true } });
     // Its alarms were the rollout's own: booked with it.
     expect(await alarmNames()).toEqual([]);
@@ -170,7 +171,7 @@ describe("any later command finishes what an earlier one started", () => {
     await run.exited;
     const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
     expect(promoted.code, promoted.stderr).toBe(3);
-    expect(JSON.parse(promoted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: expect.stringMatching(/-5xx-rate$/) });
+    expect(parseJson("promote", promoted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: expect.stringMatching(/-5xx-rate$/) });
     await settlesOn(old);
   });
 
@@ -184,7 +185,7 @@ describe("any later command finishes what an earlier one started", () => {
     expect(await configNames()).toEqual([old]);
     expect(await alarmNames()).toEqual([]);
     // The record still tells of the creation, booked: the failed start left none of its own.
-    expect(JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout).rollout).toMatchObject({ engine: "create", phase: "done", finished: true });
+    expect(parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout).rollout).toMatchObject({ engine: "create", phase: "done", finished: true });
     const next = await deploy(["--env", "V=2", "--engine", "traffic", "--bake", "60", "--final-bake", "60", "--json"]);
     expect(next.code, next.stderr).toBe(0);
   });
@@ -200,12 +201,12 @@ describe("any later command finishes what an earlier one started", () => {
     expect(oneInstance.stderr).toContain("the traffic engine needs it");
     const r = await deploy(["--env", "V=2", "--instance-type", "ml.m5.large", "--instance-count", "2", "--role-arn", ROLE, "--bake", "60", "--final-bake", "60", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
-    const status = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "deployed", engine: "guardrails" });
+    const status = parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
     expect(status).toMatchObject({ previousEndpointConfig: old, previousEndpointConfigMissing: true });
     const back = await mlops(["rollback", "--endpoint", "churn", "--yes"]);
     expect(back.code).toBe(1);
-    expect(back.stderr).toContain(`the way back from ${JSON.parse(r.stdout).endpointConfig}, ${old}, no longer exists: it was deleted outside mlops`);
+    expect(back.stderr).toContain(`the way back from ${parseJson("deploy", r.stdout).endpointConfig}, ${old}, no longer exists: it was deleted outside mlops`);
     expect(back.stderr).not.toContain("--to:");
   });
 });
@@ -226,7 +227,7 @@ describe("Ctrl-C and signals", () => {
     expect(run.output.stderr.match(/^ {2}sagemaker:AddTags/gm)?.length).toBe(1);
     await settlesOn(old);
     const status = await mlops(["status", "--endpoint", "churn", "--json"]);
-    expect(JSON.parse(status.stdout).reconciled).toMatchObject({ outcome: "interrupted" });
+    expect(parseJson("status", status.stdout).reconciled).toMatchObject({ outcome: "interrupted" });
     expect(await configNames()).toEqual([old]);
     expect(await alarmNames()).toEqual([]);
   });
@@ -297,7 +298,7 @@ describe("throttling is not failure", () => {
     sandbox.current.faults.clear();
     const exit = await run.exited;
     expect(exit.code, run.output.stderr).toBe(0);
-    expect(JSON.parse(run.output.stdout)).toMatchObject({ outcome: "deployed" });
+    expect(parseJson("deploy", run.output.stdout)).toMatchObject({ outcome: "deployed" });
     expect(run.output.stderr).toContain("AWS is throttling");
     expect(sandbox.current.requestLog.entries({ since: seq }).filter((e) => e.fault === "throttle").length).toBeGreaterThan(3);
   });
@@ -310,10 +311,10 @@ describe("booking never changes an outcome", () => {
     const r = await mlops(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--engine", "traffic", "--auto-alarms", "--bake", "60", "--final-bake", "60", "--json"], 60_000, { AWS_MAX_ATTEMPTS: "1" });
     sandbox.current.faults.clear();
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", notes: expect.arrayContaining([expect.stringContaining("the next mlops command on churn books it")]) });
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "deployed", notes: expect.arrayContaining([{ level: "warning", message: expect.stringContaining("the next mlops command on churn books it") }]) });
     expect(r.stderr).toContain("booking the ending failed for now");
     expect((await alarmNames()).length).toBe(2);
-    const status = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+    const status = parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
     expect(status).toMatchObject({ reconciled: { outcome: "deployed" }, rollout: { finished: true } });
     expect(await alarmNames()).toEqual([]);
   });
@@ -332,10 +333,10 @@ describe("too late to abort", () => {
       expect(aborted.stderr).toMatch(/too late to abort|ended before/);
       const exit = await run.exited;
       expect(exit.code, run.output.stderr).toBe(0);
-      const deployed = JSON.parse(run.output.stdout);
+      const deployed = parseJson("deploy", run.output.stdout);
       expect(deployed.outcome).toBe("deployed");
       await settlesOn(deployed.endpointConfig);
-      const status = JSON.parse((await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
+      const status = parseJson("status", (await mlops(["status", "--endpoint", "churn", "--json"])).stdout);
       expect(status).toMatchObject({ endpointConfig: deployed.endpointConfig, previousEndpointConfigMissing: false, rollout: { phase: "done", finished: true } });
     } finally {
       sandbox.current.clock.setScale(500);
@@ -357,11 +358,11 @@ describe("a throttled driver is still the driver", () => {
       const aborted = await mlops(["abort", "--endpoint", "churn", "--json"], 60_000, single);
       sandbox.current.faults.clear();
       expect(aborted.code, aborted.stderr).toBe(0);
-      expect(JSON.parse(aborted.stdout)).toMatchObject({ command: "abort", acceptedBy: "the process driving the rollout" });
+      expect(parseJson("abort", aborted.stdout)).toMatchObject({ command: "abort", acceptedBy: "the process driving the rollout" });
       expect(aborted.stderr).not.toContain("taking the rollout over");
       const exit = await run.exited;
       expect(exit.code, run.output.stderr).toBe(3);
-      expect(JSON.parse(run.output.stdout)).toMatchObject({ outcome: "rolled-back", failureReason: "aborted by `mlops abort`" });
+      expect(parseJson("deploy", run.output.stdout)).toMatchObject({ outcome: "rolled-back", failureReason: "aborted by `mlops abort`" });
       await settlesOn(old);
     } finally {
       sandbox.current.clock.setScale(500);
@@ -375,7 +376,7 @@ describe("honest plans", () => {
     await serving(serverless);
     const r = await deploy([...serverless, "--env", "V=2", "--bake", "60", "--final-bake", "60", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "deployed", strategy: "all-at-once" });
+    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "deployed", strategy: "all-at-once" });
     expect(r.stderr).toContain("a serverless endpoint holds one variant, so --strategy canary runs as all at once, then a watch of the alarms for 2m");
   });
 
@@ -386,6 +387,6 @@ describe("honest plans", () => {
     expect(r.stderr).toMatch(/warning: --timeout 5m is shorter than this rollout is expected to take on AWS \(about 20m\)/);
     expect(r.stderr).toContain("20 % of 2 instance(s) is 1, so traffic moves in 2 step(s): 50 %, 100 %");
     // The estimate follows the real steps: one launch, two steps, a 5-minute bake and a 5-minute final bake.
-    expect(JSON.parse(r.stdout).expectedSeconds).toBe(480 + 2 * 60 + 300 + 300);
+    expect(parseJson("deploy", r.stdout).expectedSeconds).toBe(480 + 2 * 60 + 300 + 300);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
+import { parseJson } from "../helpers/schemas";
 
 /** A port nobody listens on right now. */
 async function freePort(): Promise<number> {
@@ -34,7 +35,7 @@ describe("mlops sandbox start", () => {
 
       const doctor = await runCli(["doctor", "--json"], { env: cleanEnv(env) });
       expect(doctor.code).toBe(0);
-      expect(JSON.parse(doctor.stdout)).toMatchObject({ ok: true, account: "000000000000" });
+      expect(parseJson("doctor", doctor.stdout)).toMatchObject({ ok: true, account: "000000000000" });
       // Each request is logged on the sandbox's stderr.
       await sandbox.waitFor("stderr", /sts GetCallerIdentity → 200/);
 
@@ -64,13 +65,26 @@ describe("mlops sandbox start", () => {
       expect(busy.code).toBe(2);
       expect(busy.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
       const doctor = await runCli(["doctor", "--json"], { env: cleanEnv(exportsFrom(first.output.stdout)) });
-      expect(JSON.parse(doctor.stdout).account).toBe("123456789012");
+      expect(parseJson("doctor", doctor.stdout).account).toBe("123456789012");
     } finally {
       first.child.kill("SIGINT");
     }
     expect((await first.exited).code).toBe(0);
     expect(first.output.stderr).toContain(`state saved to ${stateFile}`);
     expect(first.output.stderr).not.toContain("GetCallerIdentity");
+  });
+
+  it("--json prints one document with where it listens and the exports", async () => {
+    const run = spawnCli(["sandbox", "start", "--port", "0", "--time-scale", "50", "--quiet", "--json"]);
+    try {
+      await run.waitFor("stderr", /listening on/);
+      const doc = parseJson("sandbox-start", run.output.stdout);
+      expect(doc).toMatchObject({ url: `http://127.0.0.1:${doc.port}`, region: "us-east-1", accountId: "000000000000", timeScale: 50, env: { AWS_ENDPOINT_URL: doc.url } });
+      expect(doc.port).toBeGreaterThan(0);
+    } finally {
+      run.child.kill("SIGTERM");
+    }
+    expect((await run.exited).code).toBe(0);
   });
 
   it("refuses a state file it cannot write, before listening", async () => {

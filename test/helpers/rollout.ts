@@ -3,6 +3,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { DescribeEndpointCommand, ListEndpointConfigsCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeEach, expect } from "vitest";
 import type { SandboxOptions } from "../../src/sandbox/index";
+import { parseJson } from "./schemas";
 import { cleanEnv, runCli, spawnCli } from "./cli";
 import { sdkConfig, useSandbox } from "./sandbox";
 
@@ -39,7 +40,7 @@ export function useRolloutSandbox(options: SandboxOptions = {}) {
   async function serving(args: string[] = [], name = "churn"): Promise<string> {
     const r = await deploy(["--role-arn", ROLE, "--json", ...args], name);
     expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout).endpointConfig as string;
+    return parseJson("deploy", r.stdout).endpointConfig as string;
   }
 
   /** Wait (bounded) until the endpoint is InService on `config`. */

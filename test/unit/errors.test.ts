@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { callAws, fromAwsError } from "../../src/aws/errors";
-import { AwsError, CredentialsError, exitCodeOf, GateError, MissingInputError, RolledBackError, UsageError, WaitTimeoutError, InterruptedError } from "../../src/errors";
+import { AwsError, CredentialsError, DeclinedError, ERROR_NAMES, exitCodeOf, GateError, MissingInputError, MlopsError, publicNameOf, RolledBackError, SettledInterruptError, UsageError, WaitTimeoutError, InterruptedError } from "../../src/errors";
+import { errorDocument } from "../../src/report-error";
+import { TakenOverError } from "../../src/rollout/traffic";
 
 function sdkError(name: string, message = "m", extra: Record<string, unknown> = {}) {
   return Object.assign(new Error(message), { name, $metadata: { requestId: "req-1", httpStatusCode: 400 }, ...extra });
@@ -15,6 +17,7 @@ describe("exit codes come from the error class", () => {
     [new WaitTimeoutError("x"), 5],
     [new CredentialsError("x"), 6],
     [new InterruptedError("x"), 130],
+    [new DeclinedError("x"), 7],
     [new AwsError("op", "Code", "m"), 1],
     [new Error("bug"), 1],
     ["not even an error", 1],
@@ -24,6 +27,37 @@ describe("exit codes come from the error class", () => {
 
   it("names the flag that is missing", () => {
     expect(new MissingInputError("--endpoint").message).toBe("--endpoint is required when not running interactively");
+  });
+});
+
+describe("the public name of each error (error.name in the JSON error document)", () => {
+  it.each([
+    [new UsageError("x"), "usage", 2],
+    [new MissingInputError("--group"), "missing-input", 2],
+    [new DeclinedError("x"), "declined", 7],
+    [new MlopsError("x"), "failed", 1],
+    [new TakenOverError("x"), "failed", 1],
+    [new AwsError("op", "ValidationException", "m"), "aws", 1],
+    [new RolledBackError("x"), "rolled-back", 3],
+    [new GateError("x"), "gate-failed", 4],
+    [new WaitTimeoutError("x"), "timed-out", 5],
+    [new CredentialsError("x"), "credentials", 6],
+    [new InterruptedError("x"), "interrupted", 130],
+    [new SettledInterruptError("x"), "interrupted", 130],
+    [new Error("bug"), "unexpected", 1],
+    ["not even an error", "unexpected", 1],
+  ])("%s → %s, exit %i", (error, name, code) => {
+    expect(publicNameOf(error)).toBe(name);
+    expect(errorDocument(error)).toMatchObject({ name, exitCode: code });
+  });
+
+  it("every public name is kebab-case, and none is a class name", () => {
+    for (const name of ERROR_NAMES) expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+
+  it("the document carries the hint and what was left behind, and nothing undefined when there are none", () => {
+    expect(errorDocument(new UsageError("bad", { hint: "do this" }), ["sagemaker:CreateModel m"])).toEqual({ name: "usage", exitCode: 2, message: "bad", hint: "do this", leftBehind: ["sagemaker:CreateModel m"] });
+    expect(JSON.parse(JSON.stringify(errorDocument(new Error("boom"))))).toEqual({ name: "unexpected", exitCode: 1, message: "boom" });
   });
 });
 

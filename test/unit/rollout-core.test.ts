@@ -5,7 +5,8 @@ import { alreadyServes, deploySpecs } from "../../src/core/deploy-specs";
 import { formatDuration, parseDuration } from "../../src/core/duration";
 import { guardrailPhase } from "../../src/core/endpoint-phase";
 import { chooseEngine, deploymentConfig, derivedName, effectiveStrategy, expectedSeconds, guardrailProblem, guardrailSteps, strategyOf, trafficSteps, type RolloutSettings } from "../../src/core/rollout-plan";
-import { decodeRollout, DRIVER_LIVENESS_SECONDS, encodeRollout, hasLiveDriver, isActive, needsFinishing, newRolloutId, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../../src/core/rollout-state";
+import { checkTagBudget } from "../../src/rollout/record";
+import { decodeRollout, DRIVER_LIVENESS_SECONDS, encodeRollout, MAX_TAGS, hasLiveDriver, isActive, needsFinishing, newRolloutId, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, wayBack, type RolloutState } from "../../src/core/rollout-state";
 
 const base: RolloutSettings = { strategy: "canary", canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 120, alarms: [] };
 
@@ -164,6 +165,7 @@ describe("rollout state in tags", () => {
     weight: 10,
     oldConfig: "churn-aaaa",
     newConfig: "churn-bbbb",
+    modelPackage: "arn:aws:sagemaker:us-east-1:000000000000:model-package/" + "g".repeat(63) + "/12345",
     mixConfig: "churn-mix-cccc",
     newVariant: "v-dddd",
     oldVariants: [{ name: "AllTraffic", weight: 1 }, { name: "shadow=ish", weight: 0.5 }],
@@ -197,6 +199,18 @@ describe("rollout state in tags", () => {
     expect(Object.keys(tags).filter((k) => k.includes(":alarms:")).length).toBeGreaterThan(4);
     expect(decodeRollout(tags)!.alarms).toEqual(many.alarms);
     expect(decodeRollout(encodeRollout({ ...state, mode: "serverless" }))!.steps).toEqual([{ weight: 100, bake: 420 }]);
+  });
+
+  it("carries the registered version deployed in one tag, which the 50-tag budget counts", () => {
+    const tags = encodeRollout(state);
+    expect(tags["mlops:rollout:model-package"]).toBe(state.modelPackage);
+    const without = encodeRollout({ ...state, modelPackage: undefined });
+    expect(Object.keys(tags).length - Object.keys(without).length).toBe(1);
+    expect(decodeRollout(without)!.modelPackage).toBeUndefined();
+    const own = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`team:${i}`, "x"]));
+    const room = MAX_TAGS - Object.keys(without).length - 2;
+    expect(() => checkTagBudget("churn", own(room), { ...state, modelPackage: undefined })).not.toThrow();
+    expect(() => checkTagBudget("churn", own(room), state)).toThrow(/needs \d+ more and SageMaker allows 50/);
   });
 
   it("reads only as many pieces as were written: stale pieces of an earlier record are ignored", () => {
