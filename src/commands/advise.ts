@@ -97,7 +97,14 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
       assumed.push(`${flag} ${fallback.value} (${fallback.note})`);
       return fallback.value;
     }
-    const answer = await ctx.prompt.text({ flag, message, default: fallback ? String(fallback.value) : undefined, validate: validator((v) => parseNumber(flag, v, range)) });
+    // Enter takes the default shown; with none, an empty answer is asked again, as is one that is not a number in range.
+    const answer = await ctx.prompt.text({
+      flag,
+      message,
+      default: fallback ? String(fallback.value) : undefined,
+      required: "a number is needed: this question has no default",
+      validate: validator((v) => parseNumber(flag, v, range)),
+    });
     return parseNumber(flag, answer, range);
   };
   /** `assume` only where a wrong guess cannot lead to an option that breaks: otherwise exit 2 without a terminal. */
