@@ -82,7 +82,8 @@ export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
     report.saved = saved.path;
     report.notes = saved.notes;
   }
-  ctx.io.emit(report, renderAdvice);
+  // The bar chart is for a person at a terminal; piped output has the same costs as text.
+  ctx.io.emit(report, (r, style) => renderAdvice(r, style, { chart: !!ctx.io.streams.stdout.isTTY }));
   if (!advice.recommendation) throw new MlopsError(`no SageMaker inference option fits${flags.save ? ", so nothing was saved" : ""}: ${advice.blocked}`);
 }
 
@@ -286,7 +287,16 @@ function saveNotes(type: InferenceType, settings: Record<string, unknown>, hasAs
   return notes;
 }
 
-export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; green(s: string): string; red(s: string): string; dim(s: string): string; cyan(s: string): string }): string {
+/**
+ * The advice as a person reads it: the recommendation with its reasons, every option with why it
+ * fits or not and its monthly cost, and with `chart` (stdout is a terminal) a bar chart of the
+ * costs of the options that fit.
+ */
+export function renderAdvice(
+  r: AdviseReport,
+  style: { bold(s: string): string; green(s: string): string; red(s: string): string; dim(s: string): string; cyan(s: string): string },
+  options: { chart: boolean },
+): string {
   const lines: string[] = [];
   const priced = `approximate, ${r.prices.region} on-demand prices as of ${r.prices.asOf}`;
   if (r.recommendation) {
@@ -306,7 +316,7 @@ export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; 
     for (const why of o.why) lines.push(`  ${" ".repeat(width)}    ${style.dim(why)}`);
   }
   const costs = r.options.filter((o) => o.feasible && o.monthlyCostUsd !== null);
-  if (costs.length > 0) {
+  if (options.chart && costs.length > 0) {
     const max = Math.max(...costs.map((o) => o.monthlyCostUsd!), 0.01);
     lines.push("", style.bold(`Monthly cost of the options that fit (${priced})`));
     for (const o of costs) {

@@ -176,6 +176,8 @@ describe("a refused answer is asked again", () => {
     const recommendation = (text: string) => /Recommendation: (\w+)\s+about (\$[\d.,]+) a month/.exec(text)?.slice(1);
     expect(recommendation(replay.stdout)).toBeDefined();
     expect(recommendation(replay.stdout)).toEqual(recommendation(screen));
+    // Piped, the same advice has no bar chart.
+    expect(replay.stdout).not.toContain("█");
   });
 
   it("deploy: a version that does not exist or is not approved, and a role that is not a role ARN, are asked again", async () => {
