@@ -62,6 +62,8 @@ const UNWIND_GRACE_MS = 5_000;
  * on one line (never wrapped: it is meant to be pasted into a shell or a script).
  */
 function printEquivalent(ctx: Context, typed: readonly string[]): void {
+  // A run cut short by Ctrl-C did not do what its answers asked for, even when it ends quietly.
+  if (ctx.signal.aborted) return;
   const line = ctx.prompt.equivalentCommand(typed);
   if (line) ctx.io.info(ctx.io.err.dim(`# next time, without questions: ${line}`), { wrap: false });
 }
