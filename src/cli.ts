@@ -19,8 +19,12 @@ function lazy(load: Loader, runtime: () => Runtime) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const positionals = args.slice(0, -2) as string[];
+    let root = command;
+    while (root.parent) root = root.parent;
+    // The words as typed after `mlops`: a run that asked questions ends with the same line plus its answers.
+    const typed = (root as unknown as { rawArgs: string[] }).rawArgs.slice(2);
     const { runCommand } = await import("./run-command.js");
-    await runCommand(load, positionals, command.opts(), command.optsWithGlobals<GlobalOptions>(), runtime());
+    await runCommand(load, positionals, command.opts(), command.optsWithGlobals<GlobalOptions>(), runtime(), typed);
   };
 }
 

@@ -118,7 +118,8 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
   const prompt = new Prompter(
     canPrompt(runtime.env, { stdin: { isTTY: streams.stdinIsTTY ?? streams.stdin.isTTY }, stdout: streams.stdout, stderr: streams.stderr }, globals.input === false),
     !!globals.yes,
-    () => inquirerAsker(streams.stdin, streams.stderr as unknown as NodeJS.WritableStream, runtime.signal),
+    // Prompts render on stderr, so they take its colour: none with --no-color or NO_COLOR.
+    () => inquirerAsker(streams.stdin, streams.stderr as unknown as NodeJS.WritableStream, runtime.signal, { color: io.err.level > 0 }),
   );
 
   return {

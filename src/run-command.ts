@@ -11,12 +11,18 @@ export interface CommandModule<O> {
   handlesInterrupt?: boolean;
 }
 
+/**
+ * Run one command: build its context, run it, report an error once, and clean up. A run that
+ * asked questions ends by printing the command line that does the same without them; `typed`
+ * is what was typed after `mlops`.
+ */
 export async function runCommand<O>(
   load: () => Promise<CommandModule<O>>,
   args: string[],
   options: O,
   globals: GlobalOptions,
   runtime: Runtime,
+  typed: readonly string[] = [],
 ): Promise<void> {
   const command = await load();
   const ctx = await createContext(globals, runtime, command.contextOptions);
@@ -34,8 +40,11 @@ export async function runCommand<O>(
     // An interrupt aborts AWS calls, prompts and waits; the command then unwinds by itself. A
     // command that does not unwind within the grace period is left behind rather than waited for.
     await (command.handlesInterrupt ? running : Promise.race([running, givenUp(ctx.signal, UNWIND_GRACE_MS)]));
+    printEquivalent(ctx, typed);
   } catch (caught) {
     const error = ctx.signal.aborted && !(caught instanceof InterruptedError) ? new InterruptedError("interrupted", { cause: caught }) : caught;
+    // Before the error, which stays the last line; not after an interrupt, which may have cut the answers short.
+    if (!(error instanceof InterruptedError)) printEquivalent(ctx, typed);
     // What the run changed matters when it was cut short, not when it ended on a known outcome.
     const cutShort = !(error instanceof MlopsError) || error instanceof InterruptedError || error.exitCode === ExitCode.Failed;
     reportError(error, ctx.io, cutShort ? ctx.aws.journal.leftBehind() : []);
@@ -47,6 +56,17 @@ export async function runCommand<O>(
 }
 
 const UNWIND_GRACE_MS = 5_000;
+
+/**
+ * After a run that asked questions: the same command with every answer as a flag, dim on stderr,
+ * on one line (never wrapped: it is meant to be pasted into a shell or a script).
+ */
+function printEquivalent(ctx: Context, typed: readonly string[]): void {
+  // A run cut short by Ctrl-C did not do what its answers asked for, even when it ends quietly.
+  if (ctx.signal.aborted) return;
+  const line = ctx.prompt.equivalentCommand(typed);
+  if (line) ctx.io.info(ctx.io.err.dim(`# next time, without questions: ${line}`), { wrap: false });
+}
 
 /** Rejects `grace` ms after the signal aborts. */
 function givenUp(signal: AbortSignal, grace: number): Promise<never> {

@@ -78,7 +78,8 @@ export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
     report.saved = saved.path;
     report.notes = saved.notes;
   }
-  ctx.io.emit(report, renderAdvice);
+  // The bar chart is for a person at a terminal; piped output has the same costs as text.
+  ctx.io.emit(report, (r, style) => renderAdvice(r, style, { chart: !!ctx.io.streams.stdout.isTTY }));
   if (!advice.recommendation) throw new MlopsError(`no SageMaker inference option fits${flags.save ? ", so nothing was saved" : ""}: ${advice.blocked}`);
 }
 
@@ -93,7 +94,14 @@ async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: Adv
       assumed.push(`${flag} ${fallback.value} (${fallback.note})`);
       return fallback.value;
     }
-    const answer = await ctx.prompt.text({ flag, message, default: fallback ? String(fallback.value) : undefined, validate: validator((v) => parseNumber(flag, v, range)) });
+    // Enter takes the default shown; with none, an empty answer is asked again, as is one that is not a number in range.
+    const answer = await ctx.prompt.text({
+      flag,
+      message,
+      default: fallback ? String(fallback.value) : undefined,
+      required: "a number is needed: this question has no default",
+      validate: validator((v) => parseNumber(flag, v, range)),
+    });
     return parseNumber(flag, answer, range);
   };
   /** `assume` only where a wrong guess cannot lead to an option that breaks: otherwise exit 2 without a terminal. */
@@ -277,7 +285,16 @@ function saveNotes(type: InferenceType, settings: Record<string, unknown>, hasAs
   return notes;
 }
 
-export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; green(s: string): string; red(s: string): string; dim(s: string): string; cyan(s: string): string }): string {
+/**
+ * The advice as a person reads it: the recommendation with its reasons, every option with why it
+ * fits or not and its monthly cost, and with `chart` (stdout is a terminal) a bar chart of the
+ * costs of the options that fit.
+ */
+export function renderAdvice(
+  r: AdviseReport,
+  style: { bold(s: string): string; green(s: string): string; red(s: string): string; dim(s: string): string; cyan(s: string): string },
+  options: { chart: boolean },
+): string {
   const lines: string[] = [];
   const priced = `approximate, ${r.prices.region} on-demand prices as of ${r.prices.asOf}`;
   if (r.recommendation) {
@@ -297,7 +314,7 @@ export function renderAdvice(r: AdviseReport, style: { bold(s: string): string; 
     for (const why of o.why) lines.push(`  ${" ".repeat(width)}    ${style.dim(why)}`);
   }
   const costs = r.options.filter((o) => o.feasible && o.monthlyCostUsd !== null);
-  if (costs.length > 0) {
+  if (options.chart && costs.length > 0) {
     const max = Math.max(...costs.map((o) => o.monthlyCostUsd!), 0.01);
     lines.push("", style.bold(`Monthly cost of the options that fit (${priced})`));
     for (const o of costs) {

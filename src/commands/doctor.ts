@@ -1,7 +1,7 @@
 import { STSClient } from "@aws-sdk/client-sts";
 import { getCallerIdentity, type CallerIdentity } from "../aws/sts";
 import type { Context } from "../context";
-import { doctorExitCode, MINIMUM_NODE, renderChecks, type Check } from "../core/doctor";
+import { doctorExitCode, doctorSummary, MINIMUM_NODE, renderChecks, type Check } from "../core/doctor";
 import { versionAtLeast } from "../core/flags";
 import { CredentialsError, MlopsError } from "../errors";
 import { ExitCode } from "../exit-codes";
@@ -75,8 +75,9 @@ export async function run(_options: unknown, ctx: Context): Promise<void> {
   ctx.io.emit(report, (r, style) => renderChecks(r.checks, style));
 
   const code = doctorExitCode(checks);
-  if (code === ExitCode.Credentials) throw new CredentialsError("AWS credentials are missing or were refused");
-  if (code !== ExitCode.Ok) throw new MlopsError(`${checks.filter((c) => !c.ok).length} check(s) failed`);
+  // One line that sums up: each failure and its fix are in the list above, shown once.
+  if (code === ExitCode.Credentials) throw new CredentialsError(doctorSummary(checks));
+  if (code !== ExitCode.Ok) throw new MlopsError(doctorSummary(checks));
 }
 
 function configCheck(ctx: Context): Check {

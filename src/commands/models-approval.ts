@@ -2,6 +2,7 @@ import type { ModelApprovalStatus } from "@aws-sdk/client-sagemaker";
 import { listModelPackagePages, resolveModelRef, setApproval } from "../aws/registry";
 import type { Context } from "../context";
 import { checkText } from "../core/aws-names";
+import { validator } from "../io/prompt";
 import { parseModelRef } from "../core/model-ref";
 import { approvalWord } from "../core/registry";
 import { UsageError } from "../errors";
@@ -19,9 +20,15 @@ interface ApprovalOptions {
 async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx: Context, ref: string): Promise<void> {
   const parsed = parseModelRef(ref);
   let reason = options.reason;
-  if (target === "Rejected" && reason === undefined) reason = await ctx.prompt.text({ flag: "--reason", message: "Why is this version rejected?" });
-  if (reason !== undefined && reason.trim() === "") throw new UsageError("--reason must not be empty");
-  if (reason !== undefined) checkText("--reason", reason, 1024);
+  if (target === "Rejected" && reason === undefined) {
+    reason = await ctx.prompt.text({
+      flag: "--reason",
+      message: "Why is this version rejected?",
+      required: "a reason is needed: it is recorded with the rejection",
+      validate: validator((v) => checkReason(v)),
+    });
+  }
+  if (reason !== undefined) checkReason(reason);
 
   const pkg = await resolveModelRef(ctx.aws, parsed);
   const previous = pkg.ModelApprovalStatus ?? "";
@@ -70,3 +77,9 @@ async function newestApproved(ctx: Context, group: string): Promise<string | nul
 
 export const approve: CommandModule<ApprovalOptions>["run"] = (options, ctx, args) => decide("Approved", options, ctx, args[0]!);
 export const reject: CommandModule<ApprovalOptions>["run"] = (options, ctx, args) => decide("Rejected", options, ctx, args[0]!);
+
+/** --reason, from the flag or the prompt: not blank, at most 1024 characters, no control characters. */
+function checkReason(reason: string): void {
+  if (reason.trim() === "") throw new UsageError("--reason must not be empty");
+  checkText("--reason", reason, 1024);
+}

@@ -8,6 +8,7 @@ import { parseInteger } from "../core/flags";
 import { describeSource } from "../core/lineage";
 import { approvalWord, parseApproval, recordedMetrics } from "../core/registry";
 import { UsageError } from "../errors";
+import { validator } from "../io/prompt";
 import { errorDocument } from "../report-error";
 import { formatRow, truncate, type Column } from "../io/table";
 import type { ModelRow } from "../schemas/registry";
@@ -63,7 +64,17 @@ export function listLimit(options: Pick<ModelsListOptions, "limit" | "all">): nu
 export async function run(options: ModelsListOptions, ctx: Context): Promise<void> {
   const limit = listLimit(options);
   const status = options.status === undefined ? undefined : parseApproval("--status", options.status);
-  const group = options.group ?? (await ctx.prompt.text({ flag: "--group", message: "Model package group" }));
+  const group =
+    options.group ??
+    (await ctx.prompt.text({
+      flag: "--group",
+      message: "Model package group",
+      // The name's rule, and a group that exists: a typo is asked again rather than listed as nothing.
+      validate: validator(async (v) => {
+        checkResourceName("--group", v);
+        if (!(await findGroupArn(ctx.aws, v))) throw new UsageError(groupNotFound(v).message);
+      }),
+    }));
   checkResourceName("--group", group);
   const withMetrics = options.metrics !== false;
 

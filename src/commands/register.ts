@@ -68,8 +68,7 @@ export async function run(options: RegisterOptions, ctx: Context): Promise<void>
     throw new GateError(`gate not met: ${failed.map((c) => `${c.expr} (actual ${c.actual})`).join(", ")}; nothing was registered`);
   }
 
-  const modelData = await objectExists(ctx.aws, plan.modelData);
-  if (modelData === "no") throw new UsageError(`--model-data: s3://${plan.modelData.bucket}/${plan.modelData.key} does not exist`);
+  const modelData = await checkArtifact(ctx, plan.modelData);
   if (modelData === "unknown") ctx.io.warn(`cannot check that s3://${plan.modelData.bucket}/${plan.modelData.key} exists (access denied); registering anyway`);
 
   const lineage = lineageFrom(await readGit(ctx.cwd), ctx.env, VERSION);
@@ -154,7 +153,12 @@ async function collect(options: RegisterOptions, ctx: Context): Promise<Plan> {
     (await ctx.prompt.text({ flag: "--image", message: "Inference image URI", validate: validator((v) => checkImageUri("--image", v)) }));
   const modelData =
     options.modelData ??
-    (await ctx.prompt.text({ flag: "--model-data", message: "Model artifact (s3://…/model.tar.gz)", validate: validator((v) => parseS3Uri("--model-data", v)) }));
+    (await ctx.prompt.text({
+      flag: "--model-data",
+      message: "Model artifact (s3://…/model.tar.gz)",
+      // The flag's checks, the artifact's existence too: a typo is asked again, not an exit 2 later.
+      validate: validator((v) => checkArtifact(ctx, parseS3Uri("--model-data", v))),
+    }));
 
   checkResourceName("--group", group);
   checkImageUri("--image", image);
@@ -209,4 +213,14 @@ function gateTable(checks: readonly GateCheck[], style: { green(s: string): stri
     [{ header: "METRIC" }, { header: "CONDITION" }, { header: "ACTUAL", align: "right" }, { header: "RESULT" }],
     checks.map((c) => [c.metric, `${c.op} ${c.threshold}`, String(c.actual), c.passed ? style.green("✓ passed") : style.red("✗ failed")]),
   );
+}
+
+/**
+ * --model-data must name an object that exists (HeadObject), whether given as a flag or typed at
+ * the prompt. "unknown" when we may not look (access denied), which is no proof that it is missing.
+ */
+async function checkArtifact(ctx: Context, uri: S3Uri): Promise<"yes" | "unknown"> {
+  const found = await objectExists(ctx.aws, uri);
+  if (found === "no") throw new UsageError(`--model-data: s3://${uri.bucket}/${uri.key} does not exist`);
+  return found;
 }

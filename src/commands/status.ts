@@ -1,5 +1,5 @@
 import { statusWords } from "../core/endpoint-phase";
-import { describeEndpointConfig } from "../aws/endpoints";
+import { describeEndpoint, describeEndpointConfig } from "../aws/endpoints";
 import type { Context } from "../context";
 import { checkResourceName } from "../core/aws-names";
 import { formatDuration } from "../core/duration";
@@ -7,7 +7,7 @@ import { STRATEGY_WORDS } from "../core/rollout-plan";
 import { resolvePollSeconds } from "../core/deploy-settings";
 import { resolveSetting } from "../core/sources";
 import { validator } from "../io/prompt";
-import { MissingInputError, MlopsError, RolledBackError } from "../errors";
+import { MissingInputError, MlopsError, RolledBackError, UsageError } from "../errors";
 import { pollUntil, Timeout, type Pace } from "../rollout/poll";
 import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
 import { timedOut } from "../rollout/report";
@@ -109,7 +109,15 @@ export async function resolveEndpointName(options: { endpoint?: string }, ctx: C
   );
   if (name !== undefined) return name;
   if (!ctx.prompt.interactive) throw new MissingInputError("--endpoint");
-  return ctx.prompt.text({ flag: "--endpoint", message: "Endpoint name", validate: validator((v) => checkResourceName("--endpoint", v)) });
+  return ctx.prompt.text({
+    flag: "--endpoint",
+    message: "Endpoint name",
+    // The name's rule, and an endpoint that exists: every command that asks here works on one.
+    validate: validator(async (v) => {
+      checkResourceName("--endpoint", v);
+      if (!(await describeEndpoint(ctx.aws, v))) throw new UsageError(`there is no endpoint named ${v}`, { hint: "check the name and region (`mlops doctor` shows the region)" });
+    }),
+  });
 }
 
 /** The pace of a command that reads an endpoint (and books what ended): poll, clock, Ctrl-C. */

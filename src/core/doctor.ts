@@ -18,6 +18,11 @@ export function doctorExitCode(checks: readonly Check[]): number {
   return failed.some((c) => c.credentials) ? ExitCode.Credentials : ExitCode.Failed;
 }
 
+/**
+ * Each check on a line, ✓ or ✗ with its detail, and under a failure how to fix it. "All checks
+ * passed." ends the list when they did; when some failed, the error line that ends the run
+ * (`doctorSummary`) says how many, so the list does not say it twice.
+ */
 export function renderChecks(checks: readonly Check[], style: { green(s: string): string; red(s: string): string; dim(s: string): string }): string {
   const width = Math.max(...checks.map((c) => c.name.length));
   const lines = checks.flatMap((c) => {
@@ -25,7 +30,16 @@ export function renderChecks(checks: readonly Check[], style: { green(s: string)
     const line = `${mark} ${c.name.padEnd(width)}  ${c.detail}`;
     return !c.ok && c.hint ? [line, `  ${" ".repeat(width)}  ${style.dim(`fix: ${c.hint}`)}`] : [line];
   });
-  const failed = checks.filter((c) => !c.ok).length;
-  lines.push(failed === 0 ? "All checks passed." : `${failed} of ${checks.length} checks failed.`);
+  if (checks.every((c) => c.ok)) lines.push("All checks passed.");
   return lines.join("\n");
+}
+
+/**
+ * The last line of a run with failures: how many checks failed, and which, without repeating
+ * what each one said (the list above shows that, with its fix), e.g. `2 of 5 checks failed:
+ * region, credentials`.
+ */
+export function doctorSummary(checks: readonly Check[]): string {
+  const failed = checks.filter((c) => !c.ok);
+  return `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.name).join(", ")}`;
 }

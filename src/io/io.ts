@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { createRedactor, type Redactor } from "./redact";
 import { canAnimate, colorLevel, type Env, type StreamInfo } from "./terminal";
 import { createProgress, type Progress } from "./progress";
+import { terminalColumns, wrapText } from "./wrap";
 
 export interface OutStream extends StreamInfo {
   write(chunk: string): unknown;
@@ -81,7 +82,7 @@ export class Io {
       this.streams.stdout.write(this.redact(JSON.stringify(data, null, pretty)) + "\n");
     } else {
       const text = render(data, this.out);
-      if (text !== "") this.streams.stdout.write(this.redact(text.endsWith("\n") ? text : text + "\n"));
+      if (text !== "") this.streams.stdout.write(this.fit(this.streams.stdout, this.redact(text.endsWith("\n") ? text : text + "\n")));
     }
     this.emitted = true;
   }
@@ -100,12 +101,12 @@ export class Io {
       const head = JSON.stringify(options.head);
       out.write(`${head.slice(0, -1)}${head.length > 2 ? "," : ""}${JSON.stringify(options.key)}:[`);
     } else if (options.header) {
-      out.write(this.redact(options.header) + "\n");
+      out.write(this.fit(out, this.redact(options.header)) + "\n");
     }
     return {
       add: (item) => {
         if (this.json) out.write((count > 0 ? "," : "") + this.redact(JSON.stringify(item)));
-        else out.write(this.redact(options.render(item, this.out)) + "\n");
+        else out.write(this.fit(out, this.redact(options.render(item, this.out))) + "\n");
         count += 1;
       },
       close: ({ error, more } = {}) => {
@@ -122,8 +123,12 @@ export class Io {
     return this.emitted;
   }
 
-  info(message: string): void {
-    this.writeErr(message);
+  /**
+   * A message on stderr, wrapped at the terminal's width on a terminal. `wrap: false` keeps it on
+   * one line, for text a person copies whole (a command line to paste into a shell).
+   */
+  info(message: string, options: { wrap?: boolean } = {}): void {
+    this.writeErr(message, options.wrap ?? true);
   }
 
   warn(message: string): void {
@@ -158,8 +163,15 @@ export class Io {
     return this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 
-  private writeErr(message: string): void {
-    if (this.live) this.live.printAbove(this.redact(message));
-    else this.streams.stderr.write(this.redact(message) + "\n");
+  private writeErr(message: string, wrap = true): void {
+    const redacted = this.redact(message);
+    const text = wrap ? this.fit(this.streams.stderr, redacted) : redacted;
+    if (this.live) this.live.printAbove(text);
+    else this.streams.stderr.write(text + "\n");
+  }
+
+  /** Human text fitted to the stream's width when it is a terminal; piped text stays as it is. */
+  private fit(stream: OutStream, text: string): string {
+    return wrapText(text, terminalColumns(stream));
   }
 }

@@ -4,6 +4,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface StreamInfo {
   isTTY?: boolean;
+  /** A terminal's width in columns (Node sets it on TTY streams): human text is wrapped to it. */
+  columns?: number;
 }
 
 function truthy(value: string | undefined): boolean {

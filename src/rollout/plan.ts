@@ -1,7 +1,7 @@
 import { ProductionVariantInstanceType, type DeploymentConfig } from "@aws-sdk/client-sagemaker";
 import { alarmStates, type AlarmState } from "../aws/alarms";
 import { describeEndpoint, describeEndpointConfig, describeModel, type Endpoint, type EndpointConfig } from "../aws/endpoints";
-import { resolveModelRef } from "../aws/registry";
+import { resolveModelRef, type ModelPackage } from "../aws/registry";
 import { objectExists } from "../aws/s3";
 import type { Context } from "../context";
 import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../core/alarm-scope";
@@ -13,7 +13,8 @@ import { formatDuration } from "../core/duration";
 import { info, warning, type Note } from "../core/notes";
 import { chooseEngine, deploymentConfig, effectiveStrategy, expectedSeconds, guardrailSteps, instancesFor, shortBakeWarning, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode, type Strategy } from "../core/rollout-plan";
 import { newRolloutId, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
-import { GateError, MissingInputError, MlopsError, UsageError } from "../errors";
+import type { ModelRef } from "../core/model-ref";
+import { AwsError, CredentialsError, GateError, MissingInputError, MlopsError, UsageError } from "../errors";
 import { validator } from "../io/prompt";
 import { checkTagBudget } from "./record";
 import { observe, reconcile, type Booked, type Observation } from "./reconcile";
@@ -67,7 +68,15 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   const endpointName = settings.endpoint ?? (await ctx.prompt.text({ flag: "--endpoint", message: "Endpoint name", validate: validator((v) => checkResourceName("--endpoint", v)) }));
   checkResourceName("--endpoint", endpointName);
   if (!settings.source) {
-    const ref = await ctx.prompt.text({ flag: "--model-package", message: "Model version to deploy (GROUP@latest-approved, GROUP/VERSION or ARN)" });
+    const ref = await ctx.prompt.text({
+      flag: "--model-package",
+      message: "Model version to deploy (GROUP@latest-approved, GROUP/VERSION or ARN)",
+      // As the flag is checked, and the version must exist and be approved: a typo is asked again.
+      validate: validator(async (v) => {
+        const source = resolveDeploySettings({ ...flags, modelPackage: v }, ctx.env, ctx.config.values, INSTANCE_TYPES).source;
+        if (source?.kind === "package") await answerError(() => approvedPackage(ctx, source.ref));
+      }),
+    });
     settings.source = resolveDeploySettings({ ...flags, modelPackage: ref }, ctx.env, ctx.config.values, INSTANCE_TYPES).source;
   }
   const notes: Note[] = [];
@@ -148,7 +157,11 @@ async function resolveRole(ctx: Context, flags: DeployFlags, settings: DeploySet
     throw new UsageError(`${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required${why}`);
   }
   if (roleArn) return roleArn;
-  const answer = await ctx.prompt.text({ flag: "--role-arn", message: "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)" });
+  const answer = await ctx.prompt.text({
+    flag: "--role-arn",
+    message: "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)",
+    validate: validator((v) => resolveDeploySettings({ ...flags, roleArn: v }, ctx.env, ctx.config.values, INSTANCE_TYPES)),
+  });
   return resolveDeploySettings({ ...flags, roleArn: answer }, ctx.env, ctx.config.values, INSTANCE_TYPES).roleArn!;
 }
 
@@ -278,16 +291,36 @@ async function modelContainer(ctx: Context, settings: DeploySettings): Promise<{
   const source = settings.source!;
   const environment = Object.keys(settings.environment).length > 0 ? settings.environment : undefined;
   if (source.kind === "package") {
-    const pkg = await resolveModelRef(ctx.aws, source.ref);
-    if (pkg.ModelApprovalStatus !== "Approved") {
-      throw new GateError(`${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion} is ${pkg.ModelApprovalStatus}: only approved versions can be deployed`, {
-        hint: `approve it with \`mlops models approve ${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion}\`, or deploy ${pkg.ModelPackageGroupName}@latest-approved`,
-      });
-    }
+    const pkg = await approvedPackage(ctx, source.ref);
     return { container: { ModelPackageName: pkg.ModelPackageArn, Environment: environment }, modelPackageArn: pkg.ModelPackageArn };
   }
   if ((await objectExists(ctx.aws, source.modelData)) === "no") throw new UsageError(`--model-data: s3://${source.modelData.bucket}/${source.modelData.key} does not exist`);
   return { container: { Image: source.image, ModelDataUrl: `s3://${source.modelData.bucket}/${source.modelData.key}`, Environment: environment } };
+}
+
+/** The version a ref names, which must exist (else MlopsError) and be approved (else GateError, exit 4). */
+async function approvedPackage(ctx: Context, ref: ModelRef): Promise<ModelPackage> {
+  const pkg = await resolveModelRef(ctx.aws, ref);
+  if (pkg.ModelApprovalStatus !== "Approved") {
+    throw new GateError(`${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion} is ${pkg.ModelApprovalStatus}: only approved versions can be deployed`, {
+      hint: `approve it with \`mlops models approve ${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion}\`, or deploy ${pkg.ModelPackageGroupName}@latest-approved`,
+    });
+  }
+  return pkg;
+}
+
+/**
+ * At a prompt, what is wrong with the answer (a version that does not exist or is not approved)
+ * is asked again, as a UsageError; what is wrong elsewhere (AWS unreachable, no credentials) is
+ * not, and is reported by the command's own check after the prompt.
+ */
+async function answerError(check: () => Promise<unknown>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof MlopsError && !(error instanceof AwsError) && !(error instanceof CredentialsError)) throw new UsageError(error.message, { hint: error.hint });
+    throw error;
+  }
 }
 
 /** Existing alarms must exist, and must not already be in ALARM (that would roll back at once). */

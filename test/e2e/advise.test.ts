@@ -69,6 +69,16 @@ describe("mlops endpoint advise", () => {
     expect(doc.assumed).toContain("--response-mb 3 (the payload size)");
   });
 
+  it("piped, the costs are text only: no bar chart, and lines are not wrapped", async () => {
+    const r = await advise(INTERMITTENT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/serverless\s+✓ recommended\s+~\$[\d.]+\/month/);
+    expect(r.stdout).not.toContain("█");
+    expect(r.stdout).not.toContain("Monthly cost of the options that fit");
+    // A long line stays one line for grep, whatever the width a terminal would have.
+    expect(r.stdout).toMatch(/^Recommendation: serverless {2}about \$[\d.]+ a month \(approximate, us-east-1 on-demand prices as of [\d-]+\)$/m);
+  });
+
   it("says what it assumed, and refuses bad values naming the flag", async () => {
     const r = await advise(["--traffic", "steady", "--payload-mb", "1", "--response-mb", "0.1", "--processing-seconds", "0.05", "--requests-per-day", "100000", "--no-gpu", ...SIZES]);
     expect(r.code, r.stderr).toBe(0);

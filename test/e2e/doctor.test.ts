@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index";
-import { ANSI, cleanEnv, emptyHome, runCli } from "../helpers/cli";
+import { ANSI, cleanEnv, emptyHome, runCli, runInTerminal } from "../helpers/cli";
 import { parseJson } from "../helpers/schemas";
 
 let sandbox: Sandbox;
@@ -62,7 +62,7 @@ describe("mlops doctor against a sandbox", () => {
     const report = parseJson("doctor", r.stdout);
     expect(report.ok).toBe(false);
     expect(report.checks.find((c: { name: string }) => c.name === "credentials")).toMatchObject({ ok: false, detail: expect.stringContaining("InvalidClientTokenId") });
-    expect(r.stderr).toContain("AWS credentials are missing or were refused");
+    expect(r.stderr).toContain("error: 1 of 6 checks failed: credentials");
   });
 
   it("exits 6 when there are no credentials at all", async () => {
@@ -71,6 +71,37 @@ describe("mlops doctor against a sandbox", () => {
     expect(r.code).toBe(6);
     expect(r.stdout).toMatch(/✗ credentials\s+no AWS credentials found/);
     expect(r.stdout).toMatch(/fix: sign in/);
+  });
+
+  it("shows each failure once, with its fix; the last line sums up without repeating them", async () => {
+    const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, ...env } = sandbox.env();
+    const r = await runCli(["doctor"], { env: cleanEnv(env), cwd: dir() });
+    expect(r.code).toBe(6);
+    const all = r.stdout + r.stderr;
+    const count = (text: string) => all.split(text).length - 1;
+    expect(count("no AWS credentials found")).toBe(1);
+    expect(count("sign in (`aws sso login`)")).toBe(1);
+    expect(count("checks failed")).toBe(1);
+    expect(r.stderr.trimEnd().split("\n").at(-1)).toBe("error: 1 of 6 checks failed: credentials");
+
+    // Two failures: both named in the summary, each detail still shown once.
+    const down = await runCli(["doctor"], { env: cleanEnv({ ...sandbox.env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" }), cwd: dir() });
+    expect(down.code).toBe(1);
+    expect(down.stderr.trimEnd().split("\n").at(-1)).toBe("error: 2 of 6 checks failed: credentials, endpoint");
+    expect((down.stdout + down.stderr).split("start the sandbox").length - 1).toBe(1);
+  });
+
+  it("on a narrow terminal, wraps its lines at the width without breaking a word", async () => {
+    const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, ...env } = sandbox.env();
+    const term = runInTerminal(["doctor"], { env: cleanEnv({ ...env, CI: undefined }), cwd: dir(), columns: 60 });
+    expect(await term.exited).toBe(6);
+    // Screen rows: a spinner redraws its row from column 1 (ESC [ 1 G), so that starts a row too.
+    const lines = term.raw().split(/\r|\n|\u001b\[\d*G/).map((l) => l.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ""));
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
+    // The fix, a line of more than 60 characters piped, is there word for word, continued under itself.
+    const fix = "fix: sign in (`aws sso login`), choose a profile (--profile or AWS_PROFILE), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+    expect(term.text().replace(/\s+/g, " ")).toContain(fix);
+    expect(lines.filter((l) => /^ {15}\S/.test(l)).length).toBeGreaterThan(2);
   });
 
   it("exits 1 and names the key path when mlops.yaml is invalid", async () => {

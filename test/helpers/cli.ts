@@ -86,11 +86,14 @@ export function spawnCli(args: string[], options: { env?: Record<string, string>
   return { child, output, exited, waitFor };
 }
 
-/** The CLI in a real pseudo-terminal (through test/helpers/pty_bridge.py): type keys, read the screen. */
-export function runInTerminal(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+/**
+ * The CLI in a real pseudo-terminal (through test/helpers/pty_bridge.py): type keys, read the
+ * screen. The terminal is 100 columns wide unless `columns` says otherwise.
+ */
+export function runInTerminal(args: string[], options: { env?: Record<string, string>; cwd?: string; columns?: number } = {}) {
   const child = spawn("python3", [join(ROOT, "test/helpers/pty_bridge.py"), process.execPath, BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { TERM: "xterm-256color", ...(options.env ?? cleanEnv({ CI: undefined })) },
+    env: { TERM: "xterm-256color", ...(options.env ?? cleanEnv({ CI: undefined })), PTY_BRIDGE_COLUMNS: String(options.columns ?? 100) },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let screen = "";

@@ -2,7 +2,8 @@
 
 Usage: python3 pty_bridge.py COMMAND [ARGS...]
 Whatever arrives on our stdin is typed into the terminal; whatever the terminal shows goes to our
-stdout. Exits with the command's exit code.
+stdout. Exits with the command's exit code. The terminal is 100 columns wide unless
+PTY_BRIDGE_COLUMNS says otherwise (that variable is not passed on to the command).
 """
 import fcntl
 import os
@@ -12,12 +13,13 @@ import struct
 import sys
 import termios
 
+columns = int(os.environ.pop("PTY_BRIDGE_COLUMNS", "100"))
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(sys.argv[1], sys.argv[1:])
 
 # A real terminal has a size; prompt libraries lay out their lines with it.
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
 stdin_open = True
 while True:
     watch = [fd] + ([0] if stdin_open else [])

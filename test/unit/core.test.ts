@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doctorExitCode, renderChecks } from "../../src/core/doctor";
+import { doctorExitCode, doctorSummary, renderChecks } from "../../src/core/doctor";
 import { parseInteger, parseNumber, versionAtLeast } from "../../src/core/flags";
 
 describe("doctor outcome", () => {
@@ -13,10 +13,12 @@ describe("doctor outcome", () => {
     expect(doctorExitCode(checks)).toBe(code);
   });
 
-  it("renders marks, fixes for failures and a summary", () => {
+  it("renders marks and fixes for failures; the summary of failures is a line of its own that repeats none", () => {
     const plain = { green: (s: string) => s, red: (s: string) => s, dim: (s: string) => s };
-    const text = renderChecks([ok, { name: "region", ok: false, detail: "no region set", hint: "pass --region" }], plain);
-    expect(text.split("\n")).toEqual(["✓ a       ", "✗ region  no region set", "          fix: pass --region", "1 of 2 checks failed."]);
+    const checks = [ok, { name: "region", ok: false, detail: "no region set", hint: "pass --region" }, { name: "credentials", ok: false, detail: "not checked" }];
+    expect(renderChecks(checks, plain).split("\n")).toEqual(["✓ a            ", "✗ region       no region set", "               fix: pass --region", "✗ credentials  not checked"]);
+    expect(doctorSummary(checks)).toBe("2 of 3 checks failed: region, credentials");
+    expect(renderChecks([ok, ok], plain).split("\n").at(-1)).toBe("All checks passed.");
   });
 });
 
