@@ -33,7 +33,7 @@ const MAX_PAGES = 100_000;
 /** Versions described at once: enough to hide latency, few enough not to be throttled. A slow one holds up the rest only after a page's worth (MAX_PAGE_SIZE) of rows. */
 const CONCURRENCY = 8;
 
-const COLUMNS: Column[] = [{ header: "VERSION", align: "right" }, { header: "STATUS" }, { header: "CREATED" }, { header: "METRICS" }, { header: "SOURCE" }];
+const COLUMNS: Column[] = [{ header: "VERSION", align: "right" }, { header: "STATUS" }, { header: "CREATED (UTC)" }, { header: "METRICS" }, { header: "SOURCE" }];
 const WIDTHS = [7, 8, 16, 32, 0];
 /** Without metrics: VERSION, STATUS, CREATED. */
 const BRIEF_COLUMNS = 3;

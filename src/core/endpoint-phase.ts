@@ -35,7 +35,8 @@ export function guardrailPhase(
     case "Creating":
       return { phase: "launching the new fleet", share: 0 };
     case "ActivatingTraffic":
-      return { phase: "moving traffic", share };
+      // The same word as the traffic engine's phase: one vocabulary across engines.
+      return { phase: "shifting", share };
     case "Baking":
       return { phase: /TerminationWait/.test(message) ? "final bake" : "baking", share, bakeLeft: seconds ? Math.max(0, Number(seconds[1]) - elapsed) : undefined };
     case "Deleting":

@@ -70,7 +70,7 @@ describe("mlops models list: a page by default", () => {
     const r = await list([]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED\s+METRICS\s+SOURCE$/);
+    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED \(UTC\)\s+METRICS\s+SOURCE$/);
     expect(lines).toHaveLength(31);
     expect(lines[1]).toMatch(/^\s+35\s+pending\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+accuracy=0\.035\s+git c0ffee3$/);
     expect(r.stderr.trim()).toBe("showing the 30 newest versions in churn; there are more: use --limit N or --all");
@@ -160,7 +160,7 @@ describe("mlops models list --no-metrics", () => {
     expect(doc).toMatchObject({ complete: false, more: true });
     const table = await list(["--no-metrics", "--all"]);
     const lines = table.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED$/);
+    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED \(UTC\)$/);
     expect(lines[1]).toMatch(/^\s+40\s+approved\s+\d{4}-\d\d-\d\d \d\d:\d\d$/);
     expect(lines).toHaveLength(41);
     expect(calls("DescribeModelPackage")).toEqual([]);

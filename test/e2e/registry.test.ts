@@ -286,7 +286,7 @@ describe("mlops models", () => {
 
     const table = await runCli(["models", "list", "--group", "churn", "--all"], { env: env() });
     const lines = table.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED\s+METRICS\s+SOURCE$/);
+    expect(lines[0]).toMatch(/^VERSION\s+STATUS\s+CREATED \(UTC\)\s+METRICS\s+SOURCE$/);
     expect(lines).toHaveLength(251);
     expect(lines[1]).toMatch(/^\s+250\s+approved\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+accuracy=0\.25\s+git c0ffee2$/);
     expect(table.stderr).toContain("250 versions in churn");

@@ -335,7 +335,7 @@ describe("reading a guardrail deployment's progress", () => {
   const now = new Date(200_000);
   it.each([
     [{ Status: "Creating", StatusMessage: "Launching 4 instance(s)." }, { phase: "launching the new fleet", share: 0 }],
-    [{ Status: "ActivatingTraffic", StatusMessage: "Activating traffic on canary capacity of 1 instance(s)." }, { phase: "moving traffic", share: 25 }],
+    [{ Status: "ActivatingTraffic", StatusMessage: "Activating traffic on canary capacity of 1 instance(s)." }, { phase: "shifting", share: 25 }],
     [{ Status: "Baking", StatusMessage: "Baking for 300 seconds (WaitIntervalInSeconds) with traffic enabled on canary capacity of 1 instance(s).", StartTime: new Date(100_000) }, { phase: "baking", share: 25, bakeLeft: 200 }],
     [{ Status: "Baking", StatusMessage: "Baking for 60 seconds (TerminationWaitInSeconds) with traffic enabled on full capacity of 4 instance(s)." }, { phase: "final bake", share: 100 }],
     [undefined, { phase: "updating" }],
