@@ -114,7 +114,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     .addOption(new Option("--endpoint-url <url>", "send AWS calls to this URL, e.g. a sandbox (else MLOPS_ENDPOINT_URL, mlops.yaml)"))
     .option("--sandbox", "run against a throwaway in-process sandbox: no AWS account needed")
     .option("--json", "print the result as one JSON document on stdout")
-    .option("--no-color", "no colour (NO_COLOR is honoured too)")
+    .option("--no-color", "no colour, in prompts too (NO_COLOR is honoured as well)")
     .option("--no-input", "never prompt; a missing value is an error (also when CI is set or not on a TTY)")
     .option("-y, --yes", "confirm destructive steps without asking")
     .option("--debug", "log AWS calls and stack traces on stderr (never secrets)")
