@@ -83,7 +83,8 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
       if (note) report.notes.push(info(note));
       await readAlarmStates(ctx, report);
       ctx.io.emit(report, renderReport);
-      throw new WaitTimeoutError(`timed out after ${formatDuration(plan.timeoutSeconds)} waiting for ${plan.endpoint}; ${note ?? `the ${plan.mode === "create" ? "creation" : "update"} may still be running`}`, {
+      // The same measured duration as the report on stdout (the timeout, plus the last check's time).
+      throw new WaitTimeoutError(`timed out after ${formatDuration(report.durationSeconds)} waiting for ${plan.endpoint} (--timeout ${formatDuration(plan.timeoutSeconds)}); ${note ?? `the ${plan.mode === "create" ? "creation" : "update"} may still be running`}`, {
         hint: `follow it with \`mlops status --endpoint ${plan.endpoint} --watch\`: it books the ending (way back, cleanup) once there is one`,
       });
     }

@@ -1,3 +1,4 @@
+import { formatDuration } from "../../src/core/duration";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
@@ -187,8 +188,11 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     await serving();
     const r = await deploy(["--env", "V=2", "--strategy", "blue-green", "--engine", "guardrails", "--bake", "3600", "--timeout", "5m", "--json"]);
     expect(r.code).toBe(5);
-    expect(parseJson("deploy", r.stdout)).toMatchObject({ outcome: "timed-out" });
+    const doc = parseJson("deploy", r.stdout);
+    expect(doc).toMatchObject({ outcome: "timed-out" });
     expect(r.stderr).toContain("mlops status --endpoint churn --watch");
+    // stdout and stderr give the same duration.
+    expect(r.stderr).toContain(`timed out after ${formatDuration(doc.durationSeconds)} waiting for churn (--timeout 5m)`);
   });
 
   it("refuses a deploy while the endpoint is updating", async () => {
