@@ -48,6 +48,11 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: { path?: str
   const problems: UsageError[] = [];
   for (const key of Object.keys(SPECS) as Array<keyof Settings>) {
     const spec = SPECS[key];
+    // An empty flag is a mistake (an unset variable in a script), not "use the next source".
+    if (flags[key] === "") {
+      problems.push(new UsageError(`${spec.flag} is empty: give a value, or leave the flag out`));
+      continue;
+    }
     const found = pick(flags[key], spec.flag) ?? firstEnv(env, spec.env) ?? pick(file.values[key], file.path ?? "mlops.yaml");
     if (!found) continue;
     const problem = spec.validate?.(found.value);

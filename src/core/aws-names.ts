@@ -101,11 +101,19 @@ export function checkText(flag: string, text: string, max: number): string {
 }
 
 /** `KEY=VALUE` pairs from repeated flags. */
+/**
+ * KEY=VALUE pairs of a repeatable flag. A key given twice with different values is refused
+ * (UsageError): the last one winning silently would hide a mistake.
+ */
 export function parsePairs(flag: string, pairs: readonly string[]): Array<[string, string]> {
+  const seen = new Map<string, string>();
   return pairs.map((pair) => {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`${flag} "${pair}" must be KEY=VALUE`);
-    return [pair.slice(0, eq), pair.slice(eq + 1)];
+    const [key, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
+    if (seen.has(key) && seen.get(key) !== value) throw new UsageError(`${flag} ${key} was given twice with different values ("${seen.get(key)}", "${value}"); give it once`);
+    seen.set(key, value);
+    return [key, value];
   });
 }
 

@@ -126,8 +126,10 @@ export const DEPLOY_LIMITS = {
   maxErrorRate: { min: 0, max: 1 },
   /** Milliseconds; the longest an invocation can take is an asynchronous one's hour. */
   maxLatencyMs: { exclusiveMin: 0, max: 3_600_000 },
-  /** Seconds between status checks. */
-  pollSeconds: { exclusiveMin: 0, max: 3600 },
+  /** Seconds between status checks: under 1 s only hammers DescribeEndpoint (and AWS throttles it). */
+  pollSeconds: { min: 1, max: 3600 },
+  /** Seconds of waiting: a week, as long as a paused rollout is watched. */
+  timeoutSeconds: { min: 1, max: 7 * 86_400 },
   /** Seconds; a bake longer than a day is a typo. */
   bakeSeconds: { min: 0, max: 86_400 },
 } as const;
@@ -194,7 +196,8 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
     });
   const timeoutSeconds = get({ flag: ["--timeout", flags.timeout], env: "MLOPS_TIMEOUT", file: ["deploy.timeout", dc.timeout] }, (source, v) => {
     const s = durationOf(source, v);
-    if (s < 1) throw new UsageError(`${source} must be at least 1 s`);
+    const { min, max } = DEPLOY_LIMITS.timeoutSeconds;
+    if (s < min || s > max) throw new UsageError(`${source} ${s}: must be between ${min} s and ${max} s (7 days)`);
     return s;
   });
   const settings: DeploySettings = {

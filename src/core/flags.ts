@@ -13,6 +13,7 @@ const WHOLE = /^[+-]?\d+$/;
 export function parseInteger(flag: string, raw: string | number, range: { min?: number; max?: number } = {}): number {
   const text = String(raw).trim();
   const value = typeof raw === "number" ? raw : WHOLE.test(text) ? Number(text) : NaN;
+  if (typeof raw === "string" && WHOLE.test(text) && !Number.isSafeInteger(value)) throw new UsageError(`${flag} is too large a number (got "${raw}")`);
   if (!Number.isSafeInteger(value)) throw new UsageError(`${flag} must be a whole number (got "${raw}")`);
   checkRange(flag, value, range);
   return value;

@@ -57,10 +57,14 @@ const CASES: Record<string, Case> = {
   "models list --limit 1e3": { args: ["models", "list", "--group", "churn", "--limit", "1e3"], message: /--limit must be a whole number/ },
   "advise --payload-mb 1e999": { args: [...ADVISE.filter((a, i, all) => a !== "--payload-mb" && all[i - 1] !== "--payload-mb"), "--payload-mb", "1e999"], message: /--payload-mb is too large a number/ },
   "advise --memory-gb NaN": { args: [...ADVISE.filter((a, i, all) => a !== "--memory-gb" && all[i - 1] !== "--memory-gb"), "--memory-gb", "NaN"], message: /--memory-gb must be a number/ },
+  "deploy --poll 0.0001": { args: [...DEPLOY, "--poll", "0.0001"], message: /--poll must be between 1 and 3600/ },
+  "deploy --timeout 9999h": { args: [...DEPLOY, "--timeout", "9999h"], message: /--timeout 35996400: must be between 1 s and 604800 s/ },
+  "models list --limit of 20 digits": { args: ["models", "list", "--group", "churn", "--limit", "99999999999999999999"], message: /--limit is too large a number/ },
   // (c) MLOPS_* variables get the checks of their flags
-  "MLOPS_POLL_SECONDS=0 deploy": { args: DEPLOY, env: { MLOPS_POLL_SECONDS: "0" }, message: /MLOPS_POLL_SECONDS must be greater than 0/ },
+  "MLOPS_POLL_SECONDS=0 deploy": { args: DEPLOY, env: { MLOPS_POLL_SECONDS: "0" }, message: /MLOPS_POLL_SECONDS must be between 1 and 3600/ },
+  "MLOPS_POLL_SECONDS=5e-324 status": { args: ["status", "--endpoint", "churn"], env: { MLOPS_POLL_SECONDS: "5e-324" }, message: /MLOPS_POLL_SECONDS must be between 1 and 3600/ },
   "MLOPS_POLL_SECONDS=abc status": { args: ["status", "--endpoint", "churn"], env: { MLOPS_POLL_SECONDS: "abc" }, message: /MLOPS_POLL_SECONDS must be a number/ },
-  "MLOPS_POLL_SECONDS=100000 abort": { args: ["abort", "--endpoint", "churn"], env: { MLOPS_POLL_SECONDS: "100000" }, message: /MLOPS_POLL_SECONDS must be at most 3600/ },
+  "MLOPS_POLL_SECONDS=100000 abort": { args: ["abort", "--endpoint", "churn"], env: { MLOPS_POLL_SECONDS: "100000" }, message: /MLOPS_POLL_SECONDS must be between 1 and 3600/ },
   "MLOPS_TIMEOUT=soon deploy": { args: DEPLOY, env: { MLOPS_TIMEOUT: "soon" }, message: /MLOPS_TIMEOUT "soon" is not a duration/ },
   "MLOPS_STRATEGY=yolo deploy": { args: DEPLOY, env: { MLOPS_STRATEGY: "yolo" }, message: /MLOPS_STRATEGY "yolo" must be one of/ },
   "MLOPS_STRATEGY=constructor deploy": { args: DEPLOY, env: { MLOPS_STRATEGY: "constructor" }, message: /MLOPS_STRATEGY "constructor" must be one of/ },
@@ -79,6 +83,7 @@ const CASES: Record<string, Case> = {
   "mlops.yaml endpoint.name: bad_name": { args: ["status"], yaml: "endpoint:\n  name: bad_name\n", message: /endpoint\.name/ },
   "mlops.yaml deploy.maxErrorRate: 2": { args: DEPLOY, yaml: "deploy:\n  maxErrorRate: 2\n", message: /deploy\.maxErrorRate/ },
   "mlops.yaml deploy.timeout: soon": { args: DEPLOY, yaml: "deploy:\n  timeout: soon\n", message: /deploy\.timeout/ },
+  "mlops.yaml deploy.poll: 0.00001": { args: DEPLOY, yaml: "deploy:\n  poll: 0.00001\n", message: /deploy\.poll/ },
   "mlops.yaml deploy.poll: 0 for status": { args: ["status", "--endpoint", "churn"], yaml: "deploy:\n  poll: 0\n", message: /deploy\.poll/ },
   // (d) hostile files
   "mlops.yaml alias bomb": { args: ["status", "--endpoint", "churn"], yaml: ALIAS_BOMB, message: /mlops\.yaml: cannot be read as configuration: .*alias/i },
@@ -87,6 +92,10 @@ const CASES: Record<string, Case> = {
   'deploy --alarm ""': { args: [...DEPLOY, "--alarm", ""], message: /--alarm must name a CloudWatch alarm/ },
   "deploy --endpoint given twice": { args: [...DEPLOY, "--endpoint", "other"], message: /--endpoint was given 2 different values \("churn", "other"\); give it once/ },
   "register --group given twice": { args: [...REGISTER, "--group=fraud"], message: /--group was given 2 different values/ },
+  '--region ""': { args: ["--region", "", "status", "--endpoint", "churn"], message: /--region is empty: give a value, or leave the flag out/ },
+  '--endpoint-url ""': { args: ["--endpoint-url", "", "status", "--endpoint", "churn"], message: /--endpoint-url is empty/ },
+  "deploy --env A=b --env A=c": { args: [...DEPLOY, "--env", "A=b", "--env", "A=c"], message: /--env A was given twice with different values \("b", "c"\); give it once/ },
+  "register --meta team=a --meta team=b": { args: [...REGISTER, "--meta", "team=a", "--meta", "team=b"], message: /--meta team was given twice with different values/ },
   "--region given twice": { args: ["--region", "us-east-1", "status", "--endpoint", "churn", "--region", "eu-west-1"], message: /--region was given 2 different values/ },
 };
 

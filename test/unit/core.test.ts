@@ -34,7 +34,8 @@ describe("flag parsing", () => {
     expect(parseInteger("--limit", " 42 ", { min: 1 })).toBe(42);
     expect(parseInteger("--limit", "+7", { min: 1 })).toBe(7);
     expect(parseInteger("--count", 3)).toBe(3);
-    for (const raw of ["0x10", "1e3", "12.0", "Infinity", "-Infinity", "NaN", "0b1", "1_000", "99999999999999999999"]) {
+    expect(() => parseInteger("--limit", "99999999999999999999", { min: 1 })).toThrow('--limit is too large a number (got "99999999999999999999")');
+    for (const raw of ["0x10", "1e3", "12.0", "Infinity", "-Infinity", "NaN", "0b1", "1_000"]) {
       expect(() => parseInteger("--limit", raw, { min: 1 })).toThrow(`--limit must be a whole number (got "${raw}")`);
     }
     expect(() => parseInteger("--limit", Infinity)).toThrow("--limit must be a whole number");

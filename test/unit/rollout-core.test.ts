@@ -356,7 +356,7 @@ describe("deploy settings: flags > MLOPS_* > mlops.yaml > defaults", () => {
   });
 
   it("names the source of a bad value", () => {
-    expect(() => resolveDeploySettings(flags(), { MLOPS_POLL_SECONDS: "0" }, {})).toThrow(/^MLOPS_POLL_SECONDS must be greater than 0/);
+    expect(() => resolveDeploySettings(flags(), { MLOPS_POLL_SECONDS: "0" }, {})).toThrow(/^MLOPS_POLL_SECONDS must be between 1 and 3600/);
     expect(() => resolveDeploySettings(flags({ image: undefined }), {}, {})).toThrow("--model-data needs --image");
   });
 });
