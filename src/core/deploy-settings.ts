@@ -85,10 +85,6 @@ export const DEPLOY_DEFAULTS = {
   pollSeconds: 15,
 };
 
-function pick<T>(...values: Array<T | undefined>): T | undefined {
-  return values.find((v) => v !== undefined);
-}
-
 /** A boolean where a number belongs is refused as its text ("true"). */
 function numeric(value: RawValue): string | number {
   return typeof value === "boolean" ? String(value) : value;

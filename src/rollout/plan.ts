@@ -4,7 +4,7 @@ import { describeEndpoint, describeEndpointConfig, describeModel, type Endpoint,
 import { resolveModelRef, type ModelPackage } from "../aws/registry";
 import { objectExists } from "../aws/s3";
 import type { Context } from "../context";
-import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../core/alarm-scope";
+import { alarmScope, retargetedAlarm } from "../core/alarm-scope";
 import { abortAlarm, autoAlarms, copyAlarmName, type AlarmDefinition } from "../core/alarms";
 import { checkResourceName, parseS3Prefix } from "../core/aws-names";
 import { resolveDeploySettings, type DeployFlags, type DeploySettings } from "../core/deploy-settings";
@@ -14,7 +14,7 @@ import { info, warning, type Note } from "../core/notes";
 import { chooseEngine, deploymentConfig, effectiveStrategy, expectedSeconds, guardrailSteps, instancesFor, shortBakeWarning, STRATEGY_WORDS, trafficSteps, type EndpointType, type Mode, type Strategy } from "../core/rollout-plan";
 import { newRolloutId, PREVIOUS_CONFIG_TAG, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../core/rollout-state";
 import type { ModelRef } from "../core/model-ref";
-import { AwsError, CredentialsError, GateError, MissingInputError, MlopsError, UsageError } from "../errors";
+import { AwsError, CredentialsError, GateError, MlopsError, UsageError } from "../errors";
 import { validator } from "../io/prompt";
 import { checkTagBudget } from "./record";
 import { observe, reconcile, type Booked, type Observation } from "./reconcile";

@@ -1,6 +1,5 @@
 import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { ServiceError } from "../../errors";
-import { paginate } from "../../paginate";
 import type { Operation, OperationContext } from "../../service";
 import { list, map, required, str, struct, type Spec } from "../../validate";
 import { errors, forEvent, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec } from "./common";
