@@ -3,6 +3,20 @@
  * timers in sandbox time: at scale 100 a 300 s bake takes 3 real seconds.
  */
 
+/** The last moment sandbox time can reach: the end of year 9999, the last one ISO 8601 writes in four digits. */
+export const MAX_SANDBOX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The fastest sandbox time may run: a day in under a second of real time. */
+export const MAX_SCALE = 100_000;
+/** The longest single jump forward: a year. */
+export const MAX_ADVANCE_MS = 366 * 24 * 3600_000;
+
+/*
+ * Why bounds: past them, sandbox time stops being a number that moves. At a scale of 1e308 it
+ * becomes Infinity within a millisecond; after a jump of 1e300 ms, adding a 5-second timer
+ * delay no longer changes it. Either way a timer that re-arms itself is due again at once and
+ * the clock fires it forever, answering nothing, SIGTERM included.
+ */
+
 interface Timer {
   id: number;
   due: number;
@@ -20,12 +34,12 @@ export class SandboxClock {
   constructor(options: { scale?: number; start?: number } = {}) {
     this.currentScale = checkScale(options.scale ?? 1);
     this.anchorReal = Date.now();
-    this.anchorSandbox = options.start ?? this.anchorReal;
+    this.anchorSandbox = checkTime(options.start ?? this.anchorReal);
   }
 
-  /** Sandbox time in epoch milliseconds. */
+  /** Sandbox time in epoch milliseconds; it stops at MAX_SANDBOX_TIME. */
   now(): number {
-    return this.anchorSandbox + (Date.now() - this.anchorReal) * this.currentScale;
+    return Math.min(MAX_SANDBOX_TIME, this.anchorSandbox + (Date.now() - this.anchorReal) * this.currentScale);
   }
 
   date(): Date {
@@ -37,14 +51,19 @@ export class SandboxClock {
   }
 
   setScale(scale: number): void {
+    const checked = checkScale(scale);
     this.reanchor();
-    this.currentScale = checkScale(scale);
+    this.currentScale = checked;
     this.schedule();
   }
 
-  /** Jump sandbox time forward, firing every timer that falls due. */
+  /**
+   * Jump sandbox time forward, firing every timer that falls due.
+   * @throws RangeError unless 0 ≤ ms ≤ MAX_ADVANCE_MS and the clock stays before MAX_SANDBOX_TIME.
+   */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError("advance needs a non-negative number of milliseconds");
+    if (typeof ms !== "number" || !(ms >= 0 && ms <= MAX_ADVANCE_MS)) throw new RangeError(`advance needs a number of milliseconds from 0 to ${MAX_ADVANCE_MS} (a year), got ${ms}`);
+    if (this.now() + ms > MAX_SANDBOX_TIME) throw new RangeError(`advancing ${ms} ms would take sandbox time past the year 9999`);
     this.reanchor();
     this.anchorSandbox += ms;
     this.fireDue();
@@ -98,7 +117,8 @@ export class SandboxClock {
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
     const next = this.timers[0];
-    if (!next) return;
+    // Timers past the end of sandbox time never fire.
+    if (!next || next.due > MAX_SANDBOX_TIME) return;
     const wait = Math.max(0, Math.ceil(this.toRealMs(next.due - this.now())));
     this.realTimer = setTimeout(() => {
       this.realTimer = undefined;
@@ -111,6 +131,24 @@ export class SandboxClock {
 }
 
 function checkScale(scale: number): number {
-  if (!Number.isFinite(scale) || scale <= 0) throw new RangeError(`time scale must be a positive number, got ${scale}`);
+  if (typeof scale !== "number" || !(scale > 0 && scale <= MAX_SCALE)) throw new RangeError(`time scale must be a number above 0 and at most ${MAX_SCALE}, got ${scale}`);
   return scale;
+}
+
+function checkTime(ms: number): number {
+  if (typeof ms !== "number" || !(ms >= 0 && ms <= MAX_SANDBOX_TIME)) throw new RangeError(`sandbox time must be between 1970 and the end of 9999, got ${ms}`);
+  return ms;
+}
+
+/**
+ * Check a change asked through the control API (PUT /_mlops/clock) before applying any of it.
+ * @throws RangeError naming the bound broken (see MAX_SCALE, MAX_ADVANCE_MS, MAX_SANDBOX_TIME).
+ */
+export function checkClockChange(clock: SandboxClock, scale: unknown, advanceMs: unknown): { scale?: number; advanceMs?: number } {
+  if (scale !== undefined) checkScale(scale as number);
+  if (advanceMs !== undefined) {
+    if (typeof advanceMs !== "number" || !(advanceMs >= 0 && advanceMs <= MAX_ADVANCE_MS)) throw new RangeError(`advanceMs must be a number of milliseconds from 0 to ${MAX_ADVANCE_MS} (a year), got ${JSON.stringify(advanceMs)}`);
+    if (clock.now() + advanceMs > MAX_SANDBOX_TIME) throw new RangeError(`advancing ${advanceMs} ms would take sandbox time past the year 9999`);
+  }
+  return { scale: scale as number | undefined, advanceMs: advanceMs as number | undefined };
 }

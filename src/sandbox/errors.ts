@@ -7,14 +7,17 @@ export class ServiceError extends Error {
   readonly fault: "Sender" | "Receiver";
   /** Extra members some protocols carry (S3: BucketName, Key). */
   readonly extra: Record<string, string>;
+  /** Extra response headers (S3: x-amz-bucket-region on a redirect). */
+  readonly headers: Record<string, string>;
 
-  constructor(code: string, message: string, options: { status?: number; queryCode?: string; extra?: Record<string, string> } = {}) {
+  constructor(code: string, message: string, options: { status?: number; queryCode?: string; extra?: Record<string, string>; headers?: Record<string, string> } = {}) {
     super(message);
     this.code = code;
     this.status = options.status ?? 400;
     this.queryCode = options.queryCode;
     this.fault = this.status >= 500 ? "Receiver" : "Sender";
     this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
   }
 }
 

@@ -13,30 +13,48 @@ export interface SandboxEvent {
   detail: Record<string, unknown>;
 }
 
+/** What a service publishes; the bus adds the id, time, account and region. */
+export interface EventInput {
+  source: string;
+  detailType: string;
+  resources?: string[];
+  detail: Record<string, unknown>;
+}
+
+/** Publishing, as a service handler sees it: into the account and region of the call it answers. */
+export interface EventPublisher {
+  publish(event: EventInput): SandboxEvent;
+}
+
 /**
  * The sandbox's internal bus: services publish what AWS would send to the default event bus
- * (model package state changes, S3 object created, …); EventBridge rules subscribe.
+ * (model package state changes, S3 object created, …); EventBridge rules subscribe. Events
+ * carry the account and region they happened in: a rule sees only its own region's (each
+ * region has its own default bus in AWS).
  */
 export class EventBus {
   private listeners = new Set<(event: SandboxEvent) => void>();
   private history: SandboxEvent[] = [];
 
   constructor(
-    private readonly account: string,
-    private readonly region: string,
     private readonly now: () => Date,
     private readonly historyLimit = 10_000,
   ) {}
 
-  publish(event: { source: string; detailType: string; resources?: string[]; detail: Record<string, unknown> }): SandboxEvent {
+  /** A publisher for one account and region. */
+  in(account: string, region: string): EventPublisher {
+    return { publish: (event) => this.publish(event, account, region) };
+  }
+
+  publish(event: EventInput, account: string, region: string): SandboxEvent {
     const full: SandboxEvent = {
       version: "0",
       id: randomUUID(),
       "detail-type": event.detailType,
       source: event.source,
-      account: this.account,
+      account,
       time: this.now().toISOString().replace(/\.\d{3}Z$/, "Z"),
-      region: this.region,
+      region,
       resources: event.resources ?? [],
       detail: event.detail,
     };
@@ -51,8 +69,8 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  events(filter: { detailType?: string } = {}): SandboxEvent[] {
-    return this.history.filter((e) => !filter.detailType || e["detail-type"] === filter.detailType);
+  events(filter: { detailType?: string; region?: string } = {}): SandboxEvent[] {
+    return this.history.filter((e) => (!filter.detailType || e["detail-type"] === filter.detailType) && (!filter.region || e.region === filter.region));
   }
 
   clear(): void {

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SandboxClock } from "./clock";
+import { checkClockChange, SandboxClock } from "./clock";
 import { EventBus } from "./events";
 import { FaultInjector, parseFaultSpec, type FaultRule } from "./faults";
 import { RequestLog } from "./request-log";
-import { dispatch, errorAnswer, readRequest, writeAnswer, type Dispatcher } from "./server";
+import { dispatch, errorAnswer, operationContext, readRequest, writeAnswer, type Dispatcher } from "./server";
 import { header, type SandboxRequest } from "./protocols/request";
 import { ServiceError } from "./errors";
 import type { ServiceDefinition } from "./service";
-import { readStateFile, StateStore, writeStateFile } from "./state";
+import { readStateFile, REGION_NAME, StateStore, writeStateFile, type Scope } from "./state";
 import { SANDBOX_CREDENTIALS } from "./credentials";
 import { alarmStates, cloudwatch, evaluateAlarms, pruneMetrics, type CloudWatchState } from "./services/cloudwatch";
 import { codepipeline } from "./services/codepipeline";
@@ -68,6 +68,8 @@ export interface Sandbox {
   env(): Record<string, string>;
   /** Forget all state, requests, events and faults. */
   reset(): void;
+  /** A deep copy of all state, every account and region (regions never used left out), to compare before and after. */
+  snapshot(): unknown;
   /** Save state now (when a state file is set). */
   save(): Promise<void>;
   stop(): Promise<void>;
@@ -77,24 +79,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "000000000000";
   if (!/^\d{12}$/.test(accountId)) throw new RangeError(`account id must be 12 digits, got "${accountId}"`);
+  if (!REGION_NAME.test(region)) throw new RangeError(`region must be a region name such as us-east-1, got "${region}"`);
+  const home: Scope = { accountId, region };
 
   const timing: EndpointTiming = { ...DEFAULT_TIMING, ...options.endpointTiming };
-  // SageMaker's guardrails read CloudWatch's alarm states: services see each other through `state`.
+  // SageMaker's guardrails read CloudWatch's alarm states, in the same account and region.
   const SERVICES: readonly ServiceDefinition[] = [
     sts,
     s3,
-    createSageMaker({ timing, alarms: (names) => alarmStates(state.get("cloudwatch") as CloudWatchState, names) }),
+    createSageMaker({ timing, alarms: (peer) => (names) => alarmStates(peer("cloudwatch") as CloudWatchState, names) }),
     cloudwatch,
     eventbridge,
     codepipeline,
   ];
-  const state = new StateStore(SERVICES);
-  const saved = options.stateFile ? await readStateFile(options.stateFile) : undefined;
-  if (saved) state.fromFile(saved);
+  const saved = options.stateFile ? await readStateFile(options.stateFile, SERVICES, home) : undefined;
   const clock = new SandboxClock({ scale: options.timeScale ?? 1, start: Math.max(Date.now(), saved?.clock ?? 0) });
   const faults = new FaultInjector(typeof options.faults === "string" ? parseFaultSpec(options.faults) : (options.faults ?? []));
   const requestLog = new RequestLog(options.requestLogLimit);
-  const events = new EventBus(accountId, region, () => clock.date());
+  const events = new EventBus(() => clock.date());
+  // Status machines and the like attach to each region's state when it is first made.
+  const state: StateStore = new StateStore(SERVICES, home, (scope) => {
+    for (const service of SERVICES) service.attach?.(operationContext(dispatcher, service, scope, "attach"));
+  });
 
   let saving: Promise<void> = Promise.resolve();
   let saveTimer: NodeJS.Timeout | undefined;
@@ -105,18 +111,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     saving = saving.then(() => writeStateFile(file, state.toFile(clock.now()))).catch((error) => options.onSaveError?.(error));
     return saving;
   };
-  // Find out now, not at the first change, whether the state file can be written.
-  if (options.stateFile) {
-    try {
-      await writeStateFile(options.stateFile, state.toFile(clock.now()));
-    } catch (error) {
-      throw new Error(`cannot write the state file ${options.stateFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  }
 
   const dispatcher: Dispatcher = {
     services: SERVICES,
-    stateOf: (name) => state.get(name),
+    stateOf: (name, scope) => state.get(name, scope),
     clock,
     faults,
     log: requestLog,
@@ -133,35 +131,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     onInternalError: options.onInternalError ?? (() => {}),
   };
+  if (saved) state.fromFile(saved);
 
-  const attachServices = () => {
-    for (const service of SERVICES) {
-      service.attach?.({
-        state: state.get(service.name),
-        clock,
-        events,
-        accountId,
-        region,
-        errors: service.errors,
-        arn: (resource) => `arn:aws:${service.arnService}:${region}:${accountId}:${resource}`,
-      });
+  // Find out now, not at the first change, whether the state file can be written.
+  if (options.stateFile) {
+    try {
+      await writeStateFile(options.stateFile, state.toFile(clock.now()));
+    } catch (error) {
+      throw new Error(`cannot write the state file ${options.stateFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-  };
-  attachServices();
+  }
 
-  // The world moves on its own: traffic arrives, alarms are evaluated, endpoints advance.
-  const simulator = new TrafficSimulator(options.trafficRps ?? 20);
+  // The world moves on its own, in every region that has state: traffic arrives, alarms are
+  // evaluated, endpoints advance.
+  const simulators = new Map<string, TrafficSimulator>();
   const tickMs = (options.tickSeconds ?? 5) * 1000;
   const metricDelay = options.metricDelaySeconds ?? 60;
   let lastTick = clock.now();
   const tick = () => {
     const now = clock.now();
-    const sm = state.get("sagemaker") as SageMakerState;
-    const cw = state.get("cloudwatch") as CloudWatchState;
-    simulator.run(sm, cw, lastTick, now);
-    evaluateAlarms(cw, now, metricDelay);
-    for (const ep of Object.values(sm.endpoints)) settleEndpoint(sm, ep, now, (names) => alarmStates(cw, names), timing);
-    pruneMetrics(cw, now);
+    for (const r of state.regions()) {
+      const scope = { accountId, region: r };
+      try {
+        const sm = state.get("sagemaker", scope) as SageMakerState;
+        const cw = state.get("cloudwatch", scope) as CloudWatchState;
+        if (!simulators.has(r)) simulators.set(r, new TrafficSimulator(options.trafficRps ?? 20));
+        simulators.get(r)!.run(sm, cw, lastTick, now);
+        evaluateAlarms(cw, now, metricDelay);
+        for (const ep of Object.values(sm.endpoints)) settleEndpoint(sm, ep, now, (names) => alarmStates(cw, names), timing);
+        pruneMetrics(cw, now);
+      } catch (error) {
+        // A sandbox bug in one region must not stop time in the others.
+        dispatcher.onInternalError(error, "sandbox", `tick ${r}`);
+      }
+    }
     lastTick = now;
     clock.setTimer(tickMs, tick);
   };
@@ -169,10 +172,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const reset = () => {
     state.reset();
+    simulators.clear();
     requestLog.clear();
     events.clear();
     faults.clear();
-    attachServices();
   };
 
   const server = createServer((req, res) => {
@@ -212,9 +215,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (path === "/_mlops/faults" && method === "PUT") return (faults.set(parseFaultSpec(body)), json(200, faults.list()));
       if (path === "/_mlops/faults" && method === "DELETE") return (faults.clear(), json(200, []));
       if (path === "/_mlops/clock" && method === "PUT") {
-        const { scale, advanceMs } = JSON.parse(body || "{}") as { scale?: number; advanceMs?: number };
-        if (scale !== undefined) clock.setScale(scale);
-        if (advanceMs !== undefined) clock.advance(advanceMs);
+        // Both checked before either applies: a refused request changes nothing.
+        const { scale, advanceMs } = JSON.parse(body || "{}") as { scale?: unknown; advanceMs?: unknown };
+        const checked = checkClockChange(clock, scale, advanceMs);
+        if (checked.scale !== undefined) clock.setScale(checked.scale);
+        if (checked.advanceMs !== undefined) clock.advance(checked.advanceMs);
         return json(200, { timeScale: clock.scale, time: clock.date().toISOString() });
       }
       return json(404, { message: `no sandbox control route ${method} ${path}` });
@@ -254,6 +259,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(clock.scale !== 1 ? { MLOPS_SANDBOX_CLOCK: `${Date.now()},${clock.now()},${clock.scale}` } : {}),
     }),
     reset,
+    snapshot: () => state.snapshot(),
     save,
     stop: async () => {
       if (saveTimer) clearTimeout(saveTimer);

@@ -9,18 +9,21 @@ import { decodeJsonRequest, encodeJsonError, encodeJsonResult } from "./protocol
 import { decodeQueryRequest, encodeQueryError, encodeQueryResult } from "./protocols/query";
 import { MalformedRequest, type SandboxRequest } from "./protocols/request";
 import { encodeRestXmlError } from "./protocols/restxml";
-import { looksMutating, type RequestLog } from "./request-log";
+import { mutatesByName, UNNAMED_OPERATION, type RequestLog } from "./request-log";
 import type { HttpAnswer, OperationContext, ServiceDefinition } from "./service";
+import { REGION_NAME, type Scope } from "./state";
 import { validate, validationMessage } from "./validate";
 
 export interface Dispatcher {
   services: readonly ServiceDefinition[];
-  stateOf(service: string): unknown;
+  /** A service's state in an account and region. */
+  stateOf(service: string, scope: Scope): unknown;
   clock: SandboxClock;
   faults: FaultInjector;
   log: RequestLog;
   events: EventBus;
   accountId: string;
+  /** The sandbox's default region: for requests that name none. */
   region: string;
   /** When set, only these access key ids are accepted; others get the service's invalid-token error. */
   acceptedAccessKeyIds?: ReadonlySet<string>;
@@ -66,6 +69,30 @@ function encodeError(service: ServiceDefinition, error: ServiceError, requestId:
   return encodeRestXmlError(error, requestId, method);
 }
 
+/**
+ * The account and region a request is answered in: the region of its SigV4 credential scope,
+ * as AWS answers each region at its own endpoint. Unsigned requests, and scopes that do not
+ * name a region (the sandbox then cannot tell), get the sandbox's default region.
+ */
+export function scopeOf(d: Pick<Dispatcher, "accountId" | "region">, caller: { region?: string }): Scope {
+  return { accountId: d.accountId, region: caller.region && REGION_NAME.test(caller.region) ? caller.region : d.region };
+}
+
+/** The context a handler (or attach hook) gets for one service in one scope. */
+export function operationContext(d: Pick<Dispatcher, "stateOf" | "clock" | "events">, service: ServiceDefinition, scope: Scope, requestId: string): OperationContext<unknown> {
+  return {
+    state: d.stateOf(service.name, scope),
+    clock: d.clock,
+    events: d.events.in(scope.accountId, scope.region),
+    accountId: scope.accountId,
+    region: scope.region,
+    requestId,
+    errors: service.errors,
+    arn: (resource) => `arn:aws:${service.arnService}:${scope.region}:${scope.accountId}:${resource}`,
+    peer: (name) => d.stateOf(name, scope),
+  };
+}
+
 function decode(service: ServiceDefinition, req: SandboxRequest): { operation: string; input: unknown } {
   const p = service.protocol;
   if (p.kind === "json") return decodeJsonRequest(req, p);
@@ -102,21 +129,29 @@ export async function dispatch(d: Dispatcher, req: SandboxRequest): Promise<Http
     };
   }
 
-  let operation = "Unknown";
+  const scope = scopeOf(d, caller);
+  let operation = UNNAMED_OPERATION;
   let input: unknown = {};
-  let mutating = false;
+  let decoded = false;
   let fault: "throttle" | "error" | undefined;
   let errorCode: string | undefined;
   let answer: HttpAnswer;
+  // Whether the call writes: the operation's own definition, else the sandbox's rule on its name.
+  // Never the client's list: the log is a witness, and must not agree with mlops by construction.
+  const mutatesNow = () => (Object.hasOwn(service.operations, operation) ? service.operations[operation]!.mutates : mutatesByName(operation));
   try {
     try {
       ({ operation, input } = decode(service, req));
+      decoded = true;
     } catch (error) {
-      if (error instanceof MalformedRequest) throw malformed(service, error.message);
+      // A body that does not parse still named its operation (X-Amz-Target, Action): log that name.
+      if (error instanceof MalformedRequest) {
+        operation = error.operation ?? UNNAMED_OPERATION;
+        throw malformed(service, error.message);
+      }
       throw error;
     }
-    const op = service.operations[operation];
-    mutating = op ? op.mutates : looksMutating(operation);
+    const op = Object.hasOwn(service.operations, operation) ? service.operations[operation] : undefined;
 
     if (!caller.accessKeyId) throw service.errors.missingAuthentication();
     if (d.acceptedAccessKeyIds && !d.acceptedAccessKeyIds.has(caller.accessKeyId)) throw service.errors.invalidAccessKey(caller.accessKeyId);
@@ -132,16 +167,7 @@ export async function dispatch(d: Dispatcher, req: SandboxRequest): Promise<Http
       const problems = validate(op.input, input);
       if (problems.length > 0) throw service.errors.validation(validationMessage(problems));
     }
-    const ctx: OperationContext<unknown> = {
-      state: d.stateOf(service.name),
-      clock: d.clock,
-      events: d.events,
-      accountId: d.accountId,
-      region: d.region,
-      requestId,
-      errors: service.errors,
-      arn: (resource) => `arn:aws:${service.arnService}:${d.region}:${d.accountId}:${resource}`,
-    };
+    const ctx = operationContext(d, service, scope, requestId);
     const output = await op.handler(input, ctx);
     answer = encodeResult(service, operation, output, requestId);
     if (op.mutates) d.onMutation();
@@ -155,9 +181,10 @@ export async function dispatch(d: Dispatcher, req: SandboxRequest): Promise<Http
   d.log.record({
     time: d.clock.date().toISOString(),
     service: service.name,
+    region: scope.region,
     operation,
-    input: service.logInput ? service.logInput(input) : input,
-    mutating,
+    input: service.logInput && decoded ? service.logInput(input) : input,
+    mutating: mutatesNow(),
     status: answer.status,
     error: errorCode,
     fault,

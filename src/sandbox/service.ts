@@ -1,6 +1,6 @@
 import type { SandboxClock } from "./clock";
 import type { ErrorProfile } from "./errors";
-import type { EventBus } from "./events";
+import type { EventPublisher } from "./events";
 import type { SandboxRequest } from "./protocols/request";
 import type { Spec } from "./validate";
 
@@ -10,16 +10,22 @@ export type Protocol =
   | { kind: "query"; xmlns: string; version: string }
   | { kind: "restxml" };
 
+/**
+ * What a handler works with: the state of its service in the account and region the call was
+ * signed for, and its ARNs and events in that region. Handlers never choose a region.
+ */
 export interface OperationContext<S> {
   state: S;
   clock: SandboxClock;
-  events: EventBus;
+  events: EventPublisher;
   accountId: string;
   region: string;
   requestId: string;
   errors: ErrorProfile;
   /** `arn:aws:<service>:<region>:<account>:<resource>` */
   arn(resource: string): string;
+  /** Another service's state in the same account and region (SageMaker reading CloudWatch alarms). */
+  peer(service: string): unknown;
 }
 
 export interface Operation<S> {
@@ -36,6 +42,11 @@ export interface ServiceDefinition<S = any> {
   signingName: string;
   /** The service part of ARNs. */
   arnService: string;
+  /**
+   * Where its resources live: per account and region (default), or per account across regions
+   * (S3, whose bucket names are one namespace and whose buckets each remember their region).
+   */
+  scope?: "region" | "account";
   protocol: Protocol;
   errors: ErrorProfile;
   initialState(): S;
@@ -44,7 +55,7 @@ export interface ServiceDefinition<S = any> {
   route?(req: SandboxRequest): { operation: string; input: unknown };
   /** What the request log keeps of an input (default: all of it). */
   logInput?(input: any): unknown;
-  /** Called after state is loaded or reset, e.g. to restart status machines. */
+  /** Called for each account and region's state when it is made, loaded or reset, e.g. to restart status machines. */
   attach?(ctx: Omit<OperationContext<S>, "requestId">): void;
 }
 

@@ -3,19 +3,21 @@ import { header, type SandboxRequest } from "./request";
 
 export interface Caller {
   accessKeyId?: string;
+  /** The region the request was signed for: the region whose resources it sees. */
+  region?: string;
   signingName?: string;
 }
 
-const SCOPE = /Credential=([^/\s,]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
+const SCOPE = /Credential=([^/\s,]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
-/** Who signed the request and for which service, from the SigV4 credential scope (header or presigned URL). */
+/** Who signed the request, for which region and service, from the SigV4 credential scope (header or presigned URL). */
 export function callerOf(req: SandboxRequest): Caller {
   const authorization = header(req, "authorization");
   const fromHeader = authorization ? SCOPE.exec(authorization) : null;
-  if (fromHeader) return { accessKeyId: fromHeader[1], signingName: fromHeader[2] };
+  if (fromHeader) return { accessKeyId: fromHeader[1], region: fromHeader[2], signingName: fromHeader[3] };
   const presigned = req.query.get("X-Amz-Credential");
   const parts = presigned?.split("/");
-  if (parts && parts.length >= 5) return { accessKeyId: parts[0], signingName: parts[3] };
+  if (parts && parts.length >= 5) return { accessKeyId: parts[0], region: parts[2], signingName: parts[3] };
   return {};
 }
 

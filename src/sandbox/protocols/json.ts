@@ -1,6 +1,6 @@
 import type { ServiceError } from "../errors";
 import type { HttpAnswer, Protocol } from "../service";
-import { header, MalformedRequest, type SandboxRequest } from "./request";
+import { header, MalformedRequest, MAX_INPUT_DEPTH, nestsTooDeep, type SandboxRequest } from "./request";
 
 type JsonProtocol = Extract<Protocol, { kind: "json" }>;
 
@@ -9,15 +9,17 @@ export function decodeJsonRequest(req: SandboxRequest, protocol: JsonProtocol): 
   const target = header(req, "x-amz-target") ?? "";
   const dot = target.lastIndexOf(".");
   const operation = dot >= 0 ? target.slice(dot + 1) : "";
-  if (req.method !== "POST" || !target.startsWith(`${protocol.target}.`) || !operation) {
-    throw new MalformedRequest(`expected POST with X-Amz-Target: ${protocol.target}.<Operation>`);
-  }
+  const named = target.startsWith(`${protocol.target}.`) && operation ? operation : undefined;
+  if (req.method !== "POST" || !named) throw new MalformedRequest(`expected POST with X-Amz-Target: ${protocol.target}.<Operation>`, named);
   const text = req.body.toString("utf8").trim();
+  let input: unknown;
   try {
-    return { operation, input: text === "" ? {} : JSON.parse(text) };
+    input = text === "" ? {} : JSON.parse(text);
   } catch {
-    throw new MalformedRequest("the request body is not valid JSON");
+    throw new MalformedRequest("the request body is not valid JSON", named);
   }
+  if (nestsTooDeep(input)) throw new MalformedRequest(`the request body nests deeper than ${MAX_INPUT_DEPTH} levels`, named);
+  return { operation: named, input };
 }
 
 /** Dates go on the wire as epoch seconds, as the JSON protocols define timestamps. */

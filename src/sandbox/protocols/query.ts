@@ -1,6 +1,6 @@
 import type { ServiceError } from "../errors";
 import type { HttpAnswer, Protocol } from "../service";
-import { MalformedRequest, type SandboxRequest } from "./request";
+import { MalformedRequest, MAX_INPUT_DEPTH, type SandboxRequest } from "./request";
 import { element, escapeXml, toQueryXml } from "./xml";
 
 type QueryProtocol = Extract<Protocol, { kind: "query" }>;
@@ -13,19 +13,25 @@ export function decodeQueryRequest(req: SandboxRequest): { operation: string; in
   const params = new URLSearchParams(req.method === "GET" ? req.query : req.body.toString("utf8"));
   const operation = params.get("Action");
   if (!operation) throw new MalformedRequest("the request has no Action parameter");
-  const input: Record<string, unknown> = {};
+  const input: Record<string, unknown> = Object.create(null);
   for (const [key, value] of params) {
     if (key === "Action" || key === "Version") continue;
-    setPath(input, key.split("."), value);
+    const path = key.split(".");
+    if (path.length > MAX_INPUT_DEPTH) throw new MalformedRequest(`parameter ${key.slice(0, 100)}… nests deeper than ${MAX_INPUT_DEPTH} levels`, operation);
+    setPath(input, path, value);
   }
   return { operation, input: compactLists(input) as Record<string, unknown> };
 }
 
+/** Objects without prototypes: a parameter named `__proto__.x` is a member, not Object.prototype. */
 function setPath(target: Record<string, unknown>, path: string[], value: string): void {
   let node = target;
   path.forEach((part, i) => {
     if (i === path.length - 1) node[part] = value;
-    else node = (node[part] ??= {}) as Record<string, unknown>;
+    else {
+      const next = node[part];
+      node = (next !== null && typeof next === "object" ? next : (node[part] = Object.create(null))) as Record<string, unknown>;
+    }
   });
 }
 

@@ -4,7 +4,7 @@ import { element, escapeXml } from "./xml";
 
 /** S3's error document. HEAD answers carry no body, as S3's do; the SDK then goes by status. */
 export function encodeRestXmlError(error: ServiceError, requestId: string, method: string): HttpAnswer {
-  const headers = { "content-type": "application/xml", "x-amz-request-id": requestId, "x-amz-id-2": requestId };
+  const headers = { ...error.headers, "content-type": "application/xml", "x-amz-request-id": requestId, "x-amz-id-2": requestId };
   if (method === "HEAD") return { status: error.status, headers, body: "" };
   const extra = Object.entries(error.extra)
     .map(([k, v]) => element(k, escapeXml(v)))

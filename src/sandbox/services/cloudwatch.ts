@@ -1,5 +1,6 @@
 import { jsonErrorProfile, ServiceError } from "../errors";
 import { paginate } from "../paginate";
+import { record } from "../records";
 import type { ServiceDefinition } from "../service";
 import { bool, int, list, num, required, str, struct, type Spec } from "../validate";
 import { checkExpression, evaluate, expressionIds } from "./metric-math";
@@ -77,15 +78,16 @@ export interface CloudWatchState {
 /** CloudWatch's TagList: Key 1–128, Value 0–256 characters, at most 50 tags on a resource. */
 const tagList = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ max: 256 })) }), { max: 50 });
 
+/** A resource's tags; reading never adds an entry. */
 function tagsOf(state: CloudWatchState, arn: string): Record<string, string> {
-  return ((state.tags ??= {})[arn] ??= {});
+  return state.tags && Object.hasOwn(state.tags, arn) ? state.tags[arn]! : record();
 }
 
 /** Add tags to a resource, refusing (and keeping nothing) when it would pass 50. */
 function addTags(state: CloudWatchState, arn: string, tags: ReadonlyArray<{ Key: string; Value: string }>): void {
-  const merged = { ...tagsOf(state, arn), ...Object.fromEntries(tags.map((t) => [t.Key, t.Value])) };
+  const merged = Object.assign(record<string>(), tagsOf(state, arn), Object.fromEntries(tags.map((t) => [t.Key, t.Value])));
   if (Object.keys(merged).length > 50) throw new ServiceError("LimitExceededFault", "A resource can have at most 50 tags.", { status: 400, queryCode: "LimitExceeded" });
-  state.tags![arn] = merged;
+  (state.tags ??= record())[arn] = merged;
 }
 
 function alarmByArn(state: CloudWatchState, arn: string): Alarm {
@@ -392,8 +394,10 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
       mutates: true,
       input: { AlarmNames: required(list(str({ min: 1, max: 255 }), { max: 100 })) },
       handler: (input: { AlarmNames: string[] }, ctx) => {
-        // The names that exist are deleted even when others do not; the unknown ones are then reported.
-        const missing = input.AlarmNames.filter((name) => !ctx.state.alarms[name]);
+        // The one deliberate exception to validate-then-apply, as AWS documents it (DeleteAlarms,
+        // CloudWatch API Reference): "the alarms you specify with correct names are still
+        // deleted"; the unknown ones are then reported.
+        const missing = input.AlarmNames.filter((name) => !Object.hasOwn(ctx.state.alarms, name));
         for (const name of input.AlarmNames) {
           const alarm = ctx.state.alarms[name];
           if (alarm) delete ctx.state.tags?.[alarm.AlarmArn];

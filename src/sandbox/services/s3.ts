@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { s3ErrorProfile, ServiceError } from "../errors";
 import { header, type SandboxRequest } from "../protocols/request";
 import { element, escapeXml, firstElementText } from "../protocols/xml";
+import { record } from "../records";
 import type { HttpAnswer, OperationContext, ServiceDefinition } from "../service";
 
 interface StoredObject {
@@ -103,14 +104,32 @@ function checkBucketName(name: string): void {
   if (!valid) throw new ServiceError("InvalidBucketName", "The specified bucket is not valid.", { extra: { BucketName: name } });
 }
 
+/**
+ * The bucket a request names, in the region the request was signed for. Bucket names are one
+ * namespace across regions, but a bucket lives in one: S3's regional endpoint for another
+ * region answers a path-style request for it with 301 PermanentRedirect, naming the bucket's
+ * region in the x-amz-bucket-region header (which the SDKs' region redirects read) and its
+ * endpoint in the body. The sandbox stands in for the endpoint of the region the request was
+ * signed for, so it answers the same. (The global endpoint, s3.amazonaws.com, would answer a
+ * request signed for the wrong region with 400 AuthorizationHeaderMalformed instead; the
+ * sandbox has no global endpoint.)
+ */
 function bucketOf(ctx: OperationContext<S3State>, name: string | undefined): Bucket {
-  const bucket = name ? ctx.state.buckets[name] : undefined;
+  const bucket = name && Object.hasOwn(ctx.state.buckets, name) ? ctx.state.buckets[name] : undefined;
   if (!bucket) throw new ServiceError("NoSuchBucket", "The specified bucket does not exist", { status: 404, extra: { BucketName: name ?? "" } });
+  if (bucket.region !== ctx.region) {
+    throw new ServiceError("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.", {
+      status: 301,
+      extra: { Bucket: name!, Endpoint: bucket.region === "us-east-1" ? "s3.amazonaws.com" : `s3.${bucket.region}.amazonaws.com` },
+      headers: { "x-amz-bucket-region": bucket.region },
+    });
+  }
   return bucket;
 }
 
 function objectOf(ctx: OperationContext<S3State>, input: S3Input): StoredObject {
-  const object = bucketOf(ctx, input.Bucket).objects[input.Key ?? ""];
+  const objects = bucketOf(ctx, input.Bucket).objects;
+  const object = Object.hasOwn(objects, input.Key ?? "") ? objects[input.Key ?? ""] : undefined;
   if (!object) throw new ServiceError("NoSuchKey", "The specified key does not exist.", { status: 404, extra: { Key: input.Key ?? "" } });
   return object;
 }
@@ -132,9 +151,11 @@ export const s3: ServiceDefinition<S3State> = {
   name: "s3",
   signingName: "s3",
   arnService: "s3",
+  // Bucket names are one namespace across regions; each bucket keeps its region (see bucketOf).
+  scope: "account",
   protocol: { kind: "restxml" },
   errors: s3ErrorProfile,
-  initialState: () => ({ buckets: {} }),
+  initialState: () => ({ buckets: record() }),
   route,
   // The request log keeps where an S3 call went, never its body: only the size.
   logInput: (input: S3Input) => ({ Bucket: input.Bucket, Key: input.Key, ...input.query, ...(input.body.length > 0 ? { ContentLength: input.body.length } : {}) }),
@@ -156,11 +177,11 @@ export const s3: ServiceDefinition<S3State> = {
         const name = input.Bucket!;
         checkBucketName(name);
         const region = firstElementText(input.body.toString("utf8"), "LocationConstraint") || ctx.region;
-        if (ctx.state.buckets[name]) {
-          // us-east-1 answers 200 to the owner for historical reasons; every other region says 409.
-          if (ctx.region !== "us-east-1") throw new ServiceError("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", { status: 409, extra: { BucketName: name } });
+        if (Object.hasOwn(ctx.state.buckets, name)) {
+          // us-east-1 answers 200 to the owner of a us-east-1 bucket for historical reasons; otherwise 409.
+          if (ctx.region !== "us-east-1" || ctx.state.buckets[name]!.region !== ctx.region) throw new ServiceError("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", { status: 409, extra: { BucketName: name } });
         } else {
-          ctx.state.buckets[name] = { created: ctx.clock.now(), region, objects: {} };
+          ctx.state.buckets[name] = { created: ctx.clock.now(), region, objects: record() };
         }
         return { headers: { location: `/${name}` } };
       },

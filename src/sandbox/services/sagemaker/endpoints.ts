@@ -1,4 +1,5 @@
 import { paginate } from "../../paginate";
+import { record } from "../../records";
 import type { Operation, OperationContext } from "../../service";
 import { bool, int, list, map, num, required, str, struct, type Spec } from "../../validate";
 import { DEFAULT_PAGE_SIZE, errors, listByName, NAME_PATTERN, nameAndTimeFilters, nameFrom, sortSpec, type NameAndTimeFilter } from "./common";
@@ -169,9 +170,9 @@ const notFound = (what: string, name: string) => errors.validation(`Could not fi
 
 function find<T>(records: Record<string, T>, name: string, what: string): T {
   const wanted = nameFrom(name);
-  const record = records[wanted] ?? Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
-  if (!record) throw notFound(what, wanted);
-  return record;
+  const found = (Object.hasOwn(records, wanted) ? records[wanted] : undefined) ?? Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
+  if (!found) throw notFound(what, wanted);
+  return found;
 }
 
 function packageEnvironment(state: State, packageName: string): { environment: Record<string, string>; image?: string } {
@@ -381,8 +382,9 @@ function checkUpdate(current: EndpointConfigRecord | undefined, target: Endpoint
   if (batch && batch.Type === "CAPACITY_PERCENT" && ((batch.Value ?? 0) < 5 || (batch.Value ?? 0) > 50)) throw errors.validation("MaximumBatchSize must be between 5% and 50% of the variant's instance count.");
 }
 
+/** A resource's tags; reading never adds an entry. */
 function tagsOf(state: State, arn: string): Record<string, string> {
-  return (state.tags[arn] ??= {});
+  return Object.hasOwn(state.tags, arn) ? state.tags[arn]! : record();
 }
 
 function arnExists(state: State, arn: string): boolean {
@@ -394,19 +396,24 @@ function arnExists(state: State, arn: string): boolean {
   );
 }
 
+/** Add tags to a resource: all of them, or (past 50 on the resource) none. */
 function applyTags(state: State, arn: string, tags: Array<{ Key: string; Value?: string }> | undefined): void {
   if (!tags || tags.length === 0) return;
-  const current = tagsOf(state, arn);
-  for (const t of tags) current[t.Key] = t.Value ?? "";
-  if (Object.keys(current).length > 50) throw errors.validation("A resource can have at most 50 tags.");
+  const merged = Object.assign(record<string>(), tagsOf(state, arn));
+  for (const t of tags) merged[t.Key] = t.Value ?? "";
+  if (Object.keys(merged).length > 50) throw errors.validation("A resource can have at most 50 tags.");
+  state.tags[arn] = merged;
 }
 
-export function endpointOperations(deps: { alarms: AlarmStates; timing: EndpointTiming }): Record<string, Operation<State>> {
+/** Alarm states as seen from a call's own account and region (through `ctx.peer`). */
+export type AlarmStatesIn = (peer: Ctx["peer"]) => AlarmStates;
+
+export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: EndpointTiming }): Record<string, Operation<State>> {
   const { timing } = deps;
-  const alarms = () => deps.alarms;
+  const alarms = (ctx: Ctx) => deps.alarms(ctx.peer);
   const settled = (ctx: Ctx, name: string): EndpointRecord => {
     const ep = find(ctx.state.endpoints, name, "endpoint");
-    settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(), timing);
+    settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(ctx), timing);
     if (!ctx.state.endpoints[ep.name]) throw notFound("endpoint", name);
     return ep;
   };
@@ -434,8 +441,8 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
           image = c.Image ?? image;
         }
         const model: ModelRecord = { name: input.ModelName, arn: ctx.arn(`model/${input.ModelName.toLowerCase()}`), created: ctx.clock.now(), executionRoleArn: input.ExecutionRoleArn, containers, environment, image };
-        ctx.state.models[model.name] = model;
         applyTags(ctx.state, model.arn, input.Tags);
+        ctx.state.models[model.name] = model;
         return { ModelArn: model.arn };
       },
     },
@@ -509,8 +516,8 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
           asyncInferenceConfig: input.AsyncInferenceConfig,
           dataCaptureConfig: input.DataCaptureConfig,
         };
-        ctx.state.endpointConfigs[name] = config;
         applyTags(ctx.state, config.arn, input.Tags);
+        ctx.state.endpointConfigs[name] = config;
         return { EndpointConfigArn: config.arn };
       },
     },
@@ -575,8 +582,8 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
             healthy: healthy(ctx.state, config),
           },
         };
-        ctx.state.endpoints[name] = ep;
         applyTags(ctx.state, ep.arn, input.Tags);
+        ctx.state.endpoints[name] = ep;
         return { EndpointArn: ep.arn };
       },
     },
@@ -596,7 +603,7 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
         NextToken: str({ max: 8192 }),
       },
       handler: (input: { NameContains?: string; StatusEquals?: string; SortBy?: string; SortOrder?: string; MaxResults?: number; NextToken?: string }, ctx: Ctx) => {
-        for (const ep of Object.values(ctx.state.endpoints)) settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(), timing);
+        for (const ep of Object.values(ctx.state.endpoints)) settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(ctx), timing);
         const sign = (input.SortOrder ?? "Descending") === "Descending" ? -1 : 1;
         const key = input.SortBy ?? "CreationTime";
         const endpoints = Object.values(ctx.state.endpoints)
@@ -626,7 +633,7 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
         const deploymentConfig = input.DeploymentConfig ?? (input.RetainDeploymentConfig ? (ep.lastDeploymentConfig ?? ep.deploymentConfig) : undefined);
         checkUpdate(current, target, deploymentConfig);
         const alarmNames = (deploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []).map((a) => a.AlarmName!);
-        const { missing } = alarms()(alarmNames);
+        const { missing } = alarms(ctx)(alarmNames);
         if (missing.length > 0) throw errors.validation(`The following alarms do not exist: ${missing.join(", ")}.`);
         const total = target.variants.reduce((sum, v) => sum + (v.ServerlessConfig ? 1 : (v.InitialInstanceCount ?? 1)), 0);
         const now = ctx.clock.now();
@@ -666,12 +673,15 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
       handler: (input: { EndpointName: string; DesiredWeightsAndCapacities: NonNullable<EndpointRecord["weights"]>["desired"] }, ctx: Ctx) => {
         const ep = settled(ctx, input.EndpointName);
         if (ep.status !== "InService") throw errors.validation(`Cannot update in-progress endpoint "${ep.arn}" (status ${ep.status}).`);
+        // Every check on the weights as they would be, before any variant changes.
+        const desired = new Map(ep.variants.map((v) => [v, v.desiredWeight]));
         for (const d of input.DesiredWeightsAndCapacities) {
           const v = ep.variants.find((x) => x.name === d.VariantName);
           if (!v) throw errors.validation(`The variant(s) "[${d.VariantName}]" is/are not present in the endpoint "${ep.name}".`);
-          if (d.DesiredWeight !== undefined) v.desiredWeight = d.DesiredWeight;
+          if (d.DesiredWeight !== undefined) desired.set(v, d.DesiredWeight);
         }
-        if (ep.variants.every((v) => v.desiredWeight === 0)) throw errors.validation("At least one variant must have a weight greater than 0.");
+        if ([...desired.values()].every((w) => w === 0)) throw errors.validation("At least one variant must have a weight greater than 0.");
+        for (const [v, weight] of desired) v.desiredWeight = weight;
         ep.weights = { started: ctx.clock.now(), desired: input.DesiredWeightsAndCapacities };
         ep.status = "Updating";
         return { EndpointArn: ep.arn };
@@ -701,6 +711,7 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
       mutates: true,
       input: { ResourceArn: required(str({ max: 256 })), TagKeys: required(list(str({ min: 1, max: 128 }), { min: 1, max: 50 })) },
       handler: (input: { ResourceArn: string; TagKeys: string[] }, ctx: Ctx) => {
+        if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
         const tags = tagsOf(ctx.state, input.ResourceArn);
         for (const key of input.TagKeys) delete tags[key];
         return {};

@@ -1,12 +1,12 @@
 import type { ServiceDefinition } from "../../service";
 import { errors } from "./common";
-import { endpointOperations, initialEndpointsState, type AlarmStates, type EndpointsState, type EndpointTiming } from "./endpoints";
+import { endpointOperations, initialEndpointsState, type AlarmStatesIn, type EndpointsState, type EndpointTiming } from "./endpoints";
 import { initialRegistryState, registryOperations, type RegistryState } from "./registry";
 
 export type SageMakerState = RegistryState & EndpointsState;
 
 /** SageMaker, assembled from one module per area: the Model Registry, and models/configs/endpoints. */
-export function createSageMaker(deps: { timing: EndpointTiming; alarms: AlarmStates }): ServiceDefinition<SageMakerState> {
+export function createSageMaker(deps: { timing: EndpointTiming; alarms: AlarmStatesIn }): ServiceDefinition<SageMakerState> {
   return {
     name: "sagemaker",
     signingName: "sagemaker",

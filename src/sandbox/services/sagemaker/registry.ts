@@ -1,5 +1,6 @@
 import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { ServiceError } from "../../errors";
+import { record } from "../../records";
 import type { Operation, OperationContext } from "../../service";
 import { list, map, required, str, struct, type Spec } from "../../validate";
 import { errors, forEvent, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec } from "./common";
@@ -77,7 +78,7 @@ const PACKAGE_ARN = /arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-packa
 function findGroup(state: RegistryState, nameOrArn: string): ModelPackageGroup {
   const name = nameFrom(nameOrArn);
   // ARNs carry names in lower case; names are matched as SageMaker does, without regard to case.
-  const group = state.modelPackageGroups[name] ?? Object.values(state.modelPackageGroups).find((g) => g.name.toLowerCase() === name.toLowerCase());
+  const group = (Object.hasOwn(state.modelPackageGroups, name) ? state.modelPackageGroups[name] : undefined) ?? Object.values(state.modelPackageGroups).find((g) => g.name.toLowerCase() === name.toLowerCase());
   if (!group) throw errors.validation(`Model Package Group ${name} does not exist.`);
   return group;
 }
@@ -157,7 +158,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
         created: ctx.clock.now(),
         status: "Completed",
         lastVersion: 0,
-        packages: {},
+        packages: record(),
       };
       ctx.state.modelPackageGroups[name] = group;
       return { ModelPackageGroupArn: group.arn };
