@@ -110,7 +110,7 @@ describe("state", () => {
       expect(failures.length).toBeGreaterThan(0);
       mkdirSync(dir);
       await fragile.save();
-      expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).services.sagemaker.modelPackageGroups.a.name).toBe("a");
+      expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).accounts["000000000000"].regions["us-east-1"].sagemaker.modelPackageGroups.a.name).toBe("a");
     } finally {
       await fragile.stop();
     }
