@@ -24,6 +24,7 @@ export type { FaultRule } from "./faults";
 export { parseFaultSpec } from "./faults";
 
 export { SANDBOX_CREDENTIALS } from "./credentials";
+export { StateFileError } from "./state";
 
 
 export interface SandboxOptions {
