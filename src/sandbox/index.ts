@@ -71,6 +71,8 @@ export interface Sandbox {
   reset(): void;
   /** A deep copy of all state, every account and region (regions never used left out), to compare before and after. */
   snapshot(): unknown;
+  /** Every operation the sandbox implements, with whether it changes state. */
+  operations(): Array<{ service: string; operation: string; mutates: boolean }>;
   /** Save state now (when a state file is set). */
   save(): Promise<void>;
   stop(): Promise<void>;
@@ -261,6 +263,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     reset,
     snapshot: () => state.snapshot(),
+    operations: () => SERVICES.flatMap((service) => Object.entries(service.operations).map(([operation, op]) => ({ service: service.name, operation, mutates: op.mutates }))),
     save,
     stop: async () => {
       if (saveTimer) clearTimeout(saveTimer);

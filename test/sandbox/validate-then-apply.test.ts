@@ -1,0 +1,250 @@
+import { CloudWatchClient, DeleteAlarmsCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, TagResourceCommand, UntagResourceCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  AddTagsCommand,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DeleteModelPackageCommand,
+  DeleteModelPackageGroupCommand,
+  DeleteTagsCommand,
+  DescribeEndpointCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+  UpdateEndpointWeightsAndCapacitiesCommand,
+  UpdateModelPackageCommand,
+} from "@aws-sdk/client-sagemaker";
+import { describe, expect, it } from "vitest";
+import { sdkConfig, useSandbox } from "../helpers/sandbox";
+
+/**
+ * Validate, then apply: for every operation that changes state, an input that passes the
+ * operation's declared input spec but fails its handler's last check (or, where later checks
+ * cannot be reached, the last one that can) must leave the whole state as it was. The cases are
+ * checked against the sandbox's own list of mutating operations: a new one fails this test
+ * until it has a case.
+ *
+ * The clock is all but stopped (and ticks are an hour apart), so nothing but the call moves.
+ */
+const sandbox = useSandbox({ trafficRps: 0, timeScale: 1e-6, tickSeconds: 3600, endpointTiming: { launch: 60, activate: 10, weights: 10, rollback: 20, delete: 10 } });
+const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1";
+const sm = () => new SageMakerClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
+const cw = () => new CloudWatchClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
+const s3 = (region = "us-east-1") => new S3Client(sdkConfig(sandbox.current, { region, maxAttempts: 1, forcePathStyle: true }));
+const tags = (n: number, prefix = "k") => Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: "v" }));
+const inferenceSpecification = { Containers: [{ Image: IMAGE }], SupportedContentTypes: ["text/csv"], SupportedResponseMIMETypes: ["text/csv"] };
+const alarm = { AlarmName: "churn-5xx", MetricName: "Invocation5XXErrors", Namespace: "AWS/SageMaker", Statistic: "Average" as const, Period: 60, EvaluationPeriods: 1, Threshold: 0.1, ComparisonOperator: "GreaterThanThreshold" as const };
+
+async function model(name = "churn") {
+  return (await sm().send(new CreateModelCommand({ ModelName: name, PrimaryContainer: { Image: IMAGE } }))).ModelArn!;
+}
+async function config(name = "churn", variants = ["AllTraffic"]) {
+  await model(name);
+  await sm().send(new CreateEndpointConfigCommand({ EndpointConfigName: name, ProductionVariants: variants.map((VariantName) => ({ VariantName, ModelName: name, InstanceType: "ml.m5.large", InitialInstanceCount: 1 })) }));
+}
+/** An endpoint in service. */
+async function endpoint(name = "churn") {
+  await config(name);
+  await sm().send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
+  sandbox.current.clock.advance(65_000);
+  expect((await sm().send(new DescribeEndpointCommand({ EndpointName: name }))).EndpointStatus).toBe("InService");
+}
+async function packageVersion(approval: "Approved" | "PendingManualApproval" = "PendingManualApproval", metadata?: Record<string, string>) {
+  await sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn" }));
+  return (await sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn", InferenceSpecification: inferenceSpecification, ModelApprovalStatus: approval, CustomerMetadataProperties: metadata }))).ModelPackageArn!;
+}
+
+interface Case {
+  /** Makes the state the failing call meets. */
+  prepare?(): Promise<unknown>;
+  /** The call that passes the input spec and fails the handler's last (reachable) check. */
+  fail(): Promise<unknown>;
+  /** The error it fails with: its name, and words of its message naming the check. */
+  error: { name: string | RegExp; message?: RegExp };
+}
+
+const CASES: Record<string, Case> = {
+  "sagemaker:CreateModelPackageGroup": {
+    prepare: () => sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn" })),
+    fail: () => sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "CHURN" })),
+    error: { name: "ValidationException", message: /already exists/ },
+  },
+  "sagemaker:DeleteModelPackageGroup": {
+    prepare: () => packageVersion(),
+    fail: () => sm().send(new DeleteModelPackageGroupCommand({ ModelPackageGroupName: "churn" })),
+    error: { name: "ConflictException" },
+  },
+  "sagemaker:CreateModelPackage": {
+    fail: () => sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "missing", InferenceSpecification: inferenceSpecification })),
+    error: { name: "ValidationException", message: /missing/ },
+  },
+  "sagemaker:UpdateModelPackage": {
+    // 50 metadata entries, then one more: past the limit, and nothing else of the update applies.
+    prepare: async () => packageVersion("PendingManualApproval", Object.fromEntries(tags(50).map((t) => [t.Key, t.Value]))),
+    fail: async () => sm().send(new UpdateModelPackageCommand({ ModelPackageArn: await packageArn(), ModelApprovalStatus: "Approved", CustomerMetadataProperties: { one: "more" } })),
+    error: { name: "ValidationException", message: /50/ },
+  },
+  "sagemaker:DeleteModelPackage": {
+    prepare: () => packageVersion(),
+    fail: async () => sm().send(new DeleteModelPackageCommand({ ModelPackageName: (await packageArn()).replace(/\/1$/, "/2") })),
+    error: { name: "ValidationException", message: /does not exist/ },
+  },
+  "sagemaker:CreateModel": {
+    // The tag check that follows cannot fail for a new model (at most 50 tags by spec, none left over).
+    prepare: () => packageVersion("PendingManualApproval"),
+    fail: async () => sm().send(new CreateModelCommand({ ModelName: "churn", PrimaryContainer: { ModelPackageName: await packageArn() }, Tags: tags(50) })),
+    error: { name: "ValidationException", message: /approval status|Approved/ },
+  },
+  "sagemaker:DeleteModel": {
+    prepare: () => model("other"),
+    fail: () => sm().send(new DeleteModelCommand({ ModelName: "churn" })),
+    error: { name: "ValidationException", message: /Could not find model/ },
+  },
+  "sagemaker:CreateEndpointConfig": {
+    prepare: () => model(),
+    fail: () =>
+      sm().send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: "churn",
+          ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "churn", InstanceType: "ml.m5.large", InitialInstanceCount: 1 }],
+          ShadowProductionVariants: ["a", "b"].map((VariantName) => ({ VariantName, ModelName: "churn", InstanceType: "ml.m5.large", InitialInstanceCount: 1 })),
+          Tags: tags(50),
+        }),
+      ),
+    error: { name: "ValidationException", message: /[Ss]hadow/ },
+  },
+  "sagemaker:DeleteEndpointConfig": {
+    prepare: () => config("other"),
+    fail: () => sm().send(new DeleteEndpointConfigCommand({ EndpointConfigName: "churn" })),
+    error: { name: "ValidationException", message: /Could not find endpoint config/ },
+  },
+  "sagemaker:CreateEndpoint": {
+    prepare: () => model(),
+    fail: () => sm().send(new CreateEndpointCommand({ EndpointName: "churn", EndpointConfigName: "churn", Tags: tags(50) })),
+    error: { name: "ValidationException", message: /Could not find endpoint config/ },
+  },
+  "sagemaker:UpdateEndpoint": {
+    prepare: () => endpoint(),
+    fail: () =>
+      sm().send(
+        new UpdateEndpointCommand({
+          EndpointName: "churn",
+          EndpointConfigName: "churn",
+          DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 } }, AutoRollbackConfiguration: { Alarms: [{ AlarmName: "nope" }] } },
+        }),
+      ),
+    error: { name: "ValidationException", message: /nope/ },
+  },
+  "sagemaker:UpdateEndpointWeightsAndCapacities": {
+    prepare: () => endpoint(),
+    fail: () => sm().send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: "churn", DesiredWeightsAndCapacities: [{ VariantName: "AllTraffic", DesiredWeight: 0 }] })),
+    error: { name: "ValidationException", message: /weight/ },
+  },
+  "sagemaker:DeleteEndpoint": {
+    prepare: () => config(),
+    fail: () => sm().send(new DeleteEndpointCommand({ EndpointName: "churn" })),
+    error: { name: "ValidationException", message: /Could not find endpoint/ },
+  },
+  "sagemaker:AddTags": {
+    // 31 tags, then 30 more: past 50, so none of them is kept.
+    prepare: async () => sm().send(new AddTagsCommand({ ResourceArn: await model(), Tags: tags(31) })),
+    fail: async () => sm().send(new AddTagsCommand({ ResourceArn: "arn:aws:sagemaker:us-east-1:000000000000:model/churn", Tags: tags(30, "new") })),
+    error: { name: /ValidationException|ResourceLimitExceeded/, message: /50/ },
+  },
+  "sagemaker:DeleteTags": {
+    prepare: () => model(),
+    fail: () => sm().send(new DeleteTagsCommand({ ResourceArn: "arn:aws:sagemaker:us-east-1:000000000000:model/other", TagKeys: ["k0"] })),
+    error: { name: "ValidationException", message: /does not exist/ },
+  },
+  "cloudwatch:PutMetricAlarm": {
+    prepare: () => cw().send(new PutMetricAlarmCommand(alarm)),
+    fail: () => cw().send(new PutMetricAlarmCommand({ ...alarm, Threshold: 0.5, EvaluationPeriods: 1, DatapointsToAlarm: 2, Tags: tags(50) })),
+    error: { name: /InvalidParameterValue|ValidationError/, message: /DatapointsToAlarm/ },
+  },
+  "cloudwatch:DeleteAlarms": {
+    // AWS deletes the names that exist even when others do not (see the handler): so only unknown names here.
+    prepare: () => cw().send(new PutMetricAlarmCommand(alarm)),
+    fail: () => cw().send(new DeleteAlarmsCommand({ AlarmNames: ["nope", "neither"] })),
+    error: { name: "ResourceNotFound" },
+  },
+  "cloudwatch:TagResource": {
+    prepare: () => cw().send(new PutMetricAlarmCommand({ ...alarm, Tags: tags(31) })),
+    fail: () => cw().send(new TagResourceCommand({ ResourceARN: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:churn-5xx", Tags: tags(30, "new") })),
+    error: { name: /LimitExceeded/ },
+  },
+  "cloudwatch:UntagResource": {
+    prepare: () => cw().send(new PutMetricAlarmCommand({ ...alarm, Tags: tags(3) })),
+    fail: () => cw().send(new UntagResourceCommand({ ResourceARN: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:nope", TagKeys: ["k0"] })),
+    error: { name: /ResourceNotFound/ },
+  },
+  "cloudwatch:SetAlarmState": {
+    prepare: () => cw().send(new PutMetricAlarmCommand(alarm)),
+    fail: () => cw().send(new SetAlarmStateCommand({ AlarmName: "nope", StateValue: "ALARM", StateReason: "test" })),
+    error: { name: "ResourceNotFound" },
+  },
+  "cloudwatch:PutMetricData": {
+    fail: () => cw().send(new PutMetricDataCommand({ Namespace: "AWS/SageMaker", MetricData: [{ MetricName: "Invocations", Value: 1 }] })),
+    error: { name: /InvalidParameterValue/, message: /AWS\// },
+  },
+  "s3:CreateBucket": {
+    // The name is taken (in another region): 409, and the bucket stays where it is.
+    prepare: () => s3("eu-west-1").send(new CreateBucketCommand({ Bucket: "models", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })),
+    fail: () => s3("us-east-1").send(new CreateBucketCommand({ Bucket: "models" })),
+    error: { name: "BucketAlreadyOwnedByYou" },
+  },
+  "s3:DeleteBucket": {
+    prepare: async () => {
+      await s3().send(new CreateBucketCommand({ Bucket: "models" }));
+      await s3().send(new PutObjectCommand({ Bucket: "models", Key: "m.tar.gz", Body: "weights" }));
+    },
+    fail: () => s3().send(new DeleteBucketCommand({ Bucket: "models" })),
+    error: { name: "BucketNotEmpty" },
+  },
+  "s3:PutObject": {
+    prepare: () => s3().send(new CreateBucketCommand({ Bucket: "models" })),
+    fail: () => s3().send(new PutObjectCommand({ Bucket: "models", Key: "k".repeat(1025), Body: "weights" })),
+    error: { name: "KeyTooLongError" },
+  },
+  "s3:DeleteObject": {
+    prepare: () => s3().send(new CreateBucketCommand({ Bucket: "models" })),
+    fail: () => s3().send(new DeleteObjectCommand({ Bucket: "other", Key: "m.tar.gz" })),
+    error: { name: "NoSuchBucket" },
+  },
+};
+
+async function packageArn(): Promise<string> {
+  return "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1";
+}
+
+describe("validate, then apply", () => {
+  it("has a case for every operation that changes state, and none for others", () => {
+    const mutating = sandbox.current
+      .operations()
+      .filter((o) => o.mutates)
+      .map((o) => `${o.service}:${o.operation}`)
+      .sort();
+    expect(mutating.length).toBeGreaterThan(20);
+    expect(Object.keys(CASES).sort()).toEqual(mutating);
+  });
+
+  it.each(Object.entries(CASES))("%s refused by its last check changes nothing", async (_name, c) => {
+    await c.prepare?.();
+    const before = sandbox.current.snapshot();
+    const mutationsBefore = sandbox.current.requestLog.mutatingCalls().length;
+    const error = (await c.fail().then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error | undefined;
+    expect(error, "the call should have been refused").toBeInstanceOf(Error);
+    expect(error!.name).toMatch(c.error.name);
+    if (c.error.message) expect(error!.message).toMatch(c.error.message);
+    expect(sandbox.current.snapshot()).toEqual(before);
+    // And the witness saw the refused call as a mutating one.
+    expect(sandbox.current.requestLog.mutatingCalls().length).toBe(mutationsBefore + 1);
+  });
+});
