@@ -149,6 +149,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // evaluated, endpoints advance.
   const simulators = new Map<string, TrafficSimulator>();
   const tickMs = (options.tickSeconds ?? 5) * 1000;
+  // A tick that re-arms itself at once would keep the clock firing it and nothing else.
+  if (!(tickMs >= 100 && Number.isFinite(tickMs))) throw new RangeError(`tickSeconds must be at least 0.1, got ${options.tickSeconds}`);
   const metricDelay = options.metricDelaySeconds ?? 60;
   let lastTick = clock.now();
   const tick = () => {
