@@ -60,9 +60,9 @@ describe("settings precedence: flag > MLOPS_* env > AWS env > mlops.yaml", () =>
     expect(resolveSettings({}, { AWS_REGION: "eu-central-1", AWS_DEFAULT_REGION: "sa-east-1" }, file).settings.region?.source).toBe("AWS_REGION");
     expect(resolveSettings({}, { AWS_DEFAULT_REGION: "sa-east-1" }, file).settings.region?.source).toBe("AWS_DEFAULT_REGION");
     expect(resolveSettings({}, {}, file).settings).toEqual({
-      region: { value: "eu-west-1", source: "/p/mlops.yaml" },
-      profile: { value: "file-profile", source: "/p/mlops.yaml" },
-      endpointUrl: { value: "http://127.0.0.1:1", source: "/p/mlops.yaml" },
+      region: { value: "eu-west-1", source: "mlops.yaml region" },
+      profile: { value: "file-profile", source: "mlops.yaml profile" },
+      endpointUrl: { value: "http://127.0.0.1:1", source: "mlops.yaml endpointUrl" },
     });
   });
 
