@@ -33,7 +33,14 @@ describe("mlops.yaml discovery and validation", () => {
     ["endpointUrl: ftp://x\n", /endpointUrl: must be an http/],
     ["regoin: us-east-1\n", /unknown key regoin/],
     ["region: [unclosed\n", /mlops\.yaml:\d+:\d+: invalid YAML/],
-    ["profile: 7\n", /profile: /],
+    ["profile: 7\n", /profile: must be a string$/],
+    ["deploy:\n  bake: 1.5\n", /deploy\.bake: must be whole seconds \(such as 90\) or a duration such as 90s/],
+    ["deploy:\n  finalBake: soon\n", /deploy\.finalBake: must be whole seconds/],
+    ["deploy:\n  bake: 86401\n", /deploy\.bake: must be at most 86400$/],
+    ["deploy:\n  canaryPercent: 0\n", /deploy\.canaryPercent: must be (at least|greater)/],
+    ["deploy:\n  strategy: big\n", /deploy\.strategy: must be one of: all-at-once, canary, linear, blue-green, rolling$/],
+    ["deploy:\n  alarms: [1]\n", /deploy\.alarms\.0: must be a string$/],
+    ["endpoint:\n  instanceCount: 1.5\n", /endpoint\.instanceCount: must be a whole number$/],
   ])("rejects %j with the key path", async (text, message) => {
     const root = project({ "mlops.yaml": text });
     const error = await loadConfigFile({ cwd: root }).catch((e: unknown) => e);
