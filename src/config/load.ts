@@ -89,9 +89,11 @@ function configIssueMessage(issue: { code: string; expected?: unknown; origin?: 
   const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
   switch (issue.code) {
     case "too_big":
-      return issue.origin === "number" ? `must be at most ${issue.maximum}` : `must have at most ${issue.maximum}${unit}`;
+      if (issue.origin === "number") return issue.inclusive === false ? `must be less than ${issue.maximum}` : `must be at most ${issue.maximum}`;
+      return `must have at most ${issue.maximum}${unit}`;
     case "too_small":
-      return issue.origin === "number" ? `must be at least ${issue.minimum}` : `must have at least ${issue.minimum}${unit}`;
+      if (issue.origin === "number") return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be at least ${issue.minimum}`;
+      return `must have at least ${issue.minimum}${unit}`;
     case "invalid_type":
       return issue.expected === "int" ? "must be a whole number" : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
     case "invalid_value":

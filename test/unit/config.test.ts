@@ -37,7 +37,7 @@ describe("mlops.yaml discovery and validation", () => {
     ["deploy:\n  bake: 1.5\n", /deploy\.bake: must be whole seconds \(such as 90\) or a duration such as 90s/],
     ["deploy:\n  finalBake: soon\n", /deploy\.finalBake: must be whole seconds/],
     ["deploy:\n  bake: 86401\n", /deploy\.bake: must be at most 86400$/],
-    ["deploy:\n  canaryPercent: 0\n", /deploy\.canaryPercent: must be (at least|greater)/],
+    ["deploy:\n  canaryPercent: 0\n", /deploy\.canaryPercent: must be more than 0$/],
     ["deploy:\n  strategy: big\n", /deploy\.strategy: must be one of: all-at-once, canary, linear, blue-green, rolling$/],
     ["deploy:\n  alarms: [1]\n", /deploy\.alarms\.0: must be a string$/],
     ["endpoint:\n  instanceCount: 1.5\n", /endpoint\.instanceCount: must be a whole number$/],
