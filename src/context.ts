@@ -115,6 +115,9 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
     signal: runtime.signal,
   });
   cleanups.push(() => aws.destroy());
+  const onInterrupt = () => io.afterInterrupt(runtime.signal.reason);
+  runtime.signal.addEventListener("abort", onInterrupt, { once: true });
+  cleanups.push(() => runtime.signal.removeEventListener("abort", onInterrupt));
 
   const { streams } = runtime;
   const prompt = new Prompter(
