@@ -336,11 +336,14 @@ describe("the report tells the truth about alarms and notes", () => {
   });
 
   it("notes are {level, message} without prefixes in JSON, and read as before on stderr", async () => {
+    // A strategy is put off to the next deploy only when one was asked for.
+    const asked = parseJson("deploy", (await deploy(["--role-arn", ROLE, "--strategy", "linear", "--dry-run", "--json"])).stdout);
+    expect(asked.notes).toContainEqual({ level: "info", message: "churn does not exist yet: it is created with this version; --strategy applies from the next deploy" });
     const created = await deploy(["--role-arn", ROLE, "--auto-alarms", "--json"]);
     expect(created.code, created.stderr).toBe(0);
     const createdDoc = parseJson("deploy", created.stdout);
     expect(createdDoc.notes).toEqual([
-      { level: "info", message: "churn does not exist yet: it is created with this version; --strategy applies from the next deploy" },
+      { level: "info", message: "churn does not exist yet: it is created with this version" },
       { level: "info", message: "--auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to" },
     ]);
     expect(created.stderr).toContain("note: churn does not exist yet: it is created with this version");
