@@ -54,6 +54,7 @@ export function statusReport(o: Observation, now: Date, booked?: Booked, serving
           driven: o.driverLive,
           heartbeatAgeSeconds: Math.round((now.getTime() - r.heartbeat) / 1000),
           finished: r.finished,
+          phaseSince: new Date(r.phaseSince).toISOString(),
         }
       : null,
     alarms: [...o.alarms.map((a) => ({ name: a.name, state: a.state })), ...o.unreadAlarms.map((name) => ({ name, state: null }))],
@@ -71,6 +72,29 @@ function rolloutWords(r: { engine: string; strategy: string }): string {
   return `${strategy} on the ${r.engine === "serverless" ? "serverless replacement" : `${r.engine} engine`}`;
 }
 
+/** What an ended rollout did, in words; undefined while it runs. */
+function endedWords(r: { engine: string; phase: string; oldConfig: string; newConfig: string }): string | undefined {
+  switch (r.phase) {
+    case "done":
+      return r.engine === "create" ? `created the endpoint with ${r.newConfig}` : r.engine === "rollback" ? `went back to ${r.newConfig}` : `deployed ${r.newConfig}`;
+    case "rolled-back":
+      return `rolled back to ${r.oldConfig}`;
+    case "interrupted":
+      return `interrupted; traffic went back to ${r.oldConfig}`;
+    case "failed":
+      return "failed";
+    case "superseded":
+      return "superseded by a change made outside mlops";
+    default:
+      return undefined;
+  }
+}
+
+/** "2026-11-30 07:49 UTC" from an ISO time. */
+function utcMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
 export function renderStatus(s: StatusReport, style: { bold(x: string): string; dim(x: string): string; red(x: string): string; green(x: string): string }): string {
   const total = s.variants.reduce((sum, v) => sum + (v.currentWeight ?? 0), 0) || 1;
   const lines = [`${style.bold(s.endpoint)}  ${s.status}  serving ${s.endpointConfig ?? "-"}${s.endpointConfigMissing ? style.red(" (missing: deleted outside mlops)") : ""}`];
@@ -84,8 +108,10 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
   }
   if (s.rollout) {
     const r = s.rollout;
-    if (["done", "rolled-back", "interrupted", "failed", "superseded"].includes(r.phase)) {
-      lines.push(`  last        rollout ${r.id} (${rolloutWords(r)}) ended: ${r.phase}${r.finished ? "" : " · its ending is not booked yet"}`);
+    const outcome = endedWords(r);
+    if (outcome) {
+      // History, not the present: when it ended and what it left serving.
+      lines.push(`  last        rollout ${r.id} (${rolloutWords(r)}) ended ${utcMinute(r.phaseSince)}: ${outcome}${r.finished ? "" : " · its ending is not booked yet"}`);
     } else if (r.engine === "traffic" || r.engine === "serverless") {
       const driver = r.driven ? ` · driven (heartbeat ${r.heartbeatAgeSeconds}s ago)` : " · nobody drives it: `mlops promote` or `mlops abort` carries it on";
       lines.push(`  rollout     ${r.id}: ${rolloutWords(r)}, ${r.phase}, step ${Math.max(0, r.step)}/${r.steps} · ${r.weight}% on ${r.newConfig}${driver}`);
