@@ -54,7 +54,7 @@ export function statusReport(o: Observation, now: Date, booked?: Booked, serving
           driven: o.driverLive,
           heartbeatAgeSeconds: Math.round((now.getTime() - r.heartbeat) / 1000),
           finished: r.finished,
-          phaseSince: new Date(r.phaseSince).toISOString(),
+          phaseSince: new Date(r.endedAt ?? r.phaseSince).toISOString(),
         }
       : null,
     alarms: [...o.alarms.map((a) => ({ name: a.name, state: a.state })), ...o.unreadAlarms.map((name) => ({ name, state: null }))],
@@ -171,7 +171,10 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   try {
     await pollUntil(watchPace, async () => {
       const o = await observe(ctx.aws, endpoint, ctx.clock.now());
-      const phase = o.deployment ? o.deployment.phase : { phase: o.rolloutActive && o.rollout ? o.rollout.phase : statusWords(o.endpoint.EndpointStatus), share: o.rolloutActive ? o.rollout?.weight : undefined };
+      // Phase and weight come from the record only where mlops moves the traffic; a guardrail
+      // update's record stays "updating" at weight 0 until booked, which is not the endpoint's truth.
+      const driven = o.rolloutActive && o.rollout && (o.rollout.mode === "traffic" || o.rollout.mode === "serverless") ? o.rollout : undefined;
+      const phase = o.deployment ? o.deployment.phase : driven ? { phase: driven.phase, share: driven.weight } : { phase: statusWords(o.endpoint.EndpointStatus) };
       view.update({ ...phase, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
       return inProgress(o) ? undefined : true;
     });
@@ -180,7 +183,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
     throw error;
   }
   view.done();
-  const last = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
+  const last = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint, true);
   ctx.io.emit(statusReport(last.observation, ctx.clock.now(), last.booked, await servingConfigMissing(ctx, last.observation)), renderStatus);
   // Only the rollout that was under way when the watch began speaks for the exit code.
   const r = last.observation.rollout;
