@@ -157,6 +157,21 @@ describe("SageMaker rules in the sandbox", () => {
     expect((await describeChurn()).ProductionVariants?.[0]).toMatchObject({ CurrentWeight: 2, DesiredWeight: 2, CurrentInstanceCount: 3, DesiredInstanceCount: 3 });
   });
 
+  it("keeps the serving instance count and weight with RetainAllVariantProperties, except what ExcludeRetainedVariantProperties lists", async () => {
+    await serving();
+    await sm().send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: "churn", DesiredWeightsAndCapacities: [{ VariantName: "AllTraffic", DesiredWeight: 2, DesiredInstanceCount: 3 }] }));
+    advance(10);
+    await config("c2");
+    await sm().send(new UpdateEndpointCommand({ EndpointName: "churn", EndpointConfigName: "c2", RetainAllVariantProperties: true }));
+    expect((await describeChurn()).PendingDeploymentSummary?.ProductionVariants?.[0]).toMatchObject({ DesiredInstanceCount: 3, DesiredWeight: 2 });
+    advance(120);
+    expect(await describeChurn()).toMatchObject({ EndpointStatus: "InService", EndpointConfigName: "c2", ProductionVariants: [expect.objectContaining({ CurrentInstanceCount: 3, CurrentWeight: 2 })] });
+    await config("c3");
+    await sm().send(new UpdateEndpointCommand({ EndpointName: "churn", EndpointConfigName: "c3", RetainAllVariantProperties: true, ExcludeRetainedVariantProperties: [{ VariantPropertyType: "DesiredInstanceCount" }] }));
+    advance(120);
+    expect(await describeChurn()).toMatchObject({ EndpointConfigName: "c3", ProductionVariants: [expect.objectContaining({ CurrentInstanceCount: 2, CurrentWeight: 2 })] });
+  });
+
   it("refuses a weights update naming an unknown variant without changing any weight", async () => {
     await serving();
     await expect(

@@ -82,6 +82,8 @@ interface Update {
   deploymentConfig?: DeploymentConfig;
   /** False when the new model fails its health checks (MLOPS_SANDBOX_HEALTH=fail). */
   healthy: boolean;
+  /** RetainAllVariantProperties: what same-named variants keep of the serving fleet, by variant name. */
+  retained?: Record<string, { instances?: number; weight?: number }>;
   rollback?: { started: number; reason: string };
 }
 
@@ -230,6 +232,33 @@ function liveVariants(config: EndpointConfigRecord): LiveVariant[] {
   }));
 }
 
+/** The variants an update brings: the target config's, with what RetainAllVariantProperties kept. */
+function targetVariants(config: EndpointConfigRecord | undefined, u: Update): LiveVariant[] {
+  return (config ? liveVariants(config) : []).map((v) => {
+    const kept = u.retained?.[v.name];
+    return kept ? { ...v, instances: kept.instances ?? v.instances, weight: kept.weight ?? v.weight, desiredWeight: kept.weight ?? v.desiredWeight } : v;
+  });
+}
+
+/**
+ * UpdateEndpoint's RetainAllVariantProperties: variants of the new config named like serving ones
+ * keep their current instance count and weight, except the properties listed in
+ * ExcludeRetainedVariantProperties (DataCaptureConfig: "not currently supported", the model says).
+ */
+function retainedProperties(ep: EndpointRecord, target: EndpointConfigRecord, exclude: ReadonlyArray<{ VariantPropertyType?: string }> = []): Update["retained"] {
+  const excluded = new Set(exclude.map((p) => p.VariantPropertyType));
+  const retained: NonNullable<Update["retained"]> = {};
+  for (const v of target.variants) {
+    const live = ep.variants.find((x) => x.name === v.VariantName);
+    if (!live) continue;
+    retained[v.VariantName] = {
+      instances: excluded.has("DesiredInstanceCount") || live.serverless || v.ServerlessConfig ? undefined : live.instances,
+      weight: excluded.has("DesiredWeight") ? undefined : live.weight,
+    };
+  }
+  return retained;
+}
+
 function healthy(state: State, config: EndpointConfigRecord): boolean {
   return config.variants.every((v) => state.models[v.ModelName]?.environment.MLOPS_SANDBOX_HEALTH !== "fail");
 }
@@ -304,7 +333,7 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
   if (elapsed >= totalSeconds(u.phases)) {
     const config = state.endpointConfigs[u.targetConfig];
     ep.configName = u.targetConfig;
-    ep.variants = config ? liveVariants(config) : ep.variants;
+    ep.variants = config ? targetVariants(config, u) : ep.variants;
     ep.asyncInferenceConfig = config?.asyncInferenceConfig;
     ep.status = "InService";
     ep.failureReason = undefined;
@@ -325,7 +354,7 @@ export function trafficSplit(state: State, ep: EndpointRecord, now: number): Arr
   if (u && !u.rollback && u.kind === "update") {
     green = phaseAt(u.phases, (now - u.started) / 1000)?.share ?? 0;
     const config = state.endpointConfigs[u.targetConfig];
-    newVariants = config ? liveVariants(config) : [];
+    newVariants = targetVariants(config, u);
   }
   const split = (variants: LiveVariant[], share: number) => {
     const total = variants.reduce((sum, v) => sum + v.weight, 0);
@@ -361,7 +390,7 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
     pending = {
       EndpointConfigName: u.targetConfig,
       StartTime: new Date(u.started),
-      ProductionVariants: (config ? liveVariants(config) : []).map((v) => ({
+      ProductionVariants: targetVariants(config, u).map((v) => ({
         ...describeVariant(state, v),
         CurrentInstanceCount: v.serverless ? undefined : u.rollback ? 0 : Math.min(v.instances, phase?.instances ?? 0),
         VariantStatus: status ? [status] : [],
@@ -718,10 +747,21 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
         EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })),
         EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })),
         RetainAllVariantProperties: bool(),
+        ExcludeRetainedVariantProperties: list(struct({ VariantPropertyType: required(str({ enum: ["DesiredInstanceCount", "DesiredWeight", "DataCaptureConfig"] })) }), { max: 3 }),
         DeploymentConfig: deploymentConfigSpec,
         RetainDeploymentConfig: bool(),
       },
-      handler: (input: { EndpointName: string; EndpointConfigName: string; DeploymentConfig?: DeploymentConfig; RetainDeploymentConfig?: boolean }, ctx: Ctx) => {
+      handler: (
+        input: {
+          EndpointName: string;
+          EndpointConfigName: string;
+          RetainAllVariantProperties?: boolean;
+          ExcludeRetainedVariantProperties?: Array<{ VariantPropertyType?: string }>;
+          DeploymentConfig?: DeploymentConfig;
+          RetainDeploymentConfig?: boolean;
+        },
+        ctx: Ctx,
+      ) => {
         const ep = settled(ctx, input.EndpointName);
         if (ep.status !== "InService") throw errors.validation(`Cannot update in-progress endpoint "${ep.arn}" (status ${ep.status}).`);
         const target = find(ctx, ctx.state.endpointConfigs, input.EndpointConfigName, KINDS.endpointConfig);
@@ -732,9 +772,11 @@ export function endpointOperations(deps: { alarms: AlarmStates; timing: Endpoint
         const alarmNames = (deploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []).map((a) => a.AlarmName!);
         const { missing } = alarms()(alarmNames);
         if (missing.length > 0) throw errors.validation(`The following alarms do not exist: ${missing.join(", ")}.`);
-        const total = target.variants.reduce((sum, v) => sum + (v.ServerlessConfig ? 1 : (v.InitialInstanceCount ?? 1)), 0);
+        const retained = input.RetainAllVariantProperties ? retainedProperties(ep, target, input.ExcludeRetainedVariantProperties) : undefined;
+        const total = target.variants.reduce((sum, v) => sum + (v.ServerlessConfig ? 1 : (retained?.[v.VariantName]?.instances ?? v.InitialInstanceCount ?? 1)), 0);
         const now = ctx.clock.now();
         ep.update = {
+          retained,
           kind: "update",
           targetConfig: target.name,
           started: now,
