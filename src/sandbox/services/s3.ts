@@ -142,10 +142,10 @@ function byteRange(header: string | undefined, size: number): { start: number; e
   let start: number;
   let end: number;
   if (match[1] === "") {
-    // bytes=-N: the last N bytes.
-    start = Math.max(0, size - Number(match[2]));
+    // bytes=-N: the last N bytes (none for N = 0, which is unsatisfiable).
+    const n = Number(match[2]);
+    start = n === 0 ? size : Math.max(0, size - n);
     end = size - 1;
-    if (Number(match[2]) === 0) start = size;
   } else {
     start = Number(match[1]);
     end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
