@@ -92,6 +92,8 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
 
   let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   if (globals.sandbox) {
+    // Given both on one command line, one of them would be silently ignored.
+    if (settings.endpointUrl?.source === "--endpoint-url") throw new UsageError("--sandbox and --endpoint-url cannot be used together: --sandbox starts its own local AWS", { hint: "leave out one of them" });
     // A throwaway local AWS for this one run: no account, no network beyond 127.0.0.1. Its time
     // runs 100 times faster, so that a deploy with bakes finishes while you watch.
     const { startSandbox, SANDBOX_CREDENTIALS } = await import("./sandbox/index");
@@ -113,6 +115,9 @@ export async function createContext(globals: GlobalOptions, runtime: Runtime, op
     signal: runtime.signal,
   });
   cleanups.push(() => aws.destroy());
+  const onInterrupt = () => io.afterInterrupt(runtime.signal.reason);
+  runtime.signal.addEventListener("abort", onInterrupt, { once: true });
+  cleanups.push(() => runtime.signal.removeEventListener("abort", onInterrupt));
 
   const { streams } = runtime;
   const prompt = new Prompter(

@@ -1,3 +1,4 @@
+import { explainMissingProfile } from "./aws/profiles";
 import { createContext, type Context, type ContextOptions, type GlobalOptions, type Runtime } from "./context";
 import { InterruptedError, MlopsError } from "./errors";
 import { ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
@@ -42,7 +43,7 @@ export async function runCommand<O>(
     await (command.handlesInterrupt ? running : Promise.race([running, givenUp(ctx.signal, UNWIND_GRACE_MS)]));
     printEquivalent(ctx, typed);
   } catch (caught) {
-    const error = ctx.signal.aborted && !(caught instanceof InterruptedError) ? new InterruptedError("interrupted", { cause: caught }) : caught;
+    const error = ctx.signal.aborted && !(caught instanceof InterruptedError) ? new InterruptedError("interrupted", { cause: caught }) : await explainMissingProfile(caught, ctx.settings.profile);
     // Before the error, which stays the last line; not after an interrupt, which may have cut the answers short.
     if (!(error instanceof InterruptedError)) printEquivalent(ctx, typed);
     // What the run changed matters when it was cut short, not when it ended on a known outcome.

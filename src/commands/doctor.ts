@@ -1,4 +1,5 @@
 import { STSClient } from "@aws-sdk/client-sts";
+import { knownProfiles, missingProfileHint } from "../aws/profiles";
 import { getCallerIdentity, type CallerIdentity } from "../aws/sts";
 import type { Context } from "../context";
 import { doctorExitCode, doctorSummary, MINIMUM_NODE, renderChecks, type Check } from "../core/doctor";
@@ -97,17 +98,15 @@ function configCheck(ctx: Context): Check {
  * as the SDK reads them. A missing default profile is fine: the SDK has other sources.
  */
 async function profileCheck(ctx: Context): Promise<Check> {
-  const named = ctx.settings.profile ?? (ctx.env.AWS_PROFILE ? { value: ctx.env.AWS_PROFILE, source: "AWS_PROFILE" } : undefined);
-  const { loadSharedConfigFiles } = await import("@smithy/core/config");
-  const files = await loadSharedConfigFiles({ ignoreCache: true }).catch(() => ({ configFile: {}, credentialsFile: {} }));
-  const known = [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])];
+  const named = ctx.settings.profile;
+  const known = await knownProfiles();
   if (!named) return { name: "profile", ok: true, detail: known.includes("default") ? "default" : "none (credentials from the environment or the instance)" };
   const ok = known.includes(named.value);
   return {
     name: "profile",
     ok,
     detail: ok ? `${named.value} (from ${named.source})` : `${named.value} (from ${named.source}) is not in the AWS config or credentials file`,
-    hint: ok ? undefined : `create it with \`aws configure --profile ${named.value}\`${known.length > 0 ? `, or use one of: ${known.join(", ")}` : ""}`,
+    hint: ok ? undefined : missingProfileHint(named.value, known),
   };
 }
 

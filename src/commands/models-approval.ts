@@ -20,19 +20,21 @@ interface ApprovalOptions {
 async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx: Context, ref: string): Promise<void> {
   const parsed = parseModelRef(ref);
   let reason = options.reason;
-  if (target === "Rejected" && reason === undefined) {
+  if (reason !== undefined) checkReason(reason);
+
+  // The version first: nobody is asked why they reject a version that does not exist, or one
+  // that is rejected already (nothing would change, so no reason is recorded).
+  const pkg = await resolveModelRef(ctx.aws, parsed);
+  const previous = pkg.ModelApprovalStatus ?? "";
+  const changed = previous !== target;
+  if (target === "Rejected" && reason === undefined && changed) {
     reason = await ctx.prompt.text({
       flag: "--reason",
-      message: "Why is this version rejected?",
+      message: `Why is ${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion} rejected?`,
       required: "a reason is needed: it is recorded with the rejection",
       validate: validator((v) => checkReason(v)),
     });
   }
-  if (reason !== undefined) checkReason(reason);
-
-  const pkg = await resolveModelRef(ctx.aws, parsed);
-  const previous = pkg.ModelApprovalStatus ?? "";
-  const changed = previous !== target;
   if (changed) await setApproval(ctx.aws, pkg.ModelPackageArn!, target, reason);
 
   // What GROUP@latest-approved names now: after a rejection, the version a rollback goes to; after

@@ -54,6 +54,7 @@ export function statusReport(o: Observation, now: Date, booked?: Booked, serving
           driven: o.driverLive,
           heartbeatAgeSeconds: Math.round((now.getTime() - r.heartbeat) / 1000),
           finished: r.finished,
+          phaseSince: new Date(r.endedAt ?? r.phaseSince).toISOString(),
         }
       : null,
     alarms: [...o.alarms.map((a) => ({ name: a.name, state: a.state })), ...o.unreadAlarms.map((name) => ({ name, state: null }))],
@@ -71,6 +72,29 @@ function rolloutWords(r: { engine: string; strategy: string }): string {
   return `${strategy} on the ${r.engine === "serverless" ? "serverless replacement" : `${r.engine} engine`}`;
 }
 
+/** What an ended rollout did, in words; undefined while it runs. */
+function endedWords(r: { engine: string; phase: string; oldConfig: string; newConfig: string }): string | undefined {
+  switch (r.phase) {
+    case "done":
+      return r.engine === "create" ? `created the endpoint with ${r.newConfig}` : r.engine === "rollback" ? `went back to ${r.newConfig}` : `deployed ${r.newConfig}`;
+    case "rolled-back":
+      return `rolled back to ${r.oldConfig}`;
+    case "interrupted":
+      return `interrupted; traffic went back to ${r.oldConfig}`;
+    case "failed":
+      return "failed";
+    case "superseded":
+      return "superseded by a change made outside mlops";
+    default:
+      return undefined;
+  }
+}
+
+/** "2026-11-30 07:49 UTC" from an ISO time. */
+function utcMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
 export function renderStatus(s: StatusReport, style: { bold(x: string): string; dim(x: string): string; red(x: string): string; green(x: string): string }): string {
   const total = s.variants.reduce((sum, v) => sum + (v.currentWeight ?? 0), 0) || 1;
   const lines = [`${style.bold(s.endpoint)}  ${s.status}  serving ${s.endpointConfig ?? "-"}${s.endpointConfigMissing ? style.red(" (missing: deleted outside mlops)") : ""}`];
@@ -84,8 +108,10 @@ export function renderStatus(s: StatusReport, style: { bold(x: string): string; 
   }
   if (s.rollout) {
     const r = s.rollout;
-    if (["done", "rolled-back", "interrupted", "failed", "superseded"].includes(r.phase)) {
-      lines.push(`  last        rollout ${r.id} (${rolloutWords(r)}) ended: ${r.phase}${r.finished ? "" : " · its ending is not booked yet"}`);
+    const outcome = endedWords(r);
+    if (outcome) {
+      // History, not the present: when it ended and what it left serving.
+      lines.push(`  last        rollout ${r.id} (${rolloutWords(r)}) ended ${utcMinute(r.phaseSince)}: ${outcome}${r.finished ? "" : " · its ending is not booked yet"}`);
     } else if (r.engine === "traffic" || r.engine === "serverless") {
       const driver = r.driven ? ` · driven (heartbeat ${r.heartbeatAgeSeconds}s ago)` : " · nobody drives it: `mlops promote` or `mlops abort` carries it on";
       lines.push(`  rollout     ${r.id}: ${rolloutWords(r)}, ${r.phase}, step ${Math.max(0, r.step)}/${r.steps} · ${r.weight}% on ${r.newConfig}${driver}`);
@@ -145,7 +171,10 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
   try {
     await pollUntil(watchPace, async () => {
       const o = await observe(ctx.aws, endpoint, ctx.clock.now());
-      const phase = o.deployment ? o.deployment.phase : { phase: o.rolloutActive && o.rollout ? o.rollout.phase : statusWords(o.endpoint.EndpointStatus), share: o.rolloutActive ? o.rollout?.weight : undefined };
+      // Phase and weight come from the record only where mlops moves the traffic; a guardrail
+      // update's record stays "updating" at weight 0 until booked, which is not the endpoint's truth.
+      const driven = o.rolloutActive && o.rollout && (o.rollout.mode === "traffic" || o.rollout.mode === "serverless") ? o.rollout : undefined;
+      const phase = o.deployment ? o.deployment.phase : driven ? { phase: driven.phase, share: driven.weight } : { phase: statusWords(o.endpoint.EndpointStatus) };
       view.update({ ...phase, alarms: o.alarms.map((a) => ({ name: a.name, state: a.state })) });
       return inProgress(o) ? undefined : true;
     });
@@ -154,7 +183,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
     throw error;
   }
   view.done();
-  const last = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint);
+  const last = await reconcile({ aws: ctx.aws, io: ctx.io, clock: ctx.clock, pace }, endpoint, true);
   ctx.io.emit(statusReport(last.observation, ctx.clock.now(), last.booked, await servingConfigMissing(ctx, last.observation)), renderStatus);
   // Only the rollout that was under way when the watch began speaks for the exit code.
   const r = last.observation.rollout;

@@ -68,7 +68,7 @@ export async function parseConfigText(text: string, path: string): Promise<Mlops
     throw new UsageError(`${path}: cannot be read as configuration: ${(error as Error).message}`);
   }
   const raw: unknown = withoutEmptySections(js ?? {});
-  const parsed = ConfigSchema.safeParse(raw);
+  const parsed = ConfigSchema.safeParse(raw, { error: configIssueMessage });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`${path}: ${describeIssue(issue)}`, { hint: "fix the key above; `mlops doctor` checks the whole file" });
@@ -79,6 +79,28 @@ export async function parseConfigText(text: string, path: string): Promise<Mlops
 function withoutEmptySections(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
+
+/**
+ * The words our flags use ("must be at most 86400"), not zod's defaults ("Too big: expected number
+ * to be <=86400"). Undefined keeps a schema's own message.
+ */
+function configIssueMessage(issue: { code: string; expected?: unknown; origin?: unknown; maximum?: unknown; minimum?: unknown; inclusive?: boolean; values?: unknown[] }): string | undefined {
+  const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+  switch (issue.code) {
+    case "too_big":
+      if (issue.origin === "number") return issue.inclusive === false ? `must be less than ${issue.maximum}` : `must be at most ${issue.maximum}`;
+      return `must have at most ${issue.maximum}${unit}`;
+    case "too_small":
+      if (issue.origin === "number") return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be at least ${issue.minimum}`;
+      return `must have at least ${issue.minimum}${unit}`;
+    case "invalid_type":
+      return issue.expected === "int" ? "must be a whole number" : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
+    case "invalid_value":
+      return issue.values ? `must be one of: ${issue.values.map(String).join(", ")}` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 type Issue = { path: PropertyKey[]; message: string; code: string; keys?: string[] };

@@ -8,8 +8,13 @@ const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http:// or h
 
 const resourceName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { message: "must be letters, digits and inner hyphens, at most 63 characters" });
 const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: "must be an s3:// URI" });
-const duration = z.union([z.number().int().nonnegative(), z.string().regex(/^(\d+|(\d+[smhd])+)$/, { message: "must be a duration such as 90s, 15m or 1h30m" })]);
-const bake = z.union([z.number().int().min(DEPLOY_LIMITS.bakeSeconds.min).max(DEPLOY_LIMITS.bakeSeconds.max), z.string().regex(/^(\d+|(\d+[smhd])+)$/, { message: "must be a duration such as 90s, 15m or 1h30m" })]);
+/** Whole seconds (a YAML number) or a duration string; one message for every wrong kind (1.5, true, "soon"). */
+function durationSchema(seconds: z.ZodNumber) {
+  const message = "must be whole seconds (such as 90) or a duration such as 90s, 15m or 1h30m";
+  return z.union([seconds, z.string().regex(/^(\d+|(\d+[smhd])+)$/, { message })], { error: message });
+}
+const duration = durationSchema(z.number().int().nonnegative());
+const bake = durationSchema(z.number().int().min(DEPLOY_LIMITS.bakeSeconds.min).max(DEPLOY_LIMITS.bakeSeconds.max));
 /** A number in one of DEPLOY_LIMITS's ranges. */
 const within = (r: { min?: number; max: number; exclusiveMin?: number }) => {
   const n = r.exclusiveMin !== undefined ? z.number().gt(r.exclusiveMin) : z.number().min(r.min ?? -Infinity);

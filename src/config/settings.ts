@@ -1,6 +1,7 @@
 import { UsageError } from "../errors";
 import type { Env } from "../io/terminal";
 import { isHttpUrl, REGION_PATTERN } from "../core/aws-names";
+import { firstGiven } from "../core/sources";
 import type { MlopsConfig } from "./schema";
 
 /** Where a setting came from, for `mlops doctor` and error messages. */
@@ -43,7 +44,8 @@ export interface SettingsResult {
   problems: UsageError[];
 }
 
-export function resolveSettings(flags: GlobalFlags, env: Env, file: { path?: string; values: MlopsConfig }): SettingsResult {
+/** The global settings, each from its first given source (see firstGiven); invalid ones become `problems`. */
+export function resolveSettings(flags: GlobalFlags, env: Env, file: { values: MlopsConfig }): SettingsResult {
   const settings: Settings = {};
   const problems: UsageError[] = [];
   for (const key of Object.keys(SPECS) as Array<keyof Settings>) {
@@ -53,23 +55,13 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: { path?: str
       problems.push(new UsageError(`${spec.flag} is empty: give a value, or leave the flag out`));
       continue;
     }
-    const found = pick(flags[key], spec.flag) ?? firstEnv(env, spec.env) ?? pick(file.values[key], file.path ?? "mlops.yaml");
+    const fileValue = file.values[key] === "" ? undefined : file.values[key];
+    const found = firstGiven({ flag: [spec.flag, flags[key]], env: spec.env, file: [key, fileValue] }, env);
     if (!found) continue;
-    const problem = spec.validate?.(found.value);
-    if (problem) problems.push(new UsageError(`${found.source}: ${problem} (got "${found.value}")`));
-    else settings[key] = found;
+    const value = String(found.value);
+    const problem = spec.validate?.(value);
+    if (problem) problems.push(new UsageError(`${found.source}: ${problem} (got "${value}")`));
+    else settings[key] = { value, source: found.source };
   }
   return { settings, problems };
-}
-
-function pick(value: string | undefined, source: string): Resolved<string> | undefined {
-  return value === undefined || value === "" ? undefined : { value, source };
-}
-
-function firstEnv(env: Env, names: readonly string[]): Resolved<string> | undefined {
-  for (const name of names) {
-    const found = pick(env[name], name);
-    if (found) return found;
-  }
-  return undefined;
 }

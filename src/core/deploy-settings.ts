@@ -67,7 +67,7 @@ export interface DeploySettings extends RolloutSettings, EndpointCapacity {
    * Which capacity settings the user gave (flag or mlops.yaml). The others are defaults, which a
    * redeploy replaces with what the endpoint serves now, so that it keeps its size and type.
    */
-  given: { instanceType: boolean; instanceCount: boolean; memoryMb: boolean; maxConcurrency: boolean; asyncOutput: boolean; asyncConcurrency: boolean };
+  given: { instanceType: boolean; instanceCount: boolean; memoryMb: boolean; maxConcurrency: boolean; asyncOutput: boolean; asyncConcurrency: boolean; strategy: boolean };
 }
 
 export const DEPLOY_DEFAULTS = {
@@ -159,7 +159,8 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
   }
 
   const type = get({ flag: ["--type", flags.type], file: ["endpoint.type", ep.type] }, oneOf(ENDPOINT_TYPES));
-  const strategy = get({ flag: ["--strategy", flags.strategy], env: "MLOPS_STRATEGY", file: ["deploy.strategy", dc.strategy] }, oneOf(STRATEGIES)) ?? DEPLOY_DEFAULTS.strategy;
+  const strategyGiven = get({ flag: ["--strategy", flags.strategy], env: "MLOPS_STRATEGY", file: ["deploy.strategy", dc.strategy] }, oneOf(STRATEGIES));
+  const strategy = strategyGiven ?? DEPLOY_DEFAULTS.strategy;
   const engine = get({ flag: ["--engine", flags.engine], file: ["deploy.engine", dc.engine] }, oneOf(ENGINES));
 
   const roleArn = get({ flag: ["--role-arn", flags.roleArn], file: ["endpoint.roleArn", ep.roleArn] }, text((source, v) => {
@@ -231,6 +232,7 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
       maxConcurrency: maxConcurrency !== undefined,
       asyncOutput: asyncOutput !== undefined,
       asyncConcurrency: asyncConcurrency !== undefined,
+      strategy: strategyGiven !== undefined,
     },
   };
   if (settings.strategy === "linear" && settings.linearStep >= 100) throw new UsageError("--linear-step must be below 100 for a linear rollout (100 is all at once)");

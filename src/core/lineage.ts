@@ -51,8 +51,8 @@ export function lineageFrom(git: GitInfo | undefined, env: Env, version: string)
   return { entries, metadataProperties };
 }
 
-/** A short "source" for tables: `git 1a2b3c4 (main)`, `CodeBuild proj:42`, or "". */
-export function describeSource(properties: Readonly<Record<string, string>>): string {
+/** A short "source" for tables: `git 1a2b3c4 (main)`, `CodeBuild proj:42`, or null when none was recorded. */
+export function describeSource(properties: Readonly<Record<string, string>>): string | null {
   const build = properties["mlops:codebuild:build-arn"];
   const commit = properties["mlops:git:commit"] ?? properties["mlops:codebuild:source-version"];
   const parts: string[] = [];
@@ -61,5 +61,5 @@ export function describeSource(properties: Readonly<Record<string, string>>): st
     const branch = properties["mlops:git:branch"];
     parts.push(`git ${commit.slice(0, 7)}${branch ? ` (${branch})` : ""}${properties["mlops:git:dirty"] === "true" ? " dirty" : ""}`);
   }
-  return parts.join(", ");
+  return parts.length > 0 ? parts.join(", ") : null;
 }

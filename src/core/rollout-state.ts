@@ -68,6 +68,11 @@ export interface RolloutState {
   /** Epoch ms. */
   startedAt: number;
   phaseSince: number;
+  /**
+   * When it ended (epoch ms), written with its booked ending: when SageMaker last changed the
+   * endpoint, if that was after the last phase began, else when the ending was booked.
+   */
+  endedAt?: number;
   /** When the driving process last said it is alive (epoch ms): on phase changes and every HEARTBEAT_SECONDS. */
   heartbeat: number;
   /** Token of the process driving a traffic rollout; none when nobody does (paused, --no-wait, ended). */
@@ -210,6 +215,7 @@ export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutSt
     startedAt: num("started"),
     phaseSince: num("phase-since"),
     heartbeat: num("heartbeat"),
+    endedAt: ending !== undefined && get("ended") !== undefined ? num("ended") : undefined,
     driver: get("driver"),
     command: get("command") as RolloutCommand | undefined,
     commandId: get("command-id"),

@@ -13,10 +13,13 @@ export interface Given<T> {
 /** A value as given: flags and variables are strings (or a flag's boolean), mlops.yaml may hold numbers. */
 export type RawValue = string | number | boolean;
 
-/** Where one setting may come from, in order of precedence. `file` is a key path under mlops.yaml. */
+/**
+ * Where one setting may come from, in order of precedence: the flag, then each variable in order
+ * (e.g. MLOPS_REGION before the AWS_REGION the SDK reads too), then `file`, a key path under mlops.yaml.
+ */
 export interface SettingSources {
   flag: [name: string, value: string | boolean | undefined];
-  env?: string;
+  env?: string | readonly string[];
   file?: [path: string, value: RawValue | undefined];
 }
 
@@ -24,8 +27,10 @@ export interface SettingSources {
 export function firstGiven(sources: SettingSources, env: Env): Given<RawValue> | undefined {
   const [flag, flagValue] = sources.flag;
   if (flagValue !== undefined) return { value: flagValue, source: flag };
-  const envValue = sources.env === undefined ? undefined : env[sources.env];
-  if (envValue !== undefined && envValue !== "") return { value: envValue, source: sources.env! };
+  for (const name of typeof sources.env === "string" ? [sources.env] : (sources.env ?? [])) {
+    const value = env[name];
+    if (value !== undefined && value !== "") return { value, source: name };
+  }
   if (sources.file && sources.file[1] !== undefined) return { value: sources.file[1], source: `mlops.yaml ${sources.file[0]}` };
   return undefined;
 }

@@ -159,6 +159,14 @@ export class Io {
     this.live = live;
   }
 
+  /**
+   * A terminal echoes Ctrl-C as `^C` where the cursor is; what follows starts on the next line
+   * ("^CChanges made…" otherwise). A live block redraws over the echo itself.
+   */
+  afterInterrupt(reason: unknown): void {
+    if (reason === "SIGINT" && this.streams.stderr.isTTY && !this.live) this.streams.stderr.write("\n");
+  }
+
   timestamp(): string {
     return this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
   }

@@ -1,4 +1,5 @@
 import { createLogUpdate } from "log-update";
+import wrapAnsi from "wrap-ansi";
 import type { OutStream } from "./io";
 
 /**
@@ -17,8 +18,25 @@ export class LiveArea {
 
   /** Replace the block with `frame` (lines joined by "\n", no trailing newline). */
   draw(frame: string): void {
+    const rows = this.rowsOf(frame);
+    // log-update 7.2 redraws only the lines that changed, assuming the unchanged tail stays where
+    // it was; when a frame gains or loses a row in the middle the tail moves and an old line is
+    // left behind. So a frame of another height is drawn whole: clear and draw in one write.
+    if (this.frame && rows !== this.rowsOf(this.frame)) {
+      const stream = this.stream as Partial<NodeJS.WriteStream>;
+      stream.cork?.();
+      this.render.clear();
+      this.render(frame);
+      stream.uncork?.();
+    } else {
+      this.render(frame);
+    }
     this.frame = frame;
-    this.render(frame);
+  }
+
+  /** Screen rows of a frame, counted as log-update counts them (hard-wrapped at the width). */
+  private rowsOf(frame: string): number {
+    return wrapAnsi(frame, (this.stream as { columns?: number }).columns ?? 80, { trim: false, hard: true, wordWrap: false }).split("\n").length;
   }
 
   /**

@@ -64,17 +64,19 @@ export class Prompter {
   /**
    * Ask for a value. An empty answer (with no default) and an answer `validate` refuses are
    * refused at the prompt and asked again, so a person who answered every question never
-   * gets an exit 2 for an answer.
+   * gets an exit 2 for an answer. Spaces around an answer (a paste, a stray key) are dropped
+   * before it is checked, as a flag's value in a shell would not have them.
    */
   async text(question: TextQuestion): Promise<string> {
     const asker = await this.need(question.flag);
     if (question.secret) this.secretFlags.add(question.flag);
     const required = question.required ?? "an answer is needed";
     const validate: Validate = (value) => {
-      if (value.trim() === "" && (question.default === undefined || question.default === "")) return required;
-      return question.validate ? question.validate(value) : true;
+      const trimmed = value.trim();
+      if (trimmed === "" && (question.default === undefined || question.default === "")) return required;
+      return question.validate ? question.validate(trimmed) : true;
     };
-    const answer = await asker.text(question.message, { default: question.default, validate });
+    const answer = (await asker.text(question.message, { default: question.default, validate })).trim();
     this.answers.push({ flag: question.flag, words: [question.flag, answer] });
     return answer;
   }

@@ -26,7 +26,8 @@ export function formatTable(columns: readonly Column[], rows: ReadonlyArray<read
 export function formatRow(columns: readonly Column[], widths: readonly number[], cells: readonly string[]): string {
   return cells
     .map((cell, i) => (i === cells.length - 1 && columns[i]?.align !== "right" ? cell : pad(cell, widths[i] ?? 0, columns[i]?.align ?? "left")))
-    .join("  ");
+    .join("  ")
+    .trimEnd(); // empty last cells leave no padding behind
 }
 
 /** Cut to `width` visible characters with an ellipsis. */

@@ -168,7 +168,8 @@ async function resolveRole(ctx: Context, flags: DeployFlags, settings: DeploySet
 /** Create, or which engine runs the rollout; with the notes that say why. */
 function chooseMode(settings: DeploySettings, type: EndpointType, current: Current | undefined, notes: Note[], endpoint: string): { mode: Mode | "create"; engine: "guardrails" | "traffic" } {
   if (!current) {
-    notes.push(info(`${endpoint} does not exist yet: it is created with this version; --strategy applies from the next deploy`));
+    // Said only to someone who asked for a strategy: without one, nothing they asked for is put off.
+    notes.push(info(`${endpoint} does not exist yet: it is created with this version${settings.given.strategy ? "; --strategy applies from the next deploy" : ""}`));
     return { mode: "create", engine: settings.engine ?? "guardrails" };
   }
   const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, settings });

@@ -110,8 +110,11 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
   };
 }
 
-/** Observe, book a rollout that ended unwatched, and observe again if it did. */
-export async function reconcile(env: { aws: AwsClients; io: Io; clock: Clock; pace: Pace }, name: string): Promise<{ observation: Observation; booked?: Booked }> {
+/**
+ * Observe, book a rollout that ended unwatched, and observe again if it did. `watched`: the
+ * caller watched it end (`status --watch`), so the ending is not news from while nobody looked.
+ */
+export async function reconcile(env: { aws: AwsClients; io: Io; clock: Clock; pace: Pace }, name: string, watched = false): Promise<{ observation: Observation; booked?: Booked }> {
   const first = await retrying(env.pace, () => observe(env.aws, name, env.clock.now()));
   if (first.verdict.kind !== "ended" || !first.rollout) return { observation: first };
   let booked: Booked;
@@ -124,7 +127,7 @@ export async function reconcile(env: { aws: AwsClients; io: Io; clock: Clock; pa
     return { observation: first };
   }
   if (booked.skipped) return { observation: await observe(env.aws, name, env.clock.now()) };
-  env.io.info(describeBooked(name, booked, "ended while nobody watched"));
+  env.io.info(describeBooked(name, booked, watched ? "ended during this watch" : "ended while nobody watched"));
   for (const line of booked.deleted) env.io.info(`  removed ${line}`);
   return { observation: await observe(env.aws, name, env.clock.now()), booked };
 }
@@ -167,7 +170,10 @@ export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observa
   const configs = await retrying(pace, () => removeConfigs(aws, name, [...plan.removeConfigs, ...strays], plan.keepConfigs));
   const alarms = await retrying(pace, () => deleteOwnedAlarms(aws, plan.removeAlarms, name));
   // One tag, naming the rollout: written late over a newer rollout's record, it changes nothing.
-  await saveRecordFields(aws, pace, o.arn, { ending: endingTag(rollout.id, endingPhase(outcome)) });
+  const now = pace.clock.now().getTime();
+  const lastChange = endpoint.LastModifiedTime?.getTime();
+  rollout.endedAt = lastChange !== undefined && lastChange >= rollout.phaseSince && lastChange <= now ? lastChange : now;
+  await saveRecordFields(aws, pace, o.arn, { ending: endingTag(rollout.id, endingPhase(outcome)), ended: String(rollout.endedAt) });
   rollout.phase = endingPhase(outcome);
   rollout.finished = true;
   return { rolloutId: rollout.id, outcome, why, wayBack: plan.wayBack, deleted: [...configs.deleted, ...alarms.deleted], kept: [...configs.kept, ...alarms.kept] };

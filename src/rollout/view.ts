@@ -1,6 +1,11 @@
 import { formatDuration } from "../core/duration";
 import type { Io } from "../io/io";
 import { LiveArea } from "../io/live";
+import { terminalColumns, wrapText } from "../io/wrap";
+
+/** Columns of the traffic bar: at most this wide, and no narrower than this on a narrow terminal. */
+const MAX_BAR = 30;
+const MIN_BAR = 10;
 
 export interface ViewSnapshot {
   /** Short phase name: "launching", "baking", "paused", "rolling back"… */
@@ -55,19 +60,26 @@ export class RolloutView {
 
   private redraw(s: ViewSnapshot): void {
     const style = this.io.err;
-    const width = 30;
-    const filled = s.share === undefined ? 0 : Math.round((width * Math.min(100, Math.max(0, s.share))) / 100);
-    const bar = s.share === undefined ? "" : `${style.green("█".repeat(filled))}${style.dim("░".repeat(width - filled))} ${Math.round(s.share)}% new`;
-    const block = [
+    const columns = terminalColumns(this.io.streams.stderr);
+    const share = s.share === undefined ? undefined : Math.min(100, Math.max(0, s.share));
+    const label = share === undefined ? "" : ` ${Math.round(share)}% new`;
+    // The bar shrinks with the terminal so that it never wraps: 2 columns of indent, the longest
+    // label (" 100% new") and one spare column, as a line filling the last column wraps in some terminals.
+    const width = columns === undefined ? MAX_BAR : Math.max(MIN_BAR, Math.min(MAX_BAR, columns - 2 - " 100% new".length - 1));
+    const filled = share === undefined ? 0 : Math.round((width * share) / 100);
+    const bar = share === undefined ? "" : `${style.green("█".repeat(filled))}${style.dim("░".repeat(width - filled))}${label}`;
+    const lines = [
       `${style.bold(this.title)}  ${style.cyan(s.phase)}${s.bakeLeft !== undefined && s.bakeLeft > 0 ? style.dim(`  ${formatDuration(s.bakeLeft)} left`) : ""}`,
       ...(bar ? [`  ${bar}`] : []),
-      ...s.alarms.map((a) => `  ${a.state === "ALARM" ? style.red("●") : a.state === "OK" ? style.green("●") : style.dim("●")} ${a.name} ${style.dim(a.state)}`),
+      // The state before the name: a long alarm name wraps, its state stays in sight.
+      ...s.alarms.map((a) => `  ${a.state === "ALARM" ? style.red("● ALARM") : a.state === "OK" ? style.green("● OK") : style.dim(`● ${a.state}`)} ${a.name}`),
       ...(s.detail ? [`  ${style.dim(s.detail)}`] : []),
     ];
+    const block = wrapText(lines.join("\n"), columns);
     if (!this.live) {
       this.live = new LiveArea(this.io.streams.stderr);
       this.io.attachLive(this.live);
     }
-    this.live.draw(block.join("\n"));
+    this.live.draw(block);
   }
 }

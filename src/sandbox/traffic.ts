@@ -65,7 +65,8 @@ export class TrafficSimulator {
     const rateOf = (bad: number) => ({ sum: bad, count: requests, min: bad === requests ? 1 : 0, max: bad > 0 ? 1 : 0 });
     const latency = (us: number) => ({ sum: us * requests, count: requests, min: us, max: us });
     for (const dims of dimensionSets) {
-      const put = (name: string, stats: { sum: number; count: number; min: number; max: number }) => recordMetric(cw, "AWS/SageMaker", name, dims, stats, at);
+      // Units as SageMaker publishes them: latencies in microseconds (TotalProcessingTime in milliseconds), counts as None.
+      const put = (name: string, stats: { sum: number; count: number; min: number; max: number }) => recordMetric(cw, "AWS/SageMaker", name, dims, stats, at, UNITS[name] ?? "None");
       if (kind === "async") {
         // Asynchronous endpoints do not publish Invocations; they publish these instead.
         put("InvocationsProcesssed", count(requests - errors));
@@ -83,6 +84,8 @@ export class TrafficSimulator {
     }
   }
 }
+
+const UNITS: Record<string, string> = { ModelLatency: "Microseconds", OverheadLatency: "Microseconds", TotalProcessingTime: "Milliseconds" };
 
 function clamp(value: number, min: number, max: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;

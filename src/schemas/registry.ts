@@ -29,8 +29,8 @@ export const modelRow = z.strictObject({
   version: z.int(),
   approvalStatus: z.string().describe("SageMaker's ModelApprovalStatus."),
   created: isoTime.nullable(),
-  metrics: metrics.nullable().describe("Metric name → value; null when not read (--no-metrics)."),
-  source: z.string().nullable().describe("Where it came from: git commit, CodeBuild build (from the recorded metadata); null when not read (--no-metrics)."),
+  metrics: metrics.nullable().describe("Metric name → value; null when not read (--no-metrics) or none was recorded."),
+  source: z.string().nullable().describe("Where it came from: git commit, CodeBuild build (from the recorded metadata); null when not read (--no-metrics) or none was recorded."),
   modelPackageArn: z.string(),
   description: z.string().nullable(),
 });
@@ -59,7 +59,7 @@ export const modelView = z.strictObject({
   modelDataUrl: z.string().nullable(),
   environment: z.record(z.string(), z.string()),
   metrics,
-  source: z.string(),
+  source: z.string().nullable().describe("Where it came from (git commit, CodeBuild build); null when none was recorded."),
   customerMetadata: z.record(z.string(), z.string()).describe("CustomerMetadataProperties, mlops's own (mlops:…) included."),
   modelPackage: z
     .looseObject({

@@ -148,9 +148,10 @@ export const statusReport = z.strictObject({
       driven: z.boolean().describe("A live process drives it."),
       heartbeatAgeSeconds: z.number(),
       finished: z.boolean().describe("Its ending is booked (way back moved, losers removed)."),
+      phaseSince: z.string().describe("When it entered its phase (ISO 8601, UTC); for a rollout whose ending is booked, when it ended (SageMaker's last change to the endpoint, or when the ending was booked)."),
     })
     .nullable()
-    .describe("The last rollout recorded on the endpoint."),
+    .describe("The last rollout recorded on the endpoint: the current one, or the last one's outcome."),
   alarms: z.array(alarm),
   previousEndpointConfig: z.string().nullable().describe("The config `mlops rollback` goes back to."),
   previousEndpointConfigMissing: z.boolean(),

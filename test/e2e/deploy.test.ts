@@ -246,6 +246,23 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
     expect(parseJson("status", watch.output.stdout)).toMatchObject({ status: "InService", endpointConfig: old, deployment: null, rollout: { phase: "rolled-back", finished: true } });
   });
 
+  it("status --watch on a guardrails rollout that succeeds: no stale 'updating · 0%' line, and its ending is booked as watched", async () => {
+    await serving();
+    // The longest final bake (1 hour; 7 s at this time scale) holds the update until the watch has seen it; then the clock jumps.
+    const started = await deploy(["--env", "V=2", "--engine", "guardrails", "--strategy", "blue-green", "--no-wait", "--final-bake", "3600"]);
+    expect(started.code, started.stderr).toBe(0);
+    const spawned = spawnCli(["status", "--endpoint", "churn", "--watch"], { env: env() });
+    await spawned.waitFor("stderr", /final bake · 100% on the new version/, 30_000);
+    sandbox.current.clock.advance(3_600_000);
+    const exited = await spawned.exited;
+    const watch = { code: exited.code, stdout: spawned.output.stdout, stderr: spawned.output.stderr };
+    expect(watch.code, watch.stderr).toBe(0);
+    expect(watch.stderr).not.toMatch(/updating · 0%/);
+    expect(watch.stderr).toContain("ended during this watch");
+    expect(watch.stderr).not.toContain("nobody watched");
+    expect(watch.stdout).toMatch(/last\s+rollout \S+ \(blue\/green on the guardrails engine\) ended \d{4}-\d\d-\d\d \d\d:\d\d UTC: deployed churn-/);
+  });
+
   it("--pause holds at the canary step; promote from another shell finishes it", async () => {
     await serving();
     const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--pause", ...bakes], { env: env() });
@@ -336,11 +353,14 @@ describe("the report tells the truth about alarms and notes", () => {
   });
 
   it("notes are {level, message} without prefixes in JSON, and read as before on stderr", async () => {
+    // A strategy is put off to the next deploy only when one was asked for.
+    const asked = parseJson("deploy", (await deploy(["--role-arn", ROLE, "--strategy", "linear", "--dry-run", "--json"])).stdout);
+    expect(asked.notes).toContainEqual({ level: "info", message: "churn does not exist yet: it is created with this version; --strategy applies from the next deploy" });
     const created = await deploy(["--role-arn", ROLE, "--auto-alarms", "--json"]);
     expect(created.code, created.stderr).toBe(0);
     const createdDoc = parseJson("deploy", created.stdout);
     expect(createdDoc.notes).toEqual([
-      { level: "info", message: "churn does not exist yet: it is created with this version; --strategy applies from the next deploy" },
+      { level: "info", message: "churn does not exist yet: it is created with this version" },
       { level: "info", message: "--auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to" },
     ]);
     expect(created.stderr).toContain("note: churn does not exist yet: it is created with this version");

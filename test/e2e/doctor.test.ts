@@ -49,7 +49,7 @@ describe("mlops doctor against a sandbox", () => {
     const cwd = dir({ "mlops.yaml": `region: eu-west-1\nendpointUrl: ${sandbox.url}\n` });
     const env = cleanEnv({ AWS_ACCESS_KEY_ID: "AKIAFROMENV000000000", AWS_SECRET_ACCESS_KEY: "x" });
     const fromFile = parseJson("doctor", (await runCli(["doctor", "--json"], { env, cwd })).stdout);
-    expect(fromFile).toMatchObject({ ok: true, region: "eu-west-1", regionSource: join(cwd, "mlops.yaml"), endpointUrl: sandbox.url });
+    expect(fromFile).toMatchObject({ ok: true, region: "eu-west-1", regionSource: "mlops.yaml region", endpointUrl: sandbox.url });
     const fromEnv = parseJson("doctor", (await runCli(["doctor", "--json"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
     expect(fromEnv).toMatchObject({ region: "ap-south-1", regionSource: "MLOPS_REGION" });
     const fromFlag = parseJson("doctor", (await runCli(["doctor", "--json", "--region", "us-west-2"], { env: { ...env, MLOPS_REGION: "ap-south-1" }, cwd })).stdout);
@@ -146,5 +146,22 @@ describe("mlops doctor against a sandbox", () => {
     expect(profile.hint).toContain("prod");
     const found = await runCli(["doctor", "--json"], { env: cleanEnv({ HOME: home, AWS_PROFILE: "prod" }) });
     expect(JSON.parse(found.stdout).checks.find((c: { name: string }) => c.name === "profile")).toMatchObject({ ok: true, detail: "prod (from AWS_PROFILE)" });
+  });
+
+  it("every command names a missing profile when credentials cannot be found, not only doctor", async () => {
+    const home = emptyHome();
+    mkdirSync(join(home, ".aws"));
+    writeFileSync(join(home, ".aws", "config"), "[profile prod]\nregion = eu-west-1\n");
+    const r = await runCli(["status", "--endpoint", "churn", "--profile", "nope", "--region", "us-east-1"], { env: cleanEnv({ HOME: home }), cwd: dir() });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('profile "nope" (from --profile) is not in the AWS config or credentials file');
+    expect(r.stderr).toContain("aws configure --profile nope");
+    expect(r.stderr).toContain("prod");
+  });
+
+  it("--sandbox with --endpoint-url is refused: the sandbox is the endpoint", async () => {
+    const r = await runCli(["doctor", "--sandbox", "--endpoint-url", "http://127.0.0.1:1"], { env: cleanEnv(), cwd: dir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--sandbox and --endpoint-url");
   });
 });

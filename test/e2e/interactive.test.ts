@@ -36,7 +36,7 @@ describe("prompts on a real terminal", () => {
     const { ModelPackageArn } = await sm.send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn", InferenceSpecification: { Containers: [{ Image: IMAGE }] } }));
     const term = runInTerminal(["models", "reject", "churn/1"], { env: terminalEnv() });
     try {
-      await term.waitFor(/Why is this version rejected\?/);
+      await term.waitFor(/Why is churn\/\d rejected\?/);
       term.type("fails the bias review\r");
       await term.waitFor(/churn\/1: pending → rejected/);
       expect(await term.exited).toBe(0);
@@ -45,6 +45,28 @@ describe("prompts on a real terminal", () => {
     }
     const pkg = await sm.send(new DescribeModelPackageCommand({ ModelPackageName: ModelPackageArn }));
     expect(pkg).toMatchObject({ ModelApprovalStatus: "Rejected", ApprovalDescription: "fails the bias review" });
+  });
+
+  it("reject looks the version up before asking why: a missing one is not asked about, a rejected one needs no reason", async () => {
+    const sm = new SageMakerClient(sdkConfig(sandbox.current));
+    await sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn" }));
+    await sm.send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn", ModelApprovalStatus: "Rejected", InferenceSpecification: { Containers: [{ Image: IMAGE }] } }));
+    const missing = runInTerminal(["models", "reject", "churn/9"], { env: terminalEnv() });
+    try {
+      expect(await missing.exited).toBe(1);
+    } finally {
+      missing.kill();
+    }
+    expect(missing.text()).not.toContain("rejected?");
+    expect(missing.text()).toContain("churn/9");
+    const again = runInTerminal(["models", "reject", "churn/1"], { env: terminalEnv() });
+    try {
+      expect(await again.exited).toBe(0);
+    } finally {
+      again.kill();
+    }
+    expect(again.text()).toContain("churn/1 is already rejected; nothing changed");
+    expect(sandbox.current.requestLog.mutatingCalls().map((e) => e.operation)).toEqual(["CreateModelPackageGroup", "CreateModelPackage"]);
   });
 
   it("Ctrl-C at a prompt exits 130 and changes nothing", async () => {

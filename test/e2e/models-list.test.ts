@@ -89,6 +89,18 @@ describe("mlops models list: a page by default", () => {
     expect(empty.code).toBe(0);
     expect(parseJson("models-list", empty.stdout)).toEqual({ group: "empty", models: [], complete: true, more: false });
   });
+
+  it("a version with no recorded source has source null in JSON, and its table row ends without padding", async () => {
+    const client = new SageMakerClient(sdkConfig(sandbox.current));
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "bare" }));
+    await client.send(new CreateModelPackageCommand({ ModelPackageGroupName: "bare", InferenceSpecification: { Containers: [{ Image: IMAGE }] } }));
+    client.destroy();
+    const doc = parseJson("models-list", (await runCli(["models", "list", "--group", "bare", "--json"], { env: env() })).stdout);
+    expect(doc.models[0]).toMatchObject({ version: 1, metrics: {}, source: null });
+    const lines = (await runCli(["models", "list", "--group", "bare"], { env: env() })).stdout.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toBe(line.trimEnd());
+  });
 });
 
 describe("mlops models list --limit and --all", () => {

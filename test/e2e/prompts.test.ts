@@ -83,7 +83,7 @@ describe("a refused answer is asked again", () => {
     const arn = await pendingVersion("churn");
     const term = runInTerminal(["models", "reject", "churn/1"], { env: terminalEnv() });
     try {
-      await term.waitFor(/Why is this version rejected\?/);
+      await term.waitFor(/Why is churn\/\d rejected\?/);
       term.type("\r");
       await term.waitFor(/a reason is needed: it is recorded with the rejection/);
       term.type("it's biased & slow\r");
@@ -243,7 +243,7 @@ describe("--no-color reaches the prompts", () => {
     const answer = async (args: string[]) => {
       const term = runInTerminal(args, { env: terminalEnv() });
       try {
-        await term.waitFor(/Why is this version rejected\?/);
+        await term.waitFor(/Why is churn\/\d rejected\?/);
         term.type("\r");
         await term.waitFor(/a reason is needed/);
         term.type("bias\r");
@@ -259,7 +259,7 @@ describe("--no-color reaches the prompts", () => {
     const plain = await answer(["--no-color", "models", "reject", "churn/2"]);
     expect(plain).not.toMatch(SGR);
     // The prompt itself was there, with its marks, and the equivalent line too.
-    expect(plain).toContain("? Why is this version rejected?");
+    expect(plain).toContain("? Why is churn/2 rejected?");
     expect(plain).toContain("> a reason is needed");
     expect(plain).toContain("# next time, without questions: mlops --no-color models reject churn/2 --reason bias");
   });

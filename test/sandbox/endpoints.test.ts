@@ -215,6 +215,6 @@ describe("endpoints in the sandbox", () => {
     await sm().send(new DeleteEndpointCommand({ EndpointName: "churn" }));
     expect((await describeEndpoint()).EndpointStatus).toBe("Deleting");
     advance(10);
-    await expect(describeEndpoint()).rejects.toMatchObject({ name: "ValidationException", message: 'Could not find endpoint "churn".' });
+    await expect(describeEndpoint()).rejects.toMatchObject({ name: "ValidationException", message: 'Could not find endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/churn".' });
   });
 });

@@ -119,10 +119,10 @@ describe("AWS JSON 1.0 with query-compatible errors (CloudWatch)", () => {
   });
 
   it("raises the modelled InvalidParameterValueException with its query code", async () => {
-    const error = await failure(client().send(new PutMetricAlarmCommand({ ...alarm, Period: 45 })));
+    const error = await failure(client().send(new PutMetricAlarmCommand({ ...alarm, ExtendedStatistic: "p99" })));
     expect(error).toBeInstanceOf(InvalidParameterValueException);
     expect(error.Error?.Code).toBe("InvalidParameterValue");
-    expect(error.message).toContain("Period must be 10, 20, 30, or a multiple of 60");
+    expect(error.message).toContain("Statistic and ExtendedStatistic are mutually exclusive");
   });
 
   it("DeleteAlarms deletes the names that exist and reports the others", async () => {

@@ -72,8 +72,9 @@ describe("model packages in the sandbox", () => {
     // Without a group SageMaker lists unversioned packages by default: none here.
     expect((await sm.send(new ListModelPackagesCommand({}))).ModelPackageSummaryList).toEqual([]);
     expect((await sm.send(new ListModelPackagesCommand({ ModelPackageType: "Versioned", MaxResults: 100 }))).ModelPackageSummaryList).toHaveLength(25);
+    // Without SortOrder, ListModelPackages sorts Ascending (its documented default).
     const approved = await sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: "churn", ModelApprovalStatus: "Approved", MaxResults: 100 }));
-    expect(approved.ModelPackageSummaryList?.map((p) => p.ModelPackageVersion)).toEqual([25, 20, 15, 10, 5]);
+    expect(approved.ModelPackageSummaryList?.map((p) => p.ModelPackageVersion)).toEqual([5, 10, 15, 20, 25]);
     await expect(sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: "churn", MaxResults: 101 }))).rejects.toMatchObject({
       name: "ValidationException",
       message: expect.stringContaining("at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100"),

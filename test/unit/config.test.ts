@@ -33,7 +33,14 @@ describe("mlops.yaml discovery and validation", () => {
     ["endpointUrl: ftp://x\n", /endpointUrl: must be an http/],
     ["regoin: us-east-1\n", /unknown key regoin/],
     ["region: [unclosed\n", /mlops\.yaml:\d+:\d+: invalid YAML/],
-    ["profile: 7\n", /profile: /],
+    ["profile: 7\n", /profile: must be a string$/],
+    ["deploy:\n  bake: 1.5\n", /deploy\.bake: must be whole seconds \(such as 90\) or a duration such as 90s/],
+    ["deploy:\n  finalBake: soon\n", /deploy\.finalBake: must be whole seconds/],
+    ["deploy:\n  bake: 86401\n", /deploy\.bake: must be at most 86400$/],
+    ["deploy:\n  canaryPercent: 0\n", /deploy\.canaryPercent: must be more than 0$/],
+    ["deploy:\n  strategy: big\n", /deploy\.strategy: must be one of: all-at-once, canary, linear, blue-green, rolling$/],
+    ["deploy:\n  alarms: [1]\n", /deploy\.alarms\.0: must be a string$/],
+    ["endpoint:\n  instanceCount: 1.5\n", /endpoint\.instanceCount: must be a whole number$/],
   ])("rejects %j with the key path", async (text, message) => {
     const root = project({ "mlops.yaml": text });
     const error = await loadConfigFile({ cwd: root }).catch((e: unknown) => e);
@@ -60,9 +67,9 @@ describe("settings precedence: flag > MLOPS_* env > AWS env > mlops.yaml", () =>
     expect(resolveSettings({}, { AWS_REGION: "eu-central-1", AWS_DEFAULT_REGION: "sa-east-1" }, file).settings.region?.source).toBe("AWS_REGION");
     expect(resolveSettings({}, { AWS_DEFAULT_REGION: "sa-east-1" }, file).settings.region?.source).toBe("AWS_DEFAULT_REGION");
     expect(resolveSettings({}, {}, file).settings).toEqual({
-      region: { value: "eu-west-1", source: "/p/mlops.yaml" },
-      profile: { value: "file-profile", source: "/p/mlops.yaml" },
-      endpointUrl: { value: "http://127.0.0.1:1", source: "/p/mlops.yaml" },
+      region: { value: "eu-west-1", source: "mlops.yaml region" },
+      profile: { value: "file-profile", source: "mlops.yaml profile" },
+      endpointUrl: { value: "http://127.0.0.1:1", source: "mlops.yaml endpointUrl" },
     });
   });
 

@@ -34,6 +34,23 @@ describe("Io", () => {
     expect(c.out.text + c.err.text).not.toMatch(ANSI);
   });
 
+  it("after Ctrl-C on a terminal, the next message starts on a new line (not after the terminal's ^C echo)", () => {
+    const cases = [
+      { tty: true, reason: "SIGINT", live: false, expected: "\nChanges made\n" },
+      { tty: true, reason: "SIGTERM", live: false, expected: "Changes made\n" },
+      { tty: false, reason: "SIGINT", live: false, expected: "Changes made\n" },
+      { tty: true, reason: "SIGINT", live: true, expected: "" },
+    ];
+    for (const c of cases) {
+      const streams = capture(c.tty);
+      const io = new Io({ streams: streams.streams, env: { TERM: "xterm" }, json: false, noColor: true, debug: false });
+      if (c.live) io.attachLive({ printAbove: () => undefined });
+      io.afterInterrupt(c.reason);
+      io.info("Changes made");
+      expect(streams.err.text, JSON.stringify(c)).toBe(c.expected);
+    }
+  });
+
   it("a streamed list is one JSON document that says whether it is complete", () => {
     const ok = capture();
     const io = new Io({ streams: ok.streams, env: {}, json: true, noColor: false, debug: false });

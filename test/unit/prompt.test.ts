@@ -118,6 +118,17 @@ describe("answers that are refused are asked again", () => {
     expect(script.asked).toEqual(["Why?", "Why?", "Why?", "Peak?"]);
   });
 
+  it("an answer is checked and kept without the spaces around it (a pasted name with a trailing space is accepted)", async () => {
+    const script = scripted([" churn-prod \t"]);
+    const prompt = new Prompter(true, false, script.asker);
+    const seen: string[] = [];
+    const answer = await prompt.text({ flag: "--endpoint", message: "Endpoint?", validate: (v) => (seen.push(v), /^[a-z-]+$/.test(v) || "not a name") });
+    expect(answer).toBe("churn-prod");
+    expect(seen).toEqual(["churn-prod"]);
+    expect(script.refused).toEqual([]);
+    expect(prompt.equivalentCommand(["deploy"])).toBe("mlops deploy --endpoint churn-prod");
+  });
+
   it("validator: a UsageError's message (and hint) refuses the answer; a sync or async check may pass it", async () => {
     const check = validator(async (v) => {
       if (v === "bad") throw new UsageError(`--group "${v}" is not a name`, { hint: "use letters" });

@@ -27,3 +27,42 @@ export function firstElementText(xml: string, name: string): string | undefined 
   const match = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml);
   return match ? match[1]!.replace(/&(lt|gt|amp|apos|quot);/g, (_, e: string) => ({ lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' })[e]!) : undefined;
 }
+
+/** An element of a parsed XML document: its name (namespace prefix kept), children and text. */
+export interface XmlElement {
+  name: string;
+  children: XmlElement[];
+  text: string;
+}
+
+const unescapeXml = (text: string) =>
+  text.replace(/&(lt|gt|amp|apos|quot|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
+    e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : ({ lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' } as Record<string, string>)[e]!,
+  );
+
+/**
+ * Parse a request body's XML into elements (attributes, comments and the declaration are
+ * dropped), for the REST-XML request bodies the sandbox reads whole. Returns undefined when the
+ * document is not well-formed: the caller answers with its service's MalformedXML error.
+ */
+export function parseXml(xml: string): XmlElement | undefined {
+  const tokens = xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, "").split(/(<[^>]*>)/);
+  const root: XmlElement = { name: "", children: [], text: "" };
+  const stack = [root];
+  for (const token of tokens) {
+    const top = stack[stack.length - 1]!;
+    const tag = /^<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>$/.exec(token);
+    if (!tag) {
+      if (token.startsWith("<")) return undefined;
+      top.text += unescapeXml(token);
+    } else if (tag[1]) {
+      if (top.name !== tag[2] || stack.length === 1) return undefined;
+      stack.pop();
+    } else {
+      const element: XmlElement = { name: tag[2]!, children: [], text: "" };
+      top.children.push(element);
+      if (!tag[3]) stack.push(element);
+    }
+  }
+  return stack.length === 1 && root.children.length === 1 ? root.children[0] : undefined;
+}

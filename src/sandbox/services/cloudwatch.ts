@@ -1,3 +1,4 @@
+import { StandardUnit } from "@aws-sdk/client-cloudwatch";
 import { jsonErrorProfile, ServiceError } from "../errors";
 import { paginate } from "../paginate";
 import { record } from "../records";
@@ -24,14 +25,20 @@ interface MetricSeries {
   namespace: string;
   name: string;
   dimensions: Dimension[];
-  /** Bucket start (epoch ms) → aggregate. */
+  /** Bucket start (epoch ms) → aggregate over every unit. */
   buckets: Record<string, Stats>;
+  /**
+   * Unit → bucket start → aggregate: data points with a unit are aggregated separately, and a
+   * Unit filter sees only its own (absent in state files from before units).
+   */
+  units?: Record<string, Record<string, Stats>>;
 }
 
 interface MetricStat {
   Metric: { Namespace: string; MetricName: string; Dimensions?: Dimension[] };
   Period: number;
   Stat: string;
+  Unit?: string;
 }
 
 interface MetricQuery {
@@ -57,6 +64,10 @@ export interface Alarm {
   EvaluationPeriods: number;
   DatapointsToAlarm?: number;
   Threshold?: number;
+  Unit?: string;
+  OKActions?: string[];
+  AlarmActions?: string[];
+  InsufficientDataActions?: string[];
   ComparisonOperator: string;
   TreatMissingData?: string;
   StateValue: "OK" | "ALARM" | "INSUFFICIENT_DATA";
@@ -104,6 +115,11 @@ const errors = jsonErrorProfile(true, {
   internal: () => new ServiceError("InternalServiceFault", "Internal service error.", { status: 500, queryCode: "InternalServiceError" }),
 });
 
+/** StandardUnit, the enum of the CloudWatch model (the SDK is generated from it). */
+const UNITS: readonly string[] = Object.values(StandardUnit);
+/** ResourceList: at most 5 action ARNs of 1–1024 characters. */
+const actions = list(str({ min: 1, max: 1024 }), { max: 5 });
+
 const invalidValue = (message: string) => new ServiceError("InvalidParameterValueException", message, { queryCode: "InvalidParameterValue" });
 
 const STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
@@ -135,29 +151,43 @@ function seriesKey(namespace: string, name: string, dimensions: readonly Dimensi
   return `${namespace}|${name}|${dims.join(",")}`;
 }
 
-/** Add samples to a series: `stats` aggregates one or more values observed at `timestamp`. */
-export function recordMetric(state: CloudWatchState, namespace: string, name: string, dimensions: Dimension[], stats: Stats, timestamp: number): void {
+function merge(into: Record<string, Stats>, bucket: string, stats: Stats): void {
+  const current = into[bucket];
+  into[bucket] = current
+    ? { sum: current.sum + stats.sum, count: current.count + stats.count, min: Math.min(current.min, stats.min), max: Math.max(current.max, stats.max) }
+    : { ...stats };
+}
+
+/** Add samples to a series: `stats` aggregates one or more values observed at `timestamp`, in `unit` (StandardUnit; default None). */
+export function recordMetric(state: CloudWatchState, namespace: string, name: string, dimensions: Dimension[], stats: Stats, timestamp: number, unit = "None"): void {
   const key = seriesKey(namespace, name, dimensions);
   const series = (state.metrics[key] ??= { namespace, name, dimensions, buckets: {} });
   const bucket = String(Math.floor(timestamp / BUCKET_MS) * BUCKET_MS);
-  const current = series.buckets[bucket];
-  series.buckets[bucket] = current
-    ? { sum: current.sum + stats.sum, count: current.count + stats.count, min: Math.min(current.min, stats.min), max: Math.max(current.max, stats.max) }
-    : { ...stats };
+  merge(series.buckets, bucket, stats);
+  merge(((series.units ??= {})[unit] ??= {}), bucket, stats);
 }
 
 /** Forget samples older than the retention, to keep a long-running sandbox small. */
 export function pruneMetrics(state: CloudWatchState, now: number): void {
   const oldest = now - RETENTION_MS;
   for (const series of Object.values(state.metrics)) {
-    for (const bucket of Object.keys(series.buckets)) if (Number(bucket) < oldest) delete series.buckets[bucket];
+    for (const buckets of [series.buckets, ...Object.values(series.units ?? {})]) {
+      for (const bucket of Object.keys(buckets)) if (Number(bucket) < oldest) delete buckets[bucket];
+    }
   }
 }
 
-function aggregate(series: MetricSeries | undefined, from: number, to: number): Stats | undefined {
-  if (!series) return undefined;
+/** The series' buckets of one unit, or of all units when `unit` is undefined. */
+function bucketsOf(series: MetricSeries | undefined, unit: string | undefined): Record<string, Stats> | undefined {
+  if (!series || unit === undefined) return series?.buckets;
+  // State from before units kept everything unitless.
+  return series.units ? series.units[unit] : unit === "None" ? series.buckets : undefined;
+}
+
+function aggregate(buckets: Record<string, Stats> | undefined, from: number, to: number): Stats | undefined {
+  if (!buckets) return undefined;
   let result: Stats | undefined;
-  for (const [bucket, stats] of Object.entries(series.buckets)) {
+  for (const [bucket, stats] of Object.entries(buckets)) {
     const start = Number(bucket);
     if (start < from || start >= to) continue;
     result = result
@@ -188,7 +218,7 @@ function statistic(stats: Stats | undefined, stat: string): number | undefined {
 
 function statValue(state: CloudWatchState, stat: MetricStat, from: number, to: number): number | undefined {
   const m = stat.Metric;
-  return statistic(aggregate(state.metrics[seriesKey(m.Namespace, m.MetricName, m.Dimensions ?? [])], from, to), stat.Stat);
+  return statistic(aggregate(bucketsOf(state.metrics[seriesKey(m.Namespace, m.MetricName, m.Dimensions ?? [])], stat.Unit), from, to), stat.Stat);
 }
 
 /** The value of one alarm for the period [from, to), or undefined when there is no data. */
@@ -207,7 +237,7 @@ function alarmDatapoint(state: CloudWatchState, alarm: Alarm, from: number, to: 
   }
   return statValue(
     state,
-    { Metric: { Namespace: alarm.Namespace!, MetricName: alarm.MetricName!, Dimensions: alarm.Dimensions }, Period: alarm.Period!, Stat: alarm.Statistic ?? alarm.ExtendedStatistic! },
+    { Metric: { Namespace: alarm.Namespace!, MetricName: alarm.MetricName!, Dimensions: alarm.Dimensions }, Period: alarm.Period!, Stat: alarm.Statistic ?? alarm.ExtendedStatistic!, Unit: alarm.Unit },
     from,
     to,
   );
@@ -279,6 +309,10 @@ function describe(alarm: Alarm) {
   const { updated, stateUpdated, evaluatedUntil: _, ...wire } = alarm;
   return {
     ...wire,
+    // MetricAlarm's action lists are always there, empty when none.
+    OKActions: alarm.OKActions ?? [],
+    AlarmActions: alarm.AlarmActions ?? [],
+    InsufficientDataActions: alarm.InsufficientDataActions ?? [],
     AlarmConfigurationUpdatedTimestamp: new Date(updated),
     StateUpdatedTimestamp: new Date(stateUpdated),
     StateTransitionedTimestamp: new Date(stateUpdated),
@@ -288,6 +322,21 @@ function describe(alarm: Alarm) {
 function toMs(value: unknown): number {
   // The JSON protocol sends timestamps as epoch seconds.
   return typeof value === "number" ? value * 1000 : new Date(String(value)).getTime();
+}
+
+/**
+ * PutMetricAlarm's evaluation window, as the model documents it: Period is 10, 20, 30 or a
+ * multiple of 60; DatapointsToAlarm (M) at most EvaluationPeriods (N); Period × N at most 7 days,
+ * and at most one day for periods under an hour. Each is CloudWatch's ValidationError
+ * ("DatapointsToAlarm must be less than or equal to EvaluationPeriods": hashicorp/terraform#24070).
+ */
+function checkEvaluationWindow(period: number | undefined, evaluationPeriods: number, datapointsToAlarm: number | undefined): void {
+  if (period !== undefined && ![10, 20, 30].includes(period) && period % 60 !== 0) throw errors.validation("The parameter Period must be 10, 20, 30, or a multiple of 60.");
+  if (datapointsToAlarm !== undefined && datapointsToAlarm > evaluationPeriods) throw errors.validation("DatapointsToAlarm must be less than or equal to EvaluationPeriods");
+  if (period !== undefined) {
+    const limit = period < 3600 ? 86_400 : 604_800;
+    if (period * evaluationPeriods > limit) throw errors.validation(`The evaluation period (Period multiplied by EvaluationPeriods) must not exceed ${limit} seconds.`);
+  }
 }
 
 export const cloudwatch: ServiceDefinition<CloudWatchState> = {
@@ -316,7 +365,10 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         Threshold: num(),
         ComparisonOperator: required(str({ enum: COMPARISONS })),
         TreatMissingData: str({ min: 1, max: 255, enum: ["breaching", "notBreaching", "ignore", "missing"] }),
-        Unit: str(),
+        Unit: str({ enum: UNITS }),
+        OKActions: actions,
+        AlarmActions: actions,
+        InsufficientDataActions: actions,
         EvaluateLowSampleCountPercentile: str({ min: 1, max: 255 }),
         ThresholdMetricId: str({ min: 1, max: 255 }),
         Tags: tagList,
@@ -345,9 +397,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         } else if (!input.MetricName || !input.Namespace || !(input.Statistic || input.ExtendedStatistic) || input.Period === undefined) {
           throw new ServiceError("MissingRequiredParameterException", "An alarm needs MetricName, Namespace, Statistic and Period, or Metrics.", { queryCode: "MissingParameter" });
         }
-        const period = input.Period ?? input.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period;
-        if (period !== undefined && ![10, 20, 30].includes(period) && period % 60 !== 0) throw invalidValue("The parameter Period must be 10, 20, 30, or a multiple of 60.");
-        if (input.DatapointsToAlarm !== undefined && input.DatapointsToAlarm > input.EvaluationPeriods) throw invalidValue("DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
+        checkEvaluationWindow(input.Period ?? input.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period, input.EvaluationPeriods, input.DatapointsToAlarm);
         const now = ctx.clock.now();
         const previous = ctx.state.alarms[input.AlarmName];
         const arn = ctx.arn(`alarm:${input.AlarmName}`);
@@ -457,14 +507,17 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
               Values: list(num()),
               Counts: list(num()),
               StatisticValues: struct({ SampleCount: required(num()), Sum: required(num()), Minimum: required(num()), Maximum: required(num()) }),
-              Unit: str(),
+              Unit: str({ enum: UNITS }),
             }),
             { max: 1000 },
           ),
         ),
       },
       handler: (
-        input: { Namespace: string; MetricData: Array<{ MetricName: string; Dimensions?: Dimension[]; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; StatisticValues?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number } }> },
+        input: {
+          Namespace: string;
+          MetricData: Array<{ MetricName: string; Dimensions?: Dimension[]; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; StatisticValues?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number }; Unit?: string }>;
+        },
         ctx,
       ) => {
         if (input.Namespace.startsWith("AWS/")) throw invalidValue("The value AWS/ for parameter Namespace is invalid: it is reserved for AWS services.");
@@ -473,12 +526,12 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
           const dims = datum.Dimensions ?? [];
           if (datum.StatisticValues) {
             const s = datum.StatisticValues;
-            recordMetric(ctx.state, input.Namespace, datum.MetricName, dims, { sum: s.Sum, count: s.SampleCount, min: s.Minimum, max: s.Maximum }, at);
+            recordMetric(ctx.state, input.Namespace, datum.MetricName, dims, { sum: s.Sum, count: s.SampleCount, min: s.Minimum, max: s.Maximum }, at, datum.Unit);
           } else {
             const values = datum.Values ?? (datum.Value !== undefined ? [datum.Value] : []);
             values.forEach((v, i) => {
               const n = datum.Counts?.[i] ?? 1;
-              recordMetric(ctx.state, input.Namespace, datum.MetricName, dims, { sum: v * n, count: n, min: v, max: v }, at);
+              recordMetric(ctx.state, input.Namespace, datum.MetricName, dims, { sum: v * n, count: n, min: v, max: v }, at, datum.Unit);
             });
           }
         }
@@ -514,20 +567,25 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         Dimensions: list(dimension, { max: 30 }),
         Period: required(int({ min: 1 })),
         Statistics: list(str({ enum: STATISTICS }), { min: 1, max: 5 }),
+        Unit: str({ enum: UNITS }),
       },
-      handler: (input: { Namespace: string; MetricName: string; Dimensions?: Dimension[]; StartTime: number; EndTime: number; Period: number; Statistics?: string[] }, ctx) => {
+      handler: (input: { Namespace: string; MetricName: string; Dimensions?: Dimension[]; StartTime: number; EndTime: number; Period: number; Statistics?: string[]; Unit?: string }, ctx) => {
         const from = toMs(input.StartTime);
         const to = toMs(input.EndTime);
         if (!(to > from)) throw invalidValue("The parameter StartTime must be less than the parameter EndTime.");
         const series = ctx.state.metrics[seriesKey(input.Namespace, input.MetricName, input.Dimensions ?? [])];
+        // Each unit is aggregated apart and its datapoints say their Unit; a Unit filter keeps only its own.
+        const units = input.Unit !== undefined ? [input.Unit] : series?.units ? Object.keys(series.units) : series ? ["None"] : [];
         const period = input.Period * 1000;
         const datapoints = [];
         for (let start = Math.floor(from / period) * period; start < to; start += period) {
-          const stats = aggregate(series, start, start + period);
-          if (!stats) continue;
-          const point: Record<string, unknown> = { Timestamp: new Date(start) };
-          for (const s of input.Statistics ?? []) point[s] = statistic(stats, s);
-          datapoints.push(point);
+          for (const unit of units) {
+            const stats = aggregate(bucketsOf(series, unit), start, start + period);
+            if (!stats) continue;
+            const point: Record<string, unknown> = { Timestamp: new Date(start), Unit: unit };
+            for (const s of input.Statistics ?? []) point[s] = statistic(stats, s);
+            datapoints.push(point);
+          }
         }
         return { Label: input.MetricName, Datapoints: datapoints };
       },

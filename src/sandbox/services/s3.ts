@@ -4,6 +4,7 @@ import { header, type SandboxRequest } from "../protocols/request";
 import { element, escapeXml, firstElementText } from "../protocols/xml";
 import { record } from "../records";
 import type { HttpAnswer, OperationContext, ServiceDefinition } from "../service";
+import { notificationConfigurationXml, parseNotificationConfiguration, type NotificationConfiguration } from "./s3-notifications";
 
 interface StoredObject {
   /** Base64, so that state files stay JSON. */
@@ -20,6 +21,7 @@ interface Bucket {
   created: number;
   region: string;
   objects: Record<string, StoredObject>;
+  notification?: NotificationConfiguration;
 }
 
 export interface S3State {
@@ -45,6 +47,8 @@ const SUBRESOURCES = new Set([
 ]);
 
 const VERBS: Record<string, string> = { GET: "Get", PUT: "Put", DELETE: "Delete", POST: "Post", HEAD: "Head" };
+/** Sub-resources whose operation names differ from the query word: ?notification is Get/PutBucketNotificationConfiguration. */
+const SUBRESOURCE_NAMES: Record<string, string> = { notification: "NotificationConfiguration" };
 
 function camel(word: string): string {
   return word.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
@@ -62,7 +66,7 @@ function route(req: SandboxRequest): { operation: string; input: S3Input } {
   const verb = VERBS[req.method] ?? camel(req.method.toLowerCase());
   let operation: string;
   if (!Bucket) operation = req.method === "GET" ? "ListBuckets" : `${verb}Service`;
-  else if (sub) operation = `${verb}${Key ? "Object" : "Bucket"}${camel(sub)}`;
+  else if (sub) operation = `${verb}${Key ? "Object" : "Bucket"}${SUBRESOURCE_NAMES[sub] ?? camel(sub)}`;
   else if (!Key) {
     operation = { GET: query["list-type"] === "2" ? "ListObjectsV2" : "ListObjects", PUT: "CreateBucket", HEAD: "HeadBucket", DELETE: "DeleteBucket" }[req.method] ?? `${verb}Bucket`;
   } else if (req.method === "PUT" && headers["x-amz-copy-source"]) operation = "CopyObject";
@@ -140,9 +144,47 @@ function objectHeaders(object: StoredObject): Record<string, string> {
     "content-length": String(object.size),
     etag: object.etag,
     "last-modified": new Date(object.modified).toUTCString(),
+    "accept-ranges": "bytes",
   };
   for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
   return headers;
+}
+
+/**
+ * GetObject's Range header (RFC 9110 single byte range; S3 serves one range per request): the
+ * bytes to send, or undefined to send the whole object — as S3 does for a header it cannot read
+ * or a list of ranges. A range starting at or past the end is 416 InvalidRange.
+ */
+function byteRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    // bytes=-N: the last N bytes (none for N = 0, which is unsatisfiable).
+    const n = Number(match[2]);
+    start = n === 0 ? size : Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+    if (match[2] !== "" && Number(match[2]) < start) return undefined;
+  }
+  if (start >= size) {
+    throw new ServiceError("InvalidRange", "The requested range is not satisfiable", { status: 416, extra: { RangeRequested: header!.trim(), ActualObjectSize: String(size) } });
+  }
+  return { start, end };
+}
+
+/** ListObjectsV2 continuation tokens: opaque to callers, readable only by us, so that a made-up one is refused. */
+const TOKEN_PREFIX = "mlops-sandbox-v2:";
+const continuationToken = (lastKey: string) => Buffer.from(TOKEN_PREFIX + lastKey).toString("base64url");
+function keyAfterToken(token: string): string {
+  const decoded = Buffer.from(token, "base64url").toString("utf8");
+  if (!decoded.startsWith(TOKEN_PREFIX) || continuationToken(decoded.slice(TOKEN_PREFIX.length)) !== token) {
+    throw new ServiceError("InvalidArgument", "The continuation token provided is incorrect", { extra: { ArgumentName: "continuation-token" } });
+  }
+  return decoded.slice(TOKEN_PREFIX.length);
 }
 
 const xml = (body: string): Result => ({ headers: { "content-type": "application/xml" }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` });
@@ -229,7 +271,11 @@ export const s3: ServiceDefinition<S3State> = {
       mutates: false,
       handler: (input: S3Input, ctx): Result => {
         const object = objectOf(ctx, input);
-        return { headers: objectHeaders(object), body: Buffer.from(object.body, "base64") };
+        const body = Buffer.from(object.body, "base64");
+        const range = byteRange(input.headers.range, object.size);
+        if (!range) return { headers: objectHeaders(object), body };
+        const headers = { ...objectHeaders(object), "content-length": String(range.end - range.start + 1), "content-range": `bytes ${range.start}-${range.end}/${object.size}` };
+        return { status: 206, headers, body: body.subarray(range.start, range.end + 1) };
       },
     },
     HeadObject: {
@@ -255,9 +301,8 @@ export const s3: ServiceDefinition<S3State> = {
         const urlEncode = q["encoding-type"] === "url";
         const encode = (s: string) => escapeXml(urlEncode ? encodeURIComponent(s).replace(/%2F/g, "/") : s);
         let after = q["start-after"] ?? "";
-        if (q["continuation-token"] !== undefined) {
-          after = Buffer.from(q["continuation-token"], "base64url").toString("utf8");
-        }
+        // A continuation token takes over from StartAfter, as in S3.
+        if (q["continuation-token"] !== undefined) after = keyAfterToken(q["continuation-token"]);
         const keys = Object.keys(bucket.objects)
           .filter((k) => k.startsWith(prefix) && k > after)
           .sort();
@@ -297,12 +342,26 @@ export const s3: ServiceDefinition<S3State> = {
           element("IsTruncated", String(truncated)) +
           (urlEncode ? element("EncodingType", "url") : "") +
           (q["continuation-token"] !== undefined ? element("ContinuationToken", escapeXml(q["continuation-token"])) : "") +
-          (truncated ? element("NextContinuationToken", Buffer.from(last).toString("base64url")) : "") +
+          (truncated ? element("NextContinuationToken", continuationToken(last)) : "") +
           (q["start-after"] !== undefined ? element("StartAfter", encode(q["start-after"])) : "") +
           contents.join("") +
           [...prefixes].map((p) => element("CommonPrefixes", element("Prefix", encode(p)))).join("") +
           `</ListBucketResult>`;
         return xml(body);
+      },
+    },
+    GetBucketNotificationConfiguration: {
+      mutates: false,
+      handler: (input: S3Input, ctx): Result => xml(notificationConfigurationXml(bucketOf(ctx, input.Bucket).notification, XMLNS)),
+    },
+    PutBucketNotificationConfiguration: {
+      mutates: true,
+      handler: (input: S3Input, ctx): Result => {
+        const bucket = bucketOf(ctx, input.Bucket);
+        // The whole configuration is replaced; an empty one clears it.
+        const config = parseNotificationConfiguration(input.body.toString("utf8"), input.Bucket!);
+        bucket.notification = config.destinations.length > 0 || config.eventBridge ? config : undefined;
+        return {};
       },
     },
   },

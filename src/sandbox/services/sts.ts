@@ -1,4 +1,5 @@
 import { queryErrorProfile } from "../errors";
+import { callerIdentity } from "../identity";
 import type { ServiceDefinition } from "../service";
 import { required, str } from "../validate";
 
@@ -13,11 +14,7 @@ export const sts: ServiceDefinition<Record<string, never>> = {
   operations: {
     GetCallerIdentity: {
       mutates: false,
-      handler: (_input, ctx) => ({
-        UserId: "AIDASANDBOXUSER000001",
-        Account: ctx.accountId,
-        Arn: `arn:aws:iam::${ctx.accountId}:user/mlops-sandbox`,
-      }),
+      handler: (_input, ctx) => callerIdentity(ctx.accountId),
     },
     GetAccessKeyInfo: {
       mutates: false,

@@ -1,3 +1,4 @@
+import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { jsonErrorProfile } from "../../errors";
 import { paginate } from "../../paginate";
 import { int, str } from "../../validate";
@@ -8,6 +9,8 @@ export const errors = jsonErrorProfile();
 export const NAME_PATTERN = /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/;
 /** A name, or the ARN of the resource. */
 export const NAME_OR_ARN = /(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)/;
+/** ProductionVariantInstanceType: the enum of the SageMaker model (the SDK is generated from it). */
+export const INSTANCE_TYPES: readonly string[] = Object.values(ProductionVariantInstanceType);
 /** Small on purpose, so that code which forgets NextToken fails against the sandbox. */
 export const DEFAULT_PAGE_SIZE = 10;
 
@@ -33,9 +36,19 @@ export function forEvent(value: unknown): unknown {
   return value;
 }
 
-/** SageMaker's List* order: CreationTime (or Name), Descending unless asked otherwise. */
-export function sorted<T extends { created: number }>(items: T[], byName: (t: T) => string, input: { SortBy?: string; SortOrder?: string }, tieBreak: (a: T, b: T) => number): T[] {
-  const sign = (input.SortOrder ?? "Descending") === "Descending" ? -1 : 1;
+/**
+ * SageMaker's List* order: CreationTime (or Name), in `defaultOrder` unless asked otherwise. Each
+ * List call documents its own default SortOrder: Descending for ListModels, ListEndpointConfigs and
+ * ListEndpoints; Ascending for ListModelPackages and ListModelPackageGroups (the model's SortOrder docs).
+ */
+export function sorted<T extends { created: number }>(
+  items: T[],
+  byName: (t: T) => string,
+  input: { SortBy?: string; SortOrder?: string },
+  tieBreak: (a: T, b: T) => number,
+  defaultOrder: "Ascending" | "Descending" = "Descending",
+): T[] {
+  const sign = (input.SortOrder ?? defaultOrder) === "Descending" ? -1 : 1;
   const compare = input.SortBy === "Name" ? (a: T, b: T) => byName(a).localeCompare(byName(b)) || tieBreak(a, b) : (a: T, b: T) => a.created - b.created || tieBreak(a, b);
   return items.sort((a, b) => compare(a, b) * sign);
 }

@@ -2,7 +2,7 @@ import { paginate } from "../../paginate";
 import { record } from "../../records";
 import type { Operation, OperationContext } from "../../service";
 import { bool, int, list, map, num, required, str, struct, type Spec } from "../../validate";
-import { DEFAULT_PAGE_SIZE, errors, listByName, NAME_PATTERN, nameAndTimeFilters, nameFrom, sortSpec, type NameAndTimeFilter } from "./common";
+import { DEFAULT_PAGE_SIZE, errors, INSTANCE_TYPES, listByName, NAME_PATTERN, nameAndTimeFilters, nameFrom, sortSpec, type NameAndTimeFilter } from "./common";
 import { executionLimit, instancesFor, phaseAt, planUpdate, totalSeconds, type DeploymentConfig, type Phase } from "./deployment";
 import type { RegistryState } from "./registry";
 
@@ -29,6 +29,7 @@ interface ModelRecord {
   /** The container environment in effect: the model package's, overridden by the model's own. */
   environment: Record<string, string>;
   image?: string;
+  enableNetworkIsolation?: boolean;
 }
 
 interface ServerlessConfig {
@@ -65,7 +66,10 @@ export interface LiveVariant {
   instances: number;
   weight: number;
   desiredWeight: number;
+  /** Set while an UpdateEndpointWeightsAndCapacities runs: SageMaker shows the desired values from its start. */
+  desiredInstances?: number;
   serverless?: ServerlessConfig;
+  desiredServerless?: ServerlessConfig;
 }
 
 interface Update {
@@ -79,15 +83,20 @@ interface Update {
   deploymentConfig?: DeploymentConfig;
   /** False when the new model fails its health checks (MLOPS_SANDBOX_HEALTH=fail). */
   healthy: boolean;
+  /** RetainAllVariantProperties: what same-named variants keep of the serving fleet, by variant name. */
+  retained?: Record<string, { instances?: number; weight?: number }>;
   rollback?: { started: number; reason: string };
 }
+
+/** EndpointStatus, the enum of the SageMaker model. */
+const ENDPOINT_STATUSES = ["OutOfService", "Creating", "Updating", "SystemUpdating", "RollingBack", "InService", "Deleting", "Failed", "UpdateRollbackFailed"] as const;
 
 export interface EndpointRecord {
   name: string;
   arn: string;
   created: number;
   modified: number;
-  status: "Creating" | "Updating" | "InService" | "Deleting" | "Failed" | "UpdateRollbackFailed" | "RollingBack" | "SystemUpdating" | "OutOfService";
+  status: (typeof ENDPOINT_STATUSES)[number];
   failureReason?: string;
   /** The config serving now; undefined until the first creation succeeds. */
   configName?: string;
@@ -129,7 +138,6 @@ type Ctx = OperationContext<State>;
 export type AlarmStates = (names: readonly string[]) => { inAlarm: string[]; missing: string[] };
 
 const ROLE_ARN = /arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_\/]+/;
-const INSTANCE_TYPE = /ml\.[a-z0-9-]+\.[a-z0-9]+/;
 const TAG_CHARS = /([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)/u;
 const tagList = list(struct({ Key: required(str({ min: 1, max: 128, pattern: TAG_CHARS })), Value: str({ max: 256, pattern: TAG_CHARS }) }), { max: 50 });
 const container: Spec = struct({
@@ -144,7 +152,7 @@ const variantSpec: Spec = struct({
   VariantName: required(str({ max: 63, pattern: NAME_PATTERN })),
   ModelName: str({ max: 63, pattern: NAME_PATTERN }),
   InitialInstanceCount: int({ min: 1 }),
-  InstanceType: str({ pattern: INSTANCE_TYPE }),
+  InstanceType: str({ enum: INSTANCE_TYPES }),
   InitialVariantWeight: num({ min: 0 }),
   ServerlessConfig: struct({ MemorySizeInMB: required(int({ min: 1024, max: 6144 })), MaxConcurrency: required(int({ min: 1, max: 200 })), ProvisionedConcurrency: int({ min: 1, max: 200 }) }),
 });
@@ -166,13 +174,36 @@ const deploymentConfigSpec: Spec = struct({
   AutoRollbackConfiguration: struct({ Alarms: list(struct({ AlarmName: required(str({ min: 1, max: 255 })) }), { min: 1, max: 10 }) }),
 });
 
-const notFound = (what: string, name: string) => errors.validation(`Could not find ${what} "${name}".`);
+/** The kinds of resource this module keeps: what SageMaker calls them in messages, and their ARN type. */
+const KINDS = {
+  model: { what: "model", arnType: "model" },
+  endpointConfig: { what: "endpoint configuration", arnType: "endpoint-config" },
+  endpoint: { what: "endpoint", arnType: "endpoint" },
+} as const;
+type Kind = (typeof KINDS)[keyof typeof KINDS];
 
-function find<T>(records: Record<string, T>, name: string, what: string): T {
+/** `arn:…:<type>/<name>`: SageMaker lower-cases names in ARNs. */
+const arnOf = (ctx: Ctx, kind: Kind, name: string) => ctx.arn(`${kind.arnType}/${name.toLowerCase()}`);
+
+/**
+ * SageMaker's not-found answer names the resource's ARN, e.g. `Could not find endpoint
+ * "arn:aws:sagemaker:us-west-2:…:endpoint/name".` (ValidationException; seen in
+ * aws/amazon-sagemaker-examples#2402 for endpoints and aws/sagemaker-python-sdk#2112 for models).
+ */
+const notFound = (ctx: Ctx, kind: Kind, name: string) => errors.validation(`Could not find ${kind.what} "${arnOf(ctx, kind, nameFrom(name))}".`);
+
+/** A record by name or ARN; names match without regard to case, as in SageMaker. */
+function lookup<T>(records: Record<string, T>, name: string): T | undefined {
   const wanted = nameFrom(name);
-  const found = (Object.hasOwn(records, wanted) ? records[wanted] : undefined) ?? Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
-  if (!found) throw notFound(what, wanted);
-  return found;
+  // Own keys only: names such as "constructor" must not find Object.prototype's members.
+  if (Object.hasOwn(records, wanted)) return records[wanted];
+  return Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
+}
+
+function find<T>(ctx: Ctx, records: Record<string, T>, name: string, kind: Kind): T {
+  const record = lookup(records, name);
+  if (!record) throw notFound(ctx, kind, name);
+  return record;
 }
 
 function packageEnvironment(state: State, packageName: string): { environment: Record<string, string>; image?: string } {
@@ -202,6 +233,33 @@ function liveVariants(config: EndpointConfigRecord): LiveVariant[] {
   }));
 }
 
+/** The variants an update brings: the target config's, with what RetainAllVariantProperties kept. */
+function targetVariants(config: EndpointConfigRecord | undefined, u: Update): LiveVariant[] {
+  return (config ? liveVariants(config) : []).map((v) => {
+    const kept = u.retained?.[v.name];
+    return kept ? { ...v, instances: kept.instances ?? v.instances, weight: kept.weight ?? v.weight, desiredWeight: kept.weight ?? v.desiredWeight } : v;
+  });
+}
+
+/**
+ * UpdateEndpoint's RetainAllVariantProperties: variants of the new config named like serving ones
+ * keep their current instance count and weight, except the properties listed in
+ * ExcludeRetainedVariantProperties (DataCaptureConfig: "not currently supported", the model says).
+ */
+function retainedProperties(ep: EndpointRecord, target: EndpointConfigRecord, exclude: ReadonlyArray<{ VariantPropertyType?: string }> = []): Update["retained"] {
+  const excluded = new Set(exclude.map((p) => p.VariantPropertyType));
+  const retained: NonNullable<Update["retained"]> = record();
+  for (const v of target.variants) {
+    const live = ep.variants.find((x) => x.name === v.VariantName);
+    if (!live) continue;
+    retained[v.VariantName] = {
+      instances: excluded.has("DesiredInstanceCount") || live.serverless || v.ServerlessConfig ? undefined : live.instances,
+      weight: excluded.has("DesiredWeight") ? undefined : live.weight,
+    };
+  }
+  return retained;
+}
+
 function healthy(state: State, config: EndpointConfigRecord): boolean {
   return config.variants.every((v) => state.models[v.ModelName]?.environment.MLOPS_SANDBOX_HEALTH !== "fail");
 }
@@ -225,6 +283,8 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
       if (d.DesiredWeight !== undefined) v.weight = v.desiredWeight = d.DesiredWeight;
       if (d.DesiredInstanceCount !== undefined) v.instances = d.DesiredInstanceCount;
       if (d.ServerlessUpdateConfig && v.serverless) v.serverless = { ...v.serverless, ...d.ServerlessUpdateConfig } as ServerlessConfig;
+      v.desiredInstances = undefined;
+      v.desiredServerless = undefined;
     }
     ep.modified = ep.weights.started + timing.weights * 1000;
     ep.weights = undefined;
@@ -274,7 +334,7 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
   if (elapsed >= totalSeconds(u.phases)) {
     const config = state.endpointConfigs[u.targetConfig];
     ep.configName = u.targetConfig;
-    ep.variants = config ? liveVariants(config) : ep.variants;
+    ep.variants = config ? targetVariants(config, u) : ep.variants;
     ep.asyncInferenceConfig = config?.asyncInferenceConfig;
     ep.status = "InService";
     ep.failureReason = undefined;
@@ -295,7 +355,7 @@ export function trafficSplit(state: State, ep: EndpointRecord, now: number): Arr
   if (u && !u.rollback && u.kind === "update") {
     green = phaseAt(u.phases, (now - u.started) / 1000)?.share ?? 0;
     const config = state.endpointConfigs[u.targetConfig];
-    newVariants = config ? liveVariants(config) : [];
+    newVariants = targetVariants(config, u);
   }
   const split = (variants: LiveVariant[], share: number) => {
     const total = variants.reduce((sum, v) => sum + v.weight, 0);
@@ -312,9 +372,9 @@ function describeVariant(state: State, v: LiveVariant) {
     CurrentWeight: v.weight,
     DesiredWeight: v.desiredWeight,
     CurrentInstanceCount: v.serverless ? undefined : v.instances,
-    DesiredInstanceCount: v.serverless ? undefined : v.instances,
+    DesiredInstanceCount: v.serverless ? undefined : (v.desiredInstances ?? v.instances),
     CurrentServerlessConfig: v.serverless,
-    DesiredServerlessConfig: v.serverless,
+    DesiredServerlessConfig: v.desiredServerless ?? v.serverless,
   };
 }
 
@@ -331,7 +391,7 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
     pending = {
       EndpointConfigName: u.targetConfig,
       StartTime: new Date(u.started),
-      ProductionVariants: (config ? liveVariants(config) : []).map((v) => ({
+      ProductionVariants: targetVariants(config, u).map((v) => ({
         ...describeVariant(state, v),
         CurrentInstanceCount: v.serverless ? undefined : u.rollback ? 0 : Math.min(v.instances, phase?.instances ?? 0),
         VariantStatus: status ? [status] : [],
@@ -355,10 +415,34 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
   };
 }
 
+/**
+ * An endpoint's type is fixed at creation (ValidationException otherwise):
+ * - asynchronous ↔ real-time: AsyncInferenceConfig can be neither removed nor added by UpdateEndpoint
+ *   ("The AsyncInferenceConfig parameter cannot be removed from this endpoint <name>. …", seen in
+ *   aws/sagemaker-python-sdk#3124); a new endpoint is the way;
+ * - instance-based → serverless is not supported; serverless → instance-based is
+ *   (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-update.html).
+ */
+function checkEndpointType(ep: EndpointRecord, current: EndpointConfigRecord | undefined, target: EndpointConfigRecord): void {
+  const asyncNow = (ep.asyncInferenceConfig ?? current?.asyncInferenceConfig) !== undefined;
+  const asyncNext = target.asyncInferenceConfig !== undefined;
+  if (asyncNow && !asyncNext) throw errors.validation(`The AsyncInferenceConfig parameter cannot be removed from this endpoint ${ep.name}. To change the endpoint type, create a new endpoint.`);
+  if (!asyncNow && asyncNext) throw errors.validation(`The AsyncInferenceConfig parameter cannot be added to this endpoint ${ep.name}. To change the endpoint type, create a new endpoint.`);
+  if (current && isServerless(target) && !isServerless(current)) throw errors.validation("Cannot update an endpoint with instance-based variants to a serverless endpoint config.");
+}
+
+/**
+ * Endpoints that cannot use deployment guardrails and fall back to blue/green all at once with no
+ * final bake: those on Inf1 instances (Marketplace containers too; the sandbox has none).
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html
+ */
+function guardrailsExcluded(...configs: Array<EndpointConfigRecord | undefined>): boolean {
+  return configs.some((c) => c?.variants.some((v) => v.InstanceType?.startsWith("ml.inf1.")));
+}
+
 /** Check an update against what SageMaker's guardrails allow. */
 function checkUpdate(current: EndpointConfigRecord | undefined, target: EndpointConfigRecord, config: DeploymentConfig | undefined): void {
   if (!current) return;
-  if (isServerless(target) && !isServerless(current)) throw errors.validation("Cannot update an endpoint with instance-based variants to a serverless endpoint config.");
   const routing = config?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
   const guarded = !!config?.RollingUpdatePolicy || (routing && routing.Type !== "ALL_AT_ONCE");
   if (guarded && (isServerless(target) || isServerless(current))) throw errors.validation("Deployment guardrails (canary, linear, rolling) are not supported for serverless endpoints.");
@@ -396,13 +480,24 @@ function arnExists(state: State, arn: string): boolean {
   );
 }
 
-/** Add tags to a resource: all of them, or (past 50 on the resource) none. */
-function applyTags(state: State, arn: string, tags: Array<{ Key: string; Value?: string }> | undefined): void {
-  if (!tags || tags.length === 0) return;
+/** A resource may carry at most 50 tags (AWS tagging quotas; AddTags' TagList max 50). */
+const MAX_TAGS = 50;
+
+/**
+ * The tags `arn` would have once `tags` are added (a tag with an existing key replaces it).
+ * Nothing is stored: callers check first and store with {@link storeTags} once every check passed.
+ * Raises ValidationException past 50 tags.
+ */
+function withTags(state: State, arn: string, tags: ReadonlyArray<{ Key: string; Value?: string }> | undefined): Record<string, string> {
   const merged = Object.assign(record<string>(), tagsOf(state, arn));
-  for (const t of tags) merged[t.Key] = t.Value ?? "";
-  if (Object.keys(merged).length > 50) throw errors.validation("A resource can have at most 50 tags.");
-  state.tags[arn] = merged;
+  for (const t of tags ?? []) merged[t.Key] = t.Value ?? "";
+  if (Object.keys(merged).length > MAX_TAGS) throw errors.validation(`A resource can have at most ${MAX_TAGS} tags.`);
+  return merged;
+}
+
+function storeTags(state: State, arn: string, tags: Record<string, string>): void {
+  if (Object.keys(tags).length > 0) state.tags[arn] = tags;
+  else delete state.tags[arn];
 }
 
 /** Alarm states as seen from a call's own account and region (through `ctx.peer`). */
@@ -412,9 +507,9 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
   const { timing } = deps;
   const alarms = (ctx: Ctx) => deps.alarms(ctx.peer);
   const settled = (ctx: Ctx, name: string): EndpointRecord => {
-    const ep = find(ctx.state.endpoints, name, "endpoint");
+    const ep = find(ctx, ctx.state.endpoints, name, KINDS.endpoint);
     settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(ctx), timing);
-    if (!ctx.state.endpoints[ep.name]) throw notFound("endpoint", name);
+    if (!ctx.state.endpoints[ep.name]) throw notFound(ctx, KINDS.endpoint, name);
     return ep;
   };
   return {
@@ -428,21 +523,37 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
         EnableNetworkIsolation: bool(),
         Tags: tagList,
       },
-      handler: (input: { ModelName: string; PrimaryContainer?: Container; Containers?: Container[]; ExecutionRoleArn?: string; Tags?: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
-        if (Object.keys(ctx.state.models).some((k) => k.toLowerCase() === input.ModelName.toLowerCase())) throw errors.validation(`Cannot create already existing model "${ctx.arn(`model/${input.ModelName.toLowerCase()}`)}".`);
+      handler: (
+        input: { ModelName: string; PrimaryContainer?: Container; Containers?: Container[]; ExecutionRoleArn?: string; EnableNetworkIsolation?: boolean; Tags?: Array<{ Key: string; Value?: string }> },
+        ctx: Ctx,
+      ) => {
+        const arn = arnOf(ctx, KINDS.model, input.ModelName);
+        if (lookup(ctx.state.models, input.ModelName)) throw errors.validation(`Cannot create already existing model "${arn}".`);
         const containers = input.PrimaryContainer ? [input.PrimaryContainer] : (input.Containers ?? []);
         if (containers.length === 0) throw errors.validation("Either PrimaryContainer or Containers must be specified.");
         let environment: Record<string, string> = {};
         let image: string | undefined;
         for (const c of containers) {
           if (!c.Image && !c.ModelPackageName) throw errors.validation("A container needs an Image or a ModelPackageName.");
+          // An Environment beside a ModelPackageName is accepted and laid over the package's own
+          // (SageMaker refused it until early 2023: aws/sagemaker-python-sdk#3301, #3581, #3397).
           if (c.ModelPackageName) ({ environment, image } = packageEnvironment(ctx.state, c.ModelPackageName));
           environment = { ...environment, ...c.Environment };
           image = c.Image ?? image;
         }
-        const model: ModelRecord = { name: input.ModelName, arn: ctx.arn(`model/${input.ModelName.toLowerCase()}`), created: ctx.clock.now(), executionRoleArn: input.ExecutionRoleArn, containers, environment, image };
-        applyTags(ctx.state, model.arn, input.Tags);
+        const tags = withTags(ctx.state, arn, input.Tags);
+        const model: ModelRecord = {
+          name: input.ModelName,
+          arn,
+          created: ctx.clock.now(),
+          executionRoleArn: input.ExecutionRoleArn,
+          containers,
+          environment,
+          image,
+          enableNetworkIsolation: input.EnableNetworkIsolation ?? false,
+        };
         ctx.state.models[model.name] = model;
+        storeTags(ctx.state, arn, tags);
         return { ModelArn: model.arn };
       },
     },
@@ -450,8 +561,16 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       mutates: false,
       input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
       handler: (input: { ModelName: string }, ctx: Ctx) => {
-        const m = find(ctx.state.models, input.ModelName, "model");
-        return { ModelName: m.name, ModelArn: m.arn, CreationTime: new Date(m.created), ExecutionRoleArn: m.executionRoleArn, PrimaryContainer: m.containers.length === 1 ? m.containers[0] : undefined, Containers: m.containers.length > 1 ? m.containers : undefined };
+        const m = find(ctx, ctx.state.models, input.ModelName, KINDS.model);
+        return {
+          ModelName: m.name,
+          ModelArn: m.arn,
+          CreationTime: new Date(m.created),
+          ExecutionRoleArn: m.executionRoleArn,
+          PrimaryContainer: m.containers.length === 1 ? m.containers[0] : undefined,
+          Containers: m.containers.length > 1 ? m.containers : undefined,
+          EnableNetworkIsolation: m.enableNetworkIsolation ?? false,
+        };
       },
     },
     ListModels: {
@@ -466,7 +585,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       mutates: true,
       input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
       handler: (input: { ModelName: string }, ctx: Ctx) => {
-        const m = find(ctx.state.models, input.ModelName, "model");
+        const m = find(ctx, ctx.state.models, input.ModelName, KINDS.model);
         delete ctx.state.models[m.name];
         delete ctx.state.tags[m.arn];
         return {};
@@ -490,12 +609,13 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
         ctx: Ctx,
       ) => {
         const name = input.EndpointConfigName;
-        if (Object.keys(ctx.state.endpointConfigs).some((k) => k.toLowerCase() === name.toLowerCase())) throw errors.validation(`Cannot create already existing endpoint configuration "${ctx.arn(`endpoint-config/${name.toLowerCase()}`)}".`);
+        const arn = arnOf(ctx, KINDS.endpointConfig, name);
+        if (lookup(ctx.state.endpointConfigs, name)) throw errors.validation(`Cannot create already existing endpoint configuration "${arn}".`);
         const variants = input.ProductionVariants;
         const serverless = variants.filter((v) => v.ServerlessConfig);
         if (serverless.length > 0 && variants.length > 1) throw errors.validation("Serverless endpoints support exactly one production variant.");
         for (const v of variants) {
-          if (!v.ModelName || !ctx.state.models[v.ModelName]) throw errors.validation(`Could not find model "${v.ModelName ?? ""}".`);
+          if (!v.ModelName || !lookup(ctx.state.models, v.ModelName)) throw notFound(ctx, KINDS.model, v.ModelName ?? "");
           if (v.ServerlessConfig) {
             if (v.InstanceType || v.InitialInstanceCount) throw errors.validation(`Variant ${v.VariantName}: ServerlessConfig cannot be combined with InstanceType or InitialInstanceCount.`);
             if (v.ServerlessConfig.MemorySizeInMB % 1024 !== 0) throw errors.validation("ServerlessConfig.MemorySizeInMB must be 1024, 2048, 3072, 4096, 5120 or 6144.");
@@ -507,17 +627,18 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
         if (new Set(variants.map((v) => v.VariantName)).size !== variants.length) throw errors.validation("Variant names must be unique within an endpoint config.");
         if (serverless.length > 0 && input.AsyncInferenceConfig) throw errors.validation("AsyncInferenceConfig is not supported for serverless endpoints.");
         if (input.ShadowProductionVariants && (input.ShadowProductionVariants.length !== 1 || variants.length !== 1)) throw errors.validation("Shadow testing needs exactly one production variant and one shadow variant.");
+        const tags = withTags(ctx.state, arn, input.Tags);
         const config: EndpointConfigRecord = {
           name,
-          arn: ctx.arn(`endpoint-config/${name.toLowerCase()}`),
+          arn,
           created: ctx.clock.now(),
           variants,
           shadowVariants: input.ShadowProductionVariants,
           asyncInferenceConfig: input.AsyncInferenceConfig,
           dataCaptureConfig: input.DataCaptureConfig,
         };
-        applyTags(ctx.state, config.arn, input.Tags);
         ctx.state.endpointConfigs[name] = config;
+        storeTags(ctx.state, arn, tags);
         return { EndpointConfigArn: config.arn };
       },
     },
@@ -525,7 +646,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       mutates: false,
       input: { EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })) },
       handler: (input: { EndpointConfigName: string }, ctx: Ctx) => {
-        const c = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        const c = find(ctx, ctx.state.endpointConfigs, input.EndpointConfigName, KINDS.endpointConfig);
         return {
           EndpointConfigName: c.name,
           EndpointConfigArn: c.arn,
@@ -549,7 +670,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       mutates: true,
       input: { EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })) },
       handler: (input: { EndpointConfigName: string }, ctx: Ctx) => {
-        const c = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        const c = find(ctx, ctx.state.endpointConfigs, input.EndpointConfigName, KINDS.endpointConfig);
         delete ctx.state.endpointConfigs[c.name];
         delete ctx.state.tags[c.arn];
         return {};
@@ -560,12 +681,14 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       input: { EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })), EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })), DeploymentConfig: deploymentConfigSpec, Tags: tagList },
       handler: (input: { EndpointName: string; EndpointConfigName: string; DeploymentConfig?: DeploymentConfig; Tags?: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
         const name = input.EndpointName;
-        if (Object.keys(ctx.state.endpoints).some((k) => k.toLowerCase() === name.toLowerCase())) throw errors.validation(`Cannot create already existing endpoint "${ctx.arn(`endpoint/${name.toLowerCase()}`)}".`);
-        const config = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        const arn = arnOf(ctx, KINDS.endpoint, name);
+        if (lookup(ctx.state.endpoints, name)) throw errors.validation(`Cannot create already existing endpoint "${arn}".`);
+        const config = find(ctx, ctx.state.endpointConfigs, input.EndpointConfigName, KINDS.endpointConfig);
+        const tags = withTags(ctx.state, arn, input.Tags);
         const now = ctx.clock.now();
         const ep: EndpointRecord = {
           name,
-          arn: ctx.arn(`endpoint/${name.toLowerCase()}`),
+          arn,
           created: now,
           modified: now,
           status: "Creating",
@@ -582,8 +705,8 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
             healthy: healthy(ctx.state, config),
           },
         };
-        applyTags(ctx.state, ep.arn, input.Tags);
         ctx.state.endpoints[name] = ep;
+        storeTags(ctx.state, arn, tags);
         return { EndpointArn: ep.arn };
       },
     },
@@ -595,21 +718,28 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     ListEndpoints: {
       mutates: false,
       input: {
-        NameContains: str({ max: 63 }),
-        StatusEquals: str(),
+        ...nameAndTimeFilters,
+        LastModifiedTimeAfter: { type: "timestamp" as const },
+        LastModifiedTimeBefore: { type: "timestamp" as const },
+        StatusEquals: str({ enum: ENDPOINT_STATUSES }),
         SortBy: str({ enum: ["Name", "CreationTime", "Status"] }),
         SortOrder: str({ enum: ["Ascending", "Descending"] }),
         MaxResults: int({ min: 1, max: 100 }),
         NextToken: str({ max: 8192 }),
       },
-      handler: (input: { NameContains?: string; StatusEquals?: string; SortBy?: string; SortOrder?: string; MaxResults?: number; NextToken?: string }, ctx: Ctx) => {
+      handler: (input: NameAndTimeFilter & { StatusEquals?: string; LastModifiedTimeAfter?: number; LastModifiedTimeBefore?: number }, ctx: Ctx) => {
         for (const ep of Object.values(ctx.state.endpoints)) settleEndpoint(ctx.state, ep, ctx.clock.now(), alarms(ctx), timing);
         const sign = (input.SortOrder ?? "Descending") === "Descending" ? -1 : 1;
         const key = input.SortBy ?? "CreationTime";
+        // Timestamps arrive as epoch seconds. CreationTimeAfter is inclusive, LastModifiedTimeAfter is not (the model's docs).
+        const ms = (t: number | undefined, otherwise: number) => (t === undefined ? otherwise : t * 1000);
         const endpoints = Object.values(ctx.state.endpoints)
           .filter((e) => (!input.NameContains || e.name.includes(input.NameContains)) && (!input.StatusEquals || e.status === input.StatusEquals))
+          .filter((e) => e.created >= ms(input.CreationTimeAfter, -Infinity) && e.created < ms(input.CreationTimeBefore, Infinity))
+          .filter((e) => e.modified > ms(input.LastModifiedTimeAfter, -Infinity) && e.modified < ms(input.LastModifiedTimeBefore, Infinity))
           .sort((a, b) => sign * (key === "Name" ? a.name.localeCompare(b.name) : key === "Status" ? a.status.localeCompare(b.status) : a.created - b.created || a.name.localeCompare(b.name)));
-        const { page, nextToken } = paginate(endpoints, { maxResults: input.MaxResults, nextToken: input.NextToken }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
+        const { MaxResults, NextToken, ...filters } = input;
+        const { page, nextToken } = paginate(endpoints, { maxResults: MaxResults, nextToken: NextToken, ...filters }, { defaultPageSize: DEFAULT_PAGE_SIZE, invalidToken: (m) => errors.validation(m) });
         return {
           Endpoints: page.map((e) => ({ EndpointName: e.name, EndpointArn: e.arn, CreationTime: new Date(e.created), LastModifiedTime: new Date(e.modified), EndpointStatus: e.status })),
           NextToken: nextToken,
@@ -622,26 +752,40 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
         EndpointName: required(str({ max: 63, pattern: NAME_PATTERN })),
         EndpointConfigName: required(str({ max: 63, pattern: NAME_PATTERN })),
         RetainAllVariantProperties: bool(),
+        ExcludeRetainedVariantProperties: list(struct({ VariantPropertyType: required(str({ enum: ["DesiredInstanceCount", "DesiredWeight", "DataCaptureConfig"] })) }), { max: 3 }),
         DeploymentConfig: deploymentConfigSpec,
         RetainDeploymentConfig: bool(),
       },
-      handler: (input: { EndpointName: string; EndpointConfigName: string; DeploymentConfig?: DeploymentConfig; RetainDeploymentConfig?: boolean }, ctx: Ctx) => {
+      handler: (
+        input: {
+          EndpointName: string;
+          EndpointConfigName: string;
+          RetainAllVariantProperties?: boolean;
+          ExcludeRetainedVariantProperties?: Array<{ VariantPropertyType?: string }>;
+          DeploymentConfig?: DeploymentConfig;
+          RetainDeploymentConfig?: boolean;
+        },
+        ctx: Ctx,
+      ) => {
         const ep = settled(ctx, input.EndpointName);
         if (ep.status !== "InService") throw errors.validation(`Cannot update in-progress endpoint "${ep.arn}" (status ${ep.status}).`);
-        const target = find(ctx.state.endpointConfigs, input.EndpointConfigName, "endpoint configuration");
+        const target = find(ctx, ctx.state.endpointConfigs, input.EndpointConfigName, KINDS.endpointConfig);
         const current = ep.configName ? ctx.state.endpointConfigs[ep.configName] : undefined;
         const deploymentConfig = input.DeploymentConfig ?? (input.RetainDeploymentConfig ? (ep.lastDeploymentConfig ?? ep.deploymentConfig) : undefined);
+        checkEndpointType(ep, current, target);
         checkUpdate(current, target, deploymentConfig);
         const alarmNames = (deploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []).map((a) => a.AlarmName!);
         const { missing } = alarms(ctx)(alarmNames);
         if (missing.length > 0) throw errors.validation(`The following alarms do not exist: ${missing.join(", ")}.`);
-        const total = target.variants.reduce((sum, v) => sum + (v.ServerlessConfig ? 1 : (v.InitialInstanceCount ?? 1)), 0);
+        const retained = input.RetainAllVariantProperties ? retainedProperties(ep, target, input.ExcludeRetainedVariantProperties) : undefined;
+        const total = target.variants.reduce((sum, v) => sum + (v.ServerlessConfig ? 1 : (retained?.[v.VariantName]?.instances ?? v.InitialInstanceCount ?? 1)), 0);
         const now = ctx.clock.now();
         ep.update = {
+          retained,
           kind: "update",
           targetConfig: target.name,
           started: now,
-          phases: planUpdate(deploymentConfig, Math.max(1, total), timing),
+          phases: planUpdate(guardrailsExcluded(current, target) ? undefined : deploymentConfig, Math.max(1, total), timing),
           alarms: alarmNames,
           limitSeconds: executionLimit(deploymentConfig),
           deploymentConfig,
@@ -673,15 +817,18 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       handler: (input: { EndpointName: string; DesiredWeightsAndCapacities: NonNullable<EndpointRecord["weights"]>["desired"] }, ctx: Ctx) => {
         const ep = settled(ctx, input.EndpointName);
         if (ep.status !== "InService") throw errors.validation(`Cannot update in-progress endpoint "${ep.arn}" (status ${ep.status}).`);
-        // Every check on the weights as they would be, before any variant changes.
-        const desired = new Map(ep.variants.map((v) => [v, v.desiredWeight]));
-        for (const d of input.DesiredWeightsAndCapacities) {
-          const v = ep.variants.find((x) => x.name === d.VariantName);
-          if (!v) throw errors.validation(`The variant(s) "[${d.VariantName}]" is/are not present in the endpoint "${ep.name}".`);
-          if (d.DesiredWeight !== undefined) desired.set(v, d.DesiredWeight);
+        const missing = input.DesiredWeightsAndCapacities.filter((d) => !ep.variants.some((v) => v.name === d.VariantName)).map((d) => d.VariantName);
+        if (missing.length > 0) throw errors.validation(`The variant(s) "[${missing.join(", ")}]" is/are not present in the endpoint "${ep.name}".`);
+        const desiredFor = (v: LiveVariant) => input.DesiredWeightsAndCapacities.find((d) => d.VariantName === v.name);
+        if (ep.variants.every((v) => (desiredFor(v)?.DesiredWeight ?? v.desiredWeight) === 0)) throw errors.validation("At least one variant must have a weight greater than 0.");
+        // Checks done. The desired values show at once; the current ones follow when the update ends.
+        for (const v of ep.variants) {
+          const d = desiredFor(v);
+          if (!d) continue;
+          if (d.DesiredWeight !== undefined) v.desiredWeight = d.DesiredWeight;
+          if (d.DesiredInstanceCount !== undefined && !v.serverless) v.desiredInstances = d.DesiredInstanceCount;
+          if (d.ServerlessUpdateConfig && v.serverless) v.desiredServerless = { ...v.serverless, ...d.ServerlessUpdateConfig } as ServerlessConfig;
         }
-        if ([...desired.values()].every((w) => w === 0)) throw errors.validation("At least one variant must have a weight greater than 0.");
-        for (const [v, weight] of desired) v.desiredWeight = weight;
         ep.weights = { started: ctx.clock.now(), desired: input.DesiredWeightsAndCapacities };
         ep.status = "Updating";
         return { EndpointArn: ep.arn };
@@ -703,17 +850,19 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
       input: { ResourceArn: required(str({ max: 256 })), Tags: required(tagList) },
       handler: (input: { ResourceArn: string; Tags: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
         if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
-        applyTags(ctx.state, input.ResourceArn, input.Tags);
-        return { Tags: Object.entries(tagsOf(ctx.state, input.ResourceArn)).map(([Key, Value]) => ({ Key, Value })) };
+        // All or nothing: past the limit the resource keeps the tags it had.
+        const tags = withTags(ctx.state, input.ResourceArn, input.Tags);
+        storeTags(ctx.state, input.ResourceArn, tags);
+        return { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
       },
     },
     DeleteTags: {
       mutates: true,
       input: { ResourceArn: required(str({ max: 256 })), TagKeys: required(list(str({ min: 1, max: 128 }), { min: 1, max: 50 })) },
       handler: (input: { ResourceArn: string; TagKeys: string[] }, ctx: Ctx) => {
-        if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
-        const tags = tagsOf(ctx.state, input.ResourceArn);
+        const tags = Object.assign(record<string>(), tagsOf(ctx.state, input.ResourceArn));
         for (const key of input.TagKeys) delete tags[key];
+        storeTags(ctx.state, input.ResourceArn, tags);
         return {};
       },
     },

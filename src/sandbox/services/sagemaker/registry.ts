@@ -1,9 +1,9 @@
-import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { ServiceError } from "../../errors";
+import { callerIdentity } from "../../identity";
 import { record } from "../../records";
 import type { Operation, OperationContext } from "../../service";
 import { list, map, required, str, struct, type Spec } from "../../validate";
-import { errors, forEvent, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec } from "./common";
+import { errors, forEvent, INSTANCE_TYPES, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec } from "./common";
 
 /** The Model Registry: versioned model package groups, approval, and their state-change events. */
 
@@ -25,6 +25,18 @@ interface ModelPackage {
   metadataProperties?: unknown;
   customerMetadata?: Record<string, string>;
   clientToken?: string;
+  /** UserContext of the creator (absent in state files from before CreatedBy). */
+  createdBy?: UserContext;
+}
+
+/** SageMaker's UserContext: outside Studio only the IAM identity is known. */
+interface UserContext {
+  IamIdentity: { Arn: string; PrincipalId: string };
+}
+
+function userContext(accountId: string): UserContext {
+  const { Arn, UserId } = callerIdentity(accountId);
+  return { IamIdentity: { Arn, PrincipalId: UserId } };
 }
 
 interface ModelPackageGroup {
@@ -36,6 +48,7 @@ interface ModelPackageGroup {
   /** Versions are never reused, even after a delete. */
   lastVersion: number;
   packages: Record<string, ModelPackage>;
+  createdBy?: UserContext;
 }
 
 export interface RegistryState {
@@ -48,7 +61,6 @@ type Ctx = OperationContext<RegistryState>;
 
 const METADATA_CHARS = /[\p{L}\p{Z}\p{N}_.:\/=+\-@]*/u;
 const DESCRIPTION = /[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*/u;
-const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
 const S3_OR_HTTPS = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 const metricsSource = struct({ ContentType: required(str({ max: 256 })), ContentDigest: str({ max: 72 }), S3Uri: required(str({ max: 1024, pattern: S3_OR_HTTPS })) });
 const statisticsAndConstraints = struct({ Statistics: metricsSource, Constraints: metricsSource });
@@ -117,6 +129,7 @@ function describePackage(pkg: ModelPackage) {
     ModelMetrics: pkg.modelMetrics,
     MetadataProperties: pkg.metadataProperties,
     CustomerMetadataProperties: pkg.customerMetadata,
+    CreatedBy: pkg.createdBy ?? {},
   };
 }
 
@@ -140,6 +153,11 @@ function describeGroup(g: ModelPackageGroup) {
   };
 }
 
+/** DescribeModelPackageGroup adds CreatedBy (a required member of its output) to the summary. */
+function describeGroupInFull(g: ModelPackageGroup) {
+  return { ...describeGroup(g), CreatedBy: g.createdBy ?? {} };
+}
+
 export const registryOperations: Record<string, Operation<RegistryState>> = {
   CreateModelPackageGroup: {
     mutates: true,
@@ -159,6 +177,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
         status: "Completed",
         lastVersion: 0,
         packages: record(),
+        createdBy: userContext(ctx.accountId),
       };
       ctx.state.modelPackageGroups[name] = group;
       return { ModelPackageGroupArn: group.arn };
@@ -167,7 +186,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
   DescribeModelPackageGroup: {
     mutates: false,
     input: { ModelPackageGroupName: required(str({ min: 1, max: 170, pattern: NAME_OR_ARN })) },
-    handler: (input: { ModelPackageGroupName: string }, ctx: Ctx) => describeGroup(findGroup(ctx.state, input.ModelPackageGroupName)),
+    handler: (input: { ModelPackageGroupName: string }, ctx: Ctx) => describeGroupInFull(findGroup(ctx.state, input.ModelPackageGroupName)),
   },
   ListModelPackageGroups: {
     mutates: false,
@@ -178,6 +197,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
         (g) => g.name,
         input,
         (a, b) => a.name.localeCompare(b.name),
+        "Ascending",
       );
       const { page: items, nextToken } = page(groups, input);
       return { ModelPackageGroupSummaryList: items.map(describeGroup), NextToken: nextToken };
@@ -243,6 +263,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
         metadataProperties: input.MetadataProperties,
         customerMetadata: input.CustomerMetadataProperties,
         clientToken: input.ClientToken,
+        createdBy: userContext(ctx.accountId),
       };
       group.packages[String(version)] = pkg;
       publishStateChange(ctx, pkg);
@@ -284,6 +305,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
         (p) => p.group,
         input,
         (a, b) => a.group.localeCompare(b.group) || a.version - b.version,
+        "Ascending",
       );
       const { page: items, nextToken } = page(matching, input);
       return { ModelPackageSummaryList: items.map(summarize), NextToken: nextToken };
