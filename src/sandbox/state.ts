@@ -24,7 +24,16 @@ interface StateFileV2 {
   version: 2;
   /** Sandbox time when saved (epoch ms), so that a restart does not send the clock backwards. */
   clock: number;
-  accounts: Record<string, { account: Record<string, unknown>; regions: Record<string, Record<string, unknown>> }>;
+  /** By 12-digit account id. */
+  accounts: Record<
+    string,
+    {
+      /** The account-wide services' state (S3), by service name. */
+      account: Record<string, unknown>;
+      /** Each region's state, by region name, then by service name. */
+      regions: Record<string, Record<string, unknown>>;
+    }
+  >;
 }
 
 interface StateFileV1 {
