@@ -69,10 +69,20 @@ export function chooseEngine(input: {
   pause: boolean;
   variantCount: number;
   instanceCount: number;
+  /** The new fleet's instance type; undefined for serverless. */
+  instanceType?: string;
   settings: RolloutSettings;
 }): EngineChoice {
   const { type, requested, pause, variantCount, settings } = input;
   const rolling = settings.strategy === "rolling";
+  // Deployment guardrails exclusions: on Inf1 instances SageMaker falls back to all at once with no
+  // final bake, so nothing would be watched (docs: deployment-guardrails-exclusions).
+  const inf1 = type !== "serverless" && !!input.instanceType?.startsWith("ml.inf1.");
+  if (inf1 && (requested === "guardrails" || rolling)) {
+    throw new UsageError(`${rolling ? "--strategy rolling" : "--engine guardrails"}: on Inf1 instances (${input.instanceType}) SageMaker's guardrails fall back to all at once with no bake`, {
+      hint: "leave out --engine (and use canary, linear or blue-green): mlops's traffic engine shifts and watches the traffic itself",
+    });
+  }
   if (type === "serverless") {
     if (requested === "guardrails") throw new UsageError("--engine guardrails: SageMaker's deployment guardrails do not support serverless endpoints", { hint: "leave out --engine: mlops updates serverless endpoints all at once and rolls back on alarms during a watch window" });
     if (rolling) throw new UsageError("--strategy rolling is not possible for serverless endpoints");
@@ -91,6 +101,7 @@ export function chooseEngine(input: {
     return { mode: "guardrails", engine: "guardrails" };
   }
   if (requested === "traffic") return { mode: "traffic", engine: "traffic" };
+  if (inf1) return { mode: "traffic", engine: "traffic", note: `on Inf1 instances SageMaker's guardrails fall back to all at once with no bake, so mlops shifts traffic between variants itself` };
   if (pause) return { mode: "traffic", engine: "traffic", note: "--pause runs on mlops's traffic engine (SageMaker's guardrails cannot stop at a step): mlops moves the variant weights itself" };
   if (variantCount > 1) return { mode: "traffic", engine: "traffic", note: "the endpoint has more than one variant, so mlops shifts traffic itself" };
   const problem = guardrailProblem(settings, input.instanceCount);

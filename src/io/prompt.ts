@@ -1,3 +1,4 @@
+import { wrapText } from "./wrap";
 import { InterruptedError, MissingInputError, UsageError } from "../errors";
 import { shellLine } from "./command-line";
 
@@ -194,6 +195,9 @@ export const PLAIN_THEME = {
   },
 };
 
+/** Columns a question leaves free on its last line: the "? " mark and a few characters of the answer. */
+const QUESTION_MARGIN = 12;
+
 /** @inquirer/prompts, rendered on stderr so stdout stays the result's alone; without colour when `color` is false. */
 export async function inquirerAsker(
   input: NodeJS.ReadableStream,
@@ -203,6 +207,9 @@ export async function inquirerAsker(
 ): Promise<Asker> {
   const inquirer = await import("@inquirer/prompts");
   const context = { input, output, signal };
+  // The library breaks a long question at the last column, inside words: wrap it at spaces first,
+  // leaving room for its "? " mark and the answer's first characters.
+  const fit = (message: string) => wrapText(message, ((output as { columns?: number }).columns ?? 0) - QUESTION_MARGIN || undefined);
   // Each prompt takes the parts of the theme it knows; the rest is ignored.
   const theme = options.color === false ? (PLAIN_THEME as object) : undefined;
   const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
@@ -214,15 +221,15 @@ export async function inquirerAsker(
   };
   return {
     text: (message, options) =>
-      guard(() => inquirer.input({ message, default: options.default, validate: options.validate, theme }, context)),
+      guard(() => inquirer.input({ message: fit(message), default: options.default, validate: options.validate, theme }, context)),
     select: (message, choices, defaultValue) =>
       guard(() =>
         inquirer.select(
-          { message, default: defaultValue, theme, choices: choices.map((c) => ({ value: c.value, name: c.name ?? c.value, description: c.description })) },
+          { message: fit(message), default: defaultValue, theme, choices: choices.map((c) => ({ value: c.value, name: c.name ?? c.value, description: c.description })) },
           context,
         ),
       ),
-    confirm: (message, defaultValue) => guard(() => inquirer.confirm({ message, default: defaultValue, theme }, context)),
+    confirm: (message, defaultValue) => guard(() => inquirer.confirm({ message: fit(message), default: defaultValue, theme }, context)),
   };
 }
 

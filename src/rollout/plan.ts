@@ -87,7 +87,7 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   // A redeploy keeps the endpoint's size, serverless settings and async output unless told otherwise.
   const missing: string[] = current ? inheritCapacity(settings, current.endpoint, current.config, notes) : [];
   const type = resolveType(settings, flags, current, notes, endpointName);
-  const { container, modelPackageArn } = await modelContainer(ctx, settings);
+  const { container, modelPackageArn } = await modelContainer(ctx, settings, notes);
   const roleArn = await resolveRole(ctx, flags, settings, current, missing, endpointName);
   const userAlarms = await checkUserAlarms(ctx, settings.alarms);
   const { mode, engine } = chooseMode(settings, type, current, notes, endpointName);
@@ -134,10 +134,17 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
 function resolveType(settings: DeploySettings, flags: DeployFlags, current: Current | undefined, notes: Note[], endpoint: string): EndpointType {
   const currentType = current ? (configType(current.config) ?? endpointType(current.endpoint)) : undefined;
   const type = settings.type ?? currentType ?? "realtime";
-  if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
   if (currentType && currentType !== "serverless" && type === "serverless") {
     throw new UsageError(`--type serverless: SageMaker cannot turn an endpoint with instances (${currentType}) into a serverless one`, { hint: "deploy to a new endpoint name" });
   }
+  // SageMaker refuses an UpdateEndpoint that adds or removes AsyncInferenceConfig (the endpoint
+  // type is fixed once created; sagemaker-python-sdk#3124): say so before anything is created.
+  if (currentType && currentType !== "serverless" && (currentType === "async") !== (type === "async")) {
+    throw new UsageError(`--type ${type}: ${endpoint} is ${currentType === "async" ? "an asynchronous" : "a real-time"} endpoint, and SageMaker cannot ${type === "async" ? "add AsyncInferenceConfig to" : "remove AsyncInferenceConfig from"} an endpoint on update`, {
+      hint: `deploy to a new endpoint name (--endpoint ${endpoint}-${type}) and move its callers over; leave out --type (and endpoint.type in mlops.yaml) to keep ${endpoint}'s type`,
+    });
+  }
+  if (type === "async" && !settings.asyncOutput) throw new UsageError("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
   if (currentType === "serverless" && type !== "serverless") notes.push(info(`${endpoint} moves from serverless to ${type}; SageMaker allows this one way only`));
   if (type === "serverless" && flags.instanceType !== undefined) throw new UsageError("--instance-type does not apply to a serverless endpoint: use --memory-mb and --max-concurrency");
   return type;
@@ -172,7 +179,7 @@ function chooseMode(settings: DeploySettings, type: EndpointType, current: Curre
     notes.push(info(`${endpoint} does not exist yet: it is created with this version${settings.given.strategy ? "; --strategy applies from the next deploy" : ""}`));
     return { mode: "create", engine: settings.engine ?? "guardrails" };
   }
-  const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, settings });
+  const choice = chooseEngine({ type, requested: settings.engine, pause: settings.pause, variantCount: current.endpoint.ProductionVariants?.length ?? 1, instanceCount: settings.instanceCount, instanceType: settings.instanceType, settings });
   if (choice.note) notes.push(info(choice.note));
   if (!current.config) {
     if (choice.mode === "traffic") {
@@ -288,11 +295,16 @@ async function readCurrent(ctx: Context, pace: Pace, name: string, dryRun: boole
 }
 
 /** The model: a registered, approved version, or an image and artifact that exists. */
-async function modelContainer(ctx: Context, settings: DeploySettings): Promise<{ container: Container; modelPackageArn?: string }> {
+async function modelContainer(ctx: Context, settings: DeploySettings, notes: Note[]): Promise<{ container: Container; modelPackageArn?: string }> {
   const source = settings.source!;
   const environment = Object.keys(settings.environment).length > 0 ? settings.environment : undefined;
   if (source.kind === "package") {
     const pkg = await approvedPackage(ctx, source.ref);
+    // CreateModel takes an environment beside a package's own (refused by AWS until 2023), but
+    // which value a key set in both gets is not documented: say so rather than guess.
+    const packaged = new Set((pkg.InferenceSpecification?.Containers ?? []).flatMap((c) => Object.keys(c.Environment ?? {})));
+    const both = Object.keys(settings.environment).filter((k) => packaged.has(k));
+    if (both.length > 0) notes.push(warning(`--env ${both.join(", ")}: also set in ${pkg.ModelPackageGroupName}/${pkg.ModelPackageVersion}'s own environment; AWS does not document which value the container gets`));
     return { container: { ModelPackageName: pkg.ModelPackageArn, Environment: environment }, modelPackageArn: pkg.ModelPackageArn };
   }
   if ((await objectExists(ctx.aws, source.modelData)) === "no") throw new UsageError(`--model-data: s3://${source.modelData.bucket}/${source.modelData.key} does not exist`);

@@ -39,13 +39,18 @@ export async function writeWayBack(aws: AwsClients, pace: Pace, arn: string, way
   await retrying(pace, () => addTags(aws, arn, { [PREVIOUS_CONFIG_TAG]: wayBack.previous, [PREVIOUS_OF_TAG]: wayBack.of }));
 }
 
+/** Record fields a rollout may add after its first write: a driver, a command and its answer, the ending. */
+const LATER_FIELDS = ["driver", "command", "command-id", "taken-commands", "ending", "ended"] as const;
+
 /**
  * A rollout's record and the way back must fit in the endpoint's 50 tags beside the user's own:
  * checked before anything changes.
  */
 export function checkTagBudget(endpoint: string, tags: Readonly<Record<string, string>>, state: RolloutState): void {
   const own = Object.keys(tags).filter((k) => !k.startsWith(ROLLOUT_TAG_PREFIX) && k !== PREVIOUS_CONFIG_TAG && k !== PREVIOUS_OF_TAG).length;
-  const needed = Object.keys(encodeRollout(state)).length + 2;
+  // The record as it starts, the fields written while it runs and when it ends, and the way back.
+  const keys = new Set([...Object.keys(encodeRollout(state)), ...LATER_FIELDS.map((f) => ROLLOUT_TAG_PREFIX + f)]);
+  const needed = keys.size + 2;
   if (own + needed > MAX_TAGS) {
     throw new UsageError(`${endpoint} has ${own} tags of its own; the rollout's record needs ${needed} more and SageMaker allows ${MAX_TAGS}`, {
       hint: "remove some of the endpoint's tags, or watch fewer alarms",

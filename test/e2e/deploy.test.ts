@@ -1,6 +1,6 @@
 import { formatDuration } from "../../src/core/duration";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { AddTagsCommand, CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { beforeEach, describe, expect, it } from "vitest";
 import { cleanEnv, runCli, runInTerminal, spawnCli } from "../helpers/cli";
@@ -156,6 +156,48 @@ describe("mlops deploy: endpoint types", () => {
     // The alarms belonged to the rollout: they were removed when it ended.
     const alarms = await new CloudWatchClient(sdkConfig(sandbox.current)).send(new DescribeAlarmsCommand({ AlarmNamePrefix: "mlops-churn-" }));
     expect(alarms.MetricAlarms).toEqual([]);
+  });
+
+  it("--env beside a registered version's own environment: the dry run shows it, and a key set in both is warned about", async () => {
+    await sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn-models" }));
+    await sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn-models", ModelApprovalStatus: "Approved", InferenceSpecification: { Containers: [{ Image: IMAGE, ModelDataUrl: MODEL, Environment: { LOG_LEVEL: "info" } }] } }));
+    const r = await runCli(["deploy", "--endpoint", "churn", "--model-package", "churn-models@latest-approved", "--role-arn", ROLE, "--env", "LOG_LEVEL=debug", "--env", "WORKERS=2", "--dry-run", "--json"], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parseJson("deploy", r.stdout);
+    expect(doc.plan[0]).toMatchObject({ operation: "sagemaker:CreateModel", detail: expect.stringContaining("Environment=LOG_LEVEL,WORKERS") });
+    expect(doc.notes).toContainEqual({ level: "warning", message: "--env LOG_LEVEL: also set in churn-models/1's own environment; AWS does not document which value the container gets" });
+  });
+
+  it("an endpoint's type is fixed: async ↔ real-time is refused before any change, as SageMaker refuses it on update", async () => {
+    const asyncArgs = ["--type", "async", "--async-output", "s3://models/async-out/"];
+    await serving(asyncArgs);
+    const seq = sandbox.current.requestLog.lastSeq;
+    const toRealtime = await deploy(["--type", "realtime", "--env", "V=2"]);
+    expect(toRealtime.code).toBe(2);
+    expect(toRealtime.stderr).toContain("--type realtime: churn is an asynchronous endpoint, and SageMaker cannot remove AsyncInferenceConfig from an endpoint on update");
+    expect(toRealtime.stderr).toContain("--endpoint churn-realtime");
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
+    // Without --type the endpoint keeps its own type.
+    expect((await deploy(["--env", "V=2", ...bakes])).code).toBe(0);
+
+    await runCli(["deploy", "--endpoint", "rt", "--image", IMAGE, "--model-data", MODEL, "--role-arn", ROLE], { env: env() });
+    const before = sandbox.current.requestLog.lastSeq;
+    const toAsync = await runCli(["deploy", "--endpoint", "rt", "--image", IMAGE, "--model-data", MODEL, ...asyncArgs, "--env", "V=2"], { env: env() });
+    expect(toAsync.code).toBe(2);
+    expect(toAsync.stderr).toContain("rt is a real-time endpoint, and SageMaker cannot add AsyncInferenceConfig to an endpoint on update");
+    expect(sandbox.current.requestLog.mutatingCalls({ since: before })).toEqual([]);
+  });
+
+  it("the rollout record must fit in the endpoint's 50 tags beside the user's own: checked before any change", async () => {
+    await serving();
+    const arn = (await endpoint()).EndpointArn!;
+    const tags = Array.from({ length: 18 }, (_, i) => ({ Key: `team:${i}`, Value: "x" }));
+    await sm().send(new AddTagsCommand({ ResourceArn: arn, Tags: tags }));
+    const seq = sandbox.current.requestLog.lastSeq;
+    const r = await deploy(["--env", "V=2"]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/churn has \d+ tags of its own; the rollout's record needs \d+ more and SageMaker allows 50/);
+    expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
   });
 
   it("deploys a registered version by reference, and refuses one that is not approved (exit 4)", async () => {

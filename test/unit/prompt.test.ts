@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { parse } from "shell-quote";
 import { describe, expect, it, vi } from "vitest";
 import { AwsError, InterruptedError, MissingInputError, UsageError } from "../../src/errors";
@@ -98,6 +99,24 @@ describe("inquirerAsker", () => {
     const coloured = await inquirerAsker(process.stdin, process.stderr, undefined, { color: true });
     await Promise.allSettled([coloured.text("?", {})]);
     expect(configs[0]!.theme).toBeUndefined();
+  });
+
+  it("wraps a long question at spaces to the terminal's width, leaving room for the mark and the answer", async () => {
+    configs.length = 0;
+    const narrow = Object.assign(new PassThrough(), { columns: 40 });
+    const asker = await inquirerAsker(process.stdin, narrow, undefined, { color: false });
+    const question = "IAM role SageMaker uses to pull the image and model (arn:aws:iam::…:role/…)";
+    await Promise.allSettled([asker.text(question, {}), asker.confirm(question, false), asker.select(question, [{ value: "a" }])]);
+    for (const config of configs) {
+      const lines = String(config.message).split("\n");
+      expect(lines.length).toBeGreaterThan(1);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(28);
+      expect(lines.map((l) => l.trim()).join(" ")).toBe(question);
+    }
+    configs.length = 0;
+    const wide = await inquirerAsker(process.stdin, Object.assign(new PassThrough(), { columns: 200 }), undefined, { color: false });
+    await Promise.allSettled([wide.text(question, {})]);
+    expect(configs[0]!.message).toBe(question);
   });
 
   it("the plain theme keeps the marks and layout and has no escape codes", () => {

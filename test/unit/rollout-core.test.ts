@@ -47,6 +47,12 @@ describe("which engine runs a deploy", () => {
     expect(choose({ instanceCount: 1 })).toMatchObject({ mode: "traffic", note: expect.stringContaining("at least 2 instances") });
   });
 
+  it("uses the traffic engine on Inf1 instances, where SageMaker's guardrails fall back to all at once with no bake", () => {
+    expect(choose({ instanceType: "ml.inf1.xlarge" })).toMatchObject({ mode: "traffic", engine: "traffic", note: expect.stringContaining("Inf1") });
+    expect(choose({ instanceType: "ml.inf1.xlarge" }, { strategy: "all-at-once" }).mode).toBe("traffic");
+    expect(choose({ instanceType: "ml.inf2.xlarge" }).mode).toBe("guardrails");
+  });
+
   it("uses the serverless replacement for serverless endpoints", () => {
     expect(choose({ type: "serverless" })).toEqual({ mode: "serverless", engine: "traffic" });
   });
@@ -58,6 +64,8 @@ describe("which engine runs a deploy", () => {
     [{ variantCount: 2 }, { strategy: "rolling" as const, linearStep: 25 }, /more than one production variant/],
     [{ requested: "guardrails" as const, pause: true }, {}, /--pause needs the traffic engine/],
     [{ requested: "guardrails" as const, instanceCount: 1 }, {}, /at least 2 instances/],
+    [{ requested: "guardrails" as const, instanceType: "ml.inf1.6xlarge" }, {}, /Inf1 instances .* fall back to all at once/],
+    [{ instanceType: "ml.inf1.xlarge" }, { strategy: "rolling" as const, linearStep: 25 }, /--strategy rolling: on Inf1/],
   ])("refuses %j %j", (over, settings, message) => {
     expect(() => choose(over, settings)).toThrow(message);
   });
@@ -208,9 +216,14 @@ describe("rollout state in tags", () => {
     expect(Object.keys(tags).length - Object.keys(without).length).toBe(1);
     expect(decodeRollout(without)!.modelPackage).toBeUndefined();
     const own = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`team:${i}`, "x"]));
-    const room = MAX_TAGS - Object.keys(without).length - 2;
+    // Beside the record (this one has a driver and commands already): its ending and end time, and the way back (2).
+    const room = MAX_TAGS - Object.keys(without).length - 2 - 2;
     expect(() => checkTagBudget("churn", own(room), { ...state, modelPackage: undefined })).not.toThrow();
     expect(() => checkTagBudget("churn", own(room), state)).toThrow(/needs \d+ more and SageMaker allows 50/);
+    // A record written before any driver or command still keeps room for them.
+    const bare = { ...state, modelPackage: undefined, driver: undefined, command: undefined, commandId: undefined, takenCommandIds: [] };
+    expect(() => checkTagBudget("churn", own(room), bare)).not.toThrow();
+    expect(() => checkTagBudget("churn", own(room + 1), bare)).toThrow(/needs \d+ more/);
   });
 
   it("reads only as many pieces as were written: stale pieces of an earlier record are ignored", () => {
