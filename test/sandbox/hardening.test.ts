@@ -24,7 +24,8 @@ import { ROOT } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
 /** A witness that cannot be blinded, a sandbox that cannot be hung. */
-const sandbox = useSandbox({ trafficRps: 0 });
+const bugs: unknown[] = [];
+const sandbox = useSandbox({ trafficRps: 0, onInternalError: (error) => bugs.push(error) });
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1";
 const sm = () => new SageMakerClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
 const cw = () => new CloudWatchClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
@@ -65,6 +66,19 @@ describe("the request log is the sandbox's own witness", () => {
     }
     const logged = await requestLog();
     expect(logged.map((e) => [`SageMaker.${e.operation}`, e.mutating])).toEqual(cases);
+  });
+
+  it("answers bodies of the wrong kind in the protocol's own error, never as a sandbox bug", async () => {
+    for (const body of ["null", "[]", '"text"', "5"]) {
+      const answer = await post("SageMaker.CreateModelPackageGroup", body);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ __type: expect.stringContaining("SerializationException"), message: "the request body is not a JSON object" });
+    }
+    const uri = await fetch(`${sandbox.current.url}/models/%E0%A4%A`, { headers: { authorization: `AWS4-HMAC-SHA256 Credential=${SANDBOX_CREDENTIALS.accessKeyId}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0` } });
+    expect(uri.status).toBe(400);
+    expect(await uri.text()).toContain("<Code>InvalidURI</Code>");
+    expect(bugs).toEqual([]);
+    expect((await requestLog()).map((e) => [e.operation, e.mutating])).toEqual([...Array(4).fill(["CreateModelPackageGroup", true]), ["Unknown", true]]);
   });
 
   it("imports nothing from mlops's own code (src/core, src/aws, src/commands…): no agreement by construction", () => {

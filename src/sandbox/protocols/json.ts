@@ -18,6 +18,8 @@ export function decodeJsonRequest(req: SandboxRequest, protocol: JsonProtocol): 
   } catch {
     throw new MalformedRequest("the request body is not valid JSON", named);
   }
+  // The JSON protocols send a structure: an object, never a list, a string or null.
+  if (input === null || typeof input !== "object" || Array.isArray(input)) throw new MalformedRequest("the request body is not a JSON object", named);
   if (nestsTooDeep(input)) throw new MalformedRequest(`the request body nests deeper than ${MAX_INPUT_DEPTH} levels`, named);
   return { operation: named, input };
 }

@@ -54,11 +54,20 @@ function camel(word: string): string {
   return word.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }
 
+/** A percent-encoded path segment; one that does not decode is S3's 400 InvalidURI, not a sandbox bug. */
+function uriPart(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ServiceError("InvalidURI", "Couldn't parse the specified URI.", { extra: { URI: segment } });
+  }
+}
+
 /** Path-style routing: /, /bucket, /bucket/key…, plus sub-resources (?tagging, ?uploads…). */
 function route(req: SandboxRequest): { operation: string; input: S3Input } {
   const [, bucketPart = "", ...keyParts] = req.path.split("/");
-  const Bucket = bucketPart ? decodeURIComponent(bucketPart) : undefined;
-  const Key = keyParts.length > 0 && keyParts.join("/") !== "" ? keyParts.map(decodeURIComponent).join("/") : undefined;
+  const Bucket = bucketPart ? uriPart(bucketPart) : undefined;
+  const Key = keyParts.length > 0 && keyParts.join("/") !== "" ? keyParts.map(uriPart).join("/") : undefined;
   const query = Object.fromEntries(req.query);
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
   const input: S3Input = { Bucket, Key, query, headers, body: decodeBody(req) };
