@@ -75,7 +75,11 @@ export class StateStore {
     return this.slicesOf(this.regional, `${scope.accountId}/${scope.region}`, () => this.onScope(scope)).get(service);
   }
 
-  /** The regions of the sandbox's account that have state, the home region first. */
+  /**
+   * The regions of the sandbox's account that have state, the home region first: those whose
+   * clocks tick. Other accounts' state (from a file saved with another --account) is kept and
+   * saved again, but neither served nor ticked.
+   */
   regions(): string[] {
     const prefix = `${this.home.accountId}/`;
     const others = [...this.regional.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).filter((r) => r !== this.home.region);
