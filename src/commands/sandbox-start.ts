@@ -17,9 +17,10 @@ export const handlesInterrupt = true;
 
 export async function run(options: SandboxStartOptions, ctx: Context): Promise<void> {
   const port = parseInteger("--port", options.port, { min: 0, max: 65535 });
-  const timeScale = parseNumber("--time-scale", options.timeScale, { exclusiveMin: 0 });
+  // The sandbox clock's own bound (clock.ts MAX_SCALE): a larger scale would make time meaningless.
+  const timeScale = parseNumber("--time-scale", options.timeScale, { exclusiveMin: 0, max: 1_000_000 });
   if (!/^\d{12}$/.test(options.account)) throw new UsageError(`--account must be 12 digits (got "${options.account}")`);
-  const { startSandbox, parseFaultSpec } = await import("../sandbox/index");
+  const { startSandbox, parseFaultSpec, StateFileError } = await import("../sandbox/index");
   let faults;
   try {
     faults = options.faults ? parseFaultSpec(options.faults) : [];
@@ -44,6 +45,8 @@ export async function run(options: SandboxStartOptions, ctx: Context): Promise<v
       throw new UsageError(`port ${port} on 127.0.0.1 is in use`, { hint: "pass another --port, or --port 0 for a free one" });
     }
     if (/cannot write the state file/.test((error as Error).message)) throw new UsageError(`--state-file: ${(error as Error).message}`);
+    // A file that is not a sandbox state (or another version's): left as it was, named in the message.
+    if (error instanceof StateFileError) throw new UsageError(`--state-file: ${error.message}`, { hint: "point --state-file at another path, or move the file away to start empty" });
     throw error;
   }
 

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createServer } from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -92,6 +92,19 @@ describe("mlops sandbox start", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--state-file: cannot write the state file /nonexistent-dir/s.json: ENOENT");
     expect(r.stdout).toBe("");
+  });
+
+  it("refuses a file that is not a sandbox state, and a time scale past the clock's bound: exit 2, the file untouched", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mlops-state-")), "s.json");
+    writeFileSync(path, '{"version": 2, "clock": "soon"}');
+    const r = await runCli(["sandbox", "start", "--port", "0", "--state-file", path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--state-file: ${path}`);
+    expect(readFileSync(path, "utf8")).toBe('{"version": 2, "clock": "soon"}');
+    const scale = await runCli(["sandbox", "start", "--port", "0", "--time-scale", "1e308"]);
+    expect(scale.code).toBe(2);
+    expect(scale.stderr).toContain("--time-scale");
+    expect(scale.stdout).toBe("");
   });
 
   it("prints the sandbox's dummy secret in its exports even when it is already exported", async () => {
