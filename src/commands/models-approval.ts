@@ -5,7 +5,7 @@ import { checkText } from "../core/aws-names";
 import { validator } from "../io/prompt";
 import { parseModelRef } from "../core/model-ref";
 import { approvalWord } from "../core/registry";
-import { UsageError } from "../errors";
+import { MissingInputError, UsageError } from "../errors";
 import type { CommandModule } from "../run-command";
 import type { ApprovalResult } from "../schemas/registry";
 
@@ -21,6 +21,8 @@ async function decide(target: ModelApprovalStatus, options: ApprovalOptions, ctx
   const parsed = parseModelRef(ref);
   let reason = options.reason;
   if (reason !== undefined) checkReason(reason);
+  // Where nobody can be asked, a rejection needs its reason as a flag, said before any AWS call.
+  if (target === "Rejected" && reason === undefined && !ctx.prompt.interactive) throw new MissingInputError("--reason");
 
   // The version first: nobody is asked why they reject a version that does not exist, or one
   // that is rejected already (nothing would change, so no reason is recorded).

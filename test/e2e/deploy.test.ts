@@ -170,6 +170,9 @@ describe("mlops deploy: endpoint types", () => {
 
   it("an endpoint's type is fixed: async ↔ real-time is refused before any change, as SageMaker refuses it on update", async () => {
     const asyncArgs = ["--type", "async", "--async-output", "s3://models/async-out/"];
+    const noOutput = await deploy(["--role-arn", ROLE, "--type", "async"]);
+    expect(noOutput.code).toBe(2);
+    expect(noOutput.stderr).toContain("--async-output is required for an asynchronous endpoint");
     await serving(asyncArgs);
     const seq = sandbox.current.requestLog.lastSeq;
     const toRealtime = await deploy(["--type", "realtime", "--env", "V=2"]);
@@ -507,7 +510,7 @@ describe("mlops deploy: validation before any change", () => {
     ["alarm already in ALARM", ["--alarm", "firing"], /--alarm: firing is in ALARM now/],
     ["env name", ["--env", "9X=1"], /--env "9X": names are letters, digits and _/],
     ["role arn", ["--role-arn", "admin"], /--role-arn "admin" is not an IAM role ARN/],
-    ["async without output", ["--type", "async"], /--async-output is required for an asynchronous endpoint/],
+    ["async on a real-time endpoint", ["--type", "async"], /churn is a real-time endpoint, and SageMaker cannot add AsyncInferenceConfig/],
     ["async concurrency", ["--type", "async", "--async-output", "s3://models/out/", "--async-concurrency", "1001"], /--async-concurrency must be between 1 and 1000/],
     ["pause with guardrails", ["--engine", "guardrails", "--pause"], /--pause needs the traffic engine/],
   ];

@@ -103,7 +103,7 @@ describe("the live rollout view on a real terminal", () => {
       }
       const screen = term.text();
       expect(screen).toMatch(/█+░+ 10% new/);
-      expect(screen).toMatch(/● mlops-churn-r\w+-5xx-rate OK/);
+      expect(screen).toMatch(/● OK mlops-churn-r\w+-5xx-rate/);
       expect(screen).toMatch(/churn {2}baking {2}\d+[ms]/);
       // Redrawn in place: the cursor moves up over the previous block and erases its lines.
       expect(/\u001b\[\d*A/.test(term.raw()) && term.raw().includes("\u001b[2K")).toBe(true);

@@ -99,7 +99,7 @@ describe("mlops sandbox start", () => {
     writeFileSync(path, '{"version": 2, "clock": "soon"}');
     const r = await runCli(["sandbox", "start", "--port", "0", "--state-file", path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--state-file: ${path}`);
+    expect(r.stderr).toContain(`--state-file: the state file ${path}`);
     expect(readFileSync(path, "utf8")).toBe('{"version": 2, "clock": "soon"}');
     const scale = await runCli(["sandbox", "start", "--port", "0", "--time-scale", "1e308"]);
     expect(scale.code).toBe(2);
