@@ -50,7 +50,7 @@ export const BOTOCORE_NAME: Record<string, string> = { sts: "sts", s3: "s3", sag
 
 /** The sandbox's services as it serves them; SageMaker's dependencies are inert here (definitions only). */
 export function sandboxServices(): ServiceDefinition[] {
-  return [sts, s3, createSageMaker({ timing: DEFAULT_TIMING, alarms: () => ({ inAlarm: [], missing: [] }) }), cloudwatch, eventbridge, codepipeline];
+  return [sts, s3, createSageMaker({ timing: DEFAULT_TIMING, alarms: () => () => ({ inAlarm: [], missing: [] }) }), cloudwatch, eventbridge, codepipeline];
 }
 
 let cache: Record<string, ServiceModel> | undefined;

@@ -274,8 +274,12 @@ describe("the sandbox refuses what AWS's models refuse, and answers in their sha
 
   it("has a valid base input for every operation it implements", () => {
     const covered = new Set<string>(STEPS.map((s) => s.op));
-    const missing = sandboxServices().flatMap((s) => Object.keys(s.operations).map((op) => `${s.name}:${op}`)).filter((op) => !covered.has(op));
+    // The running sandbox's own list, so that a new service or operation cannot go unnoticed.
+    const missing = sandbox.current.operations().map((o) => `${o.service}:${o.operation}`).filter((op) => !covered.has(op));
     expect(missing.map((op) => `${op} has no base input in STEPS (conformance-model.test.ts)`)).toEqual([]);
+    // The definitions this file reads the Specs from are the ones the sandbox serves.
+    const defined = sandboxServices().flatMap((s) => Object.keys(s.operations).map((op) => `${s.name}:${op}`));
+    expect(defined.sort()).toEqual(sandbox.current.operations().map((o) => `${o.service}:${o.operation}`).sort());
   });
 
   it("accepts each base input with a model-shaped answer, and refuses every input that breaks one constraint", async () => {
