@@ -30,28 +30,29 @@ export interface WireClient {
 export function wireClient(sandbox: Sandbox, service: string): WireClient {
   const module = MODULES[service]!;
   const client = new module[CLIENTS[service]!](sdkConfig(sandbox, { maxAttempts: 1, ...(service === "s3" ? { forcePathStyle: true } : {}) }));
-  let raw: RawAnswer | undefined;
-  // Inside the deserializer: the body is read once here and handed on as a fresh stream.
-  client.middlewareStack.add(
-    (next: any) => async (args: any) => {
-      const result = await next(args);
-      const response = result.response;
-      const chunks: Buffer[] = [];
-      for await (const chunk of response.body ?? []) chunks.push(Buffer.from(chunk));
-      const body = Buffer.concat(chunks);
-      raw = { status: response.statusCode, headers: response.headers, body };
-      response.body = Readable.from([body]);
-      return result;
-    },
-    { step: "deserialize", priority: "low", name: "conformanceCapture" },
-  );
   return {
     async send(operation, input) {
       const Command = module[`${operation}Command`];
       if (!Command) throw new Error(`the AWS SDK has no ${operation}Command for ${service}`);
-      raw = undefined;
+      const command = new Command(input);
+      let raw: RawAnswer | undefined;
+      // On this command only (calls may run concurrently), inside the deserializer: the body is
+      // read once here and handed on as a fresh stream.
+      command.middlewareStack.add(
+        (next: any) => async (args: any) => {
+          const result = await next(args);
+          const response = result.response;
+          const chunks: Buffer[] = [];
+          for await (const chunk of response.body ?? []) chunks.push(Buffer.from(chunk));
+          const body = Buffer.concat(chunks);
+          raw = { status: response.statusCode, headers: response.headers, body };
+          response.body = Readable.from([body]);
+          return result;
+        },
+        { step: "deserialize", priority: "low", name: "conformanceCapture" },
+      );
       try {
-        const output = await client.send(new Command(input));
+        const output = await client.send(command);
         // A streamed body (GetObject) is consumed so that the connection is released.
         if (output?.Body?.transformToByteArray) await output.Body.transformToByteArray();
         return { raw: raw! };
