@@ -117,6 +117,10 @@ const errors = jsonErrorProfile(true, {
 
 /** StandardUnit, the enum of the CloudWatch model (the SDK is generated from it). */
 const UNITS: readonly string[] = Object.values(StandardUnit);
+/** Namespaces: anything not starting with a colon. */
+const NAMESPACE = /[^:].*/;
+/** ExtendedStatistic percentiles the sandbox computes: p0.0 to p100. */
+const PERCENTILE = /^p(\d{1,2}(\.\d{0,2})?|100)$/;
 /** ResourceList: at most 5 action ARNs of 1–1024 characters. */
 const actions = list(str({ min: 1, max: 1024 }), { max: 5 });
 
@@ -135,10 +139,11 @@ const COMPARISONS = [
 const STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
 
 const dimension = struct({ Name: required(str({ min: 1, max: 255 })), Value: required(str({ min: 1, max: 1024 })) });
-const metric = struct({ Namespace: str({ min: 1, max: 255 }), MetricName: str({ min: 1, max: 255 }), Dimensions: list(dimension, { max: 30 }) });
+const metric = struct({ Namespace: str({ min: 1, max: 255, pattern: NAMESPACE }), MetricName: str({ min: 1, max: 255 }), Dimensions: list(dimension, { max: 30 }) });
 const metricQuery: Spec = struct({
   Id: required(str({ min: 1, max: 255, pattern: /[a-z][a-zA-Z0-9_]*/ })),
-  MetricStat: struct({ Metric: required(metric), Period: required(int({ min: 1 })), Stat: required(str()) }),
+  MetricStat: struct({ Metric: required(metric), Period: required(int({ min: 1 })), Stat: required(str()), Unit: str({ enum: UNITS }) }),
+  AccountId: str({ min: 1, max: 255 }),
   Expression: str({ min: 1, max: 2048 }),
   ReturnData: bool(),
   Label: str(),
@@ -354,9 +359,9 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         AlarmDescription: str({ max: 1024 }),
         ActionsEnabled: bool(),
         MetricName: str({ min: 1, max: 255 }),
-        Namespace: str({ min: 1, max: 255, pattern: /[^:][^:]*/ }),
+        Namespace: str({ min: 1, max: 255, pattern: NAMESPACE }),
         Statistic: str({ enum: STATISTICS }),
-        ExtendedStatistic: str({ pattern: /p(\d{1,2}(\.\d{0,2})?|100)/ }),
+        ExtendedStatistic: str(),
         Dimensions: list(dimension, { max: 30 }),
         Metrics: list(metricQuery, { max: 10 }),
         Period: int({ min: 1 }),
@@ -369,6 +374,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         OKActions: actions,
         AlarmActions: actions,
         InsufficientDataActions: actions,
+        EvaluationInterval: int({ min: 10, max: 3600 }),
         EvaluateLowSampleCountPercentile: str({ min: 1, max: 255 }),
         ThresholdMetricId: str({ min: 1, max: 255 }),
         Tags: tagList,
@@ -378,6 +384,8 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         ctx,
       ) => {
         if (input.Statistic && input.ExtendedStatistic) throw invalidValue("Statistic and ExtendedStatistic are mutually exclusive.");
+        // CloudWatch has more statistics (tm99, wm99, PR(…)…); the sandbox computes percentiles only.
+        if (input.ExtendedStatistic && !PERCENTILE.test(input.ExtendedStatistic)) throw invalidValue(`The value ${input.ExtendedStatistic} for parameter ExtendedStatistic is not supported.`);
         if (input.Metrics) {
           if (input.MetricName || input.Namespace || input.Statistic || input.Period) throw invalidValue("Metrics cannot be combined with MetricName, Namespace, Statistic or Period.");
           const ids = new Set(input.Metrics.map((q) => q.Id));
@@ -423,6 +431,10 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
         AlarmNames: list(str({ min: 1, max: 255 }), { max: 100 }),
         AlarmNamePrefix: str({ min: 1, max: 255 }),
         StateValue: str({ enum: STATES }),
+        AlarmTypes: list(str({ enum: ["CompositeAlarm", "MetricAlarm"] })),
+        ChildrenOfAlarmName: str({ min: 1, max: 255 }),
+        ParentsOfAlarmName: str({ min: 1, max: 255 }),
+        ActionPrefix: str({ min: 1, max: 1024 }),
         MaxRecords: int({ min: 1, max: 100 }),
         NextToken: str(),
       },
@@ -497,31 +509,31 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
     PutMetricData: {
       mutates: true,
       input: {
-        Namespace: required(str({ min: 1, max: 255, pattern: /[^:][^:]*/ })),
-        MetricData: required(
-          list(
-            struct({
-              MetricName: required(str({ min: 1, max: 255 })),
-              Dimensions: list(dimension, { max: 30 }),
-              Value: num(),
-              Values: list(num()),
-              Counts: list(num()),
-              StatisticValues: struct({ SampleCount: required(num()), Sum: required(num()), Minimum: required(num()), Maximum: required(num()) }),
-              Unit: str({ enum: UNITS }),
-            }),
-            { max: 1000 },
-          ),
+        Namespace: required(str({ min: 1, max: 255, pattern: NAMESPACE })),
+        // Not required in the model: PutMetricData may carry EntityMetricData instead.
+        MetricData: list(
+          struct({
+            MetricName: required(str({ min: 1, max: 255 })),
+            Dimensions: list(dimension, { max: 30 }),
+            Value: num(),
+            Values: list(num()),
+            Counts: list(num()),
+            StatisticValues: struct({ SampleCount: required(num()), Sum: required(num()), Minimum: required(num()), Maximum: required(num()) }),
+            Unit: str({ enum: UNITS }),
+            StorageResolution: int({ min: 1 }),
+          }),
+          { max: 1000 },
         ),
       },
       handler: (
         input: {
           Namespace: string;
-          MetricData: Array<{ MetricName: string; Dimensions?: Dimension[]; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; StatisticValues?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number }; Unit?: string }>;
+          MetricData?: Array<{ MetricName: string; Dimensions?: Dimension[]; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; StatisticValues?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number }; Unit?: string }>;
         },
         ctx,
       ) => {
         if (input.Namespace.startsWith("AWS/")) throw invalidValue("The value AWS/ for parameter Namespace is invalid: it is reserved for AWS services.");
-        for (const datum of input.MetricData) {
+        for (const datum of input.MetricData ?? []) {
           const at = datum.Timestamp !== undefined ? toMs(datum.Timestamp) : ctx.clock.now();
           const dims = datum.Dimensions ?? [];
           if (datum.StatisticValues) {
@@ -541,10 +553,13 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
     ListMetrics: {
       mutates: false,
       input: {
-        Namespace: str({ min: 1, max: 255 }),
+        Namespace: str({ min: 1, max: 255, pattern: NAMESPACE }),
         MetricName: str({ min: 1, max: 255 }),
         Dimensions: list(struct({ Name: required(str({ min: 1, max: 255 })), Value: str({ min: 1, max: 1024 }) }), { max: 10 }),
         NextToken: str(),
+        RecentlyActive: str({ enum: ["PT3H"] }),
+        IncludeLinkedAccounts: bool(),
+        OwningAccount: str({ min: 1, max: 255 }),
       },
       handler: (input: { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value?: string }>; NextToken?: string }, ctx) => {
         // A metric matches if it has every dimension filtered on (it may have more), as in CloudWatch.
@@ -562,11 +577,14 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
     GetMetricStatistics: {
       mutates: false,
       input: {
-        Namespace: required(str({ min: 1, max: 255 })),
+        Namespace: required(str({ min: 1, max: 255, pattern: NAMESPACE })),
         MetricName: required(str({ min: 1, max: 255 })),
         Dimensions: list(dimension, { max: 30 }),
+        StartTime: required({ type: "timestamp" }),
+        EndTime: required({ type: "timestamp" }),
         Period: required(int({ min: 1 })),
         Statistics: list(str({ enum: STATISTICS }), { min: 1, max: 5 }),
+        ExtendedStatistics: list(str(), { min: 1, max: 10 }),
         Unit: str({ enum: UNITS }),
       },
       handler: (input: { Namespace: string; MetricName: string; Dimensions?: Dimension[]; StartTime: number; EndTime: number; Period: number; Statistics?: string[]; Unit?: string }, ctx) => {
@@ -592,7 +610,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
     },
     GetMetricData: {
       mutates: false,
-      input: { MetricDataQueries: required(list(metricQuery, { min: 1, max: 500 })), MaxDatapoints: int({ min: 1 }), ScanBy: str({ enum: ["TimestampDescending", "TimestampAscending"] }) },
+      input: { MetricDataQueries: required(list(metricQuery, { min: 1, max: 500 })), StartTime: required({ type: "timestamp" }), EndTime: required({ type: "timestamp" }), MaxDatapoints: int(), ScanBy: str({ enum: ["TimestampDescending", "TimestampAscending"] }) },
       handler: (input: { MetricDataQueries: Array<MetricQuery & { Period?: number }>; StartTime: number; EndTime: number; ScanBy?: string }, ctx) => {
         const from = toMs(input.StartTime);
         const to = toMs(input.EndTime);

@@ -40,6 +40,8 @@ export interface NotificationConfiguration {
   eventBridge: boolean;
 }
 
+const RULE_NAMES = { prefix: "Prefix", suffix: "Suffix" } as const;
+
 const malformed = () => new ServiceError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
 const invalid = (message: string, name: string, value: string) => new ServiceError("InvalidArgument", message, { extra: { ArgumentName: name, ArgumentValue: value } });
 
@@ -55,7 +57,7 @@ function eventsShareType(a: readonly string[], b: readonly string[]): boolean {
 /** Key filters overlap when one's prefix starts the other's and one's suffix ends the other's (no filter overlaps all). */
 function filtersOverlap(a: NotificationDestination, b: NotificationDestination): boolean {
   const rule = (d: NotificationDestination, name: string) => d.FilterRules.find((r) => r.Name === name)?.Value ?? "";
-  const [pa, pb, sa, sb] = [rule(a, "prefix"), rule(b, "prefix"), rule(a, "suffix"), rule(b, "suffix")];
+  const [pa, pb, sa, sb] = [rule(a, "Prefix"), rule(b, "Prefix"), rule(a, "Suffix"), rule(b, "Suffix")];
   return (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
 }
 
@@ -80,10 +82,16 @@ export function parseNotificationConfiguration(body: string, bucket: string): No
     if (!arn || events.length === 0) throw malformed();
     for (const event of events) if (!EVENTS.includes(event)) throw invalid("The event is not supported for notifications", "Event", event);
     const rules = childrenNamed(child, "Filter").flatMap((f) => childrenNamed(f, "S3Key")).flatMap((k) => childrenNamed(k, "FilterRule"));
-    const FilterRules = rules.map((r) => ({ Name: textOf(r, "Name") ?? "", Value: r.children.find((c) => c.name === "Value")?.text ?? "" }));
+    const FilterRules = rules.map((r) => {
+      const name = textOf(r, "Name") ?? "";
+      // S3 takes the name in any case and answers it capitalised, Prefix or Suffix, though the model's
+      // FilterRuleName enum is lower case (aws/aws-sdk#389).
+      const rule = RULE_NAMES[name.toLowerCase() as keyof typeof RULE_NAMES];
+      if (!rule) throw invalid("filter rule name must be either prefix or suffix", "FilterRule", name);
+      return { Name: rule, Value: r.children.find((c) => c.name === "Value")?.text ?? "" };
+    });
     for (const r of FilterRules) {
-      if (r.Name !== "prefix" && r.Name !== "suffix") throw invalid("filter rule name must be either prefix or suffix", "FilterRule", r.Name);
-      if (FilterRules.filter((x) => x.Name === r.Name).length > 1) throw invalid(`Cannot specify more than one ${r.Name} rule in a filter.`, "FilterRule", r.Name);
+      if (FilterRules.filter((x) => x.Name === r.Name).length > 1) throw invalid(`Cannot specify more than one ${r.Name.toLowerCase()} rule in a filter.`, "FilterRule", r.Name);
     }
     const Id = textOf(child, "Id") || createHash("sha256").update(`${bucket}|${destinations.length}|${arn}|${events.join(",")}`).digest("base64").slice(0, 48);
     destinations.push({ kind: kind.element, Id, Arn: arn, Events: events, FilterRules });

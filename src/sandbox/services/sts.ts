@@ -18,7 +18,7 @@ export const sts: ServiceDefinition<Record<string, never>> = {
     },
     GetAccessKeyInfo: {
       mutates: false,
-      input: { AccessKeyId: required(str({ min: 16, max: 128, pattern: /[\w]+/ })) },
+      input: { AccessKeyId: required(str({ min: 16, max: 128, pattern: /[\w]*/ })) },
       handler: (_input, ctx) => ({ Account: ctx.accountId }),
     },
   },

@@ -1,12 +1,22 @@
 import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { jsonErrorProfile } from "../../errors";
 import { paginate } from "../../paginate";
-import { int, str } from "../../validate";
+import { int, list, required, str, struct } from "../../validate";
 
 export const errors = jsonErrorProfile();
 
 /** SageMaker names: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
 export const NAME_PATTERN = /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/;
+/** Model names (ModelName in the API model): letters, digits and hyphens, no hyphen at either end. */
+export const MODEL_NAME_PATTERN = /[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?/;
+/** A model package's name, or its ARN with an optional version (VersionedArnOrName). */
+export const VERSIONED_NAME_OR_ARN = /(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\/[0-9]{1,9})?/;
+/** Descriptions (EntityDescription). */
+export const DESCRIPTION = /[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*/u;
+export const ROLE_ARN = /arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_\/]+/;
+export const TAG_CHARS = /([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)/u;
+/** SageMaker's TagList: Key 1–128 and Value 0–256 characters, both required; at most 50 tags. */
+export const tagList = list(struct({ Key: required(str({ min: 1, max: 128, pattern: TAG_CHARS })), Value: required(str({ max: 256, pattern: TAG_CHARS })) }), { max: 50 });
 /** A name, or the ARN of the resource. */
 export const NAME_OR_ARN = /(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)/;
 /** ProductionVariantInstanceType: the enum of the SageMaker model (the SDK is generated from it). */

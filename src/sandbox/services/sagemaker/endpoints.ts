@@ -1,8 +1,9 @@
+import { ProductionVariantAcceleratorType, ProductionVariantInferenceAmiVersion } from "@aws-sdk/client-sagemaker";
 import { paginate } from "../../paginate";
 import { record } from "../../records";
 import type { Operation, OperationContext } from "../../service";
 import { bool, int, list, map, num, required, str, struct, type Spec } from "../../validate";
-import { DEFAULT_PAGE_SIZE, errors, INSTANCE_TYPES, listByName, NAME_PATTERN, nameAndTimeFilters, nameFrom, sortSpec, type NameAndTimeFilter } from "./common";
+import { DEFAULT_PAGE_SIZE, errors, INSTANCE_TYPES, listByName, MODEL_NAME_PATTERN, NAME_PATTERN, nameAndTimeFilters, nameFrom, ROLE_ARN, sortSpec, TAG_CHARS, tagList, VERSIONED_NAME_OR_ARN, type NameAndTimeFilter } from "./common";
 import { executionLimit, instancesFor, phaseAt, planUpdate, totalSeconds, type DeploymentConfig, type Phase } from "./deployment";
 import type { RegistryState } from "./registry";
 
@@ -137,23 +138,32 @@ type Ctx = OperationContext<State>;
 /** Which alarms are in ALARM now: CloudWatch's state, read across services. */
 export type AlarmStates = (names: readonly string[]) => { inAlarm: string[]; missing: string[] };
 
-const ROLE_ARN = /arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_\/]+/;
-const TAG_CHARS = /([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)/u;
-const tagList = list(struct({ Key: required(str({ min: 1, max: 128, pattern: TAG_CHARS })), Value: str({ max: 256, pattern: TAG_CHARS }) }), { max: 50 });
+const KMS_KEY_ID = /[a-zA-Z0-9:\/_-]*/;
+const SAGEMAKER_ARN = /arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+/;
+/** S3Uri of async inference outputs, as the model has it (one character of bucket suffices). */
+const S3_OR_HTTPS_PATH = /(https|s3):\/\/([^/])\/?(.*)/;
 const container: Spec = struct({
   Image: str({ max: 255, pattern: /[\S]+/ }),
   ModelDataUrl: str({ max: 1024, pattern: /^(https|s3):\/\/([^/]+)\/?(.*)$/ }),
   Environment: map(str({ max: 1024 }), { max: 100, key: str({ max: 1024, pattern: /[a-zA-Z_][a-zA-Z0-9_]*/ }) }),
-  ModelPackageName: str({ min: 1, max: 170 }),
+  ModelPackageName: str({ min: 1, max: 176, pattern: VERSIONED_NAME_OR_ARN }),
   ContainerHostname: str({ max: 63, pattern: NAME_PATTERN }),
   Mode: str({ enum: ["SingleModel", "MultiModel"] }),
+  InferenceSpecificationName: str({ min: 1, max: 63, pattern: NAME_PATTERN }),
 });
 const variantSpec: Spec = struct({
   VariantName: required(str({ max: 63, pattern: NAME_PATTERN })),
-  ModelName: str({ max: 63, pattern: NAME_PATTERN }),
+  ModelName: str({ max: 63, pattern: MODEL_NAME_PATTERN }),
   InitialInstanceCount: int({ min: 1 }),
   InstanceType: str({ enum: INSTANCE_TYPES }),
   InitialVariantWeight: num({ min: 0 }),
+  VolumeSizeInGB: int({ min: 1, max: 512 }),
+  ModelDataDownloadTimeoutInSeconds: int({ min: 60, max: 3600 }),
+  ContainerStartupHealthCheckTimeoutInSeconds: int({ min: 60, max: 3600 }),
+  VariantInstanceProvisionTimeoutInSeconds: int({ min: 300, max: 3600 }),
+  AcceleratorType: str({ enum: Object.values(ProductionVariantAcceleratorType) }),
+  InferenceAmiVersion: str({ enum: Object.values(ProductionVariantInferenceAmiVersion) }),
+  EnableSSMAccess: bool(),
   ServerlessConfig: struct({ MemorySizeInMB: required(int({ min: 1024, max: 6144 })), MaxConcurrency: required(int({ min: 1, max: 200 })), ProvisionedConcurrency: int({ min: 1, max: 200 }) }),
 });
 const capacity = struct({ Type: required(str({ enum: ["INSTANCE_COUNT", "CAPACITY_PERCENT"] })), Value: required(int({ min: 1 })) });
@@ -171,7 +181,7 @@ const deploymentConfigSpec: Spec = struct({
     MaximumExecutionTimeoutInSeconds: int({ min: 600, max: 28800 }),
     RollbackMaximumBatchSize: capacity,
   }),
-  AutoRollbackConfiguration: struct({ Alarms: list(struct({ AlarmName: required(str({ min: 1, max: 255 })) }), { min: 1, max: 10 }) }),
+  AutoRollbackConfiguration: struct({ Alarms: list(struct({ AlarmName: str({ min: 1, max: 255, pattern: /(?!\s*$).+/ }) }), { min: 1, max: 10 }) }),
 });
 
 /** The kinds of resource this module keeps: what SageMaker calls them in messages, and their ARN type. */
@@ -516,7 +526,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     CreateModel: {
       mutates: true,
       input: {
-        ModelName: required(str({ max: 63, pattern: NAME_PATTERN })),
+        ModelName: required(str({ max: 63, pattern: MODEL_NAME_PATTERN })),
         PrimaryContainer: container,
         Containers: list(container, { max: 15 }),
         ExecutionRoleArn: str({ min: 20, max: 2048, pattern: ROLE_ARN }),
@@ -559,7 +569,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     },
     DescribeModel: {
       mutates: false,
-      input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      input: { ModelName: required(str({ max: 63, pattern: MODEL_NAME_PATTERN })) },
       handler: (input: { ModelName: string }, ctx: Ctx) => {
         const m = find(ctx, ctx.state.models, input.ModelName, KINDS.model);
         return {
@@ -583,7 +593,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     },
     DeleteModel: {
       mutates: true,
-      input: { ModelName: required(str({ max: 63, pattern: NAME_PATTERN })) },
+      input: { ModelName: required(str({ max: 63, pattern: MODEL_NAME_PATTERN })) },
       handler: (input: { ModelName: string }, ctx: Ctx) => {
         const m = find(ctx, ctx.state.models, input.ModelName, KINDS.model);
         delete ctx.state.models[m.name];
@@ -599,9 +609,11 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
         ShadowProductionVariants: list(variantSpec, { min: 1, max: 10 }),
         AsyncInferenceConfig: struct({
           ClientConfig: struct({ MaxConcurrentInvocationsPerInstance: int({ min: 1, max: 1000 }) }),
-          OutputConfig: required(struct({ S3OutputPath: str({ max: 512, pattern: /^(https|s3):\/\/([^/]+)\/?(.*)$/ }), S3FailurePath: str({ max: 512, pattern: /^(https|s3):\/\/([^/]+)\/?(.*)$/ }), KmsKeyId: str({ max: 2048 }) })),
+          OutputConfig: required(struct({ S3OutputPath: str({ max: 512, pattern: S3_OR_HTTPS_PATH }), S3FailurePath: str({ max: 512, pattern: S3_OR_HTTPS_PATH }), KmsKeyId: str({ max: 2048, pattern: KMS_KEY_ID }) })),
         }),
-        KmsKeyId: str({ max: 2048 }),
+        KmsKeyId: str({ max: 2048, pattern: KMS_KEY_ID }),
+        ExecutionRoleArn: str({ min: 20, max: 2048, pattern: ROLE_ARN }),
+        EnableNetworkIsolation: bool(),
         Tags: tagList,
       },
       handler: (
@@ -847,7 +859,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     },
     AddTags: {
       mutates: true,
-      input: { ResourceArn: required(str({ max: 256 })), Tags: required(tagList) },
+      input: { ResourceArn: required(str({ max: 256, pattern: SAGEMAKER_ARN })), Tags: required(tagList) },
       handler: (input: { ResourceArn: string; Tags: Array<{ Key: string; Value?: string }> }, ctx: Ctx) => {
         if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
         // All or nothing: past the limit the resource keeps the tags it had.
@@ -858,7 +870,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     },
     DeleteTags: {
       mutates: true,
-      input: { ResourceArn: required(str({ max: 256 })), TagKeys: required(list(str({ min: 1, max: 128 }), { min: 1, max: 50 })) },
+      input: { ResourceArn: required(str({ max: 256, pattern: SAGEMAKER_ARN })), TagKeys: required(list(str({ min: 1, max: 128, pattern: TAG_CHARS }), { min: 1, max: 50 })) },
       handler: (input: { ResourceArn: string; TagKeys: string[] }, ctx: Ctx) => {
         const tags = Object.assign(record<string>(), tagsOf(ctx.state, input.ResourceArn));
         for (const key of input.TagKeys) delete tags[key];
@@ -868,7 +880,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
     },
     ListTags: {
       mutates: false,
-      input: { ResourceArn: required(str({ max: 256 })), MaxResults: int({ min: 50, max: 100 }), NextToken: str() },
+      input: { ResourceArn: required(str({ max: 256, pattern: SAGEMAKER_ARN })), MaxResults: int({ min: 50 }), NextToken: str({ max: 8192 }) },
       handler: (input: { ResourceArn: string; MaxResults?: number; NextToken?: string }, ctx: Ctx) => {
         if (!arnExists(ctx.state, input.ResourceArn)) throw errors.validation(`Resource ${input.ResourceArn} does not exist.`);
         const all = Object.entries(tagsOf(ctx.state, input.ResourceArn)).map(([Key, Value]) => ({ Key, Value }));

@@ -1,9 +1,10 @@
+import { TransformInstanceType } from "@aws-sdk/client-sagemaker";
 import { ServiceError } from "../../errors";
 import { callerIdentity } from "../../identity";
 import { record } from "../../records";
 import type { Operation, OperationContext } from "../../service";
 import { list, map, required, str, struct, type Spec } from "../../validate";
-import { errors, forEvent, INSTANCE_TYPES, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec } from "./common";
+import { DESCRIPTION, errors, forEvent, INSTANCE_TYPES, NAME_OR_ARN, NAME_PATTERN, nameFrom, page, sorted, sortSpec, tagList, VERSIONED_NAME_OR_ARN } from "./common";
 
 /** The Model Registry: versioned model package groups, approval, and their state-change events. */
 
@@ -59,10 +60,12 @@ export const initialRegistryState = (): RegistryState => ({ modelPackageGroups: 
 
 type Ctx = OperationContext<RegistryState>;
 
+/** The model's own pattern for these, `([…]*)${1,128}`, quantifies `$`: the sandbox checks the character class it means. */
 const METADATA_CHARS = /[\p{L}\p{Z}\p{N}_.:\/=+\-@]*/u;
-const DESCRIPTION = /[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*/u;
+const TRANSFORM_INSTANCE_TYPES: readonly string[] = Object.values(TransformInstanceType);
+const CONTENT_DIGEST = /[Ss][Hh][Aa]256:[0-9a-fA-F]{64}/;
 const S3_OR_HTTPS = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
-const metricsSource = struct({ ContentType: required(str({ max: 256 })), ContentDigest: str({ max: 72 }), S3Uri: required(str({ max: 1024, pattern: S3_OR_HTTPS })) });
+const metricsSource = struct({ ContentType: required(str({ max: 256 })), ContentDigest: str({ max: 72, pattern: CONTENT_DIGEST }), S3Uri: required(str({ max: 1024, pattern: S3_OR_HTTPS })) });
 const statisticsAndConstraints = struct({ Statistics: metricsSource, Constraints: metricsSource });
 const customerMetadata = map(str({ min: 1, max: 256, pattern: METADATA_CHARS }), { min: 1, max: 50, key: str({ min: 1, max: 128, pattern: METADATA_CHARS }) });
 const inferenceSpecification: Spec = struct({
@@ -71,10 +74,12 @@ const inferenceSpecification: Spec = struct({
       struct({
         Image: str({ max: 255, pattern: /[\S]+/ }),
         ModelDataUrl: str({ max: 1024, pattern: S3_OR_HTTPS }),
-        Environment: map(str({ max: 1024 }), { max: 16, key: str({ max: 1024, pattern: /[a-zA-Z_][a-zA-Z0-9_]*/ }) }),
+        Environment: map(str({ max: 1024 }), { max: 100, key: str({ max: 1024, pattern: /[a-zA-Z_][a-zA-Z0-9_]*/ }) }),
         ContainerHostname: str({ max: 63, pattern: NAME_PATTERN }),
+        ImageDigest: str({ max: 72, pattern: CONTENT_DIGEST }),
+        ProductId: str({ max: 256, pattern: /[a-zA-Z0-9](-*[a-zA-Z0-9])*/ }),
         Framework: str(),
-        FrameworkVersion: str({ min: 3, max: 10 }),
+        FrameworkVersion: str({ min: 3, max: 10, pattern: /[0-9]\.[A-Za-z0-9.-]+/ }),
         NearestModelName: str(),
       }),
       { min: 1, max: 15 },
@@ -83,9 +88,9 @@ const inferenceSpecification: Spec = struct({
   SupportedContentTypes: list(str({ max: 256 })),
   SupportedResponseMIMETypes: list(str({ max: 1024, pattern: /[-\w]+\/.+/ })),
   SupportedRealtimeInferenceInstanceTypes: list(str({ enum: INSTANCE_TYPES })),
-  SupportedTransformInstanceTypes: list(str({ pattern: /ml\.[a-z0-9-]+\.[a-z0-9]+/ }), { min: 1 }),
+  SupportedTransformInstanceTypes: list(str({ enum: TRANSFORM_INSTANCE_TYPES }), { min: 1 }),
 });
-const PACKAGE_ARN = /arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-package\/.*/;
+const PACKAGE_ARN = /arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package\/[\S]{1,2048}/;
 
 function findGroup(state: RegistryState, nameOrArn: string): ModelPackageGroup {
   const name = nameFrom(nameOrArn);
@@ -163,7 +168,8 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
     mutates: true,
     input: {
       ModelPackageGroupName: required(str({ min: 1, max: 63, pattern: NAME_PATTERN })),
-      ModelPackageGroupDescription: str({ max: 1024 }),
+      ModelPackageGroupDescription: str({ max: 1024, pattern: DESCRIPTION }),
+      Tags: tagList,
     },
     handler: (input: { ModelPackageGroupName: string; ModelPackageGroupDescription?: string }, ctx: Ctx) => {
       const name = input.ModelPackageGroupName;
@@ -190,7 +196,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
   },
   ListModelPackageGroups: {
     mutates: false,
-    input: { NameContains: str({ max: 63 }), ...sortSpec },
+    input: { NameContains: str({ max: 63, pattern: /[a-zA-Z0-9\-]+/ }), CrossAccountFilterOption: str({ enum: ["SameAccount", "CrossAccount"] }), ...sortSpec },
     handler: (input: { NameContains?: string; SortBy?: string; SortOrder?: string; MaxResults?: number; NextToken?: string }, ctx: Ctx) => {
       const groups = sorted(
         Object.values(ctx.state.modelPackageGroups).filter((g) => !input.NameContains || g.name.includes(input.NameContains)),
@@ -205,7 +211,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
   },
   DeleteModelPackageGroup: {
     mutates: true,
-    input: { ModelPackageGroupName: required(str({ min: 1, max: 63, pattern: NAME_PATTERN })) },
+    input: { ModelPackageGroupName: required(str({ min: 1, max: 170, pattern: NAME_OR_ARN })) },
     handler: (input: { ModelPackageGroupName: string }, ctx: Ctx) => {
       const group = findGroup(ctx.state, input.ModelPackageGroupName);
       if (Object.keys(group.packages).length > 0) throw new ServiceError("ConflictException", `Model Package Group ${group.name} still has model packages; delete them first.`);
@@ -225,6 +231,11 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
       ModelMetrics: struct({ ModelQuality: statisticsAndConstraints, ModelDataQuality: statisticsAndConstraints, Bias: struct({ Report: metricsSource }), Explainability: struct({ Report: metricsSource }) }),
       ClientToken: str({ min: 1, max: 36, pattern: /[a-zA-Z0-9-]+/ }),
       CustomerMetadataProperties: customerMetadata,
+      Tags: tagList,
+      ModelPackageRegistrationType: str({ enum: ["Logged", "Registered"] }),
+      SamplePayloadUrl: str({ max: 1024, pattern: /(https|s3):\/\/([^/]+)\/?(.*)/ }),
+      SkipModelValidation: str({ enum: ["All", "None"] }),
+      SourceUri: str({ max: 1024, pattern: /[\p{L}\p{M}\p{Z}\p{N}\p{P}]{0,1024}/u }),
     },
     handler: (
       input: {
@@ -272,7 +283,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
   },
   DescribeModelPackage: {
     mutates: false,
-    input: { ModelPackageName: required(str({ min: 1, max: 2048 })) },
+    input: { ModelPackageName: required(str({ min: 1, max: 176, pattern: VERSIONED_NAME_OR_ARN })) },
     handler: (input: { ModelPackageName: string }, ctx: Ctx) => describePackage(findPackage(ctx.state, input.ModelPackageName)),
   },
   ListModelPackages: {
@@ -281,7 +292,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
       ModelPackageGroupName: str({ min: 1, max: 170, pattern: NAME_OR_ARN }),
       ModelApprovalStatus: str({ enum: APPROVAL }),
       ModelPackageType: str({ enum: ["Versioned", "Unversioned", "Both"] }),
-      NameContains: str({ max: 63 }),
+      NameContains: str({ max: 63, pattern: /[a-zA-Z0-9\-]+/ }),
       ...sortSpec,
     },
     handler: (
@@ -316,9 +327,9 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
     input: {
       ModelPackageArn: required(str({ min: 1, max: 2048, pattern: PACKAGE_ARN })),
       ModelApprovalStatus: str({ enum: APPROVAL }),
-      ApprovalDescription: str({ max: 1024, pattern: DESCRIPTION }),
+      ApprovalDescription: str({ max: 1024 }),
       CustomerMetadataProperties: customerMetadata,
-      CustomerMetadataPropertiesToRemove: list(str({ min: 1, max: 128, pattern: METADATA_CHARS }), { max: 50 }),
+      CustomerMetadataPropertiesToRemove: list(str({ min: 1, max: 128, pattern: METADATA_CHARS })),
       InferenceSpecification: inferenceSpecification,
       ClientToken: str({ min: 1, max: 36, pattern: /[a-zA-Z0-9-]+/ }),
     },
@@ -349,7 +360,7 @@ export const registryOperations: Record<string, Operation<RegistryState>> = {
   },
   DeleteModelPackage: {
     mutates: true,
-    input: { ModelPackageName: required(str({ min: 1, max: 2048 })) },
+    input: { ModelPackageName: required(str({ min: 1, max: 176, pattern: VERSIONED_NAME_OR_ARN })) },
     handler: (input: { ModelPackageName: string }, ctx: Ctx) => {
       const pkg = findPackage(ctx.state, input.ModelPackageName);
       delete findGroup(ctx.state, pkg.group).packages[String(pkg.version)];
