@@ -18,3 +18,18 @@ export function useSandbox(options: SandboxOptions = {}): { current: Sandbox } {
 export function sdkConfig(sandbox: Sandbox, extra: Record<string, unknown> = {}) {
   return { endpoint: sandbox.url, region: sandbox.region, credentials: { ...SANDBOX_CREDENTIALS }, ...extra };
 }
+
+/** A valid PutMetricAlarm input: the 5xx rate of endpoint churn above 1 % for two minutes. */
+export function sampleAlarm(name: string) {
+  return {
+    AlarmName: name,
+    Namespace: "AWS/SageMaker",
+    MetricName: "Invocation5XXErrors",
+    Statistic: "Average" as const,
+    Period: 60,
+    EvaluationPeriods: 2,
+    Threshold: 0.01,
+    ComparisonOperator: "GreaterThanThreshold" as const,
+    Dimensions: [{ Name: "EndpointName", Value: "churn" }],
+  };
+}

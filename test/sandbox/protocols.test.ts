@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index";
-import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { sampleAlarm, sdkConfig, useSandbox } from "../helpers/sandbox";
 
 const sandbox = useSandbox();
 
@@ -89,17 +89,7 @@ describe("AWS JSON 1.1 services not yet implemented (EventBridge, CodePipeline)"
 
 describe("AWS JSON 1.0 with query-compatible errors (CloudWatch)", () => {
   const client = () => new CloudWatchClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
-  const alarm = {
-    AlarmName: "mlops-churn-5xx",
-    Namespace: "AWS/SageMaker",
-    MetricName: "Invocation5XXErrors",
-    Statistic: "Average" as const,
-    Period: 60,
-    EvaluationPeriods: 2,
-    Threshold: 0.01,
-    ComparisonOperator: "GreaterThanThreshold" as const,
-    Dimensions: [{ Name: "EndpointName", Value: "churn" }],
-  };
+  const alarm = sampleAlarm("mlops-churn-5xx");
 
   it("sends the query-mode header and stores an alarm", async () => {
     const cw = client();

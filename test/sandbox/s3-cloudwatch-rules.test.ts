@@ -11,7 +11,7 @@ import {
   type QueueConfiguration,
 } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { sampleAlarm, sdkConfig, useSandbox } from "../helpers/sandbox";
 
 // AWS's rules for S3 and CloudWatch as the sandbox applies them, through the real SDK.
 const sandbox = useSandbox({ trafficRps: 0 });
@@ -101,16 +101,7 @@ describe("S3 rules in the sandbox", () => {
 });
 
 describe("CloudWatch rules in the sandbox", () => {
-  const alarm = {
-    AlarmName: "churn-5xx",
-    Namespace: "AWS/SageMaker",
-    MetricName: "Invocation5XXErrors",
-    Statistic: "Average" as const,
-    Period: 60,
-    EvaluationPeriods: 2,
-    Threshold: 0.01,
-    ComparisonOperator: "GreaterThanThreshold" as const,
-  };
+  const alarm = sampleAlarm("churn-5xx");
 
   it("refuses a bad Period, DatapointsToAlarm above EvaluationPeriods and too long a window with ValidationError, storing nothing", async () => {
     for (const [input, message] of [
