@@ -188,6 +188,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!res.headersSent) writeAnswer(res, { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: "InternalFailure", message: String(error) }) });
     });
   });
+  // Keep idle connections longer than Node's 5 s default: the SDK reuses them, and a server closing
+  // one just as a client sends on it is a "socket hang up" that a loaded machine makes likely.
+  server.keepAliveTimeout = 60_000;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let request;
     try {

@@ -1,4 +1,4 @@
-import { PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { DeleteEndpointConfigCommand, DescribeEndpointConfigCommand, DescribeModelCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import { BAD, IMAGE, MODEL, ROLE, useRolloutSandbox } from "../helpers/rollout";
@@ -164,15 +164,29 @@ describe("any later command finishes what an earlier one started", () => {
   });
 
   it("promote of a rollout whose driver was killed reads its alarms first: a bad version is rolled back (exit 3)", async () => {
-    const old = await serving();
-    const run = spawnDeploy([...BAD, "--auto-alarms", "--engine", "traffic", "--bake", "60", "--final-bake", "900"]);
-    await run.waitFor("stderr", /baking · 100% on the new version/, 30_000);
-    run.child.kill("SIGKILL");
-    await run.exited;
-    const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
-    expect(promoted.code, promoted.stderr).toBe(3);
-    expect(parseJson("promote", promoted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: expect.stringMatching(/-5xx-rate$/) });
-    await settlesOn(old);
+    // The driver must be gone before the bad version's alarm fires (about a minute of sandbox time
+    // after the traffic reaches it): at ×50 that is over a second away, whatever the machine's load.
+    sandbox.current.clock.setScale(50);
+    try {
+      const old = await serving();
+      const run = spawnDeploy([...BAD, "--auto-alarms", "--engine", "traffic", "--bake", "60", "--final-bake", "3600"]);
+      await run.waitFor("stderr", /baking · 100% on the new version/, 60_000);
+      run.child.kill("SIGKILL");
+      await run.exited;
+      sandbox.current.clock.setScale(500);
+      // Nobody drives the rollout now; its alarm fires on its own, then promote is asked to finish it.
+      for (let i = 0; i < 300; i++) {
+        const { MetricAlarms } = await cw().send(new DescribeAlarmsCommand({ AlarmNamePrefix: "mlops-churn-", StateValue: "ALARM" }));
+        if (MetricAlarms?.some((a) => a.AlarmName?.endsWith("-5xx-rate"))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const promoted = await mlops(["promote", "--endpoint", "churn", "--json"]);
+      expect(promoted.code, promoted.stderr).toBe(3);
+      expect(parseJson("promote", promoted.stdout)).toMatchObject({ outcome: "rolled-back", endpointConfig: old, firedAlarm: expect.stringMatching(/-5xx-rate$/) });
+      await settlesOn(old);
+    } finally {
+      sandbox.current.clock.setScale(500);
+    }
   });
 
   it("a traffic start that fails half-way removes what it made and leaves the next deploy free", async () => {

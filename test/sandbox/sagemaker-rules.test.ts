@@ -213,7 +213,6 @@ describe("SageMaker rules in the sandbox", () => {
   });
 
   it("ListModels and ListEndpointConfigs filter, sort newest first by default and page with NextToken", async () => {
-    const start = sandbox.current.clock.now();
     for (let i = 1; i <= 12; i++) {
       await model(`m${i}`);
       await config(`cfg-${i}`, { ModelName: `m${i}` });
@@ -232,9 +231,11 @@ describe("SageMaker rules in the sandbox", () => {
       if (!token) break;
     }
     expect(names).toEqual(Array.from({ length: 12 }, (_, i) => `cfg-${i + 1}`).sort());
-    // Creation-time window (epoch seconds on the wire): After is inclusive, Before is not.
-    const after = new Date(start + 3000);
-    const before = new Date(start + 6000);
+    // Creation-time window (epoch seconds on the wire): After is inclusive, Before is not. The
+    // bounds are the configs' own creation times, so time spent creating them does not matter.
+    const created = async (name: string) => (await sm().send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }))).CreationTime!;
+    const after = await created("cfg-4");
+    const before = await created("cfg-7");
     const windowed = await sm().send(new ListEndpointConfigsCommand({ CreationTimeAfter: after, CreationTimeBefore: before, NameContains: "cfg" }));
     expect(windowed.EndpointConfigs?.map((c) => c.EndpointConfigName)).toEqual(["cfg-6", "cfg-5", "cfg-4"]);
     expect((await sm().send(new ListModelsCommand({ NameContains: "m1" }))).Models?.map((m) => m.ModelName)).toEqual(["m12", "m11", "m10", "m1"]);
