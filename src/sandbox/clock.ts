@@ -17,6 +17,9 @@ export const MAX_ADVANCE_MS = 366 * 24 * 3600_000;
  * the clock fires it forever, answering nothing, SIGTERM included.
  */
 
+/** The longest delay Node's setTimeout honours. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 interface Timer {
   id: number;
   due: number;
@@ -119,7 +122,9 @@ export class SandboxClock {
     const next = this.timers[0];
     // Timers past the end of sandbox time never fire.
     if (!next || next.due > MAX_SANDBOX_TIME) return;
-    const wait = Math.max(0, Math.ceil(this.toRealMs(next.due - this.now())));
+    // setTimeout takes at most 2^31 - 1 ms (about 24.8 days) and fires at once beyond it; a
+    // longer wait (a slow clock, a far timer) wakes at that bound and schedules again.
+    const wait = Math.min(MAX_TIMEOUT_MS, Math.max(0, Math.ceil(this.toRealMs(next.due - this.now()))));
     this.realTimer = setTimeout(() => {
       this.realTimer = undefined;
       this.fireDue();
