@@ -378,6 +378,7 @@ export function buildProgram(runtime: () => Runtime): Command {
         .option("--pipeline <name>", PIPELINE_FLAG)
         .option("--stage <name>", "the stage of the approval, when several wait")
         .option("--action <name>", "the approval action, when several wait in one stage")
+        .option("--execution <id>", "the pipeline execution, when one approval waits in several (PARALLEL mode)")
         .option("--summary <text>", "recorded with the answer, at most 512 characters (asked on a terminal, required without one)")
         .option("--wait", "then follow the execution to its end: exit 0 Succeeded, 1 Failed or Stopped")
         .option("--timeout <duration>", RELEASE_TIMEOUT_FLAG)

@@ -1,6 +1,6 @@
 import { putApprovalResult } from "../aws/codepipeline";
 import type { Context } from "../context";
-import { checkPipelineName, checkSummary, chooseApproval, renderApproval } from "../core/release";
+import { checkExecutionId, checkPipelineName, checkSummary, chooseApproval, renderApproval } from "../core/release";
 import { DeclinedError } from "../errors";
 import { validator } from "../io/prompt";
 import type { CommandModule } from "../run-command";
@@ -12,6 +12,7 @@ interface ApprovalOptions extends WaitOptions {
   pipeline?: string;
   stage?: string;
   action?: string;
+  execution?: string;
   summary?: string;
 }
 
@@ -25,6 +26,7 @@ interface ApprovalOptions extends WaitOptions {
 async function answer(status: "Approved" | "Rejected", options: ApprovalOptions, ctx: Context): Promise<void> {
   if (options.stage !== undefined) checkPipelineName("--stage", options.stage);
   if (options.action !== undefined) checkPipelineName("--action", options.action);
+  if (options.execution !== undefined) checkExecutionId(options.execution);
   if (options.summary !== undefined) checkSummary(options.summary);
   const timeoutSeconds = resolveWaitTimeout(options, ctx);
   ctx.prompt.requireAll([
@@ -35,7 +37,7 @@ async function answer(status: "Approved" | "Rejected", options: ApprovalOptions,
   const pipeline = await resolvePipelineName(options, ctx);
 
   const { waiting } = await readRelease(ctx, pipeline);
-  const approval = chooseApproval(waiting, { pipeline, stage: options.stage, action: options.action }, ctx.clock.now().getTime());
+  const approval = chooseApproval(waiting, { pipeline, stage: options.stage, action: options.action, execution: options.execution }, ctx.clock.now().getTime());
   const where = `${pipeline} ${approval.stage}/${approval.action}`;
   const summary =
     options.summary ??

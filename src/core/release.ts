@@ -30,6 +30,12 @@ export function checkPipelineName(source: string, name: string): string {
   return name;
 }
 
+/** PipelineExecutionId: a UUID (pattern `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`). */
+export function checkExecutionId(id: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new UsageError(`--execution "${id}" is not a pipeline execution id (a UUID such as 3137f7cb-7cf7-4d1b-9a3e-2e1b7c1d0a59)`);
+  return id;
+}
+
 /** The approval's summary (ApprovalResult.summary): not blank, at most 512 characters, one line. */
 export function checkSummary(summary: string): string {
   if (summary.trim() === "") throw new UsageError("--summary must not be empty: it is recorded with the approval");
@@ -164,9 +170,10 @@ export function actionType(pipeline: PipelineShape, stage: string | undefined, a
 }
 
 /** "Approve/Production-Gate (execution 1a2b…, waiting 2h 5m, times out in 6d…)": one line per waiting approval. */
-export function describeApproval(a: WaitingApproval, now: number): string {
+export function describeApproval(a: WaitingApproval, now: number, withExecution = false): string {
   const parts = [a.pipelineExecutionId ? `execution ${a.pipelineExecutionId}` : "", a.since !== null ? `waiting since ${new Date(a.since).toISOString()}` : "", a.expiresAt !== null ? `times out in ${formatDuration((a.expiresAt - now) / 1000)}` : ""].filter(Boolean);
-  return `--stage ${a.stage} --action ${a.action}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+  const flags = `--stage ${a.stage} --action ${a.action}${withExecution && a.pipelineExecutionId ? ` --execution ${a.pipelineExecutionId}` : ""}`;
+  return `${flags}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 
 /**
@@ -174,17 +181,25 @@ export function describeApproval(a: WaitingApproval, now: number): string {
  * so and naming any others that wait. Several and no --stage/--action that tells them apart:
  * exit 2, listing each with the flags that choose it.
  */
-export function chooseApproval(waiting: readonly WaitingApproval[], pick: { pipeline: string; stage?: string; action?: string }, now: number): WaitingApproval {
-  const matching = waiting.filter((a) => (pick.stage === undefined || a.stage === pick.stage) && (pick.action === undefined || a.action === pick.action));
-  const list = (items: readonly WaitingApproval[]) => items.map((a) => `  ${describeApproval(a, now)}`).join("\n");
+export function chooseApproval(waiting: readonly WaitingApproval[], pick: { pipeline: string; stage?: string; action?: string; execution?: string }, now: number): WaitingApproval {
+  const matching = waiting.filter(
+    (a) => (pick.stage === undefined || a.stage === pick.stage) && (pick.action === undefined || a.action === pick.action) && (pick.execution === undefined || a.pipelineExecutionId === pick.execution),
+  );
+  // --execution is listed where one action waits in several executions (PARALLEL mode).
+  const list = (items: readonly WaitingApproval[]) => {
+    const shared = new Set(items.map((a) => `${a.stage}/${a.action}`)).size < items.length;
+    return items.map((a) => `  ${describeApproval(a, now, shared)}`).join("\n");
+  };
   if (matching.length === 1) return matching[0]!;
   if (matching.length === 0) {
-    const where = [pick.stage !== undefined ? `stage ${pick.stage}` : "", pick.action !== undefined ? `action ${pick.action}` : ""].filter(Boolean).join(", ");
+    const where = [pick.stage !== undefined ? `stage ${pick.stage}` : "", pick.action !== undefined ? `action ${pick.action}` : "", pick.execution !== undefined ? `execution ${pick.execution}` : ""].filter(Boolean).join(", ");
     if (waiting.length === 0) throw new MlopsError(`no manual approval is waiting in pipeline ${pick.pipeline}`, { hint: `see where it stands with \`mlops release status --pipeline ${pick.pipeline}\`` });
     throw new MlopsError(`no manual approval is waiting in pipeline ${pick.pipeline} at ${where}; waiting:\n${list(waiting)}`);
   }
-  const missing = pick.stage === undefined ? "--stage" : "--action";
-  throw new UsageError(`${matching.length} manual approvals are waiting in pipeline ${pick.pipeline}; choose one with ${missing}${pick.stage === undefined ? " (and --action)" : ""}:\n${list(matching)}`);
+  // Flags that would tell the matching ones apart: --stage, --action, or (PARALLEL mode, one action waiting in several executions) --execution.
+  const differ = (key: "stage" | "action" | "pipelineExecutionId") => new Set(matching.map((a) => a[key])).size > 1;
+  const flags = [differ("stage") ? "--stage" : "", differ("stage") || differ("action") ? "--action" : "", !differ("stage") && !differ("action") ? "--execution" : ""].filter(Boolean).join(" and ");
+  throw new UsageError(`${matching.length} manual approvals are waiting in pipeline ${pick.pipeline}; choose one with ${flags}:\n${list(matching)}`);
 }
 
 /** A pipeline execution's end, as `--wait` reports it. */

@@ -1,4 +1,4 @@
-import { CodePipelineClient, CreatePipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, type PipelineDeclaration } from "@aws-sdk/client-codepipeline";
+import { CodePipelineClient, CreatePipelineCommand, StartPipelineExecutionCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, type PipelineDeclaration } from "@aws-sdk/client-codepipeline";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanEnv, runCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
@@ -25,9 +25,10 @@ const deploy = (name: string) => action(name, "Deploy", "CloudFormation", { inpu
 const approval = (name: string) => action(name, "Approval", "Manual");
 
 /** The release pipeline; `secondGate` adds a second approval in Production beside the first one's stage. */
-function declaration(options: { secondGate?: boolean; variables?: PipelineDeclaration["variables"] } = {}): PipelineDeclaration {
+function declaration(options: { secondGate?: boolean; variables?: PipelineDeclaration["variables"]; mode?: "PARALLEL" } = {}): PipelineDeclaration {
   return {
     name: PIPELINE,
+    executionMode: options.mode,
     roleArn: ROLE,
     artifactStore: { type: "S3", location: "artifacts-bucket" },
     variables: options.variables,
@@ -142,6 +143,23 @@ describe("mlops release", () => {
     expect(parseJson("release-approve", one.stdout)).toMatchObject({ action: "Security", status: "Approved" });
     const left = parseJson("release-status", (await release(["status", "--pipeline", PIPELINE, "--json"])).stdout);
     expect(left.waitingApprovals.map((a: { action: string }) => a.action)).toEqual(["Approve"]);
+  });
+
+  it("PARALLEL mode: the token comes from ListActionExecutions; one approval waiting in two executions needs --execution", async () => {
+    await cp().send(new CreatePipelineCommand({ pipeline: declaration({ mode: "PARALLEL" }) }));
+    const first = (await cp().send(new ListPipelineExecutionsCommand({ pipelineName: PIPELINE }))).pipelineExecutionSummaries![0]!.pipelineExecutionId!;
+    const second = (await cp().send(new StartPipelineExecutionCommand({ name: PIPELINE }))).pipelineExecutionId!;
+    sandbox.current.clock.advance(TO_APPROVAL * 1000);
+    const both = await release(["approve", "--pipeline", PIPELINE, "--summary", "ok", "--yes"]);
+    expect(both.code, both.stderr).toBe(2);
+    expect(both.stderr).toContain("choose one with --execution");
+    for (const id of [first, second]) expect(both.stderr).toContain(`--stage Approval --action Approve --execution ${id}`);
+
+    const r = await release(["approve", "--pipeline", PIPELINE, "--execution", second, "--summary", "ok", "--yes", "--wait", "--json"], { env: running() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson("release-approve", r.stdout)).toMatchObject({ pipelineExecutionId: second, execution: { status: "Succeeded" } });
+    expect(await status(second)).toBe("Succeeded");
+    expect(await status(first)).toBe("InProgress");
   });
 
   it("refuses before any call: a summary over 512 characters, a bad name, --timeout without --wait, no --yes off a terminal", async () => {

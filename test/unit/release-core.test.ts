@@ -4,6 +4,7 @@ import { ConfigSchema } from "../../src/config/schema";
 import {
   APPROVAL_TIMEOUT_MS,
   checkDeclared,
+  checkExecutionId,
   checkPipelineName,
   checkSummary,
   chooseApproval,
@@ -153,9 +154,22 @@ describe("choosing the approval to answer", () => {
     }
     expect(error).toBeInstanceOf(UsageError);
     const message = (error as Error).message;
-    expect(message).toContain("2 manual approvals are waiting in pipeline churn-release; choose one with --stage (and --action)");
+    expect(message).toContain("2 manual approvals are waiting in pipeline churn-release; choose one with --stage and --action:");
     expect(message).toContain("--stage Staging --action Gate (execution e1, waiting since 2026-11-30T08:00:00.000Z, times out in 167h)");
     expect(message).toContain("--stage Production --action Gate");
+  });
+});
+
+describe("choosing among executions (PARALLEL mode)", () => {
+  const e1: WaitingApproval = { stage: "Approval", action: "Gate", pipelineExecutionId: "11111111-1111-1111-1111-111111111111", token: TOKEN_A, since: T0, expiresAt: T0 + APPROVAL_TIMEOUT_MS };
+  const e2: WaitingApproval = { ...e1, pipelineExecutionId: "22222222-2222-2222-2222-222222222222", token: TOKEN_B };
+  it("one action waiting in two executions: exit 2 asking for --execution, listing each", () => {
+    expect(() => chooseApproval([e1, e2], { pipeline: "p" }, T0)).toThrow(/choose one with --execution:\n {2}--stage Approval --action Gate --execution 11111111-[^\n]*\n {2}--stage Approval --action Gate --execution 22222222-/);
+    expect(chooseApproval([e1, e2], { pipeline: "p", execution: e2.pipelineExecutionId! }, T0)).toBe(e2);
+  });
+  it("--execution is a UUID, checked before any call", () => {
+    expect(checkExecutionId(e1.pipelineExecutionId!)).toBe(e1.pipelineExecutionId);
+    expect(() => checkExecutionId("latest")).toThrow(/--execution "latest" is not a pipeline execution id/);
   });
 });
 
