@@ -48,14 +48,18 @@ export function pipelineGiven(options: { pipeline?: string }, ctx: Context): boo
   return options.pipeline !== undefined || !!ctx.env.MLOPS_RELEASE_PIPELINE || ctx.config.values.release?.pipeline !== undefined;
 }
 
-/** --timeout (else MLOPS_TIMEOUT) in seconds, checked before any call; undefined: wait until the end. */
+/**
+ * --timeout (else MLOPS_TIMEOUT) in seconds, checked before any call; undefined: wait until the
+ * end. The flag without --wait is refused; MLOPS_TIMEOUT, which may be set for deploys, is not.
+ */
 export function resolveWaitTimeout(options: WaitOptions, ctx: Context): number | undefined {
+  if (options.timeout !== undefined && !options.wait) throw new UsageError("--timeout applies to --wait: add --wait, or leave out --timeout");
+  if (!options.wait) return undefined;
   const seconds = resolveSetting({ flag: ["--timeout", options.timeout], env: "MLOPS_TIMEOUT" }, ctx.env, (source, v) => {
     const s = parseDuration(source, String(v));
     if (s < 1) throw new UsageError(`${source} must be at least 1 second`);
     return s;
   });
-  if (seconds !== undefined && !options.wait) throw new UsageError("--timeout applies to --wait: add --wait, or leave out --timeout");
   return seconds;
 }
 
