@@ -1,6 +1,6 @@
 import { CodePipelineClient, CreatePipelineCommand, StartPipelineExecutionCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, type PipelineDeclaration } from "@aws-sdk/client-codepipeline";
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanEnv, runCli } from "../helpers/cli";
+import { cleanEnv, runCli, runInTerminal } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 import { parseJson } from "../helpers/schemas";
 
@@ -200,6 +200,33 @@ describe("mlops release", () => {
     const timedOut = await release(["start", "--pipeline", PIPELINE, "--wait", "--timeout", "30s"], { env: running() });
     expect(timedOut.code, timedOut.stderr).toBe(5);
     expect(timedOut.stderr).toContain(`mlops release status --pipeline ${PIPELINE}`);
+  });
+
+  it("on a terminal: the summary is asked, the answer confirmed; no is exit 7 with nothing changed; yes approves", async () => {
+    const id = await atApproval();
+    const ask = (answer: string) => async () => {
+      const term = runInTerminal(["release", "approve", "--pipeline", PIPELINE], { env: cleanEnv({ ...sandbox.current.env(), CI: undefined }) });
+      try {
+        await term.waitFor(/Summary recorded with the approval of churn-release Approval\/Approve/, 15_000);
+        term.type("\r");
+        await term.waitFor(/a summary is needed/);
+        term.type("canary metrics look fine\r");
+        await term.waitFor(new RegExp(`Approve churn-release Approval/Approve \\(execution ${id}\\)\\?`));
+        term.type(answer);
+        const code = await Promise.race([term.exited, new Promise<string>((r) => setTimeout(() => r("hung"), 8000))]);
+        return { code, text: term.text() };
+      } finally {
+        term.kill();
+      }
+    };
+    const declined = await ask("n\r")();
+    expect(declined.code, declined.text).toBe(7);
+    expect(declined.text).toContain("approve declined: churn-release Approval/Approve still waits; nothing was changed");
+    expect(sandbox.current.requestLog.mutatingCalls().filter((c) => c.operation === "PutApprovalResult")).toEqual([]);
+    const accepted = await ask("y\r")();
+    expect(accepted.code).toBe(0);
+    expect(accepted.text).toContain("churn-release Approval/Approve: approved");
+    expect(accepted.text).toContain('# next time, without questions: mlops release approve --pipeline churn-release --summary \'canary metrics look fine\' --yes');
   });
 
   it("a pipeline that does not exist: exit 2 naming it", async () => {
