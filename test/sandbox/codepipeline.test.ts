@@ -236,6 +236,18 @@ describe("CodePipeline in the sandbox", () => {
     expect(await refusal(cp().send(new GetPipelineStateCommand({ name: "missing" })))).toMatchObject({ name: "PipelineNotFoundException" });
   });
 
+  it("keeps pipelines per region: the ARN, the events and the action-type message name the caller's region", async () => {
+    const sb = sandbox.current;
+    const eu = new CodePipelineClient(sdkConfig(sb, { region: "eu-west-1", maxAttempts: 1 }));
+    await eu.send(new CreatePipelineCommand({ pipeline: release("churn-release") }));
+    expect((await eu.send(new GetPipelineCommand({ name: "churn-release" }))).metadata!.pipelineArn).toBe(`arn:aws:codepipeline:eu-west-1:${sb.accountId}:churn-release`);
+    expect(await refusal(cp().send(new GetPipelineCommand({ name: "churn-release" })))).toMatchObject({ name: "PipelineNotFoundException" });
+    expect(sb.events.events({ region: "eu-west-1" }).filter((e) => e.source === "aws.codepipeline").length).toBeGreaterThan(0);
+    expect(sb.events.events({ region: sb.region }).filter((e) => e.source === "aws.codepipeline")).toEqual([]);
+    const bad = { ...release("other"), stages: [release("other").stages![0]!, stage("Deploy", action("Blue", "Deploy", "CodeDeployToLambda"))] };
+    expect(await refusal(eu.send(new CreatePipelineCommand({ pipeline: bad })))).toMatchObject({ message: expect.stringContaining("in region 'EU_WEST_1'") });
+  });
+
   it("UpdatePipeline increments the version and keeps earlier versions readable; DeletePipeline forgets it", async () => {
     await create(release("churn-release"));
     advance(60);

@@ -21,6 +21,8 @@ interface Env {
   /** Sandbox time, epoch ms. */
   now: number;
   dir: string;
+  /** Earlier steps' parsed answers, by op. */
+  out: Record<string, any>;
 }
 
 /** One CLI call. `op` names the sandbox operation it covers; `advance` moves the sandbox clock (seconds) first. */
@@ -40,6 +42,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const window = (e: Env) => ["--start-time", iso(e.now - 3_600_000), "--end-time", iso(e.now + 3_600_000)];
 const json = (value: unknown) => JSON.stringify(value);
 const variants = json([{ VariantName: "AllTraffic", ModelName: "churn-v1", InitialInstanceCount: 2, InstanceType: "ml.m5.large", InitialVariantWeight: 1 }]);
+
+/** Source → Build → Approval → Deploy, for the CodePipeline calls. */
+const cpAction = (name: string, category: string, provider: string, extra: Record<string, unknown> = {}) => ({ name, actionTypeId: { category, owner: "AWS", provider, version: "1" }, ...extra });
+const pipeline = (e: Env) => ({
+  name: "churn-cli",
+  roleArn: `arn:aws:iam::${e.account}:role/codepipeline`,
+  artifactStore: { type: "S3", location: "conformance-cli" },
+  variables: [{ name: "MODEL_VERSION", defaultValue: "1" }],
+  stages: [
+    { name: "Source", actions: [cpAction("Source", "Source", "S3", { outputArtifacts: [{ name: "src" }], configuration: { S3Bucket: "conformance-cli", S3ObjectKey: "src.zip" } })] },
+    { name: "Build", actions: [cpAction("Build", "Build", "CodeBuild", { inputArtifacts: [{ name: "src" }], configuration: { ProjectName: "churn" } })] },
+    { name: "Approval", actions: [cpAction("Approve", "Approval", "Manual")] },
+    { name: "Production", actions: [cpAction("Deploy", "Deploy", "CodeDeploy", { inputArtifacts: [{ name: "src" }], configuration: { ApplicationName: "churn", DeploymentGroupName: "prod" } })] },
+  ],
+});
+const started = (e: Env) => e.out["codepipeline:StartPipelineExecution"].pipelineExecutionId as string;
 
 const STEPS: CliStep[] = [
   { op: "sts:GetCallerIdentity", args: ["sts", "get-caller-identity"], check: (o, e) => expect(o).toEqual({ UserId: expect.any(String), Account: e.account, Arn: `arn:aws:iam::${e.account}:user/mlops-sandbox` }) },
@@ -138,6 +156,36 @@ const STEPS: CliStep[] = [
   { op: "sagemaker:DeleteModel", args: ["sagemaker", "delete-model", "--model-name", "churn-v1"] },
   { op: "sagemaker:DeleteModelPackage", args: (e) => ["sagemaker", "delete-model-package", "--model-package-name", packageArn(e)] },
   { op: "sagemaker:DeleteModelPackageGroup", args: ["sagemaker", "delete-model-package-group", "--model-package-group-name", "churn"] },
+  { op: "codepipeline:CreatePipeline", args: (e) => ["codepipeline", "create-pipeline", "--pipeline", json(pipeline(e)), "--tags", "key=team,value=ml"], check: (o) => expect(o.pipeline).toMatchObject({ name: "churn-cli", version: 1, executionMode: "SUPERSEDED", pipelineType: "V2" }) },
+  { op: "codepipeline:GetPipeline", args: ["codepipeline", "get-pipeline", "--name", "churn-cli"], check: (o, e) => expect(o.metadata.pipelineArn).toBe(`arn:aws:codepipeline:${e.region}:${e.account}:churn-cli`) },
+  { op: "codepipeline:ListPipelines", args: ["codepipeline", "list-pipelines"], check: (o) => expect(o.pipelines).toMatchObject([{ name: "churn-cli", version: 1 }]) },
+  { op: "codepipeline:UpdatePipeline", args: (e) => ["codepipeline", "update-pipeline", "--pipeline", json(pipeline(e))], check: (o) => expect(o.pipeline.version).toBe(2) },
+  // Source 10 s and build 120 s later, the execution CreatePipeline started waits at its approval.
+  {
+    op: "codepipeline:GetPipelineState",
+    advance: 200,
+    args: ["codepipeline", "get-pipeline-state", "--name", "churn-cli"],
+    check: (o) => expect(o.stageStates[2].actionStates[0].latestExecution).toMatchObject({ status: "InProgress", token: expect.stringMatching(/^[0-9a-f-]{36}$/) }),
+  },
+  {
+    op: "codepipeline:PutApprovalResult",
+    args: (e) => ["codepipeline", "put-approval-result", "--pipeline-name", "churn-cli", "--stage-name", "Approval", "--action-name", "Approve", "--result", "summary=ok,status=Approved", "--token", e.out["codepipeline:GetPipelineState"].stageStates[2].actionStates[0].latestExecution.token],
+    check: (o, e) => expect(new Date(typeof o.approvedAt === "number" ? o.approvedAt * 1000 : o.approvedAt).getTime()).toBeLessThanOrEqual(e.now + 1000),
+  },
+  { op: "codepipeline:StartPipelineExecution", args: ["codepipeline", "start-pipeline-execution", "--name", "churn-cli", "--variables", "name=MODEL_VERSION,value=2"], check: (o) => expect(o.pipelineExecutionId).toMatch(/^[0-9a-f-]{36}$/) },
+  {
+    op: "codepipeline:GetPipelineExecution",
+    args: (e) => ["codepipeline", "get-pipeline-execution", "--pipeline-name", "churn-cli", "--pipeline-execution-id", started(e)],
+    check: (o) => expect(o.pipelineExecution).toMatchObject({ status: "InProgress", variables: [{ name: "MODEL_VERSION", resolvedValue: "2" }], trigger: { triggerType: "StartPipelineExecution" } }),
+  },
+  { op: "codepipeline:ListPipelineExecutions", args: ["codepipeline", "list-pipeline-executions", "--pipeline-name", "churn-cli", "--no-paginate"], check: (o) => expect(o.pipelineExecutionSummaries).toHaveLength(2) },
+  {
+    op: "codepipeline:ListActionExecutions",
+    args: ["codepipeline", "list-action-executions", "--pipeline-name", "churn-cli", "--no-paginate"],
+    check: (o) => expect(o.actionExecutionDetails.find((d: { actionName: string }) => d.actionName === "Approve")).toMatchObject({ status: "Succeeded", output: { executionResult: { externalExecutionSummary: "ok" } } }),
+  },
+  { op: "codepipeline:StopPipelineExecution", args: (e) => ["codepipeline", "stop-pipeline-execution", "--pipeline-name", "churn-cli", "--pipeline-execution-id", started(e), "--abandon", "--reason", "cli"], check: (o, e) => expect(o.pipelineExecutionId).toBe(started(e)) },
+  { op: "codepipeline:DeletePipeline", args: ["codepipeline", "delete-pipeline", "--name", "churn-cli"] },
   { op: "cloudwatch:DeleteAlarms", args: ["cloudwatch", "delete-alarms", "--alarm-names", "churn-errors"] },
   { op: "s3:DeleteObject", args: ["s3api", "delete-object", "--bucket", "conformance-cli", "--key", "churn/model.tar.gz"] },
   { op: "s3:DeleteBucket", args: ["s3api", "delete-bucket", "--bucket", "conformance-cli"] },
@@ -149,6 +197,7 @@ const ERRORS: Array<{ protocol: string; args: string[]; code: string; message?: 
   { protocol: "JSON 1.0, query-compatible (CloudWatch)", args: ["cloudwatch", "set-alarm-state", "--alarm-name", "missing", "--state-value", "OK", "--state-reason", "x"], code: "ResourceNotFound" },
   { protocol: "JSON 1.0, query-compatible (CloudWatch), a validation error", args: ["cloudwatch", "list-metrics", "--namespace", ":bad"], code: "ValidationError", message: /'namespace'/ },
   { protocol: "query (STS)", args: ["sts", "get-access-key-info", "--access-key-id", "AKIA-NOT-A-KEY-ID!"], code: "ValidationError", message: /accessKeyId/ },
+  { protocol: "JSON 1.1 (CodePipeline)", args: ["codepipeline", "get-pipeline", "--name", "missing"], code: "PipelineNotFoundException", message: /does not have a pipeline with name 'missing'/ },
   { protocol: "REST-XML (S3)", args: ["s3api", "get-object", "--bucket", "missing-bucket", "--key", "k", "/dev/null"], code: "NoSuchBucket" },
 ];
 
@@ -175,13 +224,15 @@ describe("the AWS CLI v1 against the sandbox", () => {
 
   it("runs a representative call of every operation and parses the answers", async () => {
     const sb: Sandbox = sandbox.current;
+    const outputs: Record<string, any> = {};
     for (const step of STEPS) {
       if (step.advance) sb.clock.advance(step.advance * 1000);
-      const env: Env = { region: sb.region, account: sb.accountId, now: sb.clock.now(), dir };
+      const env: Env = { region: sb.region, account: sb.accountId, now: sb.clock.now(), dir, out: outputs };
       const args = typeof step.args === "function" ? step.args(env) : step.args;
       const result: CliResult = await cli.run(args);
       expect({ op: step.op, rc: result.rc, stderr: result.stderr }).toEqual({ op: step.op, rc: 0, stderr: "" });
       step.check?.(result.json, env);
+      outputs[step.op] = result.json;
     }
     // Every call reached the sandbox and none failed there.
     const log = sb.requestLog.entries({});

@@ -104,11 +104,12 @@ describe("the sandbox's input specs say what AWS's models say", () => {
   });
 });
 
-/** What a valid input may need: the sandbox's region and account, and its clock (epoch ms). */
+/** What a valid input may need: the sandbox's region and account, its clock (epoch ms), and earlier steps' answers by op. */
 interface Env {
   region: string;
   account: string;
   now: number;
+  out: Record<string, any>;
 }
 
 /**
@@ -134,6 +135,27 @@ const endpointArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:endp
 const alarmArn = (e: Env) => `arn:aws:cloudwatch:${e.region}:${e.account}:alarm:churn-errors`;
 const variant = (count: number) => ({ VariantName: "AllTraffic", ModelName: "churn-v1", InitialInstanceCount: count, InstanceType: "ml.m5.large", InitialVariantWeight: 1 });
 const window = (e: Env) => ({ StartTime: new Date(e.now - 3_600_000), EndTime: new Date(e.now + 3_600_000) });
+
+
+/** A CodePipeline declaration with most members set: Source → Build → Approval → Deploy. */
+const cpAction = (name: string, category: string, provider: string, extra: Record<string, unknown> = {}) => ({ name, actionTypeId: { category, owner: "AWS", provider, version: "1" }, runOrder: 1, ...extra });
+const PIPELINE = {
+  name: "churn-release",
+  roleArn: "arn:aws:iam::000000000000:role/codepipeline",
+  artifactStore: { type: "S3", location: "conformance-bucket", encryptionKey: { id: "alias/aws/s3", type: "KMS" } },
+  executionMode: "SUPERSEDED",
+  pipelineType: "V2",
+  variables: [{ name: "MODEL_VERSION", defaultValue: "1", description: "model package version" }],
+  stages: [
+    { name: "Source", actions: [cpAction("Source", "Source", "CodeStarSourceConnection", { outputArtifacts: [{ name: "src" }], configuration: { ConnectionArn: "arn:aws:codeconnections:us-east-1:000000000000:connection/c", FullRepositoryId: "org/churn", BranchName: "main" }, namespace: "SourceVariables" })] },
+    { name: "Build", actions: [cpAction("Build", "Build", "CodeBuild", { inputArtifacts: [{ name: "src" }], outputArtifacts: [{ name: "built" }], configuration: { ProjectName: "churn" }, environmentVariables: [{ name: "STAGE", value: "build", type: "PLAINTEXT" }], outputVariables: ["MODEL_PACKAGE_ARN"], roleArn: "arn:aws:iam::000000000000:role/build", region: "us-east-1" })] },
+    { name: "Approval", actions: [cpAction("Approve", "Approval", "Manual", { configuration: { CustomData: "check staging" }, timeoutInMinutes: 60 })] },
+    { name: "Production", actions: [cpAction("Deploy", "Deploy", "CloudFormation", { inputArtifacts: [{ name: "built" }], configuration: { ActionMode: "CREATE_UPDATE", StackName: "churn" } })] },
+  ],
+  triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", push: [{ branches: { includes: ["main"], excludes: ["wip*"] }, filePaths: { includes: ["src/**"] } }] } }],
+};
+/** The token of the approval waiting in GetPipelineState's answer. */
+const approvalToken = (e: Env) => e.out["codepipeline:GetPipelineState"].stageStates.find((s: { stageName: string }) => s.stageName === "Approval").actionStates[0].latestExecution.token;
 
 const STEPS: Step[] = [
   { op: "sts:GetCallerIdentity", input: {} },
@@ -217,6 +239,25 @@ const STEPS: Step[] = [
   { op: "sagemaker:DeleteModel", input: { ModelName: "churn-v1" } },
   { op: "sagemaker:DeleteModelPackage", input: (e) => ({ ModelPackageName: packageArn(e) }) },
   { op: "sagemaker:DeleteModelPackageGroup", input: { ModelPackageGroupName: "churn" } },
+  { op: "codepipeline:CreatePipeline", input: { pipeline: PIPELINE, tags: [{ key: "team", value: "ml" }] } },
+  { op: "codepipeline:GetPipeline", input: { name: "churn-release", version: 1 } },
+  { op: "codepipeline:ListPipelines", input: { maxResults: 10 } },
+  { op: "codepipeline:UpdatePipeline", input: { pipeline: { ...PIPELINE, version: 1 } } },
+  // Source 10 s, build 120 s: the execution CreatePipeline started waits at its approval.
+  { op: "codepipeline:GetPipelineState", input: { name: "churn-release" }, advance: 200 },
+  { op: "codepipeline:PutApprovalResult", input: (e) => ({ pipelineName: "churn-release", stageName: "Approval", actionName: "Approve", result: { summary: "ok", status: "Approved" }, token: approvalToken(e) }) },
+  { op: "codepipeline:StartPipelineExecution", input: { name: "churn-release", variables: [{ name: "MODEL_VERSION", value: "2" }], clientRequestToken: "conformance-1", sourceRevisions: [{ actionName: "Source", revisionType: "COMMIT_ID", revisionValue: "0123abc" }] } },
+  { op: "codepipeline:GetPipelineExecution", input: (e) => ({ pipelineName: "churn-release", pipelineExecutionId: e.out["codepipeline:StartPipelineExecution"].pipelineExecutionId }) },
+  { op: "codepipeline:ListPipelineExecutions", input: { pipelineName: "churn-release", maxResults: 10, filter: { succeededInStage: { stageName: "Source" } } } },
+  {
+    op: "codepipeline:ListActionExecutions",
+    input: (e) => {
+      const id = e.out["codepipeline:StartPipelineExecution"].pipelineExecutionId;
+      return { pipelineName: "churn-release", filter: { pipelineExecutionId: id, latestInPipelineExecution: { pipelineExecutionId: id, startTimeRange: "Latest" } }, maxResults: 10 };
+    },
+  },
+  { op: "codepipeline:StopPipelineExecution", input: (e) => ({ pipelineName: "churn-release", pipelineExecutionId: e.out["codepipeline:StartPipelineExecution"].pipelineExecutionId, abandon: true, reason: "conformance" }) },
+  { op: "codepipeline:DeletePipeline", input: { name: "churn-release" } },
   { op: "cloudwatch:DeleteAlarms", input: { AlarmNames: ["churn-errors"] } },
   { op: "s3:DeleteObject", input: { Bucket: "conformance-bucket", Key: "churn/model.tar.gz" } },
   { op: "s3:DeleteBucket", input: { Bucket: "conformance-bucket" } },
@@ -289,13 +330,14 @@ describe("the sandbox refuses what AWS's models refuse, and answers in their sha
     const clients: Record<string, WireClient> = {};
     const findings: string[] = [];
     let sent = 0;
+    const outputs: Record<string, any> = {};
     const excused = new Set<string>();
     for (const step of STEPS) {
       const [service, operation] = step.op.split(":") as [string, string];
       const model = models[service]!;
       const client = (clients[service] ??= wireClient(sb, service));
       if (step.advance) sb.clock.advance(step.advance * 1000);
-      const env: Env = { region: sb.region, account: sb.accountId, now: sb.clock.now() };
+      const env: Env = { region: sb.region, account: sb.accountId, now: sb.clock.now(), out: outputs };
       const base = typeof step.input === "function" ? step.input(env) : step.input;
       const definition = definitions[service]!.operations[operation];
       if (!step.setup && !(service in UNGENERATED) && definition) {
@@ -318,6 +360,7 @@ describe("the sandbox refuses what AWS's models refuse, and answers in their sha
         findings.push(`${step.op} base input refused: ${error.status} ${error.code} ${error.message}`);
         continue;
       }
+      if (model.metadata.protocol === "json") outputs[step.op] = JSON.parse(raw.body.toString("utf8") || "{}");
       for (const drift of outputDrift(model, service, operation, raw)) {
         const where = drift.slice(0, drift.indexOf(": "));
         if (where in OUTPUT_EXCEPTIONS) excused.add(where);

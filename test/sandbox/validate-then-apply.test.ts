@@ -19,6 +19,7 @@ import {
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
+import { CodePipelineClient, CreatePipelineCommand, ListPipelineExecutionsCommand, PutApprovalResultCommand, StartPipelineExecutionCommand, StopPipelineExecutionCommand, UpdatePipelineCommand, DeletePipelineCommand, type PipelineDeclaration } from "@aws-sdk/client-codepipeline";
 import { describe, expect, it } from "vitest";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
@@ -193,6 +194,43 @@ const CASES: Record<string, Case> = {
     fail: () => cw().send(new PutMetricDataCommand({ Namespace: "AWS/SageMaker", MetricData: [{ MetricName: "Invocations", Value: 1 }] })),
     error: { name: /InvalidParameterValue/, message: /AWS\// },
   },
+  "codepipeline:CreatePipeline": {
+    // The structure is valid and the name free; 51 tags is one too many, so no pipeline and no execution.
+    fail: () => cpl().send(new CreatePipelineCommand({ pipeline: releasePipeline, tags: tags(51).map((t) => ({ key: t.Key, value: t.Value })) })),
+    error: { name: "TooManyTagsException" },
+  },
+  "codepipeline:UpdatePipeline": {
+    prepare: () => createRelease(),
+    fail: () => cpl().send(new UpdatePipelineCommand({ pipeline: { ...releasePipeline, stages: releasePipeline.stages!.slice(0, 1) } })),
+    error: { name: "InvalidStructureException", message: /minimum of 2 stages/ },
+  },
+  "codepipeline:DeletePipeline": {
+    prepare: () => createRelease(),
+    fail: () => cpl().send(new DeletePipelineCommand({ name: "other" })),
+    noCheck: "as in CodePipeline, whose model lists no not-found error for DeletePipeline, deleting a missing pipeline succeeds; it must still change nothing",
+  },
+  "codepipeline:StartPipelineExecution": {
+    prepare: () => createRelease(),
+    fail: () => cpl().send(new StartPipelineExecutionCommand({ name: "release", variables: [{ name: "MODEL_VERSION", value: "2" }, { name: "UNDECLARED", value: "x" }] })),
+    error: { name: "ValidationException", message: /UNDECLARED/ },
+  },
+  "codepipeline:PutApprovalResult": {
+    prepare: async () => {
+      await createRelease();
+      sandbox.current.clock.advance(15_000);
+    },
+    fail: () => cpl().send(new PutApprovalResultCommand({ pipelineName: "release", stageName: "Approval", actionName: "Approve", token: "00000000-0000-4000-8000-000000000000", result: { status: "Approved", summary: "ok" } })),
+    error: { name: "InvalidApprovalTokenException" },
+  },
+  "codepipeline:StopPipelineExecution": {
+    // Stopping (waiting for the source action), then a second stop without abandon: refused.
+    prepare: async () => {
+      await createRelease();
+      await cpl().send(new StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution() }));
+    },
+    fail: async () => cpl().send(new StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution(), reason: "again" })),
+    error: { name: "DuplicatedStopRequestException" },
+  },
   "s3:CreateBucket": {
     // The name is taken (in another region): 409, and the bucket stays where it is.
     prepare: () => s3("eu-west-1").send(new CreateBucketCommand({ Bucket: "models", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })),
@@ -233,6 +271,21 @@ const CASES: Record<string, Case> = {
     error: { name: "NoSuchBucket" },
   },
 };
+
+/** Source → Approval, for CodePipeline: a new pipeline's execution reaches its approval after the 10 s source. */
+const cpl = () => new CodePipelineClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
+const releasePipeline: PipelineDeclaration = {
+  name: "release",
+  roleArn: "arn:aws:iam::000000000000:role/codepipeline",
+  artifactStore: { type: "S3", location: "artifacts" },
+  variables: [{ name: "MODEL_VERSION", defaultValue: "1" }],
+  stages: [
+    { name: "Source", actions: [{ name: "Source", actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" }, configuration: { S3Bucket: "artifacts", S3ObjectKey: "src.zip" } }] },
+    { name: "Approval", actions: [{ name: "Approve", actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" } }] },
+  ],
+};
+const createRelease = () => cpl().send(new CreatePipelineCommand({ pipeline: releasePipeline }));
+const releaseExecution = async () => (await cpl().send(new ListPipelineExecutionsCommand({ pipelineName: "release" }))).pipelineExecutionSummaries![0]!.pipelineExecutionId!;
 
 async function packageArn(): Promise<string> {
   return "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1";

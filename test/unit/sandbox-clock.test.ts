@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SandboxClock } from "../../src/sandbox/clock";
 
 describe("SandboxClock", () => {
@@ -12,6 +12,21 @@ describe("SandboxClock", () => {
     expect(real).toBeGreaterThanOrEqual(290);
     expect(real).toBeLessThan(2_000);
     clock.dispose();
+  });
+
+  it("waits in real time no longer than setTimeout can (2^31 - 1 ms), so a slow clock does not wake every millisecond", () => {
+    const spy = vi.spyOn(globalThis, "setTimeout");
+    try {
+      // At ×1e-6, 10 sandbox seconds are 1e7 real seconds: Node would clamp that delay to 1 ms.
+      const clock = new SandboxClock({ scale: 1e-6 });
+      clock.setTimer(10_000, () => {});
+      const delays = spy.mock.calls.map((call) => call[1] as number);
+      expect(delays.length).toBeGreaterThan(0);
+      expect(Math.max(...delays)).toBe(2 ** 31 - 1);
+      clock.dispose();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("advance() jumps time and fires every timer that falls due, in order", () => {
