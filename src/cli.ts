@@ -85,6 +85,7 @@ const ENVIRONMENT: Record<string, string> = {
   MLOPS_POLL_SECONDS: "--poll",
   MLOPS_STRATEGY: "--strategy",
   MLOPS_TIMEOUT: "--timeout",
+  MLOPS_RELEASE_PIPELINE: "--pipeline",
 };
 const AWS_ENVIRONMENT = ["MLOPS_REGION", "MLOPS_PROFILE", "MLOPS_ENDPOINT_URL", "MLOPS_CONFIG"];
 
@@ -96,7 +97,7 @@ function helpFor(command: Command, help: { globals: readonly string[]; environme
   honouredGlobals.set(command, new Set(help.globals));
   const sections = [
     ...(help.environment && help.environment.length > 0
-      ? ["Environment:\n" + help.environment.map((name) => `  ${name.padEnd(20)}same as ${ENVIRONMENT[name]} (the flag wins)`).join("\n")]
+      ? ["Environment:\n" + help.environment.map((name, _, all) => `  ${name.padEnd(Math.max(20, ...all.map((n) => n.length + 2)))}same as ${ENVIRONMENT[name]} (the flag wins)`).join("\n")]
       : []),
     "Examples:\n" + help.examples.map((e) => `  $ ${e}`).join("\n"),
     EXIT_CODES_TEXT,
@@ -354,6 +355,56 @@ export function buildProgram(runtime: () => Runtime): Command {
         "mlops endpoint advise --traffic batch --payload-mb 5 --processing-seconds 2 --requests-per-day 1000000 --no-gpu --memory-gb 4 --image-gb 3 --save",
       ],
     },
+  );
+
+  const release = program.command("release").description("see and drive a CodePipeline release: its stages, manual approvals and executions");
+  const RELEASE_ENV = [...AWS_ENVIRONMENT, "MLOPS_RELEASE_PIPELINE"];
+  const WAIT_ENV = [...RELEASE_ENV, "MLOPS_TIMEOUT", "MLOPS_POLL_SECONDS"];
+  const PIPELINE_FLAG = "CodePipeline pipeline (else MLOPS_RELEASE_PIPELINE, mlops.yaml release.pipeline; asked on a terminal, required without one)";
+  const RELEASE_TIMEOUT_FLAG = "with --wait, give up waiting after this long (exit 5), e.g. 2h (else MLOPS_TIMEOUT; without one, until the execution ends)";
+  helpFor(
+    release
+      .command("status")
+      .description("stages and actions with their latest status, the newest execution, and the manual approvals that wait (since when, until when)")
+      .option("--pipeline <name>", PIPELINE_FLAG)
+      .action(lazy(() => import("./commands/release-status.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: RELEASE_ENV, examples: ["mlops release status --pipeline churn-release", "MLOPS_RELEASE_PIPELINE=churn-release mlops release status --json | jq .waitingApprovals"] },
+  );
+  for (const [verb, status] of [["approve", "approved"], ["reject", "rejected"]] as const) {
+    helpFor(
+      release
+        .command(verb)
+        .description(`answer the manual approval the pipeline waits on: ${status} (confirmed on a terminal; --yes elsewhere)`)
+        .option("--pipeline <name>", PIPELINE_FLAG)
+        .option("--stage <name>", "the stage of the approval, when several wait")
+        .option("--action <name>", "the approval action, when several wait in one stage")
+        .option("--execution <id>", "the pipeline execution, when one approval waits in several (PARALLEL mode)")
+        .option("--summary <text>", "recorded with the answer, at most 512 characters (asked on a terminal, required without one)")
+        .option("--wait", "then follow the execution to its end: exit 0 Succeeded, 1 Failed or Stopped")
+        .option("--timeout <duration>", RELEASE_TIMEOUT_FLAG)
+        .option("--poll <seconds>", POLL_FLAG)
+        .action(lazy(async () => ({ run: (await import("./commands/release-approval.js"))[verb] }), runtime)),
+      {
+        globals: [...AWS_GLOBALS, "--no-input", "--yes"],
+        environment: WAIT_ENV,
+        examples: [
+          `mlops release ${verb} --pipeline churn-release --summary "${verb === "approve" ? "staging looks good" : "latency regression in staging"}"${verb === "approve" ? " --wait" : ""}`,
+          `mlops release ${verb} --pipeline churn-release --stage Production --action Gate --summary "…" --yes`,
+        ],
+      },
+    );
+  }
+  helpFor(
+    release
+      .command("start")
+      .description("start an execution (with a client request token), variables checked against the pipeline's")
+      .option("--pipeline <name>", PIPELINE_FLAG)
+      .option("--variable <key=value>", "a pipeline variable the pipeline declares; repeatable", collect, [])
+      .option("--wait", "follow the execution to its end: exit 0 Succeeded, 1 Failed or Stopped")
+      .option("--timeout <duration>", RELEASE_TIMEOUT_FLAG)
+      .option("--poll <seconds>", POLL_FLAG)
+      .action(lazy(() => import("./commands/release-start.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input"], environment: WAIT_ENV, examples: ["mlops release start --pipeline churn-release --wait", "mlops release start --pipeline churn-release --variable MODEL_VERSION=7 --json"] },
   );
 
   const sandbox = program

@@ -68,6 +68,13 @@ const DeploySection = z
   })
   .strict();
 
+/** `release:`: the CodePipeline pipeline `mlops release` works on (name rule: CodePipeline's PipelineName). */
+const ReleaseSection = z
+  .object({
+    pipeline: z.string().regex(/^[A-Za-z0-9.@\-_]{1,100}$/, { message: "must be a CodePipeline name: 1 to 100 letters, digits and . @ - _" }).optional(),
+  })
+  .strict();
+
 /**
  * mlops.yaml. Strict: an unknown key is almost always a typo, and a typo silently ignored
  * would deploy with defaults the user did not want.
@@ -80,6 +87,7 @@ export const ConfigSchema = z
     endpoint: EndpointSection.optional(),
     deploy: DeploySection.optional(),
     batch: BatchSection.optional(),
+    release: ReleaseSection.optional(),
   })
   .strict();
 

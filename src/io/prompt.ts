@@ -58,7 +58,7 @@ export class Prompter {
 
   constructor(
     readonly interactive: boolean,
-    private readonly yes: boolean,
+    readonly yes: boolean,
     private readonly asker: () => Promise<Asker>,
   ) {}
 

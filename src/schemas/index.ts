@@ -2,6 +2,7 @@ import { z } from "zod";
 import { errorOutput } from "./common";
 import { adviseOutput, completionOutput, demoOutput, doctorOutput, sandboxStartOutput } from "./misc";
 import { modelsApproveOutput, modelsListOutput, modelsRejectOutput, modelsShowOutput, registerOutput } from "./registry";
+import { releaseApproveOutput, releaseRejectOutput, releaseStartOutput, releaseStatusOutput } from "./release";
 import { abortOutput, deployOutput, promoteOutput, rollbackOutput, statusOutput } from "./rollout";
 
 /**
@@ -21,6 +22,10 @@ export const OUTPUT_SCHEMAS = {
   "models-approve": modelsApproveOutput,
   "models-reject": modelsRejectOutput,
   "endpoint-advise": adviseOutput,
+  "release-status": releaseStatusOutput,
+  "release-approve": releaseApproveOutput,
+  "release-reject": releaseRejectOutput,
+  "release-start": releaseStartOutput,
   doctor: doctorOutput,
   demo: demoOutput,
   "sandbox-start": sandboxStartOutput,

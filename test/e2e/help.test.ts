@@ -157,6 +157,9 @@ const COVERED_BY: Record<string, string> = {
   "rollback --poll": "deploy (a new endpoint)",
   "promote --poll": "deploy (a new endpoint)",
   "abort --poll": "deploy (a new endpoint)",
+  "release approve --poll": "deploy (a new endpoint)",
+  "release reject --poll": "deploy (a new endpoint)",
+  "release start --poll": "deploy (a new endpoint)",
   "deploy --keep-old": "deploy (a new endpoint)",
   "deploy --role-arn": "deploy (a redeploy)",
   "rollback --to": "deploy (a redeploy)",
@@ -173,6 +176,10 @@ const REQUIRED_RUNS: Record<string, { args: string[]; names: string[] }> = {
   rollback: { args: ["rollback"], names: ["--endpoint"] },
   promote: { args: ["promote"], names: ["--endpoint"] },
   abort: { args: ["abort"], names: ["--endpoint"] },
+  "release status": { args: ["release", "status"], names: ["--pipeline"] },
+  "release approve": { args: ["release", "approve"], names: ["--pipeline", "--summary"] },
+  "release reject": { args: ["release", "reject"], names: ["--pipeline", "--summary"] },
+  "release start": { args: ["release", "start"], names: ["--pipeline"] },
   "endpoint advise": { args: ["endpoint", "advise"], names: ["--traffic", "--payload-mb", "--processing-seconds", "--requests-per-day", "--gpu", "--memory-gb", "--image-gb"] },
 };
 
