@@ -112,11 +112,11 @@ const EXECUTION_ARN = /arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\
 const DEFINITION = /.*(?:[ \r\n\t].*)*/s;
 const pipelineName = str({ min: 1, max: 256, pattern: PIPELINE_NAME });
 const token = str({ min: 32, max: 128 });
-const description = str({ max: 3072, pattern: /.*/s });
+const description = str({ max: 3072 });
 const parallelism = struct({ MaxParallelExecutionSteps: required(int({ min: 1 })) });
 const s3Location = struct({ Bucket: required(str({ min: 3, max: 63, pattern: /[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]/ })), ObjectKey: required(str({ min: 1, max: 1024, pattern: /.+/ })), VersionId: str({ min: 1, max: 1024, pattern: /.+/ }) });
 const executionArn = str({ max: 2048, pattern: EXECUTION_ARN });
-const listing = { SortOrder: str({ enum: ["Ascending", "Descending"] }), NextToken: str({ max: 8192, pattern: /.*/ }), MaxResults: int({ min: 1, max: 100 }) };
+const listing = { SortOrder: str({ enum: ["Ascending", "Descending"] }), NextToken: str({ max: 8192 }), MaxResults: int({ min: 1, max: 100 }) };
 const timeWindow = { CreatedAfter: { type: "timestamp" as const }, CreatedBefore: { type: "timestamp" as const } };
 
 const notFound = (message: string) => new ServiceError("ResourceNotFound", message);
@@ -612,12 +612,8 @@ export function createPipelines(): { operations: Record<string, Operation<State>
         PipelineExecutionDescription: description,
         ClientRequestToken: required(token),
         ParallelismConfiguration: parallelism,
-        SelectiveExecutionConfig: struct({
-          SourcePipelineExecutionArn: executionArn,
-          SelectedSteps: required(list(struct({ StepName: required(str({ max: 256, pattern: /[A-Za-z0-9\-_]*/ })) }), { min: 1, max: 50 })),
-        }),
         PipelineVersionId: int({ min: 1 }),
-        MlflowExperimentName: str({ min: 1, max: 256, pattern: /.*/ }),
+        MlflowExperimentName: str({ min: 1, max: 256 }),
       },
       handler: (
         input: { PipelineName: string; PipelineExecutionDisplayName?: string; PipelineParameters?: Array<{ Name: string; Value: string }>; PipelineExecutionDescription?: string; ClientRequestToken: string; SelectiveExecutionConfig?: unknown; PipelineVersionId?: number },
@@ -626,6 +622,7 @@ export function createPipelines(): { operations: Record<string, Operation<State>
         const pipeline = findPipeline(ctx.state, input.PipelineName, ctx);
         const repeat = Object.values(ctx.state.pipelineExecutions).find((e) => e.pipeline === pipeline.name && e.clientToken === input.ClientRequestToken);
         if (repeat) return { PipelineExecutionArn: repeat.arn };
+        // Not simulated, and not declared in the input spec: refused rather than run as a whole execution.
         if (input.SelectiveExecutionConfig) throw errors.validation("The mlops sandbox does not run selective executions (SelectiveExecutionConfig).");
         if (input.PipelineVersionId !== undefined && input.PipelineVersionId !== pipeline.versionId) throw notFound(`Pipeline version ${input.PipelineVersionId} of pipeline '${pipeline.arn}' does not exist.`);
         const parameters = resolveParameters(pipeline, input.PipelineParameters ?? []);
