@@ -88,8 +88,9 @@ export function readDefinition(text: string): { problems: string[] } | { definit
     const at = `Parameters[${i}]`;
     if (!isObject(p) || typeof p.Name !== "string" || !PARAMETER_NAME.test(p.Name)) return void problems.push(`${at}.Name must be 1-256 letters, digits, hyphens or underscores`);
     if (declared.has(p.Name)) problems.push(`${at}.Name: parameter ${p.Name} is declared twice`);
-    if (!PARAMETER_TYPES.includes(p.Type as ParameterType)) return void problems.push(`${at}.Type must be one of ${PARAMETER_TYPES.join(", ")}, got ${JSON.stringify(p.Type)}`);
+    // Declared even with a bad type, so that references to it are not reported as well.
     declared.set(p.Name, p.Type as ParameterType);
+    if (!PARAMETER_TYPES.includes(p.Type as ParameterType)) return void problems.push(`${at}.Type must be one of ${PARAMETER_TYPES.join(", ")}, got ${JSON.stringify(p.Type)}`);
     if (p.DefaultValue !== undefined && !fitsType(p.DefaultValue, p.Type as ParameterType)) problems.push(`${at}.DefaultValue ${JSON.stringify(p.DefaultValue)} is not a ${p.Type}`);
   });
   if (!Array.isArray(parsed.Steps) || parsed.Steps.length === 0) {
