@@ -118,7 +118,6 @@ export function readDefinition(text: string): { problems: string[] } | { definit
         else list.forEach((s, i) => place(s, `${at}.Arguments.${key}[${i}]`, { condition: step.Name, outcome }));
       }
     }
-    if (step.Type === "Fail" && step.Arguments?.ErrorMessage === undefined) problems.push(`${at}.Arguments.ErrorMessage is required`);
   };
   parsed.Steps.forEach((s, i) => place(s, `Steps[${i}]`));
   const byName = new Map(placed.map((p) => [p.step.Name, p]));
@@ -138,6 +137,8 @@ export function readDefinition(text: string): { problems: string[] } | { definit
     }
     after.delete(p.step.Name);
     p.after = [...after];
+    // A Fail step ends the execution: nothing can run after it (the service's words, seen in the SageMaker Python SDK's integration tests).
+    for (const name of p.after) if (byName.get(name)?.step.Type === "Fail") problems.push(`${at}: ${p.step.Name} can not depends on ${name}, a Fail step`);
   }
   if (problems.length === 0) {
     const cycle = findCycle(placed);

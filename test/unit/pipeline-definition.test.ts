@@ -78,7 +78,9 @@ describe("pipeline definitions", () => {
     };
     expect(problems((d) => (d.Parameters[0].Type = "Number"))).toEqual([expect.stringContaining("Parameters[0].Type must be one of String, Integer, Float, Boolean")]);
     expect(problems((d) => (d.Steps[3].Arguments.IfSteps[0].Name = "Train"))).toEqual([expect.stringContaining("Steps[3].Arguments.IfSteps[0].Name: step name Train is already used at Steps[1]")]);
-    expect(problems((d) => (d.Steps[3].Arguments.ElseSteps[0].Arguments = {}))).toEqual(["Steps[3].Arguments.ElseSteps[0].Arguments.ErrorMessage is required"]);
+    // A Fail step may have no ErrorMessage; nothing may depend on it.
+    expect(problems((d) => (d.Steps[3].Arguments.ElseSteps[0].Arguments = {}))).toEqual([]);
+    expect(problems((d) => d.Steps.push({ Name: "After", Type: "Fail", DependsOn: ["AccuracyTooLow"] }))).toEqual(["Steps[4]: After can not depends on AccuracyTooLow, a Fail step"]);
     expect(problems((d) => (d.Steps[0].Type = "Lambda"))).toEqual([expect.stringContaining("Steps[0].Type")]);
     expect(problems((d) => (d.Steps = []))).toEqual(["Steps must be a non-empty list"]);
   });

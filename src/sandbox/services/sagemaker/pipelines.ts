@@ -325,9 +325,10 @@ function startReady(ctx: AttachCtx, e: ExecutionRecord): void {
 
 const stepDone = (s: StepStatus) => s === "Succeeded" || s === "Failed" || s === "Stopped";
 
+/** A failed step; a Fail step without an ErrorMessage fails with no FailureReason. */
 function fail(run: StepRun, reason: string): void {
   run.status = "Failed";
-  run.failureReason = reason.slice(0, 1024);
+  run.failureReason = reason === "" ? undefined : reason.slice(0, 1024);
 }
 
 /** A job's name as Pipelines names them: pipelines-<execution id>-<step name>-<random>. */
