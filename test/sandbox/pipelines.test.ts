@@ -84,13 +84,15 @@ describe("SageMaker Pipelines in the sandbox", () => {
       ["CheckAccuracy", "Succeeded"],
       ["RegisterModel-RegisterModel", "Succeeded"],
     ]);
-    expect(all[0]!.Metadata?.ProcessingJob?.Arn).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:processing-job\/pipelines-/);
+    const id = arn.slice(arn.lastIndexOf("/") + 1);
+    expect(all[0]!.Metadata?.ProcessingJob?.Arn).toMatch(new RegExp(`^arn:aws:sagemaker:us-east-1:000000000000:processing-job/pipelines-${id}-preprocess-[a-z0-9]{10}$`));
     expect(all[1]!.Metadata?.TrainingJob?.Arn).toMatch(/:training-job\/pipelines-/);
     expect(all[3]!.Metadata?.Condition?.Outcome).toBe("True");
     const packageArn = all[4]!.Metadata?.RegisterModel?.Arn;
     expect(packageArn).toBe("arn:aws:sagemaker:us-east-1:000000000000:model-package/mlops-pipeline-demo/1");
     const pkg = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: packageArn }));
     expect(pkg.ModelApprovalStatus).toBe("PendingManualApproval");
+    expect(pkg.MetadataProperties?.GeneratedBy).toBe(arn);
     // The model data is the training step's artifacts, resolved through {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}.
     expect(pkg.InferenceSpecification?.Containers?.[0]?.ModelDataUrl).toMatch(/^s3:\/\/mlops-pipeline-demo\/model\/pipelines-.*\/output\/model\.tar\.gz$/);
     expect(pkg.ModelMetrics?.ModelQuality?.Statistics?.S3Uri).toBe("s3://mlops-pipeline-demo/evaluation/evaluation.json");

@@ -98,12 +98,12 @@ interface Case {
 const CASES: Record<string, Case> = {
   "sagemaker:CreatePipeline": {
     fail: () => sm().send(new CreatePipelineCommand({ PipelineName: "churn", PipelineDefinition: withDuplicateStep(), RoleArn: "arn:aws:iam::000000000000:role/sagemaker", ClientRequestToken: requestToken("create") })),
-    error: { name: "ValidationException", message: /Invalid pipeline definition.*already used/ },
+    error: { name: "ValidationException", message: /Unable to parse pipeline definition.*already used/ },
   },
   "sagemaker:UpdatePipeline": {
     prepare: () => pipeline(),
     fail: () => sm().send(new UpdatePipelineCommand({ PipelineName: "churn", PipelineDefinition: withDuplicateStep(), PipelineDescription: "changed" })),
-    error: { name: "ValidationException", message: /Invalid pipeline definition/ },
+    error: { name: "ValidationException", message: /Unable to parse pipeline definition/ },
   },
   "sagemaker:DeletePipeline": {
     prepare: () => execution(),

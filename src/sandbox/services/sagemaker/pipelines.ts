@@ -156,7 +156,7 @@ function readObject(s3: S3State, bucket: string, key: string): string | undefine
 /** CreatePipeline's and UpdatePipeline's checks of a definition: a ValidationException naming every problem. */
 function checkDefinition(text: string): void {
   const read = readDefinition(text);
-  if ("problems" in read) throw errors.validation(`Invalid pipeline definition: ${read.problems.join("; ")}`);
+  if ("problems" in read) throw errors.validation(`Unable to parse pipeline definition. ${read.problems.join("; ")}`);
 }
 
 const placedCache = new Map<string, PlacedStep[]>();
@@ -173,7 +173,8 @@ function placedSteps(definition: string): PlacedStep[] {
 }
 
 const terminal = (s: ExecutionStatus) => s === "Succeeded" || s === "Failed" || s === "Stopped";
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Times in event details, as SageMaker writes them: `2021-03-15T16:03:14Z` (whole seconds). */
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function describePipeline(p: PipelineRecord) {
   return {
@@ -331,9 +332,19 @@ function fail(run: StepRun, reason: string): void {
   run.failureReason = reason === "" ? undefined : reason.slice(0, 1024);
 }
 
-/** A job's name as Pipelines names them: pipelines-<execution id>-<step name>-<random>. */
+/**
+ * A job's name as Pipelines names them, e.g. `pipelines-p4jn9xou8a8s-myprocessingstep1-tmgxry49ug`
+ * (the AWS docs' step status change event): execution id, step name in lower case, 10 random
+ * characters; at most 63 characters, as job names are.
+ */
 function jobName(e: ExecutionRecord, step: string): string {
-  return `pipelines-${e.id}-${step.slice(0, 20)}-${randomBytes(5).toString("hex")}`.replace(/_/g, "-");
+  return `pipelines-${e.id}-${step.toLowerCase().replace(/_/g, "-").slice(0, 29)}-${randomId(10)}`;
+}
+
+/** `length` random lower-case letters and digits: execution ids (12) and job name suffixes (10). */
+function randomId(length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
 }
 
 /** The job a Processing or Training step starts, from its resolved Arguments. */
@@ -353,8 +364,12 @@ function launchJob(ctx: AttachCtx, e: ExecutionRecord, run: StepRun, args: Recor
   }
 }
 
-/** A RegisterModel step: CreateModelPackage through the registry's own operation (so its event is sent), creating the group if needed. */
-function registerModel(ctx: AttachCtx, run: StepRun, args: Record<string, Value>): void {
+/**
+ * A RegisterModel step: CreateModelPackage through the registry's own operation (so its event is
+ * sent), creating the group if needed. The package's MetadataProperties.GeneratedBy is the
+ * execution's ARN, as in the AWS docs' Model Package State Change example.
+ */
+function registerModel(ctx: AttachCtx, e: ExecutionRecord, run: StepRun, args: Record<string, Value>): void {
   const call = (operation: "CreateModelPackageGroup" | "CreateModelPackage", input: Record<string, unknown>) => {
     const op = registryOperations[operation]!;
     const problems = validate(op.input ?? {}, input);
@@ -365,7 +380,8 @@ function registerModel(ctx: AttachCtx, run: StepRun, args: Record<string, Value>
   if (typeof group === "string" && !Object.values(ctx.state.modelPackageGroups).some((g) => g.name.toLowerCase() === group.toLowerCase())) {
     call("CreateModelPackageGroup", { ModelPackageGroupName: group });
   }
-  const { ModelPackageArn } = call("CreateModelPackage", { ...args, ModelApprovalStatus: args.ModelApprovalStatus ?? "PendingManualApproval" });
+  const metadata = { ...((args.MetadataProperties ?? {}) as Record<string, Value>), GeneratedBy: e.arn };
+  const { ModelPackageArn } = call("CreateModelPackage", { ...args, MetadataProperties: metadata, ModelApprovalStatus: args.ModelApprovalStatus ?? "PendingManualApproval" });
   run.metadata = { RegisterModel: { Arn: ModelPackageArn } };
   run.properties = { ModelPackageArn: ModelPackageArn ?? null };
 }
@@ -401,7 +417,7 @@ function transition(ctx: AttachCtx, e: ExecutionRecord, run: StepRun): void {
         run.properties = { Outcome: run.outcome };
       } else if (run.type === "RegisterModel") {
         const { ModelApprovalStatus, ...rest } = args;
-        registerModel(ctx, run, resolve({ ...rest, ...(ModelApprovalStatus === undefined ? {} : { ModelApprovalStatus }) }, scope) as Record<string, Value>);
+        registerModel(ctx, e, run, resolve({ ...rest, ...(ModelApprovalStatus === undefined ? {} : { ModelApprovalStatus }) }, scope) as Record<string, Value>);
       } else if (run.type === "Fail") {
         const message = resolve(args.ErrorMessage ?? "", scope);
         const text = typeof message === "string" ? message : JSON.stringify(message);
@@ -628,7 +644,7 @@ export function createPipelines(): { operations: Record<string, Operation<State>
         if (input.PipelineVersionId !== undefined && input.PipelineVersionId !== pipeline.versionId) throw notFound(`Pipeline version ${input.PipelineVersionId} of pipeline '${pipeline.arn}' does not exist.`);
         const parameters = resolveParameters(pipeline, input.PipelineParameters ?? []);
         const now = ctx.clock.now();
-        const id = randomBytes(9).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0").slice(0, 12);
+        const id = randomId(12);
         const execution: ExecutionRecord = {
           arn: `${pipeline.arn}/execution/${id}`,
           id,
