@@ -216,6 +216,7 @@ describe("SageMaker Pipelines in the sandbox", () => {
     const bad = async (definition: string) => {
       const error = await sm().send(new CreatePipelineCommand({ PipelineName: "bad", PipelineDefinition: definition, RoleArn: ROLE, ClientRequestToken: token("bad") })).catch((e) => e);
       expect(error.name).toBe("ValidationException");
+      expect(error.message).toMatch(/^Unable to parse pipeline definition\. /);
       return error.message as string;
     };
     expect(await bad("{not json")).toContain("not valid JSON");
@@ -288,5 +289,40 @@ describe("SageMaker Pipelines in the sandbox", () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it("reads a definition from S3, runs independent steps side by side and waits for DependsOn, in the caller's region", async () => {
+    const west = { ...sandbox.current, region: "us-west-2" } as Sandbox;
+    const definition = JSON.stringify({
+      Version: "2020-12-01",
+      Parameters: [{ Name: "Fail", Type: "Boolean", DefaultValue: false }],
+      Steps: [
+        { Name: "A", Type: "Processing", Arguments: {} },
+        { Name: "B", Type: "Training", Arguments: { OutputDataConfig: { S3OutputPath: "s3://x/model" } } },
+        { Name: "C", Type: "Condition", DependsOn: ["A", "B"], Arguments: { Conditions: [{ Type: "Equals", LeftValue: { Get: "Parameters.Fail" }, RightValue: true }], IfSteps: [{ Name: "Stop", Type: "Fail", Arguments: {} }], ElseSteps: [] } },
+      ],
+    });
+    await s3(west).send(new CreateBucketCommand({ Bucket: "definitions", CreateBucketConfiguration: { LocationConstraint: "us-west-2" } }));
+    await s3(west).send(new PutObjectCommand({ Bucket: "definitions", Key: "p.json", Body: definition }));
+    const created = await sm(west).send(new CreatePipelineCommand({ PipelineName: "side", PipelineDefinitionS3Location: { Bucket: "definitions", ObjectKey: "p.json" }, RoleArn: ROLE, ClientRequestToken: token("side") }));
+    expect(created.PipelineArn).toBe("arn:aws:sagemaker:us-west-2:000000000000:pipeline/side");
+    const arn = (await sm(west).send(new StartPipelineExecutionCommand({ PipelineName: created.PipelineArn, ClientRequestToken: token("side-1") }))).PipelineExecutionArn!;
+    expect(arn.startsWith("arn:aws:sagemaker:us-west-2:")).toBe(true);
+    sandbox.current.clock.advance(130_000);
+    // A and B start together; C waits for both (DependsOn), so for B's longer training.
+    expect((await steps(arn, west)).map((s) => [s.StepName, s.StepStatus])).toEqual([["A", "Succeeded"], ["B", "Executing"]]);
+    sandbox.current.clock.advance(200_000);
+    const all = await steps(arn, west);
+    expect(all.map((s) => [s.StepName, s.StepStatus])).toEqual([["A", "Succeeded"], ["B", "Succeeded"], ["C", "Succeeded"]]);
+    expect(all[2]!.StartTime!.getTime()).toBe(all[1]!.EndTime!.getTime());
+    expect((await status(arn, west)).PipelineExecutionStatus).toBe("Succeeded");
+    // The pipeline lives in us-west-2 only.
+    await expect(sm().send(new DescribePipelineCommand({ PipelineName: "side" }))).rejects.toMatchObject({ name: "ResourceNotFound" });
+    // A Fail step without an ErrorMessage fails with no FailureReason.
+    const failing = (await sm(west).send(new StartPipelineExecutionCommand({ PipelineName: "side", ClientRequestToken: token("side-2"), PipelineParameters: [{ Name: "Fail", Value: "true" }] }))).PipelineExecutionArn!;
+    sandbox.current.clock.advance(400_000);
+    const stop = (await steps(failing, west)).at(-1)!;
+    expect(stop).toMatchObject({ StepName: "Stop", StepStatus: "Failed", Metadata: { Fail: { ErrorMessage: "" } } });
+    expect(stop.FailureReason).toBeUndefined();
   });
 });
