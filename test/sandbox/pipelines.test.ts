@@ -325,4 +325,14 @@ describe("SageMaker Pipelines in the sandbox", () => {
     expect(stop).toMatchObject({ StepName: "Stop", StepStatus: "Failed", Metadata: { Fail: { ErrorMessage: "" } } });
     expect(stop.FailureReason).toBeUndefined();
   });
+
+  it("forgets running executions on reset: their timers publish nothing afterwards", async () => {
+    // Outside the home region, which the sandbox's own tick would make again.
+    const west = { ...sandbox.current, region: "eu-west-1" } as Sandbox;
+    await createFixture(west);
+    await sm(west).send(new StartPipelineExecutionCommand({ PipelineName: "demo", ClientRequestToken: token("reset") }));
+    sandbox.current.reset();
+    sandbox.current.clock.advance(WHOLE_RUN_MS);
+    expect(sandbox.current.events.events().filter((e) => e["detail-type"].startsWith("SageMaker Model Building Pipeline"))).toEqual([]);
+  });
 });

@@ -751,7 +751,9 @@ export function createPipelines(): { operations: Record<string, Operation<State>
   return {
     operations,
     attach(ctx) {
-      const driver: Driver = new Driver(ctx, () => drivers.get(key(ctx)) === driver);
+      // A driver serves while its state is the region's: after a reset (or a load) the old state's
+      // timers must not run executions nobody can see any more, nor publish their events.
+      const driver: Driver = new Driver(ctx, () => drivers.get(key(ctx)) === driver && ctx.peer("sagemaker") === ctx.state);
       drivers.set(key(ctx), driver);
       // Executions loaded from a state file pick up where they were, at the current sandbox time.
       driver.settle();
