@@ -297,7 +297,7 @@ describe("SageMaker Pipelines in the sandbox", () => {
       Version: "2020-12-01",
       Parameters: [{ Name: "Fail", Type: "Boolean", DefaultValue: false }],
       Steps: [
-        { Name: "A", Type: "Processing", Arguments: {} },
+        { Name: "A", Type: "Processing", DisplayName: "Prepare", Description: "Splits the data", Arguments: {} },
         { Name: "B", Type: "Training", Arguments: { OutputDataConfig: { S3OutputPath: "s3://x/model" } } },
         { Name: "C", Type: "Condition", DependsOn: ["A", "B"], Arguments: { Conditions: [{ Type: "Equals", LeftValue: { Get: "Parameters.Fail" }, RightValue: true }], IfSteps: [{ Name: "Stop", Type: "Fail", Arguments: {} }], ElseSteps: [] } },
       ],
@@ -315,6 +315,7 @@ describe("SageMaker Pipelines in the sandbox", () => {
     const all = await steps(arn, west);
     expect(all.map((s) => [s.StepName, s.StepStatus])).toEqual([["A", "Succeeded"], ["B", "Succeeded"], ["C", "Succeeded"]]);
     expect(all[2]!.StartTime!.getTime()).toBe(all[1]!.EndTime!.getTime());
+    expect(all[0]).toMatchObject({ StepDisplayName: "Prepare", StepDescription: "Splits the data" });
     expect((await status(arn, west)).PipelineExecutionStatus).toBe("Succeeded");
     // The pipeline lives in us-west-2 only.
     await expect(sm().send(new DescribePipelineCommand({ PipelineName: "side" }))).rejects.toMatchObject({ name: "ResourceNotFound" });

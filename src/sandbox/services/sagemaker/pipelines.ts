@@ -68,6 +68,9 @@ interface StepRun {
   failOnPurpose?: string;
   /** A Condition step's outcome. */
   outcome?: boolean;
+  /** The step's DisplayName and Description in the definition. */
+  displayName?: string;
+  description?: string;
 }
 
 interface ExecutionRecord {
@@ -214,6 +217,8 @@ function describeExecution(e: ExecutionRecord) {
 function describeStep(s: StepRun) {
   return {
     StepName: s.name,
+    StepDisplayName: s.displayName,
+    StepDescription: s.description,
     StartTime: new Date(s.started),
     EndTime: s.ended === undefined ? undefined : new Date(s.ended),
     StepStatus: s.status,
@@ -317,7 +322,15 @@ function startReady(ctx: AttachCtx, e: ExecutionRecord): void {
     if (runs.has(p.step.Name)) continue;
     if (!p.after.every((name) => runs.get(name)?.status === "Succeeded")) continue;
     if (p.branch && runs.get(p.branch.condition)?.outcome !== p.branch.outcome) continue;
-    const run: StepRun = { name: p.step.Name, type: p.step.Type, status: "Starting", started: e.cursor, due: e.cursor + STARTING_SECONDS[p.step.Type] * 1000 };
+    const run: StepRun = {
+      name: p.step.Name,
+      type: p.step.Type,
+      status: "Starting",
+      started: e.cursor,
+      due: e.cursor + STARTING_SECONDS[p.step.Type] * 1000,
+      displayName: typeof p.step.DisplayName === "string" ? p.step.DisplayName : undefined,
+      description: typeof p.step.Description === "string" ? p.step.Description : undefined,
+    };
     e.steps.push(run);
     runs.set(run.name, run);
     stepEvent(ctx, e, run, undefined);
@@ -392,12 +405,13 @@ function transition(ctx: AttachCtx, e: ExecutionRecord, run: StepRun): void {
   const step = placedSteps(e.definition).find((p) => p.step.Name === run.name)!.step;
   const scope = scopeOf(ctx, e);
   const now = e.cursor;
+  // What goes wrong inside a step fails that step, never the sandbox (this runs in clock timers too).
   const attempt = (work: () => void) => {
     try {
       work();
     } catch (error) {
-      if (!(error instanceof ResolveError || error instanceof ServiceError)) throw error;
-      fail(run, error.message);
+      const known = error instanceof ResolveError || error instanceof ServiceError;
+      fail(run, known ? error.message : `InternalFailure: the sandbox could not run this step (${String(error)})`);
     }
   };
   if (run.status === "Stopping") {
