@@ -12,14 +12,21 @@ import {
   DeleteModelCommand,
   DeleteModelPackageCommand,
   DeleteModelPackageGroupCommand,
+  CreatePipelineCommand,
+  DeletePipelineCommand,
   DeleteTagsCommand,
   DescribeEndpointCommand,
+  StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
+  UpdatePipelineCommand,
   SageMakerClient,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
-import { CodePipelineClient, CreatePipelineCommand, ListPipelineExecutionsCommand, PutApprovalResultCommand, StartPipelineExecutionCommand, StopPipelineExecutionCommand, UpdatePipelineCommand, DeletePipelineCommand, type PipelineDeclaration } from "@aws-sdk/client-codepipeline";
+import * as codepipeline from "@aws-sdk/client-codepipeline";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
@@ -60,6 +67,24 @@ async function packageVersion(approval: "Approved" | "PendingManualApproval" = "
   return (await sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn", InferenceSpecification: inferenceSpecification, ModelApprovalStatus: approval, CustomerMetadataProperties: metadata }))).ModelPackageArn!;
 }
 
+const PIPELINE_DEFINITION = readFileSync(join(__dirname, "../fixtures/pipeline.json"), "utf8");
+const requestToken = (what: string) => `validate-then-apply-${what}`.padEnd(32, "-");
+async function pipeline() {
+  await sm().send(new CreatePipelineCommand({ PipelineName: "churn", PipelineDefinition: PIPELINE_DEFINITION, RoleArn: "arn:aws:iam::000000000000:role/sagemaker", ClientRequestToken: requestToken("create") }));
+}
+/** A pipeline with a running execution; its ARN. */
+async function execution() {
+  await pipeline();
+  return (await sm().send(new StartPipelineExecutionCommand({ PipelineName: "churn", ClientRequestToken: requestToken("start") }))).PipelineExecutionArn!;
+}
+/** The execution StopPipelineExecution's case prepares (its id is random). */
+let EXECUTION_ARN = "";
+const withDuplicateStep = () => {
+  const d = JSON.parse(PIPELINE_DEFINITION);
+  d.Steps[1].Name = d.Steps[0].Name;
+  return JSON.stringify(d);
+};
+
 interface Case {
   /** Makes the state the failing call meets. */
   prepare?(): Promise<unknown>;
@@ -72,6 +97,33 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  "sagemaker:CreatePipeline": {
+    fail: () => sm().send(new CreatePipelineCommand({ PipelineName: "churn", PipelineDefinition: withDuplicateStep(), RoleArn: "arn:aws:iam::000000000000:role/sagemaker", ClientRequestToken: requestToken("create") })),
+    error: { name: "ValidationException", message: /Unable to parse pipeline definition.*already used/ },
+  },
+  "sagemaker:UpdatePipeline": {
+    prepare: () => pipeline(),
+    fail: () => sm().send(new UpdatePipelineCommand({ PipelineName: "churn", PipelineDefinition: withDuplicateStep(), PipelineDescription: "changed" })),
+    error: { name: "ValidationException", message: /Unable to parse pipeline definition/ },
+  },
+  "sagemaker:DeletePipeline": {
+    prepare: () => execution(),
+    fail: () => sm().send(new DeletePipelineCommand({ PipelineName: "churn", ClientRequestToken: requestToken("delete") })),
+    error: { name: "ConflictException", message: /running execution/ },
+  },
+  "sagemaker:StartPipelineExecution": {
+    prepare: () => pipeline(),
+    fail: () => sm().send(new StartPipelineExecutionCommand({ PipelineName: "churn", ClientRequestToken: requestToken("start"), PipelineParameters: [{ Name: "AccuracyThreshold", Value: "high" }] })),
+    error: { name: "ValidationException", message: /AccuracyThreshold/ },
+  },
+  "sagemaker:StopPipelineExecution": {
+    prepare: async () => {
+      EXECUTION_ARN = await execution();
+      await sm().send(new StopPipelineExecutionCommand({ PipelineExecutionArn: EXECUTION_ARN, ClientRequestToken: requestToken("stop") }));
+    },
+    fail: () => sm().send(new StopPipelineExecutionCommand({ PipelineExecutionArn: EXECUTION_ARN, ClientRequestToken: requestToken("stop-again") })),
+    error: { name: "ConflictException", message: /Stopping/ },
+  },
   "sagemaker:CreateModelPackageGroup": {
     prepare: () => sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn" })),
     fail: () => sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "CHURN" })),
@@ -196,22 +248,22 @@ const CASES: Record<string, Case> = {
   },
   "codepipeline:CreatePipeline": {
     // The structure is valid and the name free; 51 tags is one too many, so no pipeline and no execution.
-    fail: () => cpl().send(new CreatePipelineCommand({ pipeline: releasePipeline, tags: tags(51).map((t) => ({ key: t.Key, value: t.Value })) })),
+    fail: () => cpl().send(new codepipeline.CreatePipelineCommand({ pipeline: releasePipeline, tags: tags(51).map((t) => ({ key: t.Key, value: t.Value })) })),
     error: { name: "TooManyTagsException" },
   },
   "codepipeline:UpdatePipeline": {
     prepare: () => createRelease(),
-    fail: () => cpl().send(new UpdatePipelineCommand({ pipeline: { ...releasePipeline, stages: releasePipeline.stages!.slice(0, 1) } })),
+    fail: () => cpl().send(new codepipeline.UpdatePipelineCommand({ pipeline: { ...releasePipeline, stages: releasePipeline.stages!.slice(0, 1) } })),
     error: { name: "InvalidStructureException", message: /minimum of 2 stages/ },
   },
   "codepipeline:DeletePipeline": {
     prepare: () => createRelease(),
-    fail: () => cpl().send(new DeletePipelineCommand({ name: "other" })),
+    fail: () => cpl().send(new codepipeline.DeletePipelineCommand({ name: "other" })),
     noCheck: "as in CodePipeline, whose model lists no not-found error for DeletePipeline, deleting a missing pipeline succeeds; it must still change nothing",
   },
   "codepipeline:StartPipelineExecution": {
     prepare: () => createRelease(),
-    fail: () => cpl().send(new StartPipelineExecutionCommand({ name: "release", variables: [{ name: "MODEL_VERSION", value: "2" }, { name: "UNDECLARED", value: "x" }] })),
+    fail: () => cpl().send(new codepipeline.StartPipelineExecutionCommand({ name: "release", variables: [{ name: "MODEL_VERSION", value: "2" }, { name: "UNDECLARED", value: "x" }] })),
     error: { name: "ValidationException", message: /UNDECLARED/ },
   },
   "codepipeline:PutApprovalResult": {
@@ -219,16 +271,16 @@ const CASES: Record<string, Case> = {
       await createRelease();
       sandbox.current.clock.advance(15_000);
     },
-    fail: () => cpl().send(new PutApprovalResultCommand({ pipelineName: "release", stageName: "Approval", actionName: "Approve", token: "00000000-0000-4000-8000-000000000000", result: { status: "Approved", summary: "ok" } })),
+    fail: () => cpl().send(new codepipeline.PutApprovalResultCommand({ pipelineName: "release", stageName: "Approval", actionName: "Approve", token: "00000000-0000-4000-8000-000000000000", result: { status: "Approved", summary: "ok" } })),
     error: { name: "InvalidApprovalTokenException" },
   },
   "codepipeline:StopPipelineExecution": {
     // Stopping (waiting for the source action), then a second stop without abandon: refused.
     prepare: async () => {
       await createRelease();
-      await cpl().send(new StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution() }));
+      await cpl().send(new codepipeline.StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution() }));
     },
-    fail: async () => cpl().send(new StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution(), reason: "again" })),
+    fail: async () => cpl().send(new codepipeline.StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution(), reason: "again" })),
     error: { name: "DuplicatedStopRequestException" },
   },
   "s3:CreateBucket": {
@@ -273,8 +325,8 @@ const CASES: Record<string, Case> = {
 };
 
 /** Source → Approval, for CodePipeline: a new pipeline's execution reaches its approval after the 10 s source. */
-const cpl = () => new CodePipelineClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
-const releasePipeline: PipelineDeclaration = {
+const cpl = () => new codepipeline.CodePipelineClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
+const releasePipeline: codepipeline.PipelineDeclaration = {
   name: "release",
   roleArn: "arn:aws:iam::000000000000:role/codepipeline",
   artifactStore: { type: "S3", location: "artifacts" },
@@ -284,8 +336,8 @@ const releasePipeline: PipelineDeclaration = {
     { name: "Approval", actions: [{ name: "Approve", actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" } }] },
   ],
 };
-const createRelease = () => cpl().send(new CreatePipelineCommand({ pipeline: releasePipeline }));
-const releaseExecution = async () => (await cpl().send(new ListPipelineExecutionsCommand({ pipelineName: "release" }))).pipelineExecutionSummaries![0]!.pipelineExecutionId!;
+const createRelease = () => cpl().send(new codepipeline.CreatePipelineCommand({ pipeline: releasePipeline }));
+const releaseExecution = async () => (await cpl().send(new codepipeline.ListPipelineExecutionsCommand({ pipelineName: "release" }))).pipelineExecutionSummaries![0]!.pipelineExecutionId!;
 
 async function packageArn(): Promise<string> {
   return "arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1";
