@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { errorOutput } from "./common";
 import { adviseOutput, completionOutput, demoOutput, doctorOutput, sandboxStartOutput } from "./misc";
+import { pipelineListOutput, pipelineStartOutput, pipelineStatusOutput, pipelineStopOutput, pipelineUpsertOutput } from "./pipeline";
 import { modelsApproveOutput, modelsListOutput, modelsRejectOutput, modelsShowOutput, registerOutput } from "./registry";
 import { abortOutput, deployOutput, promoteOutput, rollbackOutput, statusOutput } from "./rollout";
 
@@ -21,6 +22,11 @@ export const OUTPUT_SCHEMAS = {
   "models-approve": modelsApproveOutput,
   "models-reject": modelsRejectOutput,
   "endpoint-advise": adviseOutput,
+  "pipeline-upsert": pipelineUpsertOutput,
+  "pipeline-start": pipelineStartOutput,
+  "pipeline-status": pipelineStatusOutput,
+  "pipeline-list": pipelineListOutput,
+  "pipeline-stop": pipelineStopOutput,
   doctor: doctorOutput,
   demo: demoOutput,
   "sandbox-start": sandboxStartOutput,
