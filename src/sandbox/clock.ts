@@ -119,7 +119,8 @@ export class SandboxClock {
     const next = this.timers[0];
     // Timers past the end of sandbox time never fire.
     if (!next || next.due > MAX_SANDBOX_TIME) return;
-    const wait = Math.max(0, Math.ceil(this.toRealMs(next.due - this.now())));
+    // setTimeout takes at most 2^31-1 ms; longer waits (tiny scales) would fire at once, and again, forever.
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil(this.toRealMs(next.due - this.now()))));
     this.realTimer = setTimeout(() => {
       this.realTimer = undefined;
       this.fireDue();

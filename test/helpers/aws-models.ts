@@ -18,6 +18,8 @@ export interface ShapeRef {
   location?: string;
   locationName?: string;
   flattened?: boolean;
+  /** Set on members SDKs fill in with a fresh token when the caller leaves them out (ClientRequestToken). */
+  idempotencyToken?: boolean;
 }
 
 export interface Shape {

@@ -170,7 +170,8 @@ export function invalidCases(model: ServiceModel, inputShape: string, base: Reco
       const record = value as Record<string, unknown>;
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         const present = record[name] !== undefined;
-        if ((shape.required ?? []).includes(name) && present) cases.push({ label: label([...path, name], "required"), input: setAt(root, [...path, name], DELETE) });
+        // SDKs and the CLI fill in an idempotency token a caller leaves out, so no client can send that case.
+        if ((shape.required ?? []).includes(name) && present && !ref.idempotencyToken) cases.push({ label: label([...path, name], "required"), input: setAt(root, [...path, name], DELETE) });
         if (!present && !members[name]) continue;
         const memberValue = present ? record[name] : validValue(model, ref.shape);
         if (memberValue === undefined) {

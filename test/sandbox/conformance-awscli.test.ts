@@ -41,6 +41,12 @@ const window = (e: Env) => ["--start-time", iso(e.now - 3_600_000), "--end-time"
 const json = (value: unknown) => JSON.stringify(value);
 const variants = json([{ VariantName: "AllTraffic", ModelName: "churn-v1", InitialInstanceCount: 2, InstanceType: "ml.m5.large", InitialVariantWeight: 1 }]);
 
+const PIPELINE_FILE = join(__dirname, "../fixtures/pipeline.json");
+const cliToken = (what: string) => `conformance-cli-${what}`.padEnd(32, "-");
+const pipelineArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:pipeline/churn-pipeline`;
+/** The execution the CLI starts (its id is random), kept from start-pipeline-execution's answer. */
+let executionArn = "";
+
 const STEPS: CliStep[] = [
   { op: "sts:GetCallerIdentity", args: ["sts", "get-caller-identity"], check: (o, e) => expect(o).toEqual({ UserId: expect.any(String), Account: e.account, Arn: `arn:aws:iam::${e.account}:user/mlops-sandbox` }) },
   { op: "sts:GetAccessKeyInfo", args: ["sts", "get-access-key-info", "--access-key-id", "AKIAIOSFODNN7EXAMPLE"], check: (o, e) => expect(o.Account).toBe(e.account) },
@@ -136,6 +142,32 @@ const STEPS: CliStep[] = [
   { op: "sagemaker:DeleteEndpoint", advance: 3600, args: ["sagemaker", "delete-endpoint", "--endpoint-name", "churn"] },
   { op: "sagemaker:DeleteEndpointConfig", args: ["sagemaker", "delete-endpoint-config", "--endpoint-config-name", "churn-a"] },
   { op: "sagemaker:DeleteModel", args: ["sagemaker", "delete-model", "--model-name", "churn-v1"] },
+  {
+    op: "sagemaker:CreatePipeline",
+    args: ["sagemaker", "create-pipeline", "--pipeline-name", "churn-pipeline", "--pipeline-definition", `file://${PIPELINE_FILE}`, "--role-arn", "arn:aws:iam::000000000000:role/sagemaker", "--client-request-token", cliToken("create")],
+    check: (o, e) => expect(o.PipelineArn).toBe(pipelineArn(e)),
+  },
+  { op: "sagemaker:UpdatePipeline", args: ["sagemaker", "update-pipeline", "--pipeline-name", "churn-pipeline", "--pipeline-description", "Churn"], check: (o) => expect(o.PipelineVersionId).toBe(2) },
+  { op: "sagemaker:DescribePipeline", args: ["sagemaker", "describe-pipeline", "--pipeline-name", "churn-pipeline"], check: (o) => expect(o).toMatchObject({ PipelineName: "churn-pipeline", PipelineStatus: "Active", PipelineDescription: "Churn", PipelineDefinition: readFileSync(PIPELINE_FILE, "utf8") }) },
+  { op: "sagemaker:ListPipelines", args: ["sagemaker", "list-pipelines"], check: (o) => expect(o.PipelineSummaries).toMatchObject([{ PipelineName: "churn-pipeline" }]) },
+  {
+    op: "sagemaker:StartPipelineExecution",
+    args: ["sagemaker", "start-pipeline-execution", "--pipeline-name", "churn-pipeline", "--pipeline-parameters", "Name=AccuracyThreshold,Value=0.8", "--client-request-token", cliToken("start")],
+    check: (o, e) => {
+      expect(o.PipelineExecutionArn).toMatch(new RegExp(`^${pipelineArn(e)}/execution/[a-z0-9]{12}$`));
+      executionArn = o.PipelineExecutionArn;
+    },
+  },
+  { op: "sagemaker:DescribePipelineExecution", advance: 200, args: () => ["sagemaker", "describe-pipeline-execution", "--pipeline-execution-arn", executionArn], check: (o) => expect(o).toMatchObject({ PipelineExecutionStatus: "Executing", PipelineVersionId: 2 }) },
+  { op: "sagemaker:ListPipelineExecutions", args: ["sagemaker", "list-pipeline-executions", "--pipeline-name", "churn-pipeline"], check: (o) => expect(o.PipelineExecutionSummaries).toMatchObject([{ PipelineExecutionArn: executionArn, PipelineExecutionStatus: "Executing" }]) },
+  {
+    op: "sagemaker:ListPipelineExecutionSteps",
+    args: () => ["sagemaker", "list-pipeline-execution-steps", "--pipeline-execution-arn", executionArn, "--sort-order", "Ascending"],
+    check: (o) => expect(o.PipelineExecutionSteps).toMatchObject([{ StepName: "Preprocess", StepStatus: "Succeeded", Metadata: { ProcessingJob: { Arn: expect.stringContaining(":processing-job/") } } }, { StepName: "Train", StepStatus: "Executing" }]),
+  },
+  { op: "sagemaker:DescribePipelineDefinitionForExecution", args: () => ["sagemaker", "describe-pipeline-definition-for-execution", "--pipeline-execution-arn", executionArn], check: (o) => expect(JSON.parse(o.PipelineDefinition).Version).toBe("2020-12-01") },
+  { op: "sagemaker:StopPipelineExecution", args: () => ["sagemaker", "stop-pipeline-execution", "--pipeline-execution-arn", executionArn, "--client-request-token", cliToken("stop")], check: (o) => expect(o.PipelineExecutionArn).toBe(executionArn) },
+  { op: "sagemaker:DeletePipeline", advance: 60, args: ["sagemaker", "delete-pipeline", "--pipeline-name", "churn-pipeline", "--client-request-token", cliToken("delete")], check: (o, e) => expect(o.PipelineArn).toBe(pipelineArn(e)) },
   { op: "sagemaker:DeleteModelPackage", args: (e) => ["sagemaker", "delete-model-package", "--model-package-name", packageArn(e)] },
   { op: "sagemaker:DeleteModelPackageGroup", args: ["sagemaker", "delete-model-package-group", "--model-package-group-name", "churn"] },
   { op: "cloudwatch:DeleteAlarms", args: ["cloudwatch", "delete-alarms", "--alarm-names", "churn-errors"] },

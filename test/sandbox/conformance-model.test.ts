@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index";
 import { botocoreModels, sandboxServices, type ServiceModel } from "../helpers/aws-models";
@@ -64,6 +66,7 @@ const NOT_SIMULATED: Record<string, string> = {
   "sagemaker:CreateModel.Containers": "ImageConfig ModelDataSource AdditionalModelDataSources MultiModelConfig",
   "sagemaker:CreateEndpointConfig.ProductionVariants": "CoreDumpConfig ManagedInstanceScaling RoutingConfig CapacityReservationConfig InstancePools",
   "sagemaker:CreateEndpointConfig.ShadowProductionVariants": "CoreDumpConfig ManagedInstanceScaling RoutingConfig CapacityReservationConfig InstancePools",
+  "sagemaker:StartPipelineExecution": "SelectiveExecutionConfig",
   "cloudwatch:PutMetricAlarm": "EvaluationCriteria",
   "cloudwatch:PutMetricData": "EntityMetricData",
 };
@@ -109,6 +112,8 @@ interface Env {
   region: string;
   account: string;
   now: number;
+  /** The last answer of each operation (`service:Operation` → parsed body), for ids the sandbox makes (execution ARNs). */
+  outputs: Record<string, any>;
 }
 
 /**
@@ -133,6 +138,10 @@ const packageArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:model
 const endpointArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:endpoint/churn`;
 const alarmArn = (e: Env) => `arn:aws:cloudwatch:${e.region}:${e.account}:alarm:churn-errors`;
 const variant = (count: number) => ({ VariantName: "AllTraffic", ModelName: "churn-v1", InitialInstanceCount: count, InstanceType: "ml.m5.large", InitialVariantWeight: 1 });
+const PIPELINE_DEFINITION = readFileSync(join(__dirname, "../fixtures/pipeline.json"), "utf8");
+const ROLE = "arn:aws:iam::000000000000:role/sagemaker";
+const idempotencyToken = (what: string) => `conformance-${what}`.padEnd(32, "-");
+const executionArn = (e: Env) => e.outputs["sagemaker:StartPipelineExecution"].PipelineExecutionArn as string;
 const window = (e: Env) => ({ StartTime: new Date(e.now - 3_600_000), EndTime: new Date(e.now + 3_600_000) });
 
 const STEPS: Step[] = [
@@ -215,6 +224,23 @@ const STEPS: Step[] = [
   { op: "sagemaker:DeleteEndpoint", input: { EndpointName: "churn" }, advance: 3600 },
   { op: "sagemaker:DeleteEndpointConfig", input: { EndpointConfigName: "churn-a" } },
   { op: "sagemaker:DeleteModel", input: { ModelName: "churn-v1" } },
+  {
+    op: "sagemaker:CreatePipeline",
+    input: { PipelineName: "churn-pipeline", PipelineDisplayName: "churn-pipeline", PipelineDefinition: PIPELINE_DEFINITION, PipelineDescription: "Churn", ClientRequestToken: idempotencyToken("create"), RoleArn: ROLE, Tags: [{ Key: "team", Value: "ml" }], ParallelismConfiguration: { MaxParallelExecutionSteps: 2 } },
+  },
+  { op: "sagemaker:UpdatePipeline", input: { PipelineName: "churn-pipeline", PipelineDisplayName: "churn-pipeline-2", PipelineDefinition: PIPELINE_DEFINITION, PipelineDescription: "Churn, updated", RoleArn: ROLE, ParallelismConfiguration: { MaxParallelExecutionSteps: 3 } } },
+  { op: "sagemaker:DescribePipeline", input: { PipelineName: "churn-pipeline", PipelineVersionId: 2 } },
+  { op: "sagemaker:ListPipelines", input: (e) => ({ PipelineNamePrefix: "churn", CreatedAfter: new Date(e.now - 3_600_000), CreatedBefore: new Date(e.now + 3_600_000), SortBy: "Name", SortOrder: "Ascending", MaxResults: 10 }) },
+  {
+    op: "sagemaker:StartPipelineExecution",
+    input: { PipelineName: "churn-pipeline", PipelineExecutionDisplayName: "run-1", PipelineParameters: [{ Name: "AccuracyThreshold", Value: "0.8" }], PipelineExecutionDescription: "first run", ClientRequestToken: idempotencyToken("start"), ParallelismConfiguration: { MaxParallelExecutionSteps: 2 }, PipelineVersionId: 2 },
+  },
+  { op: "sagemaker:DescribePipelineExecution", input: (e) => ({ PipelineExecutionArn: executionArn(e) }), advance: 200 },
+  { op: "sagemaker:ListPipelineExecutions", input: (e) => ({ PipelineName: "churn-pipeline", CreatedAfter: new Date(e.now - 3_600_000), CreatedBefore: new Date(e.now + 3_600_000), SortBy: "CreationTime", SortOrder: "Descending", MaxResults: 10 }) },
+  { op: "sagemaker:ListPipelineExecutionSteps", input: (e) => ({ PipelineExecutionArn: executionArn(e), SortOrder: "Ascending", MaxResults: 10 }) },
+  { op: "sagemaker:DescribePipelineDefinitionForExecution", input: (e) => ({ PipelineExecutionArn: executionArn(e) }) },
+  { op: "sagemaker:StopPipelineExecution", input: (e) => ({ PipelineExecutionArn: executionArn(e), ClientRequestToken: idempotencyToken("stop") }) },
+  { op: "sagemaker:DeletePipeline", input: { PipelineName: "churn-pipeline", ClientRequestToken: idempotencyToken("delete") }, advance: 60 },
   { op: "sagemaker:DeleteModelPackage", input: (e) => ({ ModelPackageName: packageArn(e) }) },
   { op: "sagemaker:DeleteModelPackageGroup", input: { ModelPackageGroupName: "churn" } },
   { op: "cloudwatch:DeleteAlarms", input: { AlarmNames: ["churn-errors"] } },
@@ -244,7 +270,7 @@ const OUTPUT_EXCEPTIONS: Record<string, string> = {
  * Map entries and keys are only checked for the shape.
  */
 function namesMember(message: string, label: string): boolean {
-  if (!/^\d+ validation errors? detected: Value .* at '.+' failed to satisfy constraint: Member must /.test(message)) return false;
+  if (!/^\d+ validation errors? detected: Value .* at '.+' failed to satisfy constraint: Member must /s.test(message)) return false;
   const path = label.slice(0, label.lastIndexOf(": ")).split(".");
   if (path.some((part) => part.startsWith("{"))) return true;
   const aws = path.map((part) => (/^\d+$/.test(part) ? `${Number(part) + 1}.member` : part.charAt(0).toLowerCase() + part.slice(1))).join(".");
@@ -289,13 +315,14 @@ describe("the sandbox refuses what AWS's models refuse, and answers in their sha
     const clients: Record<string, WireClient> = {};
     const findings: string[] = [];
     let sent = 0;
+    const outputs: Record<string, any> = {};
     const excused = new Set<string>();
     for (const step of STEPS) {
       const [service, operation] = step.op.split(":") as [string, string];
       const model = models[service]!;
       const client = (clients[service] ??= wireClient(sb, service));
       if (step.advance) sb.clock.advance(step.advance * 1000);
-      const env: Env = { region: sb.region, account: sb.accountId, now: sb.clock.now() };
+      const env: Env = { region: sb.region, account: sb.accountId, now: sb.clock.now(), outputs };
       const base = typeof step.input === "function" ? step.input(env) : step.input;
       const definition = definitions[service]!.operations[operation];
       if (!step.setup && !(service in UNGENERATED) && definition) {
@@ -318,6 +345,7 @@ describe("the sandbox refuses what AWS's models refuse, and answers in their sha
         findings.push(`${step.op} base input refused: ${error.status} ${error.code} ${error.message}`);
         continue;
       }
+      if (model.metadata.protocol === "json") outputs[step.op] = JSON.parse(raw.body.toString("utf8") || "{}");
       for (const drift of outputDrift(model, service, operation, raw)) {
         const where = drift.slice(0, drift.indexOf(": "));
         if (where in OUTPUT_EXCEPTIONS) excused.add(where);

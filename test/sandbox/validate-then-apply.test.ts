@@ -12,13 +12,20 @@ import {
   DeleteModelCommand,
   DeleteModelPackageCommand,
   DeleteModelPackageGroupCommand,
+  CreatePipelineCommand,
+  DeletePipelineCommand,
   DeleteTagsCommand,
   DescribeEndpointCommand,
+  StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
+  UpdatePipelineCommand,
   SageMakerClient,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
@@ -59,6 +66,24 @@ async function packageVersion(approval: "Approved" | "PendingManualApproval" = "
   return (await sm().send(new CreateModelPackageCommand({ ModelPackageGroupName: "churn", InferenceSpecification: inferenceSpecification, ModelApprovalStatus: approval, CustomerMetadataProperties: metadata }))).ModelPackageArn!;
 }
 
+const PIPELINE_DEFINITION = readFileSync(join(__dirname, "../fixtures/pipeline.json"), "utf8");
+const requestToken = (what: string) => `validate-then-apply-${what}`.padEnd(32, "-");
+async function pipeline() {
+  await sm().send(new CreatePipelineCommand({ PipelineName: "churn", PipelineDefinition: PIPELINE_DEFINITION, RoleArn: "arn:aws:iam::000000000000:role/sagemaker", ClientRequestToken: requestToken("create") }));
+}
+/** A pipeline with a running execution; its ARN. */
+async function execution() {
+  await pipeline();
+  return (await sm().send(new StartPipelineExecutionCommand({ PipelineName: "churn", ClientRequestToken: requestToken("start") }))).PipelineExecutionArn!;
+}
+/** The execution StopPipelineExecution's case prepares (its id is random). */
+let EXECUTION_ARN = "";
+const withDuplicateStep = () => {
+  const d = JSON.parse(PIPELINE_DEFINITION);
+  d.Steps[1].Name = d.Steps[0].Name;
+  return JSON.stringify(d);
+};
+
 interface Case {
   /** Makes the state the failing call meets. */
   prepare?(): Promise<unknown>;
@@ -71,6 +96,33 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  "sagemaker:CreatePipeline": {
+    fail: () => sm().send(new CreatePipelineCommand({ PipelineName: "churn", PipelineDefinition: withDuplicateStep(), RoleArn: "arn:aws:iam::000000000000:role/sagemaker", ClientRequestToken: requestToken("create") })),
+    error: { name: "ValidationException", message: /Unable to parse pipeline definition.*already used/ },
+  },
+  "sagemaker:UpdatePipeline": {
+    prepare: () => pipeline(),
+    fail: () => sm().send(new UpdatePipelineCommand({ PipelineName: "churn", PipelineDefinition: withDuplicateStep(), PipelineDescription: "changed" })),
+    error: { name: "ValidationException", message: /Unable to parse pipeline definition/ },
+  },
+  "sagemaker:DeletePipeline": {
+    prepare: () => execution(),
+    fail: () => sm().send(new DeletePipelineCommand({ PipelineName: "churn", ClientRequestToken: requestToken("delete") })),
+    error: { name: "ConflictException", message: /running execution/ },
+  },
+  "sagemaker:StartPipelineExecution": {
+    prepare: () => pipeline(),
+    fail: () => sm().send(new StartPipelineExecutionCommand({ PipelineName: "churn", ClientRequestToken: requestToken("start"), PipelineParameters: [{ Name: "AccuracyThreshold", Value: "high" }] })),
+    error: { name: "ValidationException", message: /AccuracyThreshold/ },
+  },
+  "sagemaker:StopPipelineExecution": {
+    prepare: async () => {
+      EXECUTION_ARN = await execution();
+      await sm().send(new StopPipelineExecutionCommand({ PipelineExecutionArn: EXECUTION_ARN, ClientRequestToken: requestToken("stop") }));
+    },
+    fail: () => sm().send(new StopPipelineExecutionCommand({ PipelineExecutionArn: EXECUTION_ARN, ClientRequestToken: requestToken("stop-again") })),
+    error: { name: "ConflictException", message: /Stopping/ },
+  },
   "sagemaker:CreateModelPackageGroup": {
     prepare: () => sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "churn" })),
     fail: () => sm().send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: "CHURN" })),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SandboxClock } from "../../src/sandbox/clock";
 
 describe("SandboxClock", () => {
@@ -39,6 +39,21 @@ describe("SandboxClock", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(cleared).toBe(false);
     expect(() => clock.setScale(0)).toThrow(/positive/);
+    clock.dispose();
+  });
+
+  it("waits past setTimeout's 2^31-1 ms limit without re-arming every millisecond", async () => {
+    const clock = new SandboxClock({ scale: 1e-6 });
+    const arm = vi.spyOn(globalThis, "setTimeout");
+    // An hour of sandbox time is 3.6e12 ms of real time at this scale.
+    clock.setTimer(3_600_000, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const armed = arm.mock.calls.filter(([, ms]) => typeof ms === "number" && ms > 1000);
+    // One wait for the timer (capped), and no storm of 1 ms re-arms.
+    expect(armed).toHaveLength(1);
+    expect(armed[0]![1]).toBe(2 ** 31 - 1);
+    expect(arm.mock.calls.length).toBeLessThan(5);
+    arm.mockRestore();
     clock.dispose();
   });
 });

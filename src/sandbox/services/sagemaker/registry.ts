@@ -35,7 +35,7 @@ interface UserContext {
   IamIdentity: { Arn: string; PrincipalId: string };
 }
 
-function userContext(accountId: string): UserContext {
+export function userContext(accountId: string): UserContext {
   const { Arn, UserId } = callerIdentity(accountId);
   return { IamIdentity: { Arn, PrincipalId: UserId } };
 }
