@@ -300,3 +300,30 @@ describe("CodeBuild as the caller", () => {
     expect(execution.PipelineExecutionDescription).toContain("mlops:codebuild:source-version=1a2b3c4d5e6f");
   });
 });
+
+describe("--output-env on register and deploy", () => {
+  it("register writes the version it registered; deploy the endpoint, its config and the outcome, into the same file", async () => {
+    const s3 = new S3Client(sdkConfig(sandbox.current, { forcePathStyle: true }));
+    await s3.send(new CreateBucketCommand({ Bucket: "models" }));
+    await s3.send(new PutObjectCommand({ Bucket: "models", Key: "m.tar.gz", Body: "w" }));
+    const dir = tmp();
+    const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1";
+    const registered = await runCli(["register", "--group", "churn", "--image", image, "--model-data", "s3://models/m.tar.gz", "--approval", "approved", "--output-env", "release.env", "--json"], { env: env(), cwd: dir });
+    expect(registered.code, registered.stderr).toBe(0);
+    const version = parseJson("register", registered.stdout);
+    expect(parseEnvFile(readFileSync(join(dir, "release.env"), "utf8"))).toEqual({ MODEL_PACKAGE_ARN: version.modelPackageArn, MODEL_PACKAGE_VERSION: String(version.version), APPROVAL_STATUS: "Approved" });
+
+    const deployed = await runCli(["deploy", "--endpoint", "churn", "--model-package", version.modelPackageArn, "--role-arn", ROLE, "--output-env", "release.env", "--json"], { env: env(), cwd: dir, timeoutMs: 30_000 });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const report = parseJson("deploy", deployed.stdout);
+    expect(parseEnvFile(readFileSync(join(dir, "release.env"), "utf8"))).toEqual({
+      MODEL_PACKAGE_ARN: version.modelPackageArn,
+      MODEL_PACKAGE_VERSION: String(version.version),
+      APPROVAL_STATUS: "Approved",
+      ENDPOINT_NAME: "churn",
+      ENDPOINT_CONFIG: report.endpointConfig,
+      DEPLOY_OUTCOME: report.outcome,
+    });
+    expect(report.outcome).toBe("created");
+  });
+});
