@@ -278,6 +278,10 @@ export function checkDefinition(document: unknown): CheckedDefinition {
     }
   }
 
+  // A Fail step ends the execution: nothing can run after it (SageMaker refuses such a definition).
+  for (const [name, waitsFor] of edges) {
+    for (const on of waitsFor) if (byName.get(on)?.type === "Fail") report(byName.get(name)!.path, `step ${name} depends on ${on}, a Fail step: nothing can run after a Fail step`);
+  }
   const cycle = findCycle(edges);
   if (cycle) report(byName.get(cycle[0]!)!.path, `dependency cycle: ${cycle.join(" → ")}`);
 

@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseEnvFile } from "../../src/core/output-env";
 import type { OutputName } from "../../src/schemas/index";
-import { ANSI, BIN, cleanEnv, ROOT, runCli } from "../helpers/cli";
+import { ANSI, BIN, cleanEnv, ROOT, runCli, runInTerminal } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 import { parseJson } from "../helpers/schemas";
 
@@ -196,6 +196,24 @@ describe("pipeline start --wait", () => {
     expect(r.stderr).toContain(`mlops pipeline status --name churn --execution ${doc.pipelineExecutionArn} --watch`);
     const watched = await json("pipeline-status", ["pipeline", "status", "--name", "churn", "--execution", doc.pipelineExecutionArn, "--watch"]);
     expect(watched.doc.status).toBe("Succeeded");
+  });
+});
+
+describe("on a terminal", () => {
+  it("start --wait draws a live table of the steps, each with its state and duration", async () => {
+    await upsert();
+    await evaluation(0.93);
+    const term = runInTerminal(["pipeline", "start", "--name", "churn", "--wait"], { env: env({ CI: undefined }), columns: 140 });
+    try {
+      await term.waitFor(/STEP\s+TYPE\s+STATUS\s+DURATION/, 20_000);
+      await term.waitFor(/✓\s+RegisterModel-RegisterModel\s+RegisterModel\s+Succeeded/, 20_000);
+      expect(await term.exited).toBe(0);
+      expect(term.text()).toMatch(/✓\s+Train\s+Training\s+Succeeded\s+\d+m/);
+      // Drawn in place: no line per change.
+      expect(term.text()).not.toMatch(/step Train Executing/);
+    } finally {
+      term.kill();
+    }
   });
 });
 

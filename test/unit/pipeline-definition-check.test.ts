@@ -67,8 +67,15 @@ const BAD: Array<[string, (d: any) => void, string, RegExp]> = [
   ["unknown execution variable", (d) => (d.Steps[0].Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri = { Get: "Execution.Id" }), "Steps[0].Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri.Get", /not an execution variable/],
   ["reference with an unknown root", (d) => (d.Steps[1].Arguments.OutputDataConfig.S3OutputPath = { Get: "Pipeline.Name" }), "Steps[1].Arguments.OutputDataConfig.S3OutputPath.Get", /starts with Parameters., Steps. or Execution./],
   ["a step reading its own properties", (d) => (d.Steps[1].Arguments.OutputDataConfig.S3OutputPath = { Get: "Steps.Train.ModelArtifacts.S3ModelArtifacts" }), "Steps[1].Arguments.OutputDataConfig.S3OutputPath.Get", /its own properties/],
+  ["a step after a Fail step", (d) => (d.Steps[1].DependsOn = ["AccuracyTooLow"]), "Steps[1]", /depends on AccuracyTooLow, a Fail step/],
   ["Training step without Arguments", (d) => delete d.Steps[1].Arguments, "Steps[1].Arguments", /needs its Arguments/],
 ];
+
+describe("checkDefinition: the sandbox's reference definition (test/fixtures/pipeline.json)", () => {
+  it("passes too", () => {
+    expect(checkDefinitionText(readFileSync(join(ROOT, "test/fixtures/pipeline.json"), "utf8")).problems).toEqual([]);
+  });
+});
 
 describe("checkDefinition: bad definitions name the JSON path", () => {
   it("has at least 15 cases", () => expect(BAD.length).toBeGreaterThanOrEqual(15));
