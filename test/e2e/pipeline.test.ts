@@ -217,6 +217,27 @@ describe("on a terminal", () => {
   });
 });
 
+describe("stop on a terminal", () => {
+  it("asks, and stops on yes; with CODEBUILD_BUILD_ID set it never asks, even on a terminal", async () => {
+    await upsert();
+    sandbox.current.clock.setScale(1);
+    try {
+      const arn = (await json("pipeline-start", ["pipeline", "start", "--name", "churn"])).doc.pipelineExecutionArn as string;
+      const inBuild = runInTerminal(["pipeline", "stop", "--execution", arn], { env: env({ CI: undefined, CODEBUILD_BUILD_ID: "churn-build:1" }) });
+      expect(await inBuild.exited).toBe(2);
+      expect(inBuild.text()).toMatch(/--yes/);
+      expect(inBuild.text()).not.toMatch(/Stop execution/);
+      const asked = runInTerminal(["pipeline", "stop", "--execution", arn], { env: env({ CI: undefined }) });
+      await asked.waitFor(/Stop execution \w+ of churn/, 20_000);
+      asked.type("y\r");
+      expect(await asked.exited).toBe(0);
+      expect(asked.text()).toMatch(/Stopping/);
+    } finally {
+      sandbox.current.clock.setScale(500);
+    }
+  });
+});
+
 describe("pipeline status, list, stop", () => {
   it("status of the latest execution, list newest first with every page followed, --limit", async () => {
     await upsert();
