@@ -86,6 +86,8 @@ const ENVIRONMENT: Record<string, string> = {
   MLOPS_STRATEGY: "--strategy",
   MLOPS_TIMEOUT: "--timeout",
   MLOPS_RELEASE_PIPELINE: "--pipeline",
+  MLOPS_PIPELINE: "--name",
+  MLOPS_PIPELINE_ROLE_ARN: "--role-arn",
 };
 const AWS_ENVIRONMENT = ["MLOPS_REGION", "MLOPS_PROFILE", "MLOPS_ENDPOINT_URL", "MLOPS_CONFIG"];
 
@@ -184,6 +186,7 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--content-type <mime>", "content type the model accepts, e.g. text/csv")
       .option("--instance-type <type>", "supported real-time instance type; repeatable", collect, [])
       .option("--dry-run", "check everything and print the calls, without registering")
+      .option("--output-env <file>", "write KEY='VALUE' lines for later build phases into FILE (its other lines are kept): MODEL_PACKAGE_ARN, MODEL_PACKAGE_VERSION, APPROVAL_STATUS")
       .action(lazy(() => import("./commands/register.js"), runtime)),
     {
       globals: [...AWS_GLOBALS, "--no-input"],
@@ -269,6 +272,7 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--no-wait", "start the rollout and return (the traffic engine stops at its first step)")
       .option("--dry-run", "print the calls in order and the expected duration, without changing anything")
       .option("--keep-old", "keep every previous config and model (default: keep one, for rollback)")
+      .option("--output-env <file>", "write KEY='VALUE' lines for later build phases into FILE (its other lines are kept): ENDPOINT_NAME, ENDPOINT_CONFIG, DEPLOY_OUTCOME")
       .action(lazy(() => import("./commands/deploy.js"), runtime)),
     {
       globals: [...AWS_GLOBALS, "--no-input"],
@@ -405,6 +409,81 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--poll <seconds>", POLL_FLAG)
       .action(lazy(() => import("./commands/release-start.js"), runtime)),
     { globals: [...AWS_GLOBALS, "--no-input"], environment: WAIT_ENV, examples: ["mlops release start --pipeline churn-release --wait", "mlops release start --pipeline churn-release --variable MODEL_VERSION=7 --json"] },
+  );
+
+  const pipeline = program.command("pipeline").description("SageMaker Pipelines: create or update a pipeline from its JSON definition, start it, follow it, list and stop its executions");
+  const PIPELINE_ENV = [...AWS_ENVIRONMENT, "MLOPS_PIPELINE"];
+  const PIPELINE_NAME_FLAG = "pipeline name (else MLOPS_PIPELINE, mlops.yaml pipeline.name)";
+  const OUTPUT_ENV_FLAG = "write KEY='VALUE' lines for later build phases into FILE (its other lines are kept)";
+  helpFor(
+    pipeline
+      .command("upsert")
+      .description("create the pipeline or update its definition (checked first); an identical definition is a no-op that says so")
+      .option("--file <path>", "pipeline definition JSON (else mlops.yaml pipeline.file)")
+      .option("--name <name>", PIPELINE_NAME_FLAG)
+      .option("--role-arn <arn>", "IAM role SageMaker runs the steps with; needed to create (else MLOPS_PIPELINE_ROLE_ARN, mlops.yaml pipeline.roleArn)")
+      .option("--description <text>", "pipeline description, at most 3072 characters")
+      .option("--param-default <key=value>", "set a declared parameter's DefaultValue (checked against its type); repeatable", collect, [])
+      .option("--dry-run", "check the definition and print the call it would make, without changing anything")
+      .action(lazy(() => import("./commands/pipeline-upsert.js"), runtime)),
+    {
+      globals: AWS_GLOBALS,
+      environment: [...PIPELINE_ENV, "MLOPS_PIPELINE_ROLE_ARN"],
+      examples: [
+        "mlops pipeline upsert --file pipelines/pipeline.json --name churn-train --role-arn arn:aws:iam::123456789012:role/SageMakerPipelines",
+        "mlops pipeline upsert --file pipelines/pipeline.json --param-default AccuracyThreshold=0.92 --dry-run",
+        "mlops pipeline upsert --json | jq -r .action   # created, updated or unchanged",
+      ],
+    },
+  );
+  helpFor(
+    pipeline
+      .command("start")
+      .description("start an execution (parameters checked against the definition); --wait follows it to its end")
+      .option("--name <name>", PIPELINE_NAME_FLAG)
+      .option("--param <key=value>", "pipeline parameter, checked against the declared ones and their types; repeatable", collect, [])
+      .option("--display-name <name>", "execution display name (in CodeBuild: PROJECT-BUILDNUMBER unless given)")
+      .option("--wait", "follow the execution: exit 0 Succeeded, 1 Failed or Stopped (naming the step), 5 on --timeout")
+      .option("--timeout <duration>", "with --wait: stop waiting after this long (exit 5), e.g. 2h; without it, wait until the execution ends")
+      .option("--output-env <file>", `${OUTPUT_ENV_FLAG}: PIPELINE_EXECUTION_ARN, PIPELINE_EXECUTION_STATUS, MODEL_PACKAGE_ARN`)
+      .action(lazy(() => import("./commands/pipeline-start.js"), runtime)),
+    {
+      globals: AWS_GLOBALS,
+      environment: PIPELINE_ENV,
+      examples: [
+        "mlops pipeline start --name churn-train --wait",
+        "mlops pipeline start --param InputData=s3://data/churn/2026-11/ --param Epochs=20 --wait --timeout 2h --output-env pipeline.env",
+        "mlops pipeline start --json | jq -r .pipelineExecutionArn",
+      ],
+    },
+  );
+  helpFor(
+    pipeline
+      .command("status")
+      .description("show an execution: its steps, their states and times, failure reasons, the model package registered")
+      .option("--name <name>", PIPELINE_NAME_FLAG)
+      .option("--execution <arn|latest>", "execution ARN, or latest: the pipeline's newest (the default)", "latest")
+      .option("--watch", "follow the execution until it ends (exit 1 if it failed or was stopped)")
+      .action(lazy(() => import("./commands/pipeline-status.js"), runtime)),
+    { globals: AWS_GLOBALS, environment: PIPELINE_ENV, examples: ["mlops pipeline status --name churn-train", "mlops pipeline status --execution arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-train/execution/abc123 --watch", "mlops pipeline status --json | jq '.steps[] | {name, status}'"] },
+  );
+  helpFor(
+    pipeline
+      .command("list")
+      .description("list a pipeline's executions, newest first, every page followed")
+      .option("--name <name>", PIPELINE_NAME_FLAG)
+      .option("--limit <n>", "only the N newest executions (without it: all of them)")
+      .action(lazy(() => import("./commands/pipeline-list.js"), runtime)),
+    { globals: AWS_GLOBALS, environment: PIPELINE_ENV, examples: ["mlops pipeline list --name churn-train", "mlops pipeline list --limit 5 --json | jq -r '.executions[].status'"] },
+  );
+  helpFor(
+    pipeline
+      .command("stop")
+      .description("stop a running execution (asks first on a terminal; --yes elsewhere)")
+      .requiredOption("--execution <arn|latest>", "execution ARN, or latest: the pipeline's newest")
+      .option("--name <name>", PIPELINE_NAME_FLAG)
+      .action(lazy(() => import("./commands/pipeline-stop.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input", "--yes"], environment: PIPELINE_ENV, examples: ["mlops pipeline stop --execution arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-train/execution/abc123", "mlops pipeline stop --name churn-train --execution latest --yes"] },
   );
 
   const sandbox = program

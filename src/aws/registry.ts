@@ -21,7 +21,7 @@ import { callAws } from "./errors";
 export type ModelPackage = Omit<DescribeModelPackageCommandOutput, "$metadata">;
 
 /** SageMaker says "does not exist" with a ValidationException. */
-function isNotFound(error: unknown): boolean {
+export function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
   return e.name === "ResourceNotFound" || (e.name === "ValidationException" && /does not exist|not found|could not find/i.test(e.message ?? ""));
 }

@@ -4,6 +4,7 @@ import type { DeployFlags } from "../core/deploy-settings";
 import { formatDuration } from "../core/duration";
 import { info, sayNote, warning } from "../core/notes";
 import { STRATEGY_WORDS } from "../core/rollout-plan";
+import { checkOutputEnvTarget, writeOutputEnv } from "../io/output-env";
 import { InterruptedError, MlopsError, RolledBackError, SettledInterruptError, WaitTimeoutError } from "../errors";
 import { executeDeploy } from "../rollout/execute";
 import { dryRunCalls, planDeploy, type DeployPlan } from "../rollout/plan";
@@ -20,6 +21,7 @@ import { RolloutView } from "../rollout/view";
 export const handlesInterrupt = true;
 
 export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
+  if (flags.outputEnv !== undefined) await checkOutputEnvTarget(flags.outputEnv, ctx.cwd);
   const planning = ctx.clock.now().getTime();
   const plan = await planDeploy(flags, ctx, { clock: ctx.clock, signal: ctx.signal, pollSeconds: 15, deadline: planning + 900_000 });
   // Durations and the timeout count from here: time spent answering questions is not the deploy's.
@@ -41,6 +43,7 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   if (plan.alreadyServing) {
     // No rollout runs: no alarms are watched.
     Object.assign(report, { endpointConfig: plan.current!.endpoint.EndpointConfigName!, previousEndpointConfig: null, alarms: [] });
+    await writeDeployEnv(ctx, flags, report);
     ctx.io.emit(report, renderReport);
     return;
   }
@@ -82,6 +85,7 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
       const note = (error as Timeout & { note?: string }).note;
       if (note) report.notes.push(info(note));
       await readAlarmStates(ctx, report);
+      await writeDeployEnv(ctx, flags, report);
       ctx.io.emit(report, renderReport);
       // The same measured duration as the report on stdout (the timeout, plus the last check's time).
       throw new WaitTimeoutError(`timed out after ${formatDuration(report.durationSeconds)} waiting for ${plan.endpoint} (--timeout ${formatDuration(plan.timeoutSeconds)}); ${note ?? `the ${plan.mode === "create" ? "creation" : "update"} may still be running`}`, {
@@ -105,6 +109,7 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   report.durationSeconds = elapsedSeconds(ctx.clock, started);
   // --no-wait and a paused rollout never read the alarms: read them once, for the report.
   await readAlarmStates(ctx, report);
+  await writeDeployEnv(ctx, flags, report);
   ctx.io.emit(report, renderReport);
 
   if (result.outcome === "rolled-back") {
@@ -117,6 +122,15 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
         : `SageMaker allows only deleting a Failed endpoint: \`aws sagemaker delete-endpoint --endpoint-name ${plan.endpoint}\`, then deploy again`,
     });
   }
+}
+
+/**
+ * --output-env: the endpoint, the config that serves (or would have), and the outcome (deployed,
+ * rolled-back, failed, timed-out, no-change…), whatever the exit code; a dry run writes nothing.
+ */
+async function writeDeployEnv(ctx: Context, flags: DeployFlags, report: DeployReport): Promise<void> {
+  if (flags.outputEnv === undefined) return;
+  await writeOutputEnv("deploy", flags.outputEnv, ctx.cwd, { ENDPOINT_NAME: report.endpoint, ENDPOINT_CONFIG: report.endpointConfig, DEPLOY_OUTCOME: report.outcome });
 }
 
 /**

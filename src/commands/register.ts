@@ -14,6 +14,7 @@ import { findMetric, MAX_METRICS_BYTES, parseMetricsDocument } from "../core/met
 import { gateEntries, parseApproval, type ApprovalStatus } from "../core/registry";
 import { GateError, UsageError } from "../errors";
 import { readGit } from "../io/git";
+import { checkOutputEnvTarget, writeOutputEnv } from "../io/output-env";
 import { formatTable } from "../io/table";
 import type { RegisterResult } from "../schemas/registry";
 
@@ -30,6 +31,7 @@ export interface RegisterOptions {
   contentType?: string;
   instanceType: string[];
   dryRun?: boolean;
+  outputEnv?: string;
 }
 
 /** Everything `register` will send, checked before any call that changes anything. */
@@ -49,6 +51,7 @@ interface Plan {
 
 export async function run(options: RegisterOptions, ctx: Context): Promise<void> {
   const plan = await collect(options, ctx);
+  if (options.outputEnv !== undefined) await checkOutputEnvTarget(options.outputEnv, ctx.cwd);
 
   // Read-only from here until the gate and the inputs have all passed.
   const metricsDoc = plan.metricsSource ? await readMetrics(ctx, plan.metricsSource) : undefined;
@@ -129,6 +132,10 @@ export async function run(options: RegisterOptions, ctx: Context): Promise<void>
   progress.succeed(`Registered ${plan.group}/${version}`);
 
   Object.assign(result, { modelPackageArn: arn, version, approvalStatus: plan.approval });
+  // Only a registered version is written: a failed gate or a dry run leaves the file as it was.
+  if (options.outputEnv !== undefined) {
+    await writeOutputEnv("register", options.outputEnv, ctx.cwd, { MODEL_PACKAGE_ARN: arn, MODEL_PACKAGE_VERSION: String(version), APPROVAL_STATUS: plan.approval });
+  }
   ctx.io.emit(result, (r, style) =>
     [
       ...(checks.length > 0 ? [gateTable(checks, style), ""] : []),

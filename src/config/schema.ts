@@ -75,6 +75,15 @@ const ReleaseSection = z
   })
   .strict();
 
+/** `pipeline:`: the SageMaker pipeline `mlops pipeline …` works on. */
+const PipelineSection = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/, { message: "must be letters, digits and inner hyphens, at most 256 characters" }).optional(),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/, { message: "must be an IAM role ARN" }).optional(),
+    file: z.string().min(1).optional(),
+  })
+  .strict();
+
 /**
  * mlops.yaml. Strict: an unknown key is almost always a typo, and a typo silently ignored
  * would deploy with defaults the user did not want.
@@ -87,6 +96,7 @@ export const ConfigSchema = z
     endpoint: EndpointSection.optional(),
     deploy: DeploySection.optional(),
     batch: BatchSection.optional(),
+    pipeline: PipelineSection.optional(),
     release: ReleaseSection.optional(),
   })
   .strict();

@@ -41,6 +41,8 @@ export interface DeployFlags {
   dryRun?: boolean;
   keepOld?: boolean;
   poll?: string;
+  /** --output-env FILE: ENDPOINT_NAME, ENDPOINT_CONFIG, DEPLOY_OUTCOME for later build phases. */
+  outputEnv?: string;
 }
 
 export type ModelSource = { kind: "package"; ref: ModelRef; text: string } | { kind: "image"; image: string; modelData: S3Uri };

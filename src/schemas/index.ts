@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { errorOutput } from "./common";
 import { adviseOutput, completionOutput, demoOutput, doctorOutput, sandboxStartOutput } from "./misc";
+import { pipelineListOutput, pipelineStartOutput, pipelineStatusOutput, pipelineStopOutput, pipelineUpsertOutput } from "./pipeline";
 import { modelsApproveOutput, modelsListOutput, modelsRejectOutput, modelsShowOutput, registerOutput } from "./registry";
 import { releaseApproveOutput, releaseRejectOutput, releaseStartOutput, releaseStatusOutput } from "./release";
 import { abortOutput, deployOutput, promoteOutput, rollbackOutput, statusOutput } from "./rollout";
@@ -26,6 +27,11 @@ export const OUTPUT_SCHEMAS = {
   "release-approve": releaseApproveOutput,
   "release-reject": releaseRejectOutput,
   "release-start": releaseStartOutput,
+  "pipeline-upsert": pipelineUpsertOutput,
+  "pipeline-start": pipelineStartOutput,
+  "pipeline-status": pipelineStatusOutput,
+  "pipeline-list": pipelineListOutput,
+  "pipeline-stop": pipelineStopOutput,
   doctor: doctorOutput,
   demo: demoOutput,
   "sandbox-start": sandboxStartOutput,

@@ -1,10 +1,12 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateModelPackageCommand, CreateModelPackageGroupCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from "@aws-sdk/client-sagemaker";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli";
 import { EXIT_CODE_HELP } from "../../src/exit-codes";
-import { cleanEnv, runCli, spawnCli } from "../helpers/cli";
+import { cleanEnv, ROOT, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 import { parseJson } from "../helpers/schemas";
 import type { OutputName } from "../../src/schemas/index";
@@ -112,6 +114,16 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
     const batch = await json([...base, "--traffic", "batch"]);
     expect(batch.inputs.sync).toBe(false);
   },
+  "pipeline status --execution": async () => {
+    const sm = new SageMakerClient(sdkConfig(sandbox.current));
+    const definition = readFileSync(join(ROOT, "test/fixtures/pipeline.json"), "utf8");
+    await sm.send(new CreatePipelineCommand({ PipelineName: "churn", PipelineDefinition: definition, RoleArn: ROLE, ClientRequestToken: "create-churn-pipeline-0000000000001" }));
+    const arns: string[] = [];
+    for (const token of ["start-churn-pipeline-0000000000001", "start-churn-pipeline-0000000000002"]) arns.push((await sm.send(new StartPipelineExecutionCommand({ PipelineName: "churn", ClientRequestToken: token }))).PipelineExecutionArn!);
+    const r = await runCli(["pipeline", "status", "--name", "churn", "--json"], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson("pipeline-status", r.stdout).pipelineExecutionArn).toBe(arns[1]);
+  },
   "sandbox start": async () => {
     const started = spawnCli(["sandbox", "start", "--json", "--quiet"], { env: cleanEnv() });
     try {
@@ -163,6 +175,7 @@ const COVERED_BY: Record<string, string> = {
   "deploy --keep-old": "deploy (a new endpoint)",
   "deploy --role-arn": "deploy (a redeploy)",
   "rollback --to": "deploy (a redeploy)",
+  "pipeline status --execution": "pipeline status --execution",
 };
 
 /** A run without a terminal and without the required flags: its error names them all. */
