@@ -100,15 +100,22 @@ describe("mlops deploy: waiting, concurrency, interruption", () => {
   });
 
   it("--pause holds at the canary step; promote from another shell finishes it", async () => {
-    await serving();
-    const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--pause", ...bakes], { env: env() });
-    await run.waitFor("stderr", /paused: waiting for `mlops promote`/, 30_000);
-    const status = await runCli(["status", "--endpoint", "churn", "--json"], { env: env() });
-    expect(parseJson("status", status.stdout).rollout).toMatchObject({ phase: "paused", weight: 10, driven: true });
-    const promoted = await runCli(["promote", "--endpoint", "churn"], { env: env() });
-    expect(promoted.code, promoted.stderr).toBe(0);
-    expect((await run.exited).code).toBe(0);
-    expect(run.output.stdout).toContain("deployed churn");
+    // promote gives the driving process 180 s of sandbox time to take its command: at ×50 that is
+    // 3.6 s of real time, which a busy machine cannot eat up as it could 0.36 s at ×500.
+    sandbox.current.clock.setScale(50);
+    try {
+      await serving();
+      const run = spawnCli(["deploy", "--endpoint", "churn", "--image", IMAGE, "--model-data", MODEL, "--env", "V=2", "--pause", ...bakes], { env: env() });
+      await run.waitFor("stderr", /paused: waiting for `mlops promote`/, 30_000);
+      const status = await runCli(["status", "--endpoint", "churn", "--json"], { env: env() });
+      expect(parseJson("status", status.stdout).rollout).toMatchObject({ phase: "paused", weight: 10, driven: true });
+      const promoted = await runCli(["promote", "--endpoint", "churn"], { env: env() });
+      expect(promoted.code, promoted.stderr).toBe(0);
+      expect((await run.exited).code).toBe(0);
+      expect(run.output.stdout).toContain("deployed churn");
+    } finally {
+      sandbox.current.clock.setScale(500);
+    }
     // The driver says it took the command before removing it: promote never sees it vanish unanswered.
     const log = sandbox.current.requestLog;
     const taken = log.entries({ operation: "AddTags" }).find((e) => JSON.stringify(e.input).includes("mlops:rollout:taken-commands"));
