@@ -18,19 +18,24 @@ const ROLE = "arn:aws:iam::000000000000:role/demo-sagemaker-execution";
  * in production: its alarm fires and the traffic goes back to v2 by itself.
  */
 export async function deployStory(h: Harness, timeScale: number): Promise<{ story: DeployStory; closing: string }> {
-  await seedBucket(h.aws, "mlops-demo", Object.fromEntries(
-    ([[1, 0.91], [2, 0.93], [3, 0.94]] as const).flatMap(([v, accuracy]) => [
-      [`churn/v${v}/model.tar.gz`, `model weights v${v}`],
-      [`churn/v${v}/evaluation.json`, { binary_classification_metrics: { accuracy: { value: accuracy } } }],
-    ]),
-  ));
-  const register = () => import("../commands/register");
   const versions = [
     { v: 1, accuracy: 0.91, env: [] as string[] },
     { v: 2, accuracy: 0.93, env: [] },
     // Good offline, bad in production: it fails 40 % of requests.
     { v: 3, accuracy: 0.94, env: ["MLOPS_SANDBOX_ERROR_RATE=0.4"] },
   ];
+  // Each version's artifact and the evaluation report its gate reads.
+  await seedBucket(
+    h.aws,
+    "mlops-demo",
+    Object.fromEntries(
+      versions.flatMap(({ v, accuracy }) => [
+        [`churn/v${v}/model.tar.gz`, `model weights v${v}`],
+        [`churn/v${v}/evaluation.json`, { binary_classification_metrics: { accuracy: { value: accuracy } } }],
+      ]),
+    ),
+  );
+  const register = () => import("../commands/register");
   await h.timed(
     "register v1–v3 behind the gate accuracy>=0.9, and approve them",
     async () => {

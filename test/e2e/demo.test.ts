@@ -74,7 +74,7 @@ describe("mlops demo --story release", () => {
   });
 
   it("prints the release story readably without --json; an unknown story is exit 2", async () => {
-    const r = await runCli(["demo", "--story", "release"], { env: cleanEnv(), timeoutMs: 60_000 });
+    const r = await runCli(["demo", "--story", "release", "--time-scale", "1000"], { env: cleanEnv(), timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^What happened\n1\. upsert the SageMaker pipeline: .*: created {2}\S.* of AWS time in \d+\.\d s\n/);
     expect(r.stdout).toMatch(/\n4\. release it: .*: waiting .*\n {3}Source Succeeded, Build Succeeded, Staging Succeeded, Approval InProgress, Production not run\n/);
