@@ -58,7 +58,7 @@ async function tell(h: Harness, timeScale: number, dir: string): Promise<{ story
       outcome: (doc.status ?? "failed").toLowerCase(),
       detail: [
         (doc.steps ?? []).map((s) => `${s.name} ${s.status ?? "not run"}${s.durationSeconds !== null ? ` (${formatDuration(s.durationSeconds)})` : ""}`).join(", "),
-        ...(doc.modelPackageArn ? [`registered ${doc.modelPackageArn}, PendingManualApproval`] : []),
+        ...(doc.modelPackageArn ? [`registered ${doc.modelPackageArn}`] : []),
       ],
     }),
   );
