@@ -158,8 +158,15 @@ export function buildProgram(runtime: () => Runtime): Command {
       .command("demo")
       .description("the whole story on a local AWS in under a minute: register, create, canary, and a bad version rolled back by its alarm")
       .option("--time-scale <n>", "how much faster than real time the local AWS runs", "200")
+      .option(
+        "--story <story>",
+        "deploy (default): registry, endpoint, canaries and a rollback; release: a SageMaker pipeline registers a model, a CodePipeline release waits at its manual approval and goes on to Production",
+      )
       .action(lazy(() => import("./commands/demo.js"), runtime)),
-    { globals: OUTPUT_GLOBALS, examples: ["mlops demo", "mlops demo --time-scale 20   # slower, to watch the live view", "mlops demo --json | jq .steps"] },
+    {
+      globals: OUTPUT_GLOBALS,
+      examples: ["mlops demo", "mlops demo --time-scale 20   # slower, to watch the live view", "mlops demo --story release", "mlops demo --json | jq .steps"],
+    },
   );
 
   helpFor(

@@ -1,5 +1,6 @@
 import {
   CodePipelineClient,
+  CreatePipelineCommand,
   GetPipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
@@ -90,4 +91,10 @@ export async function startPipelineExecution(aws: AwsClients, input: { name: str
     codepipeline(aws).send(new StartPipelineExecutionCommand({ name: input.name, variables: input.variables.length > 0 ? input.variables : undefined, clientRequestToken: input.clientRequestToken })),
   ).catch(notFound(input.name));
   return out.pipelineExecutionId!;
+}
+
+/** CreatePipeline: the pipeline from its declaration. CodePipeline starts its first execution by itself. Returns the stored declaration. */
+export async function createPipeline(aws: AwsClients, pipeline: PipelineDeclaration): Promise<PipelineDeclaration> {
+  const out = await callAws("codepipeline:CreatePipeline", () => codepipeline(aws).send(new CreatePipelineCommand({ pipeline })));
+  return out.pipeline ?? pipeline;
 }

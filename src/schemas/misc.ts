@@ -74,23 +74,37 @@ export type DoctorReport = z.infer<typeof doctorReport>;
 
 export const doctorOutput = orError(doctorReport, { title: "mlops doctor --json", description: "Each check, and what was found. Or the error document." });
 
-export const demoStory = z.strictObject({
+const demoStep = z.strictObject({
+  title: z.string(),
+  outcome: z.string(),
+  sandboxSeconds: z.number().describe("Time it took on the sandbox's clock: as long as it would on AWS."),
+  realSeconds: z.number(),
+  detail: z.array(z.string()),
+});
+export type DemoStep = z.infer<typeof demoStep>;
+
+export const deployStory = z.strictObject({
   ok: z.boolean().describe("It all went as it should: the bad version was rolled back."),
   timeScale: z.number(),
-  steps: z.array(
-    z.strictObject({
-      title: z.string(),
-      outcome: z.string(),
-      sandboxSeconds: z.number().describe("Time it took on the sandbox's clock: as long as it would on AWS."),
-      realSeconds: z.number(),
-      detail: z.array(z.string()),
-    }),
-  ),
+  steps: z.array(demoStep),
   badVersionMaxPercent: z.number().describe("The bad version's largest share of any minute's traffic, from the sandbox's CloudWatch metrics, in whole percents."),
 });
+export type DeployStory = z.infer<typeof deployStory>;
+
+export const releaseStory = z.strictObject({
+  story: z.literal("release").describe("`mlops demo --story release` (the deploy story, the default, has no `story` field)."),
+  ok: z.boolean().describe("It all went as it should: the pipeline registered a model, the release waited at its approval and then succeeded."),
+  timeScale: z.number(),
+  steps: z.array(demoStep),
+  modelPackageArn: z.string().describe("The model version the SageMaker pipeline's RegisterModel step created."),
+  releaseExecutionId: z.string().nullable().describe("The CodePipeline execution that was approved."),
+});
+export type ReleaseStory = z.infer<typeof releaseStory>;
+
+export const demoStory = z.union([deployStory, releaseStory]);
 export type DemoStory = z.infer<typeof demoStory>;
 
-export const demoOutput = orError(demoStory, { title: "mlops demo --json", description: "What happened at each step. Or the error document." });
+export const demoOutput = orError(demoStory, { title: "mlops demo --json", description: "What happened at each step of the story (deploy, the default, or release). Or the error document." });
 
 export const sandboxStarted = z.strictObject({
   url: z.string(),

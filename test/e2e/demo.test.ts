@@ -30,3 +30,60 @@ describe("mlops demo", () => {
     expect(Number(claim![1])).toBeLessThanOrEqual(10);
   });
 });
+
+describe("mlops demo --story release", () => {
+  const TITLES = [
+    /^upsert the SageMaker pipeline: Processing → Training → Evaluation → Condition → RegisterModel \| Fail$/,
+    /^run it: evaluation\.json says accuracy 0\.93, the condition wants ≥ 0\.9, so it registers a model$/,
+    /^approve the new model version$/,
+    /^release it: Source → Build → Staging, then the release waits at its manual approval$/,
+    /^approve the release: it moves on to Production$/,
+  ];
+
+  it("runs a SageMaker pipeline that registers a model, then a release that waits at its approval and succeeds, in well under a minute", async () => {
+    const r = await runCli(["demo", "--story", "release", "--json"], { env: cleanEnv(), timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.durationMs).toBeLessThan(60_000);
+    const story = parseJson("demo", r.stdout);
+    expect(story).toMatchObject({ story: "release", ok: true, timeScale: 200 });
+    expect(story.steps).toHaveLength(TITLES.length);
+    story.steps.forEach((step: { title: string }, i: number) => expect(step.title).toMatch(TITLES[i]!));
+    expect(story.steps.map((s: { outcome: string }) => s.outcome)).toEqual(["created", "succeeded", "approved", "waiting", "succeeded"]);
+    // The pipeline's condition passed on the evaluation.json in S3: RegisterModel ran, AccuracyTooLow did not.
+    const [, run, approved, waiting, released] = story.steps;
+    expect(run.detail[0]).toMatch(/^Preprocess Succeeded .*Train Succeeded .*Evaluate Succeeded .*CheckAccuracy Succeeded .*RegisterModel Succeeded/);
+    expect(run.detail[0]).not.toContain("AccuracyTooLow");
+    expect(story.modelPackageArn).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:model-package\/demo-churn\/1$/);
+    expect(run.detail[1]).toBe(`registered ${story.modelPackageArn}`);
+    // As the registry reported it before the approval: the definition registers it PendingManualApproval.
+    expect(approved.detail).toEqual(["demo-churn/1: PendingManualApproval → Approved"]);
+    expect(waiting.detail[0]).toBe("Source Succeeded, Build Succeeded, Staging Succeeded, Approval InProgress, Production not run");
+    expect(waiting.detail[1]).toMatch(/^Approval\/Approve waits since \S+; it would fail at \S+ without an answer$/);
+    expect(released.detail).toEqual(['Approval/Approve approved: "model demo-churn/1 approved, accuracy 0.93"', `execution ${story.releaseExecutionId} Succeeded`]);
+    // Simulated time: Processing and Training take minutes of AWS time, in seconds of ours.
+    expect(run.sandboxSeconds).toBeGreaterThan(500);
+    // Each step ran as the mlops command it names.
+    for (const command of [
+      "▸ mlops pipeline upsert --file pipeline.json --name demo-churn-build",
+      "▸ mlops pipeline start --name demo-churn-build --wait",
+      "▸ mlops models approve demo-churn/1",
+      "▸ mlops release status --pipeline demo-churn-release",
+      "▸ mlops release approve --pipeline demo-churn-release",
+    ]) {
+      expect(r.stderr).toContain(command);
+    }
+  });
+
+  it("prints the release story readably without --json; an unknown story is exit 2", async () => {
+    const r = await runCli(["demo", "--story", "release", "--time-scale", "1000"], { env: cleanEnv(), timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^What happened\n1\. upsert the SageMaker pipeline: .*: created {2}\S.* of AWS time in \d+\.\d s\n/);
+    expect(r.stdout).toMatch(/\n4\. release it: .*: waiting .*\n {3}Source Succeeded, Build Succeeded, Staging Succeeded, Approval InProgress, Production not run\n/);
+    expect(r.stdout).toMatch(/\n5\. approve the release: it moves on to Production: succeeded /);
+    expect(r.stdout).toMatch(/of AWS time in \d+\.\d s\. A pipeline run registered demo-churn\/1; one approval let the model in, another let the release reach Production\.\n?$/);
+
+    const bad = await runCli(["demo", "--story", "rollout"], { env: cleanEnv() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--story "rollout": it is one of deploy, release');
+  });
+});

@@ -53,7 +53,11 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
   "demo --time-scale": async () => {
     const r = await runCli(["demo", "--json"], { env: cleanEnv(), timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(parseJson("demo", r.stdout).timeScale).toBe(200);
+    const story = parseJson("demo", r.stdout);
+    expect(story.timeScale).toBe(200);
+    // --story deploy by default: the deploy story's document, which has no `story` field.
+    expect(story.story).toBeUndefined();
+    expect(story.badVersionMaxPercent).toBeTypeOf("number");
   },
   "register --approval": async () => {
     await artifact();
@@ -139,6 +143,7 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
 /** Which check covers each option whose help states a default. */
 const COVERED_BY: Record<string, string> = {
   "demo --time-scale": "demo --time-scale",
+  "demo --story": "demo --time-scale",
   "register --approval": "register --approval",
   "models list --limit": "models list --limit",
   "endpoint advise --response-mb": "endpoint advise",
