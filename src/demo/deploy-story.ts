@@ -103,7 +103,7 @@ export async function deployStory(h: Harness, timeScale: number): Promise<{ stor
 
   const asExpected = created.doc.outcome === "created" && canary.doc.outcome === "deployed" && bad.doc.outcome === "rolled-back" && bad.error instanceof RolledBackError;
   return {
-    story: { ok: asExpected, timeScale, steps: h.steps, badVersionMaxPercent: exposure.maxMinutePercent },
+    story: { story: "deploy", ok: asExpected, timeScale, steps: h.steps, badVersionMaxPercent: exposure.maxMinutePercent },
     closing: `The bad version never took more than ${exposure.maxMinutePercent} % of the traffic.`,
   };
 }

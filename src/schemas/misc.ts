@@ -84,6 +84,7 @@ const demoStep = z.strictObject({
 export type DemoStep = z.infer<typeof demoStep>;
 
 export const deployStory = z.strictObject({
+  story: z.literal("deploy").describe("`mlops demo` (--story deploy, the default)."),
   ok: z.boolean().describe("It all went as it should: the bad version was rolled back."),
   timeScale: z.number(),
   steps: z.array(demoStep),
@@ -92,7 +93,7 @@ export const deployStory = z.strictObject({
 export type DeployStory = z.infer<typeof deployStory>;
 
 export const releaseStory = z.strictObject({
-  story: z.literal("release").describe("`mlops demo --story release` (the deploy story, the default, has no `story` field)."),
+  story: z.literal("release").describe("`mlops demo --story release`."),
   ok: z.boolean().describe("It all went as it should: the pipeline registered a model, the release waited at its approval and then succeeded."),
   timeScale: z.number(),
   steps: z.array(demoStep),

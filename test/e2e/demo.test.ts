@@ -8,7 +8,7 @@ describe("mlops demo", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.durationMs).toBeLessThan(60_000);
     const story = parseJson("demo", r.stdout);
-    expect(story.ok).toBe(true);
+    expect(story).toMatchObject({ story: "deploy", ok: true });
     expect(story.steps.map((s: { outcome: string }) => s.outcome)).toEqual(["registered", "created", "deployed", "rolled-back"]);
     expect(story.steps[3].detail.join(" ")).toMatch(/alarm mlops-demo-churn-r\w+-5xx-rate fired; traffic was back on v2/);
     // Measured from the sandbox's metrics: a 10 % canary, so some traffic but never more than 10 %.
