@@ -55,8 +55,8 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
     expect(r.code, r.stderr).toBe(0);
     const story = parseJson("demo", r.stdout);
     expect(story.timeScale).toBe(200);
-    // --story deploy by default: the deploy story's document, which has no `story` field.
-    expect(story.story).toBeUndefined();
+    // --story deploy by default.
+    expect(story.story).toBe("deploy");
     expect(story.badVersionMaxPercent).toBeTypeOf("number");
   },
   "register --approval": async () => {
