@@ -12,7 +12,8 @@ import { readStateFile, REGION_NAME, StateStore, writeStateFile, type Scope } fr
 import { SANDBOX_CREDENTIALS } from "./credentials";
 import { alarmStates, cloudwatch, evaluateAlarms, pruneMetrics, type CloudWatchState } from "./services/cloudwatch";
 import { codepipeline } from "./services/codepipeline";
-import { eventbridge } from "./services/eventbridge";
+import { eventbridge, type EventBridgeState } from "./services/eventbridge";
+import { EventDelivery, type Invocation } from "./event-delivery";
 import { s3 } from "./services/s3";
 import { createSageMaker, type SageMakerState } from "./services/sagemaker/index";
 import { DEFAULT_TIMING, settleEndpoint, type EndpointTiming } from "./services/sagemaker/endpoints";
@@ -65,6 +66,8 @@ export interface Sandbox {
   faults: FaultInjector;
   clock: SandboxClock;
   events: EventBus;
+  /** Every EventBridge target invocation (succeeded or failed, with the input sent), oldest first. */
+  invocations(filter?: { rule?: string; region?: string }): Invocation[];
   /** The env that points AWS SDKs and CLIs at this sandbox. */
   env(): Record<string, string>;
   /** Forget all state, requests, events and faults. */
@@ -135,6 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     onInternalError: options.onInternalError ?? (() => {}),
   };
   if (saved) state.fromFile(saved);
+  const delivery = new EventDelivery(dispatcher);
+  delivery.attach(events);
 
   // Find out now, not at the first change, whether the state file can be written.
   if (options.stateFile) {
@@ -153,6 +158,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(tickMs >= 100 && Number.isFinite(tickMs))) throw new RangeError(`tickSeconds must be at least 0.1, got ${options.tickSeconds}`);
   const metricDelay = options.metricDelaySeconds ?? 60;
   let lastTick = clock.now();
+  /** rate(…) rules fire on the sandbox clock: a "Scheduled Event" to that rule's targets only (doc: eb-run-lambda-schedule). */
+  const fireSchedules = (eb: EventBridgeState, scope: Scope, now: number) => {
+    for (const rule of Object.values(eb.rules)) {
+      if (rule.nextFire === undefined || rule.nextFire > now) continue;
+      const period = Number(/\d+/.exec(rule.ScheduleExpression ?? "")?.[0]) * ({ m: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[/ ([mhd])/.exec(rule.ScheduleExpression ?? "")?.[1] ?? "m"]!;
+      while (rule.nextFire <= now) rule.nextFire += period;
+      if (rule.State === "DISABLED") continue;
+      const event = { version: "0" as const, id: crypto.randomUUID(), "detail-type": "Scheduled Event", source: "aws.events", account: scope.accountId, time: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"), region: scope.region, resources: [rule.Arn], detail: {} };
+      delivery.enqueue(event, [rule]);
+    }
+  };
   const tick = () => {
     const now = clock.now();
     for (const r of state.regions()) {
@@ -165,6 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         evaluateAlarms(cw, now, metricDelay);
         for (const ep of Object.values(sm.endpoints)) settleEndpoint(sm, ep, now, (names) => alarmStates(cw, names), timing);
         pruneMetrics(cw, now);
+        fireSchedules(state.get("events", scope) as EventBridgeState, scope, now);
       } catch (error) {
         // A sandbox bug in one region must not stop time in the others.
         dispatcher.onInternalError(error, "sandbox", `tick ${r}`);
@@ -180,6 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     simulators.clear();
     requestLog.clear();
     events.clear();
+    delivery.clear();
     faults.clear();
   };
 
@@ -219,6 +237,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       if (path === "/_mlops/health") return json(200, { ok: true, region, accountId, timeScale: clock.scale, time: clock.date().toISOString() });
       if (path === "/_mlops/requests" && method === "GET") return json(200, requestLog.entries({ since: query.has("since") ? Number(query.get("since")) : undefined }));
+      if (path === "/_mlops/invocations" && method === "GET") return json(200, delivery.invocations({ rule: query.get("rule") ?? undefined, region: query.get("region") ?? undefined }));
       if (path === "/_mlops/reset" && method === "POST") return (reset(), json(200, { ok: true }));
       if (path === "/_mlops/faults" && method === "PUT") return (faults.set(parseFaultSpec(body)), json(200, faults.list()));
       if (path === "/_mlops/faults" && method === "DELETE") return (faults.clear(), json(200, []));
@@ -256,6 +275,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     clock,
     events,
+    invocations: (filter) => delivery.invocations(filter),
     env: () => ({
       AWS_ENDPOINT_URL: url,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
