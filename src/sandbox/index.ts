@@ -178,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const cw = state.get("cloudwatch", scope) as CloudWatchState;
         if (!simulators.has(r)) simulators.set(r, new TrafficSimulator(options.trafficRps ?? 20));
         simulators.get(r)!.run(sm, cw, lastTick, now);
-        evaluateAlarms(cw, now, metricDelay);
+        evaluateAlarms(cw, now, metricDelay, (event) => events.publish(event, accountId, r));
         for (const ep of Object.values(sm.endpoints)) settleEndpoint(sm, ep, now, (names) => alarmStates(cw, names), timing);
         pruneMetrics(cw, now);
         fireSchedules(state.get("events", scope) as EventBridgeState, scope, now);

@@ -2,6 +2,7 @@ import { StandardUnit } from "@aws-sdk/client-cloudwatch";
 import { jsonErrorProfile, ServiceError } from "../errors";
 import { paginate } from "../paginate";
 import { record } from "../records";
+import type { EventInput } from "../events";
 import type { ServiceDefinition } from "../service";
 import { bool, int, list, num, required, str, struct, type Spec } from "../validate";
 import { checkExpression, evaluate, expressionIds } from "./metric-math";
@@ -267,11 +268,39 @@ function alarmPeriod(alarm: Alarm): number {
   return (alarm.Period ?? alarm.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period ?? 60) * 1000;
 }
 
-function setState(alarm: Alarm, value: Alarm["StateValue"], reason: string, at: number): void {
+/** Called with the EventBridge event of each alarm state change. */
+export type AlarmEvents = (event: EventInput) => void;
+
+function setState(alarm: Alarm, value: Alarm["StateValue"], reason: string, at: number, publish?: AlarmEvents): void {
   if (alarm.StateValue === value) return;
+  const previous = { value: alarm.StateValue, reason: alarm.StateReason, timestamp: alarm.stateUpdated };
   alarm.StateValue = value;
   alarm.StateReason = reason;
   alarm.stateUpdated = at;
+  publish?.(alarmStateChange(alarm, previous));
+}
+
+/**
+ * "CloudWatch Alarm State Change" as CloudWatch sends it to EventBridge (source aws.cloudwatch,
+ * detail alarmName, state and previousState {value, reason, timestamp}, configuration).
+ * doc: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+ */
+function alarmStateChange(alarm: Alarm, previous: { value: string; reason?: string; timestamp?: number }): EventInput {
+  const iso = (t: number | undefined) => new Date(t ?? 0).toISOString().replace("Z", "+0000");
+  return {
+    source: "aws.cloudwatch",
+    detailType: "CloudWatch Alarm State Change",
+    resources: [alarm.AlarmArn],
+    detail: {
+      alarmName: alarm.AlarmName,
+      state: { value: alarm.StateValue, reason: alarm.StateReason, timestamp: iso(alarm.stateUpdated) },
+      previousState: { value: previous.value, reason: previous.reason, timestamp: iso(previous.timestamp) },
+      configuration: {
+        ...(alarm.AlarmDescription !== undefined ? { description: alarm.AlarmDescription } : {}),
+        ...(alarm.MetricName !== undefined ? { metrics: [{ id: "m1", metricStat: { metric: { namespace: alarm.Namespace, name: alarm.MetricName, dimensions: Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name, d.Value])) }, period: alarm.Period, stat: alarm.Statistic ?? alarm.ExtendedStatistic }, returnData: true }] } : {}),
+      },
+    },
+  };
 }
 
 /**
@@ -279,7 +308,7 @@ function setState(alarm: Alarm, value: Alarm["StateValue"], reason: string, at: 
  * late, so a period is judged `delaySeconds` after it ends, as in AWS: an alarm never sees
  * the last minute.
  */
-export function evaluateAlarms(state: CloudWatchState, now: number, delaySeconds = 0): void {
+export function evaluateAlarms(state: CloudWatchState, now: number, delaySeconds = 0, publish?: AlarmEvents): void {
   for (const alarm of Object.values(state.alarms)) {
     const period = alarmPeriod(alarm);
     const end = Math.floor((now - delaySeconds * 1000) / period) * period;
@@ -296,9 +325,9 @@ export function evaluateAlarms(state: CloudWatchState, now: number, delaySeconds
     const describe = () =>
       `${bad} out of the last ${points.length} datapoints [${points.map((p) => (p === undefined ? "missing" : String(Number(p.toFixed(6))))).join(", ")}] ` +
       `were ${alarm.ComparisonOperator.replace(/Threshold$/, "").replace(/([A-Z])/g, " $1").trim().toLowerCase()} the threshold (${alarm.Threshold}).`;
-    if (bad >= wanted) setState(alarm, "ALARM", `Threshold Crossed: ${describe()}`, now);
-    else if (present.length > 0 || treat === "notBreaching" || treat === "breaching") setState(alarm, "OK", `Threshold Crossed: ${describe()}`, now);
-    else if (treat !== "ignore") setState(alarm, "INSUFFICIENT_DATA", "Insufficient Data: no datapoints were received for the evaluation periods.", now);
+    if (bad >= wanted) setState(alarm, "ALARM", `Threshold Crossed: ${describe()}`, now, publish);
+    else if (present.length > 0 || treat === "notBreaching" || treat === "breaching") setState(alarm, "OK", `Threshold Crossed: ${describe()}`, now, publish);
+    else if (treat !== "ignore") setState(alarm, "INSUFFICIENT_DATA", "Insufficient Data: no datapoints were received for the evaluation periods.", now, publish);
   }
 }
 
@@ -502,7 +531,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
       handler: (input: { AlarmName: string; StateValue: Alarm["StateValue"]; StateReason: string }, ctx) => {
         const alarm = ctx.state.alarms[input.AlarmName];
         if (!alarm) throw new ServiceError("ResourceNotFound", `Alarm ${input.AlarmName} not found`, { status: 404, queryCode: "ResourceNotFound" });
-        setState(alarm, input.StateValue, input.StateReason, ctx.clock.now());
+        setState(alarm, input.StateValue, input.StateReason, ctx.clock.now(), (event) => ctx.events.publish(event));
         return {};
       },
     },

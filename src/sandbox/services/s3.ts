@@ -118,6 +118,29 @@ function checkBucketName(name: string): void {
 }
 
 /**
+ * "Object Created" as S3 sends it to EventBridge when the bucket's notification configuration has
+ * EventBridgeConfiguration: source aws.s3, resources [bucket ARN], detail bucket.name,
+ * object.key/size/etag (no quotes)/sequencer, request-id, requester, reason.
+ * doc: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
+ */
+function objectCreated(ctx: { accountId: string; requestId: string; clock: { now(): number } }, bucket: string, key: string, size: number, etag: string, reason: string) {
+  return {
+    source: "aws.s3",
+    detailType: "Object Created",
+    resources: [`arn:aws:s3:::${bucket}`],
+    detail: {
+      version: "0",
+      bucket: { name: bucket },
+      object: { key, size, etag: etag.replace(/"/g, ""), sequencer: ctx.clock.now().toString(16).toUpperCase().padStart(16, "0") },
+      "request-id": ctx.requestId,
+      requester: ctx.accountId,
+      "source-ip-address": "127.0.0.1",
+      reason,
+    },
+  };
+}
+
+/**
  * The bucket a request names, in the region the request was signed for. Bucket names are one
  * namespace across regions, but a bucket lives in one: S3's regional endpoint for another
  * region answers a path-style request for it with 301 PermanentRedirect, naming the bucket's
@@ -273,6 +296,7 @@ export const s3: ServiceDefinition<S3State> = {
           metadata,
           modified: ctx.clock.now(),
         };
+        if (bucket.notification?.eventBridge) ctx.events.publish(objectCreated(ctx, input.Bucket!, key, input.body.length, etag, "PutObject"));
         return { headers: { etag } };
       },
     },
