@@ -19,9 +19,12 @@ import { createSageMaker, type SageMakerState } from "./services/sagemaker/index
 import { DEFAULT_TIMING, settleEndpoint, type EndpointTiming } from "./services/sagemaker/endpoints";
 import { TrafficSimulator } from "./traffic";
 import { sts } from "./services/sts";
+import { createSns, SnsDeliveryLog, type SnsDelivery } from "./services/sns";
 
 export type { RequestLogEntry } from "./request-log";
 export type { FaultRule } from "./faults";
+export type { Invocation } from "./event-delivery";
+export type { SnsDelivery } from "./services/sns";
 export { parseFaultSpec } from "./faults";
 
 export { SANDBOX_CREDENTIALS } from "./credentials";
@@ -68,6 +71,8 @@ export interface Sandbox {
   events: EventBus;
   /** Every EventBridge target invocation (succeeded or failed, with the input sent), oldest first. */
   invocations(filter?: { rule?: string; region?: string }): Invocation[];
+  /** Every message published to an SNS topic (the sandbox has no subscribers; this is what they would get), oldest first. */
+  snsDeliveries(filter?: { topicArn?: string }): SnsDelivery[];
   /** The env that points AWS SDKs and CLIs at this sandbox. */
   env(): Record<string, string>;
   /** Forget all state, requests, events and faults. */
@@ -90,6 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const timing: EndpointTiming = { ...DEFAULT_TIMING, ...options.endpointTiming };
   // SageMaker's guardrails read CloudWatch's alarm states, in the same account and region.
+  const snsDeliveries = new SnsDeliveryLog();
   const SERVICES: readonly ServiceDefinition[] = [
     sts,
     s3,
@@ -97,6 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cloudwatch,
     eventbridge,
     codepipeline,
+    createSns(snsDeliveries),
   ];
   const saved = options.stateFile ? await readStateFile(options.stateFile, SERVICES, home) : undefined;
   const clock = new SandboxClock({ scale: options.timeScale ?? 1, start: Math.max(Date.now(), saved?.clock ?? 0) });
@@ -198,6 +205,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requestLog.clear();
     events.clear();
     delivery.clear();
+    snsDeliveries.clear();
     faults.clear();
   };
 
@@ -238,6 +246,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (path === "/_mlops/health") return json(200, { ok: true, region, accountId, timeScale: clock.scale, time: clock.date().toISOString() });
       if (path === "/_mlops/requests" && method === "GET") return json(200, requestLog.entries({ since: query.has("since") ? Number(query.get("since")) : undefined }));
       if (path === "/_mlops/invocations" && method === "GET") return json(200, delivery.invocations({ rule: query.get("rule") ?? undefined, region: query.get("region") ?? undefined }));
+      if (path === "/_mlops/sns-deliveries" && method === "GET") return json(200, snsDeliveries.list({ topicArn: query.get("topicArn") ?? undefined }));
       if (path === "/_mlops/reset" && method === "POST") return (reset(), json(200, { ok: true }));
       if (path === "/_mlops/faults" && method === "PUT") return (faults.set(parseFaultSpec(body)), json(200, faults.list()));
       if (path === "/_mlops/faults" && method === "DELETE") return (faults.clear(), json(200, []));
@@ -276,6 +285,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     events,
     invocations: (filter) => delivery.invocations(filter),
+    snsDeliveries: (filter) => snsDeliveries.list(filter),
     env: () => ({
       AWS_ENDPOINT_URL: url,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,

@@ -45,6 +45,12 @@ function compactLists(node: unknown): unknown {
       .sort((a, b) => Number(a) - Number(b))
       .map((k) => compactLists(items[k]));
   }
+  // Maps: `Name.entry.N.key` / `Name.entry.N.value` → `{key: value}`.
+  if (record.entry && typeof record.entry === "object" && Object.keys(record).length === 1) {
+    const entries = Object.values(record.entry as Record<string, Record<string, unknown>>);
+    if (entries.every((e) => e && typeof e === "object" && typeof e.key === "string"))
+      return Object.fromEntries(entries.map((e) => [e.key as string, compactLists(e.value)]));
+  }
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, compactLists(v)]));
 }
 

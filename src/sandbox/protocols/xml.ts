@@ -13,6 +13,8 @@ export function toQueryXml(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (value instanceof Date) return escapeXml(value.toISOString());
   if (Array.isArray(value)) return value.map((item) => element("member", toQueryXml(item))).join("");
+  // Maps (a Map, so that a plain object stays a structure): <entry><key>…</key><value>…</value></entry>.
+  if (value instanceof Map) return [...value].map(([k, v]) => element("entry", element("key", escapeXml(String(k))) + element("value", toQueryXml(v)))).join("");
   if (typeof value === "object") {
     return Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined && v !== null)
