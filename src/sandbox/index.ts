@@ -12,7 +12,9 @@ import { readStateFile, REGION_NAME, StateStore, writeStateFile, type Scope } fr
 import { SANDBOX_CREDENTIALS } from "./credentials";
 import { alarmStates, cloudwatch, evaluateAlarms, pruneMetrics, type CloudWatchState } from "./services/cloudwatch";
 import { codepipeline } from "./services/codepipeline";
-import { eventbridge, type EventBridgeState } from "./services/eventbridge";
+import { checkedSchedule, eventbridge, type EventBridgeState } from "./services/eventbridge";
+import { nextFireTime } from "./schedule";
+import { randomUUID } from "node:crypto";
 import { EventDelivery, type Invocation } from "./event-delivery";
 import { s3 } from "./services/s3";
 import { createSageMaker, type SageMakerState } from "./services/sagemaker/index";
@@ -165,17 +167,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(tickMs >= 100 && Number.isFinite(tickMs))) throw new RangeError(`tickSeconds must be at least 0.1, got ${options.tickSeconds}`);
   const metricDelay = options.metricDelaySeconds ?? 60;
   let lastTick = clock.now();
-  /** rate(…) rules fire on the sandbox clock: a "Scheduled Event" to that rule's targets only (doc: eb-run-lambda-schedule). */
+  /** Scheduled rules (rate and cron) fire on the sandbox clock: a "Scheduled Event" to that rule's targets only (doc: eb-scheduled-rule-pattern). */
   const fireSchedules = (eb: EventBridgeState, scope: Scope, now: number) => {
     for (const rule of Object.values(eb.rules)) {
-      if (rule.nextFire === undefined || rule.nextFire > now) continue;
-      const period = Number(/\d+/.exec(rule.ScheduleExpression ?? "")?.[0]) * ({ m: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[/ ([mhd])/.exec(rule.ScheduleExpression ?? "")?.[1] ?? "m"]!;
-      while (rule.nextFire <= now) rule.nextFire += period;
+      if (rule.nextFire === undefined || rule.ScheduleExpression === undefined || rule.nextFire > now) continue;
+      const schedule = checkedSchedule(rule.ScheduleExpression);
+      const due = rule.nextFire;
+      // Missed firings while time jumped are not replayed one by one: one event, for the latest due time.
+      let next: number | undefined = due;
+      let latest = due;
+      while (next !== undefined && next <= now) [latest, next] = [next, nextFireTime(schedule, next)];
+      rule.nextFire = next;
       if (rule.State === "DISABLED") continue;
-      const event = { version: "0" as const, id: crypto.randomUUID(), "detail-type": "Scheduled Event", source: "aws.events", account: scope.accountId, time: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"), region: scope.region, resources: [rule.Arn], detail: {} };
+      const event = { version: "0" as const, id: randomUUID(), "detail-type": "Scheduled Event", source: "aws.events", account: scope.accountId, time: new Date(latest).toISOString().replace(/\.\d{3}Z$/, "Z"), region: scope.region, resources: [rule.Arn], detail: {} };
       delivery.enqueue(event, [rule]);
     }
   };
+
   const tick = () => {
     const now = clock.now();
     for (const r of state.regions()) {

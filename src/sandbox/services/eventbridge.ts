@@ -2,6 +2,7 @@ import { jsonErrorProfile, ServiceError } from "../errors";
 import { InvalidEventPattern, matchesEventPattern, parseEventPattern } from "../event-pattern";
 import type { SandboxEvent } from "../events";
 import { paginate } from "../paginate";
+import { nextFireTime, parseScheduleExpression, type Schedule } from "../schedule";
 import type { OperationContext, ServiceDefinition } from "../service";
 import { bool, int, list, map, required, str, struct, type Spec } from "../validate";
 
@@ -97,28 +98,11 @@ function checkedPattern(text: string): Record<string, unknown> {
   }
 }
 
-/**
- * `rate(value unit)` (unit minute(s)/hour(s)/day(s), singular for 1) or `cron(six fields)`.
- * Returns the period in ms for rate, or the six cron fields.
- * doc: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
- */
-export function parseSchedule(expression: string): { rateMs: number } | { cron: string[] } {
-  const invalid = () => ebError("ValidationException", "Parameter ScheduleExpression is not valid.");
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (rate) {
-    const n = Number(rate[1]);
-    const unit = rate[2]!;
-    if (n < 1 || (n === 1) !== !unit.endsWith("s")) throw invalid();
-    return { rateMs: n * { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[unit.replace(/s$/, "") as "minute"] };
-  }
-  const cron = /^cron\((.*)\)$/.exec(expression);
-  if (cron) {
-    const fields = cron[1]!.trim().split(/\s+/);
-    if (fields.length !== 6) throw invalid();
-    if ((fields[2] === "?") === (fields[4] === "?")) throw invalid();
-    return { cron: fields };
-  }
-  throw invalid();
+/** A schedule expression EventBridge accepts (schedule.ts), or its ValidationException. */
+export function checkedSchedule(expression: string): Schedule {
+  const schedule = parseScheduleExpression(expression);
+  if (!schedule) throw ebError("ValidationException", "Parameter ScheduleExpression is not valid.");
+  return schedule;
 }
 
 function ruleView(rule: RuleRecord) {
@@ -174,7 +158,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
         if (input.EventPattern === undefined && input.ScheduleExpression === undefined)
           throw ebError("ValidationException", "Parameter(s) EventPattern or ScheduleExpression must be specified.");
         if (input.EventPattern !== undefined) checkedPattern(input.EventPattern);
-        const schedule = input.ScheduleExpression !== undefined ? parseSchedule(input.ScheduleExpression) : undefined;
+        const schedule = input.ScheduleExpression !== undefined ? checkedSchedule(input.ScheduleExpression) : undefined;
         const existing = Object.hasOwn(ctx.state.rules, input.Name) ? ctx.state.rules[input.Name] : undefined;
         if (!existing && Object.keys(ctx.state.rules).length >= MAX_RULES) throw ebError("LimitExceededException", `The requested resource exceeds the maximum number allowed.`);
         const tags = mergeTags(existing?.Tags ?? [], input.Tags ?? []);
@@ -190,7 +174,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
           CreatedBy: ctx.accountId,
           Targets: existing?.Targets ?? [],
           Tags: tags,
-          ...(schedule && "rateMs" in schedule ? { nextFire: ctx.clock.now() + schedule.rateMs } : {}),
+          ...(schedule ? { nextFire: nextFireTime(schedule, ctx.clock.now()) } : {}),
         };
         ctx.state.rules[input.Name] = rule;
         return { RuleArn: rule.Arn };
