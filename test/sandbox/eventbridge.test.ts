@@ -32,6 +32,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { createTopic, snsCall } from "../helpers/sns";
 
 /**
  * The sandbox's EventBridge through the real SDK: rules and targets with AWS's limits and errors,
@@ -64,23 +65,7 @@ async function createPipeline(name: string) {
 }
 const executions = async (name: string) => (await sm().send(new ListPipelineExecutionsCommand({ PipelineName: name }))).PipelineExecutionSummaries!;
 
-async function topic(name: string): Promise<string> {
-  // No SNS client in the project's dependencies: the topic is made through the sandbox's SNS over its query protocol.
-  return snsCall("CreateTopic", { Name: name }).then((xml) => /<TopicArn>([^<]+)<\/TopicArn>/.exec(xml)![1]!);
-}
-
-/** One SNS query-protocol call; the sandbox reads the service and region from the credential scope (it checks no signatures). */
-async function snsCall(action: string, params: Record<string, string>): Promise<string> {
-  const credential = `${sdkConfig(sandbox.current).credentials.accessKeyId}/20260101/us-east-1/sns/aws4_request`;
-  const res = await fetch(sandbox.current.url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=0` },
-    body: new URLSearchParams({ Action: action, Version: "2010-03-31", ...params }).toString(),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(text);
-  return text;
-}
+const topic = (name: string) => createTopic(sandbox.current, name);
 
 async function rule(name: string, pattern: object | undefined, targets: Target[], extra: Record<string, unknown> = {}) {
   await eb().send(new PutRuleCommand({ Name: name, ...(pattern ? { EventPattern: JSON.stringify(pattern) } : {}), RoleArn: ROLE, ...extra }));
@@ -273,5 +258,25 @@ describe("events from the sandbox's services invoke targets", () => {
     ]);
     const viaControl = await (await fetch(`${sandbox.current.url}/_mlops/invocations`)).json();
     expect(viaControl).toHaveLength(1);
+  });
+});
+
+describe("the sandbox's SNS, a notification target", () => {
+  it("creates topics idempotently, lists them, describes, publishes into the delivery log and deletes", async () => {
+    const arn = await topic("alerts");
+    expect(arn).toBe(`arn:aws:sns:us-east-1:${ACCOUNT}:alerts`);
+    expect(await topic("alerts")).toBe(arn);
+    expect(await snsCall(sandbox.current, "ListTopics")).toContain(`<Topics><member><TopicArn>${arn}</TopicArn></member></Topics>`);
+    expect(await snsCall(sandbox.current, "GetTopicAttributes", { TopicArn: arn })).toContain(`<entry><key>TopicArn</key><value>${arn}</value></entry>`);
+    const published = await snsCall(sandbox.current, "Publish", { TopicArn: arn, Message: "retraining failed", Subject: "mlops" });
+    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(published)![1];
+    expect(sandbox.current.snsDeliveries()).toMatchObject([{ topicArn: arn, messageId, subject: "mlops", message: "retraining failed" }]);
+    const viaControl = await (await fetch(`${sandbox.current.url}/_mlops/sns-deliveries`)).json();
+    expect(viaControl).toMatchObject([{ messageId }]);
+    await snsCall(sandbox.current, "TagResource", { ResourceArn: arn, "Tags.member.1.Key": "managed-by", "Tags.member.1.Value": "mlops" });
+    expect(await snsCall(sandbox.current, "ListTagsForResource", { ResourceArn: arn })).toContain("<Key>managed-by</Key><Value>mlops</Value>");
+    await snsCall(sandbox.current, "DeleteTopic", { TopicArn: arn });
+    expect(await refusal(snsCall(sandbox.current, "Publish", { TopicArn: arn, Message: "x" }))).toEqual({ name: "NotFound", message: "Topic does not exist" });
+    expect(await refusal(snsCall(sandbox.current, "CreateTopic", { Name: "bad name" }))).toEqual({ name: "InvalidParameter", message: "Invalid parameter: Topic Name" });
   });
 });
