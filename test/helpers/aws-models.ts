@@ -7,6 +7,7 @@ import { s3 } from "../../src/sandbox/services/s3";
 import { createSageMaker } from "../../src/sandbox/services/sagemaker/index";
 import { DEFAULT_TIMING } from "../../src/sandbox/services/sagemaker/endpoints";
 import { sts } from "../../src/sandbox/services/sts";
+import { createSns, SnsDeliveryLog } from "../../src/sandbox/services/sns";
 
 /**
  * AWS's own API models, as botocore ships them (`botocore/data/<service>/<version>/service-2.json[.gz]`):
@@ -48,11 +49,11 @@ export interface ServiceModel {
 }
 
 /** botocore's name for each sandbox service (CloudWatch's model is "cloudwatch"; it signs as "monitoring"). */
-export const BOTOCORE_NAME: Record<string, string> = { sts: "sts", s3: "s3", sagemaker: "sagemaker", cloudwatch: "cloudwatch", events: "events", codepipeline: "codepipeline" };
+export const BOTOCORE_NAME: Record<string, string> = { sts: "sts", s3: "s3", sagemaker: "sagemaker", cloudwatch: "cloudwatch", events: "events", codepipeline: "codepipeline", sns: "sns" };
 
 /** The sandbox's services as it serves them; SageMaker's dependencies are inert here (definitions only). */
 export function sandboxServices(): ServiceDefinition[] {
-  return [sts, s3, createSageMaker({ timing: DEFAULT_TIMING, alarms: () => () => ({ inAlarm: [], missing: [] }) }), cloudwatch, eventbridge, codepipeline];
+  return [sts, s3, createSageMaker({ timing: DEFAULT_TIMING, alarms: () => () => ({ inAlarm: [], missing: [] }) }), cloudwatch, eventbridge, codepipeline, createSns(new SnsDeliveryLog())];
 }
 
 let cache: Record<string, ServiceModel> | undefined;

@@ -27,7 +27,48 @@ export interface WireClient {
   send(operation: string, input: Record<string, unknown>): Promise<{ raw: RawAnswer; error?: { code: string; status?: number; message: string } }>;
 }
 
+/** `{A: {B: [x]}, M: {k: v}}` → `A.B.member.1=x&M.entry.1.key=k&M.entry.1.value=v`, the query protocol's form. */
+function queryParams(value: unknown, prefix: string, out: Record<string, string>, maps: boolean): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) value.forEach((v, i) => queryParams(v, `${prefix}.member.${i + 1}`, out, false));
+  else if (typeof value === "object") {
+    Object.entries(value as Record<string, unknown>).forEach(([k, v], i) => {
+      if (maps) {
+        out[`${prefix}.entry.${i + 1}.key`] = k;
+        queryParams(v, `${prefix}.entry.${i + 1}.value`, out, false);
+      } else queryParams(v, prefix ? `${prefix}.${k}` : k, out, MAP_MEMBERS.has(k));
+    });
+  } else out[prefix] = String(value);
+}
+/** Members of the SNS operations the sandbox serves that are maps in the model. */
+const MAP_MEMBERS = new Set(["Attributes", "MessageAttributes"]);
+
+/**
+ * SNS, which has no AWS SDK v3 client among the project's dependencies: the query protocol by
+ * hand (form body, credential scope naming sns; the sandbox checks no signatures).
+ */
+function snsWireClient(sandbox: Sandbox): WireClient {
+  return {
+    async send(operation, input) {
+      const params: Record<string, string> = { Action: operation, Version: "2010-03-31" };
+      queryParams(input, "", params, false);
+      const credential = `${sdkConfig(sandbox).credentials.accessKeyId}/20260101/${sandbox.region}/sns/aws4_request`;
+      const res = await fetch(sandbox.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=0` },
+        body: new URLSearchParams(params).toString(),
+      });
+      const body = Buffer.from(await res.arrayBuffer());
+      const raw: RawAnswer = { status: res.status, headers: Object.fromEntries(res.headers), body };
+      if (res.ok) return { raw };
+      const text = body.toString("utf8").replace(/&(lt|gt|amp|apos|quot);/g, (_, e: string) => ({ lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' })[e]!);
+      return { raw, error: { code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? "Unknown", status: res.status, message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? "" } };
+    },
+  };
+}
+
 export function wireClient(sandbox: Sandbox, service: string): WireClient {
+  if (service === "sns") return snsWireClient(sandbox);
   const module = MODULES[service]!;
   const client = new module[CLIENTS[service]!](sdkConfig(sandbox, { maxAttempts: 1, ...(service === "s3" ? { forcePathStyle: true } : {}) }));
   return {

@@ -69,6 +69,10 @@ const NOT_SIMULATED: Record<string, string> = {
   "sagemaker:StartPipelineExecution": "SelectiveExecutionConfig",
   "cloudwatch:PutMetricAlarm": "EvaluationCriteria",
   "cloudwatch:PutMetricData": "EntityMetricData",
+  // Global endpoints: the SDK turns EndpointId into the host name, so a call with one never reaches the sandbox.
+  "events:PutEvents": "EndpointId",
+  "events:PutTargets.Targets":
+    "KinesisParameters RunCommandParameters EcsParameters BatchParameters SqsParameters HttpParameters RedshiftDataParameters DeadLetterConfig RetryPolicy AppSyncParameters",
 };
 
 /** `path: rule …` → `path: rule`. */
@@ -136,6 +140,7 @@ const DIMENSIONS = [{ Name: "EndpointName", Value: "churn" }];
 const ERRORS_METRIC = { Namespace: "Conformance", MetricName: "Errors", Dimensions: DIMENSIONS };
 const packageArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:model-package/churn/1`;
 const endpointArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:endpoint/churn`;
+const topicArn = (e: Env) => `arn:aws:sns:${e.region}:${e.account}:churn-alerts`;
 const alarmArn = (e: Env) => `arn:aws:cloudwatch:${e.region}:${e.account}:alarm:churn-errors`;
 const variant = (count: number) => ({ VariantName: "AllTraffic", ModelName: "churn-v1", InitialInstanceCount: count, InstanceType: "ml.m5.large", InitialVariantWeight: 1 });
 const PIPELINE_DEFINITION = readFileSync(join(__dirname, "../fixtures/pipeline.json"), "utf8");
@@ -282,6 +287,40 @@ const STEPS: Step[] = [
     },
   },
   { op: "codepipeline:StopPipelineExecution", input: (e) => ({ pipelineName: "churn-release", pipelineExecutionId: e.out["codepipeline:StartPipelineExecution"].pipelineExecutionId, abandon: true, reason: "conformance" }) },
+  { op: "sns:CreateTopic", input: { Name: "churn-alerts", Attributes: { DisplayName: "churn" }, Tags: [{ Key: "team", Value: "ml" }] } },
+  { op: "sns:ListTopics", input: {} },
+  { op: "sns:GetTopicAttributes", input: (e) => ({ TopicArn: topicArn(e) }) },
+  { op: "sns:TagResource", input: (e) => ({ ResourceArn: topicArn(e), Tags: [{ Key: "stage", Value: "prod" }] }) },
+  { op: "sns:ListTagsForResource", input: (e) => ({ ResourceArn: topicArn(e) }) },
+  { op: "sns:Publish", input: (e) => ({ TopicArn: topicArn(e), Message: "retraining failed", Subject: "mlops", MessageAttributes: { kind: { DataType: "String", StringValue: "alert" } } }) },
+  { op: "events:PutRule", input: { Name: "churn-approved", EventPattern: JSON.stringify({ source: ["aws.sagemaker"], detail: { ModelApprovalStatus: ["Approved"] } }), State: "ENABLED", Description: "deploy approved models", RoleArn: "arn:aws:iam::000000000000:role/events", Tags: [{ Key: "managed-by", Value: "mlops" }], EventBusName: "default" } },
+  { op: "events:DescribeRule", input: { Name: "churn-approved", EventBusName: "default" } },
+  { op: "events:ListRules", input: { NamePrefix: "churn", EventBusName: "default", Limit: 10 } },
+  { op: "events:DisableRule", input: { Name: "churn-approved", EventBusName: "default" } },
+  { op: "events:EnableRule", input: { Name: "churn-approved", EventBusName: "default" } },
+  {
+    op: "events:PutTargets",
+    input: (e) => ({
+      Rule: "churn-approved",
+      EventBusName: "default",
+      Targets: [
+        { Id: "release", Arn: `arn:aws:codepipeline:${e.region}:${e.account}:churn-release`, RoleArn: "arn:aws:iam::000000000000:role/events" },
+        { Id: "notify", Arn: topicArn(e), InputTransformer: { InputPathsMap: { group: "$.detail.ModelPackageGroupName" }, InputTemplate: '"approved <group>"' } },
+        { Id: "train", Arn: `arn:aws:sagemaker:${e.region}:${e.account}:pipeline/demo`, RoleArn: "arn:aws:iam::000000000000:role/events", SageMakerPipelineParameters: { PipelineParameterList: [{ Name: "InputDataUrl", Value: "$.detail.ModelPackageArn" }] } },
+      ],
+    }),
+  },
+  { op: "events:ListTargetsByRule", input: { Rule: "churn-approved", EventBusName: "default", Limit: 10 } },
+  { op: "events:TagResource", input: (e) => ({ ResourceARN: `arn:aws:events:${e.region}:${e.account}:rule/churn-approved`, Tags: [{ Key: "kind", Value: "model-approved" }] }) },
+  { op: "events:ListTagsForResource", input: (e) => ({ ResourceARN: `arn:aws:events:${e.region}:${e.account}:rule/churn-approved` }) },
+  {
+    op: "events:TestEventPattern",
+    input: (e) => ({ EventPattern: JSON.stringify({ source: ["aws.sagemaker"] }), Event: JSON.stringify({ id: "1", account: e.account, source: "aws.sagemaker", time: "2026-01-01T00:00:00Z", region: e.region, resources: [], "detail-type": "t", detail: {} }) }),
+  },
+  { op: "events:PutEvents", input: { Entries: [{ Source: "mlops.conformance", DetailType: "Test", Detail: JSON.stringify({ ok: true }), Resources: ["arn:aws:s3:::conformance-bucket"], Time: new Date(0), EventBusName: "default", TraceHeader: "Root=1" }] } },
+  { op: "events:RemoveTargets", input: { Rule: "churn-approved", EventBusName: "default", Ids: ["release", "notify", "train"], Force: false } },
+  { op: "events:DeleteRule", input: { Name: "churn-approved", EventBusName: "default", Force: false } },
+  { op: "sns:DeleteTopic", input: (e) => ({ TopicArn: topicArn(e) }) },
   { op: "codepipeline:DeletePipeline", input: { name: "churn-release" } },
   { op: "cloudwatch:DeleteAlarms", input: { AlarmNames: ["churn-errors"] } },
   { op: "s3:DeleteObject", input: { Bucket: "conformance-bucket", Key: "churn/model.tar.gz" } },
@@ -289,7 +328,7 @@ const STEPS: Step[] = [
 ];
 
 /** The error each protocol answers a validation failure with, as clients read its code. */
-const VALIDATION_ERROR: Record<string, string> = { sagemaker: "ValidationException", cloudwatch: "ValidationError", sts: "ValidationError", events: "ValidationException", codepipeline: "ValidationException" };
+const VALIDATION_ERROR: Record<string, string> = { sagemaker: "ValidationException", cloudwatch: "ValidationError", sts: "ValidationError", events: "ValidationException", codepipeline: "ValidationException", sns: "ValidationError" };
 
 /** Invalid inputs the sandbox deliberately accepts: `service:Operation path: rule` → why. */
 const INPUT_EXCEPTIONS: Record<string, string> = {};

@@ -1,6 +1,6 @@
 import { CloudWatchClient, CloudWatchServiceException, DeleteAlarmsCommand, DescribeAlarmsCommand, InvalidParameterValueException, ListDashboardsCommand, PutMetricAlarmCommand, ValidationException as CloudWatchValidationException } from "@aws-sdk/client-cloudwatch";
 import { CodePipelineClient, CodePipelineServiceException, ListWebhooksCommand } from "@aws-sdk/client-codepipeline";
-import { EventBridgeClient, EventBridgeServiceException, ListRulesCommand } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient, EventBridgeServiceException, ListEventBusesCommand } from "@aws-sdk/client-eventbridge";
 import { CreateBucketCommand, GetBucketTaggingCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { CreateModelPackageGroupCommand, DescribeModelPackageGroupCommand, ListModelPackageGroupsCommand, ListTrainingJobsCommand, SageMakerClient, SageMakerServiceException } from "@aws-sdk/client-sagemaker";
 import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
@@ -76,9 +76,9 @@ describe("AWS JSON 1.1 (SageMaker)", () => {
   });
 });
 
-describe("AWS JSON 1.1 operations not implemented (EventBridge; CodePipeline webhooks)", () => {
+describe("AWS JSON 1.1 operations not implemented (EventBridge custom buses; CodePipeline webhooks)", () => {
   it("answer every operation with their protocol's unknown-operation error", async () => {
-    const events = await failure(new EventBridgeClient(sdkConfig(sandbox.current, { maxAttempts: 1 })).send(new ListRulesCommand({})));
+    const events = await failure(new EventBridgeClient(sdkConfig(sandbox.current, { maxAttempts: 1 })).send(new ListEventBusesCommand({})));
     expect(events).toBeInstanceOf(EventBridgeServiceException);
     expect(events.name).toBe("UnknownOperationException");
     const pipelines = await failure(new CodePipelineClient(sdkConfig(sandbox.current, { maxAttempts: 1 })).send(new ListWebhooksCommand({})));

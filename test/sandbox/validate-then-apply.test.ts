@@ -25,10 +25,12 @@ import {
   UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
 import * as codepipeline from "@aws-sdk/client-codepipeline";
+import * as events from "@aws-sdk/client-eventbridge";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
+import { createTopic, snsCall } from "../helpers/sns";
 
 /**
  * Validate, then apply: for every operation that changes state, an input that passes the
@@ -283,6 +285,63 @@ const CASES: Record<string, Case> = {
     fail: async () => cpl().send(new codepipeline.StopPipelineExecutionCommand({ pipelineName: "release", pipelineExecutionId: await releaseExecution(), reason: "again" })),
     error: { name: "DuplicatedStopRequestException" },
   },
+  "events:PutRule": {
+    // Name, pattern and count all pass; 51 tags is over EventBridge's 50 per resource.
+    fail: () => eb().send(new events.PutRuleCommand({ Name: "r", EventPattern: JSON.stringify({ source: ["aws.s3"] }), Tags: tags(51) })),
+    error: { name: "LimitExceededException" },
+  },
+  "events:DeleteRule": {
+    prepare: () => ruleWithTargets(1),
+    fail: () => eb().send(new events.DeleteRuleCommand({ Name: "r" })),
+    error: { name: "ValidationException", message: /has targets/ },
+  },
+  "events:EnableRule": {
+    fail: () => eb().send(new events.EnableRuleCommand({ Name: "missing" })),
+    error: { name: "ResourceNotFoundException" },
+  },
+  "events:DisableRule": {
+    fail: () => eb().send(new events.DisableRuleCommand({ Name: "missing" })),
+    error: { name: "ResourceNotFoundException" },
+  },
+  "events:PutTargets": {
+    // Five targets already: a sixth is refused, and none of the batch is added.
+    prepare: () => ruleWithTargets(5),
+    fail: () => eb().send(new events.PutTargetsCommand({ Rule: "r", Targets: [{ Id: "t5", Arn: "arn:aws:sns:us-east-1:000000000000:t5" }] })),
+    error: { name: "LimitExceededException" },
+  },
+  "events:RemoveTargets": {
+    fail: () => eb().send(new events.RemoveTargetsCommand({ Rule: "missing", Ids: ["t0"] })),
+    error: { name: "ResourceNotFoundException" },
+  },
+  "events:PutEvents": {
+    // Entries fail one by one (FailedEntries), never the call: a malformed detail reaches no rule.
+    prepare: () => ruleWithTargets(1),
+    fail: () => eb().send(new events.PutEventsCommand({ Entries: [{ Source: "aws.s3", DetailType: "t", Detail: "not json" }] })),
+    noCheck: "PutEvents reports failures per entry; a failed entry must change nothing",
+  },
+  "events:TagResource": {
+    prepare: () => ruleWithTargets(0),
+    fail: () => eb().send(new events.TagResourceCommand({ ResourceARN: "arn:aws:events:us-east-1:000000000000:rule/r", Tags: tags(51) })),
+    error: { name: "LimitExceededException" },
+  },
+  "sns:CreateTopic": {
+    fail: () => snsCall(sandbox.current, "CreateTopic", { Name: "not a name" }),
+    error: { name: "InvalidParameter", message: /Topic Name/ },
+  },
+  "sns:Publish": {
+    // The topic exists and the message fits; an empty subject is the last thing refused.
+    prepare: () => createTopic(sandbox.current, "alerts"),
+    fail: () => snsCall(sandbox.current, "Publish", { TopicArn: "arn:aws:sns:us-east-1:000000000000:alerts", Message: "m", Subject: "" }),
+    error: { name: "InvalidParameter", message: /Subject/ },
+  },
+  "sns:DeleteTopic": {
+    fail: () => snsCall(sandbox.current, "DeleteTopic", { TopicArn: "arn:aws:sns:us-east-1:000000000000:missing" }),
+    noCheck: "as in SNS, deleting a topic that does not exist succeeds; it must still change nothing",
+  },
+  "sns:TagResource": {
+    fail: () => snsCall(sandbox.current, "TagResource", { ResourceArn: "arn:aws:sns:us-east-1:000000000000:missing", "Tags.member.1.Key": "k", "Tags.member.1.Value": "v" }),
+    error: { name: "ResourceNotFound" },
+  },
   "s3:CreateBucket": {
     // The name is taken (in another region): 409, and the bucket stays where it is.
     prepare: () => s3("eu-west-1").send(new CreateBucketCommand({ Bucket: "models", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })),
@@ -323,6 +382,13 @@ const CASES: Record<string, Case> = {
     error: { name: "NoSuchBucket" },
   },
 };
+
+const eb = () => new events.EventBridgeClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
+/** Rule `r` with `n` SNS targets. */
+async function ruleWithTargets(n: number) {
+  await eb().send(new events.PutRuleCommand({ Name: "r", EventPattern: JSON.stringify({ source: ["aws.s3"] }) }));
+  if (n > 0) await eb().send(new events.PutTargetsCommand({ Rule: "r", Targets: Array.from({ length: n }, (_, i) => ({ Id: `t${i}`, Arn: `arn:aws:sns:us-east-1:000000000000:t${i}` })) }));
+}
 
 /** Source → Approval, for CodePipeline: a new pipeline's execution reaches its approval after the 10 s source. */
 const cpl = () => new codepipeline.CodePipelineClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));

@@ -57,7 +57,7 @@ const PAGE = 50;
 
 const RULE_NAME = str({ required: true, min: 1, max: 64, pattern: /[\.\-_A-Za-z0-9]+/ });
 const BUS = str({ min: 1, max: 1600, pattern: /(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+/ });
-const TAGS = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ min: 0, max: 256 })) }));
+const TAGS = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ max: 256 })) }));
 const PAGING = { NextToken: str({ min: 1, max: 2048 }), Limit: int({ min: 1, max: 100 }) };
 const TARGET: Spec = struct({
   Id: str({ required: true, min: 1, max: 64, pattern: /[\.\-_A-Za-z0-9]+/ }),
@@ -65,11 +65,11 @@ const TARGET: Spec = struct({
   RoleArn: str({ min: 1, max: 1600 }),
   Input: str({ max: 8192 }),
   InputPath: str({ max: 256 }),
-  InputTransformer: struct({ InputPathsMap: map(str(), { max: 100 }), InputTemplate: required(str({ min: 1, max: 8192 })) }),
+  InputTransformer: struct({ InputPathsMap: map(str({ max: 256 }), { max: 100, key: str({ min: 1, max: 256, pattern: /[A-Za-z0-9\_\-]+/ }) }), InputTemplate: required(str({ min: 1, max: 8192 })) }),
   SageMakerPipelineParameters: struct({
     PipelineParameterList: list(
       struct({ Name: required(str({ min: 1, max: 256, pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/ })), Value: required(str({ max: 1024 })) }),
-      { min: 0, max: 200 },
+      { max: 200 },
     ),
   }),
 });
@@ -304,7 +304,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
           struct({
             Time: { type: "timestamp" },
             Source: str(),
-            Resources: list(str()),
+            Resources: list(str({ max: 2048 })),
             DetailType: str(),
             Detail: str(),
             EventBusName: str({ min: 1, max: 1600, pattern: /(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[\.\-_A-Za-z0-9]+/ }),
@@ -312,7 +312,6 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
           }),
           { required: true, min: 1, max: 10 },
         ),
-        EndpointId: str({ min: 1, max: 50, pattern: /^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$/ }),
       },
       handler(input, ctx: Ctx) {
         const results = (input.Entries as Array<Record<string, any>>).map((entry) => {

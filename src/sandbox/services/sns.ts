@@ -64,7 +64,7 @@ const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$/;
 const invalid = (message: string) => new ServiceError("InvalidParameter", `Invalid parameter: ${message}`);
 const notFound = () => new ServiceError("NotFound", "Topic does not exist", { status: 404 });
 
-const TAGS: Spec = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ min: 0, max: 256 })) }));
+const TAGS: Spec = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ max: 256 })) }));
 const ATTRIBUTES: Spec = { type: "map", value: str() };
 
 function topicOf(ctx: Ctx, arn: string): Topic {
