@@ -28,20 +28,20 @@ export interface WireClient {
 }
 
 /** `{A: {B: [x]}, M: {k: v}}` → `A.B.member.1=x&M.entry.1.key=k&M.entry.1.value=v`, the query protocol's form. */
-function queryParams(value: unknown, prefix: string, out: Record<string, string>, maps: boolean): void {
+function queryParams(value: unknown, prefix: string, out: Record<string, string>, map?: readonly [string, string]): void {
   if (value === undefined || value === null) return;
-  if (Array.isArray(value)) value.forEach((v, i) => queryParams(v, `${prefix}.member.${i + 1}`, out, false));
+  if (Array.isArray(value)) value.forEach((v, i) => queryParams(v, `${prefix}.member.${i + 1}`, out));
   else if (typeof value === "object") {
     Object.entries(value as Record<string, unknown>).forEach(([k, v], i) => {
-      if (maps) {
-        out[`${prefix}.entry.${i + 1}.key`] = k;
-        queryParams(v, `${prefix}.entry.${i + 1}.value`, out, false);
-      } else queryParams(v, prefix ? `${prefix}.${k}` : k, out, MAP_MEMBERS.has(k));
+      if (map) {
+        out[`${prefix}.entry.${i + 1}.${map[0]}`] = k;
+        queryParams(v, `${prefix}.entry.${i + 1}.${map[1]}`, out);
+      } else queryParams(v, prefix ? `${prefix}.${k}` : k, out, MAP_MEMBERS[k]);
     });
   } else out[prefix] = String(value);
 }
-/** Members of the SNS operations the sandbox serves that are maps in the model. */
-const MAP_MEMBERS = new Set(["Attributes", "MessageAttributes"]);
+/** Members of the SNS operations the sandbox serves that are maps in the model, with their entries' key and value names. */
+const MAP_MEMBERS: Record<string, readonly [string, string]> = { Attributes: ["key", "value"], MessageAttributes: ["Name", "Value"] };
 
 /**
  * SNS, which has no AWS SDK v3 client among the project's dependencies: the query protocol by
@@ -51,7 +51,7 @@ function snsWireClient(sandbox: Sandbox): WireClient {
   return {
     async send(operation, input) {
       const params: Record<string, string> = { Action: operation, Version: "2010-03-31" };
-      queryParams(input, "", params, false);
+      queryParams(input, "", params);
       const credential = `${sdkConfig(sandbox).credentials.accessKeyId}/20260101/${sandbox.region}/sns/aws4_request`;
       const res = await fetch(sandbox.url, {
         method: "POST",

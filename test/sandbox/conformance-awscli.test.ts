@@ -37,6 +37,8 @@ const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1";
 const DIMENSION = ["--dimensions", "Name=EndpointName,Value=churn"];
 const packageArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:model-package/churn/1`;
 const endpointArn = (e: Env) => `arn:aws:sagemaker:${e.region}:${e.account}:endpoint/churn`;
+const topicArn = (e: Env) => `arn:aws:sns:${e.region}:${e.account}:churn-cli-alerts`;
+const ruleArn = (e: Env) => `arn:aws:events:${e.region}:${e.account}:rule/churn-cli-approved`;
 const alarmArn = (e: Env) => `arn:aws:cloudwatch:${e.region}:${e.account}:alarm:churn-errors`;
 const iso = (ms: number) => new Date(ms).toISOString();
 const window = (e: Env) => ["--start-time", iso(e.now - 3_600_000), "--end-time", iso(e.now + 3_600_000)];
@@ -216,6 +218,42 @@ const STEPS: CliStep[] = [
     check: (o) => expect(o.actionExecutionDetails.find((d: { actionName: string }) => d.actionName === "Approve")).toMatchObject({ status: "Succeeded", output: { executionResult: { externalExecutionSummary: "ok" } } }),
   },
   { op: "codepipeline:StopPipelineExecution", args: (e) => ["codepipeline", "stop-pipeline-execution", "--pipeline-name", "churn-cli", "--pipeline-execution-id", started(e), "--abandon", "--reason", "cli"], check: (o, e) => expect(o.pipelineExecutionId).toBe(started(e)) },
+  { op: "sns:CreateTopic", args: ["sns", "create-topic", "--name", "churn-cli-alerts", "--tags", "Key=team,Value=ml"], check: (o, e) => expect(o.TopicArn).toBe(topicArn(e)) },
+  { op: "sns:ListTopics", args: ["sns", "list-topics", "--no-paginate"], check: (o, e) => expect(o.Topics).toEqual([{ TopicArn: topicArn(e) }]) },
+  { op: "sns:GetTopicAttributes", args: (e) => ["sns", "get-topic-attributes", "--topic-arn", topicArn(e)], check: (o, e) => expect(o.Attributes).toMatchObject({ TopicArn: topicArn(e), Owner: e.account }) },
+  { op: "sns:TagResource", args: (e) => ["sns", "tag-resource", "--resource-arn", topicArn(e), "--tags", "Key=stage,Value=prod"] },
+  { op: "sns:ListTagsForResource", args: (e) => ["sns", "list-tags-for-resource", "--resource-arn", topicArn(e)], check: (o) => expect(o.Tags).toEqual([{ Key: "team", Value: "ml" }, { Key: "stage", Value: "prod" }]) },
+  { op: "sns:Publish", args: (e) => ["sns", "publish", "--topic-arn", topicArn(e), "--message", "hello", "--subject", "mlops", "--message-attributes", json({ kind: { DataType: "String", StringValue: "alert" } })], check: (o) => expect(o.MessageId).toMatch(/^[0-9a-f-]{36}$/) },
+  {
+    op: "events:PutRule",
+    args: ["events", "put-rule", "--name", "churn-cli-approved", "--event-pattern", json({ source: ["aws.sagemaker"], "detail-type": ["SageMaker Model Package State Change"] }), "--description", "cli", "--tags", "Key=managed-by,Value=mlops"],
+    check: (o, e) => expect(o.RuleArn).toBe(ruleArn(e)),
+  },
+  { op: "events:DescribeRule", args: ["events", "describe-rule", "--name", "churn-cli-approved"], check: (o) => expect(o).toMatchObject({ Name: "churn-cli-approved", State: "ENABLED", EventBusName: "default" }) },
+  { op: "events:ListRules", args: ["events", "list-rules", "--name-prefix", "churn-cli"], check: (o) => expect(o.Rules).toMatchObject([{ Name: "churn-cli-approved" }]) },
+  { op: "events:DisableRule", args: ["events", "disable-rule", "--name", "churn-cli-approved"] },
+  { op: "events:EnableRule", args: ["events", "enable-rule", "--name", "churn-cli-approved"] },
+  {
+    op: "events:PutTargets",
+    args: (e) => ["events", "put-targets", "--rule", "churn-cli-approved", "--targets", json([{ Id: "notify", Arn: topicArn(e) }, { Id: "release", Arn: `arn:aws:codepipeline:${e.region}:${e.account}:churn-cli`, RoleArn: `arn:aws:iam::${e.account}:role/events` }])],
+    check: (o) => expect(o).toEqual({ FailedEntryCount: 0, FailedEntries: [] }),
+  },
+  { op: "events:ListTargetsByRule", args: ["events", "list-targets-by-rule", "--rule", "churn-cli-approved"], check: (o) => expect(o.Targets.map((t: { Id: string }) => t.Id)).toEqual(["notify", "release"]) },
+  { op: "events:TagResource", args: (e) => ["events", "tag-resource", "--resource-arn", ruleArn(e), "--tags", "Key=kind,Value=model-approved"] },
+  { op: "events:ListTagsForResource", args: (e) => ["events", "list-tags-for-resource", "--resource-arn", ruleArn(e)], check: (o) => expect(o.Tags).toHaveLength(2) },
+  {
+    op: "events:TestEventPattern",
+    args: (e) => ["events", "test-event-pattern", "--event-pattern", json({ source: ["aws.sagemaker"] }), "--event", json({ id: "1", account: e.account, source: "aws.sagemaker", time: "2026-01-01T00:00:00Z", region: e.region, resources: [], "detail-type": "t", detail: {} })],
+    check: (o) => expect(o.Result).toBe(true),
+  },
+  {
+    op: "events:PutEvents",
+    args: ["events", "put-events", "--entries", json([{ Source: "aws.sagemaker", DetailType: "SageMaker Model Package State Change", Detail: json({ ModelApprovalStatus: "Approved" }) }])],
+    check: (o) => expect(o).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] }),
+  },
+  { op: "events:RemoveTargets", args: ["events", "remove-targets", "--rule", "churn-cli-approved", "--ids", "notify", "release"], check: (o) => expect(o.FailedEntryCount).toBe(0) },
+  { op: "events:DeleteRule", args: ["events", "delete-rule", "--name", "churn-cli-approved"] },
+  { op: "sns:DeleteTopic", args: (e) => ["sns", "delete-topic", "--topic-arn", topicArn(e)] },
   { op: "codepipeline:DeletePipeline", args: ["codepipeline", "delete-pipeline", "--name", "churn-cli"] },
   { op: "cloudwatch:DeleteAlarms", args: ["cloudwatch", "delete-alarms", "--alarm-names", "churn-errors"] },
   { op: "s3:DeleteObject", args: ["s3api", "delete-object", "--bucket", "conformance-cli", "--key", "churn/model.tar.gz"] },
@@ -228,6 +266,8 @@ const ERRORS: Array<{ protocol: string; args: string[]; code: string; message?: 
   { protocol: "JSON 1.0, query-compatible (CloudWatch)", args: ["cloudwatch", "set-alarm-state", "--alarm-name", "missing", "--state-value", "OK", "--state-reason", "x"], code: "ResourceNotFound" },
   { protocol: "JSON 1.0, query-compatible (CloudWatch), a validation error", args: ["cloudwatch", "list-metrics", "--namespace", ":bad"], code: "ValidationError", message: /'namespace'/ },
   { protocol: "query (STS)", args: ["sts", "get-access-key-info", "--access-key-id", "AKIA-NOT-A-KEY-ID!"], code: "ValidationError", message: /accessKeyId/ },
+  { protocol: "JSON 1.1 (EventBridge)", args: ["events", "describe-rule", "--name", "missing"], code: "ResourceNotFoundException", message: /Rule missing does not exist on EventBus default/ },
+  { protocol: "query (SNS)", args: ["sns", "get-topic-attributes", "--topic-arn", "arn:aws:sns:us-east-1:000000000000:missing"], code: "NotFound", message: /Topic does not exist/ },
   { protocol: "JSON 1.1 (CodePipeline)", args: ["codepipeline", "get-pipeline", "--name", "missing"], code: "PipelineNotFoundException", message: /does not have a pipeline with name 'missing'/ },
   { protocol: "REST-XML (S3)", args: ["s3api", "get-object", "--bucket", "missing-bucket", "--key", "k", "/dev/null"], code: "NoSuchBucket" },
 ];

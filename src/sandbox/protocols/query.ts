@@ -45,11 +45,12 @@ function compactLists(node: unknown): unknown {
       .sort((a, b) => Number(a) - Number(b))
       .map((k) => compactLists(items[k]));
   }
-  // Maps: `Name.entry.N.key` / `Name.entry.N.value` → `{key: value}`.
+  // Maps: `M.entry.N.key` / `M.entry.N.value` → `{key: value}`; some maps name them Name and Value
+  // in the model (SNS MessageAttributes).
   if (record.entry && typeof record.entry === "object" && Object.keys(record).length === 1) {
     const entries = Object.values(record.entry as Record<string, Record<string, unknown>>);
-    if (entries.every((e) => e && typeof e === "object" && typeof e.key === "string"))
-      return Object.fromEntries(entries.map((e) => [e.key as string, compactLists(e.value)]));
+    const [k, v] = entries.every((e) => e && typeof e === "object" && typeof e.key === "string") ? ["key", "value"] : ["Name", "Value"];
+    if (entries.every((e) => e && typeof e === "object" && typeof e[k] === "string")) return Object.fromEntries(entries.map((e) => [e[k] as string, compactLists(e[v])]));
   }
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, compactLists(v)]));
 }
