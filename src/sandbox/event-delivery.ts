@@ -33,7 +33,7 @@ export interface Invocation {
   output?: unknown;
 }
 
-type Deps = Pick<Dispatcher, "services" | "stateOf" | "clock" | "events" | "onInternalError">;
+type Deps = Pick<Dispatcher, "services" | "stateOf" | "clock" | "events" | "onInternalError" | "onMutation">;
 
 /** A JSONPath as EventBridge accepts it ($, $.a.b, $.a[0]) read from a JSON value. */
 export function readJsonPath(value: unknown, path: string): unknown {
@@ -163,7 +163,11 @@ export class EventDelivery {
       return;
     }
     const operation = `${call.service}:${call.operation}`;
-    const done = (output: unknown) => this.record({ ...base, operation, input: call.input, status: "Succeeded", output });
+    const done = (output: unknown) => {
+      this.record({ ...base, operation, input: call.input, status: "Succeeded", output });
+      // The target's state changed outside a request: the state file must hear of it.
+      this.deps.onMutation();
+    };
     const failed = (error: unknown) => {
       const e = error instanceof ServiceError ? { code: error.code, message: error.message } : { code: "InternalFailure", message: String(error) };
       this.record({ ...base, operation, input: call.input, status: "Failed", error: e });
