@@ -77,7 +77,8 @@ const TARGET: Spec = struct({
 const ebError = (code: string, message: string) => new ServiceError(code, message);
 const ruleNotFound = (name: string) => ebError("ResourceNotFoundException", `Rule ${name} does not exist on EventBus default.`);
 
-function busOf(input: { EventBusName?: string }): void {
+/** Only the default bus exists: by name or ARN. */
+function checkBus(input: { EventBusName?: string }): void {
   const bus = input.EventBusName;
   if (bus !== undefined && bus !== "default" && !/:event-bus\/default$/.test(bus)) throw ebError("ResourceNotFoundException", `Event bus ${bus} does not exist.`);
 }
@@ -154,7 +155,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
         EventBusName: BUS,
       },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         if (input.EventPattern === undefined && input.ScheduleExpression === undefined)
           throw ebError("ValidationException", "Parameter(s) EventPattern or ScheduleExpression must be specified.");
         if (input.EventPattern !== undefined) checkedPattern(input.EventPattern);
@@ -184,7 +185,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: false,
       input: { Name: RULE_NAME, EventBusName: BUS },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         const rule = findRule(ctx, input.Name);
         return { ...ruleView(rule), CreatedBy: rule.CreatedBy };
       },
@@ -193,7 +194,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: false,
       input: { NamePrefix: str({ min: 1, max: 64, pattern: /[\.\-_A-Za-z0-9]+/ }), EventBusName: BUS, ...PAGING },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         const rules = Object.values(ctx.state.rules)
           .filter((r) => input.NamePrefix === undefined || r.Name.startsWith(input.NamePrefix))
           .sort((a, b) => (a.Name < b.Name ? -1 : 1));
@@ -205,7 +206,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: true,
       input: { Name: RULE_NAME, EventBusName: BUS, Force: bool() },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         // AWS answers success for a rule that does not exist.
         const rule = Object.hasOwn(ctx.state.rules, input.Name) ? ctx.state.rules[input.Name] : undefined;
         if (!rule) return {};
@@ -218,7 +219,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: true,
       input: { Name: RULE_NAME, EventBusName: BUS },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         findRule(ctx, input.Name).State = "ENABLED";
         return {};
       },
@@ -227,7 +228,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: true,
       input: { Name: RULE_NAME, EventBusName: BUS },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         findRule(ctx, input.Name).State = "DISABLED";
         return {};
       },
@@ -236,7 +237,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: true,
       input: { Rule: RULE_NAME, EventBusName: BUS, Targets: list(TARGET, { required: true, min: 1, max: 100 }) },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         const rule = findRule(ctx, input.Rule);
         const targets: TargetRecord[] = input.Targets;
         const ids = new Set(rule.Targets.map((t) => t.Id));
@@ -261,7 +262,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: false,
       input: { Rule: RULE_NAME, EventBusName: BUS, ...PAGING },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         const rule = findRule(ctx, input.Rule);
         const { page: items, nextToken } = page(rule.Targets, input);
         return { Targets: items, ...(nextToken ? { NextToken: nextToken } : {}) };
@@ -271,7 +272,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       mutates: true,
       input: { Rule: RULE_NAME, EventBusName: BUS, Ids: list(str({ min: 1, max: 64, pattern: /[\.\-_A-Za-z0-9]+/ }), { required: true, min: 1, max: 100 }), Force: bool() },
       handler(input, ctx: Ctx) {
-        busOf(input);
+        checkBus(input);
         const rule = findRule(ctx, input.Rule);
         // Ids that are not targets of the rule are ignored, as AWS does.
         rule.Targets = rule.Targets.filter((t) => !(input.Ids as string[]).includes(t.Id));
@@ -281,7 +282,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
     TestEventPattern: {
       mutates: false,
       input: { EventPattern: str({ required: true, max: 4096 }), Event: str({ required: true }) },
-      handler(input, ctx: Ctx) {
+      handler(input) {
         const pattern = checkedPattern(input.EventPattern);
         let event: unknown;
         try {
@@ -293,7 +294,6 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
         // AWS requires the envelope fields of an event.
         for (const field of ["id", "account", "source", "time", "region", "detail-type"])
           if (typeof e?.[field] !== "string") throw ebError("ValidationException", `Parameter Event is not valid: missing field ${field}.`);
-        void ctx;
         return { Result: matchesEventPattern(pattern, event) };
       },
     },
