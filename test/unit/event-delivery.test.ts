@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { objectCreatedEvent } from "../helpers/events";
 import { pipelineParameters, readJsonPath, targetInput } from "../../src/sandbox/event-delivery";
-import type { SandboxEvent } from "../../src/sandbox/events";
 
-const EVENT: SandboxEvent = {
-  version: "0",
-  id: "e1",
-  "detail-type": "Object Created",
-  source: "aws.s3",
-  account: "000000000000",
-  time: "2026-01-01T00:00:00Z",
-  region: "us-east-1",
-  resources: ["arn:aws:s3:::raw-data"],
-  detail: { bucket: { name: "raw-data" }, object: { key: "data/x.csv", size: 42 } },
-};
+const EVENT = objectCreatedEvent();
 const TARGET = { Id: "t", Arn: "arn:aws:sagemaker:us-east-1:000000000000:pipeline/train" };
 
 describe("what EventBridge sends a target", () => {

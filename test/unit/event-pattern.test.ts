@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { objectCreatedEvent } from "../helpers/events";
 import { InvalidEventPattern, matchesEventPattern, parseEventPattern } from "../../src/sandbox/event-pattern";
 import { nextFireTime, parseScheduleExpression } from "../../src/sandbox/schedule";
 
-const EVENT = {
-  version: "0",
-  id: "e1",
-  "detail-type": "Object Created",
-  source: "aws.s3",
-  account: "000000000000",
-  time: "2026-01-01T00:00:00Z",
-  region: "us-east-1",
-  resources: ["arn:aws:s3:::raw-data"],
-  detail: { bucket: { name: "raw-data" }, object: { key: "data/x.csv", size: 42 }, tags: ["a", "b"], empty: null, flag: false },
-};
+const EVENT = objectCreatedEvent({ tags: ["a", "b"], empty: null, flag: false });
 
 const matches = (pattern: object, event: object = EVENT) => matchesEventPattern(parseEventPattern(JSON.stringify(pattern)), event);
 
