@@ -4,8 +4,12 @@
  * doc: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
  * - rate: a positive whole number and minute|minutes|hour|hours|day|days, singular only for 1;
  * - cron: minutes 0-59, hours 0-23, day-of-month 1-31 (also `L`, `W`, `?`), month 1-12 or JAN-DEC,
- *   day-of-week 1-7 or SUN-SAT (also `L`, `#`, `?`), year 1970-2199; `, - * /`; exactly one of
+ *   day-of-week 1-7 or SUN-SAT (also `L`, `#`, `?`; no `/`), year 1970-2199; `, - * /`; exactly one of
  *   day-of-month and day-of-week is `?`.
+ * - a range may wrap past the field's end (AWS's example `cron(0/30 20-2 ? * MON-FRI *)`), except in year;
+ * - the special forms AWS documents only: day-of-month `L`, `nW`; day-of-week `L` (the last day of the
+ *   week: every Saturday), `nL`, `n#k` with n a number 1-7. Quartz's `LW`, `L-n`, `FRIL`, `FRI#3` and
+ *   steps above the field's highest value (`0/60`) are refused: AWS does not document them.
  */
 
 export type Schedule = { kind: "rate"; periodMs: number } | { kind: "cron"; fields: CronFields };
@@ -40,14 +44,19 @@ export function parseScheduleExpression(expression: string): Schedule | undefine
   const minutes = values(min, 0, 59);
   const hours = values(hour, 0, 23);
   const months = values(month, 1, 12, MONTHS);
-  const years = values(year, 1970, 2199);
+  const years = values(year, 1970, 2199, undefined, { wrap: false, maxStep: 229 });
   const day = dom === "?" ? dayOfWeek(dow) : dayOfMonth(dom);
   if (!minutes || !hours || !months || !years || !day) return undefined;
   return { kind: "cron", fields: { minutes, hours, months, years, day } };
 }
 
-/** `*`, `a`, `a-b`, `a/n`, `*\/n`, `a-b/n`, comma lists; names where given (index + first). */
-function values(field: string, lo: number, hi: number, names?: string[]): Set<number> | undefined {
+/**
+ * `*`, `a`, `a-b`, `a/n`, `*\/n`, `a-b/n`, comma lists; names where given (index + first). A range
+ * a-b with b < a wraps past `hi` when `wrap`; a step is 1..maxStep (default `hi`), none when 0.
+ */
+function values(field: string, lo: number, hi: number, names?: string[], opts: { wrap?: boolean; maxStep?: number } = {}): Set<number> | undefined {
+  const { wrap = true, maxStep = hi } = opts;
+  const span = hi - lo + 1;
   const out = new Set<number>();
   const num = (s: string) => {
     const i = names ? names.indexOf(s.toUpperCase()) : -1;
@@ -60,8 +69,9 @@ function values(field: string, lo: number, hi: number, names?: string[]): Set<nu
     const step = m[2] === undefined ? 1 : Number(m[2]);
     let [a, b] = m[1] === "*" ? [lo, hi] : m[1]!.split("-").map(num) as [number, number?];
     if (b === undefined) b = m[2] === undefined ? a : hi;
-    if (!(a >= lo && b <= hi && a <= b && step >= 1)) return undefined;
-    for (let v = a; v <= b; v += step) out.add(v);
+    if (!(a >= lo && a <= hi && b >= lo && b <= hi && (a <= b || wrap) && step >= 1 && step <= maxStep)) return undefined;
+    const count = a <= b ? b - a : b - a + span;
+    for (let k = 0; k <= count; k += step) out.add(((a - lo + k) % span) + lo);
   }
   return out;
 }
@@ -91,21 +101,21 @@ function dayOfMonth(field: string): CronFields["day"] | undefined {
 }
 
 function dayOfWeek(field: string): CronFields["day"] | undefined {
-  const nth = /^([1-7]|[A-Za-z]{3})#([1-5])$/.exec(field);
-  const dayNum = (s: string) => (/^\d$/.test(s) ? Number(s) : DAYS.indexOf(s.toUpperCase()) + 1);
+  const nth = /^([1-7])#([1-5])$/.exec(field);
   if (nth) {
-    const dw = dayNum(nth[1]!);
+    const dw = Number(nth[1]);
     const n = Number(nth[2]);
-    if (dw < 1) return undefined;
     return (y, m, d) => weekday(y, m, d) === dw - 1 && Math.ceil(d / 7) === n;
   }
-  const last = /^([1-7]|[A-Za-z]{3})?L$/.exec(field);
+  // `L` alone is the last day of the week: every Saturday.
+  if (field === "L") return (y, m, d) => weekday(y, m, d) === 6;
+  const last = /^([1-7])L$/.exec(field);
   if (last) {
-    // `L` alone is Saturday (the last day of the week); `5L` the month's last Thursday.
-    const dw = last[1] ? dayNum(last[1]) : 7;
-    if (dw < 1) return undefined;
+    // `5L`: the month's last Thursday.
+    const dw = Number(last[1]);
     return (y, m, d) => weekday(y, m, d) === dw - 1 && d + 7 > daysIn(y, m);
   }
+  if (field.includes("/")) return undefined;
   const set = values(field, 1, 7, DAYS);
   return set && ((y, m, d) => set.has(weekday(y, m, d) + 1));
 }

@@ -99,11 +99,18 @@ describe("schedule expressions", () => {
     ["cron(0 0 ? * 2#1 *)", "2026-01-05T00:00:00.000Z"],
     ["cron(0 0 3W * ? *)", "2026-01-02T00:00:00.000Z"],
     ["cron(30 12 1 JAN,JUL ? 2027)", "2027-01-01T12:30:00.000Z"],
+    // A range wraps past the field's end (AWS's own example): Thursday 00:00 is within 20-2.
+    ["cron(0/30 20-2 ? * MON-FRI *)", "2026-01-01T00:30:00.000Z"],
+    ["cron(0 1 ? * FRI-MON *)", "2026-01-02T01:00:00.000Z"],
+    // Bare L in day-of-week is the last day of the week: every Saturday, not only the month's last.
+    ["cron(0 0 ? * L *)", "2026-01-03T00:00:00.000Z"],
   ])("%s next fires at %s", (expression, expected) => {
     expect(next(expression)).toBe(expected);
   });
 
-  it.each(["rate(0 minutes)", "rate(1 minutes)", "rate(5 minute)", "rate(5 weeks)", "cron(0 3 * * *)", "cron(0 3 * * * *)", "cron(0 3 ? * ? *)", "cron(60 3 * * ? *)", "cron(0 24 * * ? *)", "cron(0 0 32 * ? *)", "cron(0 0 ? * 8 *)", "cron(0 0 ? FOO * *)", "every day"])(
+  it.each(["rate(0 minutes)", "rate(1 minutes)", "rate(5 minute)", "rate(5 weeks)", "cron(0 3 * * *)", "cron(0 3 * * * *)", "cron(0 3 ? * ? *)", "cron(60 3 * * ? *)", "cron(0 24 * * ? *)", "cron(0 0 32 * ? *)", "cron(0 0 ? * 8 *)", "cron(0 0 ? FOO * *)", "every day",
+    // Not in AWS's documentation: / in day-of-week, a wrapping year range, Quartz's LW, L-n, FRIL, FRI#3, a step above the field.
+    "cron(0 0 ? * */2 *)", "cron(0 0 * * ? 2030-2025)", "cron(0 0 LW * ? *)", "cron(0 0 L-2 * ? *)", "cron(0 0 ? * FRIL *)", "cron(0 0 ? * FRI#3 *)", "cron(0/60 * * * ? *)"])(
     "refuses %s",
     (expression) => {
       expect(parseScheduleExpression(expression)).toBeUndefined();
