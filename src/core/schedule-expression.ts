@@ -135,7 +135,10 @@ function parseRate(text: string): Parsed<{ value: number; unit: string }> {
   if (words.length > 2) return fail(`has ${words.length} words; a rate is a value and a unit, e.g. "5 minutes" or "1 day"`);
   const [valueText, unitText] = words as [string, string?];
   if (unitText === undefined) return fail(`has no unit; give a value and a unit, minute(s), hour(s) or day(s), e.g. "${/^\d+$/.test(valueText) ? valueText : 5} minutes"`);
-  if (!/^\d+$/.test(valueText) || Number(valueText) < 1) return fail(`value "${valueText}": must be a whole number of at least 1 (e.g. "90 minutes" rather than "1.5 hours")`);
+  if (!/^\d+$/.test(valueText) || Number(valueText) < 1) {
+    const hint = valueText.includes(".") ? ' (e.g. "90 minutes" rather than "1.5 hours")' : "";
+    return fail(`value "${valueText}": must be a whole number of at least 1${hint}`);
+  }
   const value = Number(valueText);
   const unit = unitText.toLowerCase();
   const singular = unit.replace(/s$/, "");
@@ -153,7 +156,7 @@ function unwrap(text: string, kind: "cron" | "rate"): Parsed<string> {
   const wrapper = /^(cron|rate)\s*\(/i.exec(trimmed);
   if (!wrapper) return { ok: true, value: trimmed };
   const found = wrapper[1]!.toLowerCase();
-  if (found !== kind) return fail(`is a ${found} expression; this takes a ${kind} expression`);
+  if (found !== kind) return fail(`is a ${found} expression, not a ${kind} expression`);
   if (!trimmed.endsWith(")")) return fail(`has "${wrapper[0]}" without its closing ")"`);
   return { ok: true, value: trimmed.slice(wrapper[0].length, -1).trim() };
 }
@@ -195,10 +198,10 @@ function parseField(text: string, raw: string, rule: FieldRule): Parsed<Field> {
     if (!dayField) return at("? is allowed only in day-of-month and day-of-week");
     return text === "?" ? { ok: true, value: { kind: "any" } } : at('"?" stands alone');
   }
-  // Letters other than this field's names (JUL has an L, WED a W).
-  const letters = rule.names ? rule.names.reduce((t, name) => t.replaceAll(name, ""), text) : text;
-  if (letters.includes("L") && !dayField) return at("L is allowed only in day-of-month and day-of-week");
-  if (letters.includes("W") && rule !== DAY_OF_MONTH) return at("W is allowed only in day-of-month");
+  // L or W as a letter of its own (5L, 3W, L), not inside a word (JUL, WED, JANUARY).
+  const letter = /(?<![A-Z])[LW](?![A-Z])/.exec(text)?.[0];
+  if (letter === "L" && !dayField) return at("L is allowed only in day-of-month and day-of-week");
+  if (letter === "W" && rule !== DAY_OF_MONTH) return at("W is allowed only in day-of-month");
   if (text.includes("#") && rule !== DAY_OF_WEEK) return at("# is allowed only in day-of-week");
   if (rule === DAY_OF_MONTH) {
     const special = dayOfMonthSpecial(text);
@@ -229,7 +232,8 @@ function dayOfWeekSpecial(text: string): Parsed<Field> | undefined {
     if (/[,-]/.test(text)) return fail(`# takes one expression only, not a list or range ${DAY_HINT}`);
     const [day = "", week = "", ...rest] = text.split("#");
     if (rest.length > 0) return fail(`# appears once ${DAY_HINT}`);
-    if (DAYS.includes(day as (typeof DAYS)[number])) return fail(`write the day before # as a number 1-7 (${DAYS.indexOf(day as (typeof DAYS)[number]) + 1}#${week || 1}) ${DAY_HINT}`);
+    const named = DAYS.indexOf(day as (typeof DAYS)[number]);
+    if (named >= 0) return fail(`write the day before # as a number 1-7: "${named + 1}#${week || 1}" (1 = SUN; 6#3 = third Friday)`);
     if (!/^[1-7]$/.test(day)) return fail(`the day before # must be 1-7 (1 = SUN) ${DAY_HINT}`);
     if (!/^[1-5]$/.test(week)) return fail(`# takes a week 1-5 ${DAY_HINT}`);
     return { ok: true, value: { kind: "nth", day: Number(day), week: Number(week) } };
@@ -247,7 +251,7 @@ function parseList(text: string, rule: FieldRule): Parsed<number[]> {
   for (const item of text.split(",")) {
     if (item === "") return fail("a list has an empty item (write 1,2 not 1,,2)");
     const [base = "", step, ...more] = item.split("/");
-    if (more.length > 0) return fail(`"${item}" has more than one /`);
+    if (more.length > 0) return fail(`${quoted(item, text)}has more than one /`);
     let by = 1;
     if (step !== undefined) {
       if (!rule.step) return fail(`/ is not allowed in ${rule.name} (it takes , - * ? L #)`);
@@ -259,13 +263,13 @@ function parseList(text: string, rule: FieldRule): Parsed<number[]> {
     if (base === "*") [from, to] = [rule.lo, rule.hi];
     else {
       const ends = base.split("-");
-      if (ends.length > 2 || ends.some((e) => e === "")) return fail(`"${item}" is not a value or a range a-b; values must be ${rule.values}`);
+      if (ends.length > 2 || ends.some((e) => e === "")) return fail(`${quoted(item, text)}is not a value or a range a-b; values must be ${rule.values}`);
       const nums = ends.map((e) => value(e, rule));
       const bad = nums.findIndex((n) => n === undefined);
       if (bad >= 0) return fail(`${ends.length > 1 || step !== undefined ? `"${ends[bad]}" ` : ""}must be ${rule.values}`);
       from = nums[0]!;
       to = nums.length === 2 ? nums[1]! : step === undefined ? from : rule.hi;
-      if (to < from && !rule.wrap) return fail(`the range "${base}" must go from the lower to the higher ${rule.name}`);
+      if (to < from && !rule.wrap) return fail(`a ${rule.name} range must go from the lower ${rule.name} to the higher; ${rule.name}s do not wrap around`);
     }
     const span = rule.hi - rule.lo + 1;
     const count = to >= from ? to - from : to - from + span;
@@ -273,6 +277,9 @@ function parseList(text: string, rule: FieldRule): Parsed<number[]> {
   }
   return { ok: true, value: [...out].sort((a, b) => a - b) };
 }
+
+/** `"item" ` when a list item is only part of the field (the message already quotes the field). */
+const quoted = (item: string, field: string) => (item === field ? "" : `"${item}" `);
 
 /** A number in range, or a name (first name = lo). */
 function value(text: string, rule: FieldRule): number | undefined {
