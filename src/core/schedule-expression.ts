@@ -23,7 +23,9 @@
  * form, and a refusal before any call is better than a ValidationException after others): Quartz's
  * `LW` and `L-n` in day-of-month, names before `L`/`#` (`FRIL`, `FRI#3`: write `6L`, `6#3`), `L`/`W`/
  * `#` inside a list or range, and a step after `/` larger than the field's highest value (Quartz
- * refuses `0/60`). Names are accepted in any case and sent upper-case (AWS's own spelling).
+ * refuses `0/60`; AWS answers "Parameter ScheduleExpression is not valid." to `cron(*\/60 * * * ? *)`,
+ * aws/aws-sdk-js#4212). `*\/n` is accepted (`*\/1` works on AWS, cds-snc/notification-terraform#344).
+ * Names are accepted in any case and sent upper-case (AWS's own spelling).
  */
 import AwsCronParser from "aws-cron-parser";
 
@@ -48,7 +50,7 @@ interface FieldRule {
   step: boolean;
   /** Whether a range may wrap past the highest value (not in year). */
   wrap: boolean;
-  /** The largest step after `/` (Quartz's bound; see the module comment). */
+  /** The largest step after `/` (Quartz's bound, and AWS refuses `*\/60` in minutes; see the module comment). */
   maxStep: number;
 }
 
