@@ -4,17 +4,17 @@ import type { Context } from "../context";
 import { parsePairs } from "../core/aws-names";
 import { formatDuration, parseDuration } from "../core/duration";
 import { lineageFrom } from "../core/lineage";
-import { checkDefinitionText, parseParameterValue, type DeclaredParameter } from "../core/pipeline-definition";
+import { checkDefinitionText } from "../core/pipeline-definition";
 import { codebuildDisplayName, EXECUTION_NAME, executionView, failureSummary, lineageDescription } from "../core/pipeline-execution";
 import { InterruptedError, MlopsError, UsageError, WaitTimeoutError } from "../errors";
 import { readGit } from "../io/git";
 import { checkOutputEnvTarget, writeOutputEnv } from "../io/output-env";
 import { followExecution } from "../pipeline/follow";
+import { checkParameters } from "../pipeline/parameters";
 import { resolvePipelineName } from "../pipeline/settings";
 import { PipelineView, renderSteps } from "../pipeline/view";
 import type { StartResult } from "../schemas/pipeline";
 import { VERSION } from "../version";
-import { unknownParameter } from "./pipeline-upsert";
 
 export interface StartOptions {
   name?: string;
@@ -42,7 +42,7 @@ export async function run(options: StartOptions, ctx: Context): Promise<void> {
   const pipeline = await describePipeline(ctx.aws, name);
   if (!pipeline) throw new MlopsError(`pipeline ${name} does not exist`, { hint: `create it with \`mlops pipeline upsert --name ${name} --file pipeline.json --role-arn …\`` });
   const declared = checkDefinitionText(pipeline.PipelineDefinition ?? "").parameters;
-  const parameters = checkParameters(pairs, declared);
+  const parameters = checkParameters("--param", pairs, declared);
 
   const lineage = lineageFrom(await readGit(ctx.cwd), ctx.env, VERSION);
   const displayName = options.displayName ?? codebuildDisplayName(ctx.env);
@@ -93,19 +93,3 @@ export async function run(options: StartOptions, ctx: Context): Promise<void> {
   if (last.status === "Failed" || last.status === "Stopped") throw new MlopsError(failureSummary(last), { hint: `see every step with \`mlops pipeline status --name ${name} --execution ${arn}\`` });
 }
 
-/** --param K=V against the declared parameters: unknown names list the declared ones; values must fit their type. */
-function checkParameters(pairs: Array<[string, string]>, declared: readonly DeclaredParameter[]): Array<{ name: string; value: string }> {
-  if (pairs.length > 200) throw new UsageError(`--param was given ${pairs.length} times; SageMaker takes at most 200 parameters`);
-  const list = declared.map((p) => `${p.name} (${p.type})`);
-  return pairs.map(([key, text]) => {
-    const parameter = declared.find((p) => p.name === key);
-    if (!parameter) throw unknownParameter("--param", key, list);
-    let value: string | number | boolean;
-    try {
-      value = parseParameterValue(parameter.type, text);
-    } catch (error) {
-      throw new UsageError(`--param ${key} ${(error as Error).message}`);
-    }
-    return { name: key, value: String(value) };
-  });
-}

@@ -15,6 +15,7 @@ import {
 } from "../core/pipeline-definition";
 import { resolveSetting } from "../core/sources";
 import { UsageError } from "../errors";
+import { unknownParameter } from "../pipeline/parameters";
 import { resolvePipelineName, resolvePipelineRole } from "../pipeline/settings";
 import type { UpsertResult } from "../schemas/pipeline";
 
@@ -155,10 +156,6 @@ function applyDefaults(checked: CheckedDefinition & { document: Record<string, u
   }
 }
 
-/** An unknown parameter name: exit 2, listing the declared ones. */
-export function unknownParameter(flag: string, key: string, declared: readonly string[]): UsageError {
-  return new UsageError(`${flag} ${key}: the pipeline declares no parameter "${key}"; it declares ${declared.length > 0 ? declared.join(", ") : "none"}`);
-}
 
 /** Same definition (normalised JSON), and the role and description unchanged where given. */
 function unchanged(existing: { PipelineDefinition?: string; RoleArn?: string; PipelineDescription?: string }, document: unknown, role: string | undefined, description: string | undefined): boolean {
