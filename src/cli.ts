@@ -1,6 +1,6 @@
 import { isatty } from "node:tty";
 import { Argument, Command, CommanderError, Option } from "commander";
-import { APPROVALS, ENDPOINT_TYPES, ENGINES, SHELLS, STRATEGIES, TRAFFIC_SHAPES } from "./core/choices";
+import { ALARM_STATES, APPROVALS, ENDPOINT_TYPES, ENGINES, PIPELINE_STATUSES, SHELLS, STRATEGIES, TRAFFIC_SHAPES, TRIGGER_KINDS } from "./core/choices";
 import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { ErrorName } from "./errors";
@@ -88,6 +88,7 @@ const ENVIRONMENT: Record<string, string> = {
   MLOPS_RELEASE_PIPELINE: "--pipeline",
   MLOPS_PIPELINE: "--name",
   MLOPS_PIPELINE_ROLE_ARN: "--role-arn",
+  MLOPS_TRIGGER_ROLE_ARN: "--role-arn",
 };
 const AWS_ENVIRONMENT = ["MLOPS_REGION", "MLOPS_PROFILE", "MLOPS_ENDPOINT_URL", "MLOPS_CONFIG"];
 
@@ -491,6 +492,105 @@ export function buildProgram(runtime: () => Runtime): Command {
       .option("--name <name>", PIPELINE_NAME_FLAG)
       .action(lazy(() => import("./commands/pipeline-stop.js"), runtime)),
     { globals: [...AWS_GLOBALS, "--no-input", "--yes"], environment: PIPELINE_ENV, examples: ["mlops pipeline stop --execution arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-train/execution/abc123", "mlops pipeline stop --name churn-train --execution latest --yes"] },
+  );
+
+  const trigger = program.command("trigger").description("EventBridge triggers: start a SageMaker pipeline, a CodePipeline or notify an SNS topic on S3 uploads, schedules, model approvals, alarms and pipeline outcomes");
+  const add = trigger.command("add").description("create or update the EventBridge rule of a trigger and its target (re-running with the same inputs changes nothing)");
+  const TRIGGER_ENV = [...AWS_ENVIRONMENT, "MLOPS_TRIGGER_ROLE_ARN"];
+  /** The flags every kind of trigger takes, after its own. */
+  const addCommon = (command: Command) =>
+    command
+      .option("--target <target>", "what it starts: pipeline:NAME (SageMaker), codepipeline:NAME, sns:TOPIC, or an ARN of one; it must exist")
+      .option("--name <rule>", "rule name (default mlops-<kind>-<hash of the inputs>)")
+      .option("--role-arn <arn>", "role EventBridge assumes to start a pipeline (else MLOPS_TRIGGER_ROLE_ARN, mlops.yaml triggers.roleArn); not for SNS")
+      .option("--param <name=value>", "SageMaker pipeline parameter; VALUE may be a JSONPath into the event such as '$.detail.object.key'; repeatable", collect, [])
+      .option("--dry-run", "check everything and print the calls it would make, without changing anything");
+  const addKinds: Array<{ name: string; exportName: string; description: string; options: (c: Command) => Command; examples: string[] }> = [
+    {
+      name: "s3",
+      exportName: "s3",
+      description: "on S3 Object Created in a bucket (prefix and suffix optional); turns on the bucket's EventBridge notifications, keeping its others",
+      options: (c) => c.option("--bucket <bucket>", "the bucket").option("--prefix <prefix>", "only keys starting so, e.g. data/").option("--suffix <suffix>", "only keys ending so, e.g. .csv"),
+      examples: [
+        "mlops trigger add s3 --bucket raw-data --prefix data/ --suffix .csv --target pipeline:train --param InputKey='$.detail.object.key' --role-arn arn:aws:iam::123456789012:role/mlops-trigger",
+        "mlops trigger add s3 --bucket raw-data --suffix .parquet --target sns:data-arrivals",
+      ],
+    },
+    {
+      name: "schedule",
+      exportName: "schedule",
+      description: "on a schedule (UTC): EventBridge cron (6 fields) or rate; prints the next three runs",
+      options: (c) => c.option("--cron <fields>", 'minutes hours day-of-month month day-of-week year, e.g. "0 3 * * ? *"').option("--rate <rate>", 'e.g. "1 day", "6 hours", "30 minutes"'),
+      examples: ['mlops trigger add schedule --cron "0 3 ? * MON-FRI *" --target pipeline:train', 'mlops trigger add schedule --rate "7 days" --target pipeline:train --param Mode=full --dry-run'],
+    },
+    {
+      name: "model-approved",
+      exportName: "modelApproved",
+      description: "when a model package version in a group is Approved (only then: not on registration or other changes)",
+      options: (c) => c.option("--group <group>", "model package group"),
+      examples: ["mlops trigger add model-approved --group churn --target codepipeline:churn-release", "mlops trigger add model-approved --group churn --target sns:ml-team --dry-run"],
+    },
+    {
+      name: "alarm",
+      exportName: "alarm",
+      description: "when a CloudWatch alarm enters a state (ALARM by default), e.g. drift → retrain",
+      options: (c) => c.option("--alarm <name>", "the alarm's name").addOption(oneOf(new Option("--state <state>", "the state it enters (default ALARM)"), ALARM_STATES)),
+      examples: ["mlops trigger add alarm --alarm churn-feature-drift --target pipeline:train", "mlops trigger add alarm --alarm churn-errors --state OK --target sns:oncall"],
+    },
+    {
+      name: "pipeline-status",
+      exportName: "pipelineStatus",
+      description: "when a SageMaker pipeline execution ends Failed, Stopped or Succeeded (--status to choose), e.g. notify people",
+      options: (c) =>
+        c.option("--pipeline <name>", "the SageMaker pipeline").addOption(oneOf(new Option("--status <status>", "the execution status; repeatable (default: Failed, Stopped, Succeeded)").argParser(collect).default([]), PIPELINE_STATUSES)),
+      examples: ["mlops trigger add pipeline-status --pipeline train --status Failed --target sns:ml-team", "mlops trigger add pipeline-status --pipeline train --status Succeeded --target codepipeline:churn-release"],
+    },
+  ];
+  for (const kind of addKinds) {
+    helpFor(
+      addCommon(kind.options(add.command(kind.name).description(kind.description))).action(lazy(async () => ({ run: (await import("./commands/trigger-add.js"))[kind.exportName as "s3"] }), runtime)),
+      { globals: AWS_GLOBALS, environment: TRIGGER_ENV, examples: kind.examples },
+    );
+  }
+  helpFor(
+    trigger
+      .command("list")
+      .description("list the triggers mlops made (any rule tagged by mlops) with their targets and state")
+      .option("--all", "every rule on the bus, not only those mlops made")
+      .action(lazy(() => import("./commands/trigger-list.js"), runtime)),
+    { globals: AWS_GLOBALS, environment: AWS_ENVIRONMENT, examples: ["mlops trigger list", "mlops trigger list --all --json | jq -r '.rules[] | select(.state == \"DISABLED\") | .name'"] },
+  );
+  helpFor(
+    trigger
+      .command("remove")
+      .description("remove a trigger mlops made: its targets, then its rule (asks on a terminal; --yes elsewhere)")
+      .argument("<rule>", "the rule's name, as `mlops trigger list` shows it")
+      .action(lazy(() => import("./commands/trigger-remove.js"), runtime)),
+    { globals: [...AWS_GLOBALS, "--no-input", "--yes"], environment: AWS_ENVIRONMENT, examples: ["mlops trigger remove mlops-s3-3f2a9c1d4e", "mlops trigger remove mlops-schedule-0b1c2d3e4f --yes"] },
+  );
+  helpFor(
+    trigger
+      .command("test")
+      .description("does the rule match an event? EventBridge's TestEventPattern answers, mlops says which fields did not (exit 1 when none)")
+      .argument("<rule>", "the rule's name")
+      .option("--event <file>", "an event as JSON (the whole envelope: id, account, source, time, region, resources, detail-type, detail)")
+      .addOption(oneOf(new Option("--sample <kind>", "a sample event of this kind, made to fit the rule's own values"), TRIGGER_KINDS))
+      .option("--field <path=value>", "change a field of the event, e.g. detail.object.key=other/x.csv (path:=JSON for numbers); repeatable", collect, [])
+      .action(lazy(() => import("./commands/trigger-test.js"), runtime)),
+    {
+      globals: AWS_GLOBALS,
+      environment: AWS_ENVIRONMENT,
+      examples: ["mlops trigger test mlops-s3-3f2a9c1d4e --sample s3", "mlops trigger test mlops-s3-3f2a9c1d4e --sample s3 --field detail.object.key=other/x.csv", "mlops trigger test my-rule --event event.json --json | jq .matched"],
+    },
+  );
+  helpFor(
+    trigger
+      .command("policy")
+      .description("print the IAM trust and permission policies a trigger's target needs, scoped to that target (SNS: the topic policy statement)")
+      .option("--target <target>", "pipeline:NAME, codepipeline:NAME, sns:TOPIC or an ARN")
+      .option("--rule <name>", "scope the conditions to this one rule (else to rules of this account)")
+      .action(lazy(() => import("./commands/trigger-policy.js"), runtime)),
+    { globals: AWS_GLOBALS, environment: AWS_ENVIRONMENT, examples: ["mlops trigger policy --target pipeline:train", "mlops trigger policy --target codepipeline:churn-release --json | jq .trustPolicy > trust.json"] },
   );
 
   const sandbox = program

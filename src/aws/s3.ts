@@ -1,4 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetBucketNotificationConfigurationCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketNotificationConfigurationCommand,
+  S3Client,
+  type NotificationConfiguration,
+} from "@aws-sdk/client-s3";
 import type { S3Uri } from "../core/aws-names";
 import { UsageError } from "../errors";
 import type { AwsClients } from "./clients";
@@ -44,4 +51,30 @@ export async function objectExists(aws: AwsClients, uri: S3Uri): Promise<"yes" |
     if (status === 403) return "unknown";
     return callAws("s3:HeadObject", () => Promise.reject(error));
   }
+}
+
+/**
+ * The bucket's whole notification configuration (topic, queue, Lambda and EventBridge), or
+ * undefined when the bucket does not exist (NoSuchBucket).
+ */
+export async function getBucketNotifications(aws: AwsClients, bucket: string): Promise<NotificationConfiguration | undefined> {
+  try {
+    const { $metadata: _, ...config } = await client(aws).send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    return config;
+  } catch (error) {
+    if ((error as { name?: string }).name === "NoSuchBucket") return undefined;
+    return callAws("s3:GetBucketNotificationConfiguration", () => Promise.reject(error));
+  }
+}
+
+/**
+ * PutBucketNotificationConfiguration: REPLACES the bucket's whole configuration, so callers pass
+ * what they read and merged. The destinations already there are not re-validated
+ * (SkipDestinationValidation): mlops did not change them, and one deleted since would otherwise
+ * block the change mlops makes.
+ */
+export async function putBucketNotifications(aws: AwsClients, bucket: string, config: NotificationConfiguration): Promise<void> {
+  await callAws("s3:PutBucketNotificationConfiguration", () =>
+    client(aws).send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: config, SkipDestinationValidation: true })),
+  );
 }

@@ -84,6 +84,13 @@ const PipelineSection = z
   })
   .strict();
 
+/** `triggers:`: the role EventBridge rules made by `mlops trigger add` start their targets with. */
+const TriggersSection = z
+  .object({
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/, { message: "must be an IAM role ARN" }).optional(),
+  })
+  .strict();
+
 /**
  * mlops.yaml. Strict: an unknown key is almost always a typo, and a typo silently ignored
  * would deploy with defaults the user did not want.
@@ -98,6 +105,7 @@ export const ConfigSchema = z
     batch: BatchSection.optional(),
     pipeline: PipelineSection.optional(),
     release: ReleaseSection.optional(),
+    triggers: TriggersSection.optional(),
   })
   .strict();
 

@@ -29,6 +29,16 @@ export type TrafficShape = (typeof TRAFFIC_SHAPES)[number];
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
+/** `trigger add` kinds, and `trigger test --sample`: the events mlops knows. */
+export const TRIGGER_KINDS = ["s3", "schedule", "model-approved", "alarm", "pipeline-status"] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
+
+/** `trigger add alarm --state`: CloudWatch's alarm states. */
+export const ALARM_STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"] as const;
+
+/** `trigger add pipeline-status --status`: SageMaker's PipelineExecutionStatus. */
+export const PIPELINE_STATUSES = ["Executing", "Stopping", "Stopped", "Failed", "Succeeded"] as const;
+
 export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
   return (values as readonly string[]).includes(value);
 }

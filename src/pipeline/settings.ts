@@ -20,9 +20,17 @@ export function resolvePipelineName(ctx: Context, flag: string | undefined): str
 
 /** The pipeline's role: --role-arn, else MLOPS_PIPELINE_ROLE_ARN, else mlops.yaml pipeline.roleArn; undefined when none is given. */
 export function resolvePipelineRole(ctx: Context, flag: string | undefined): string | undefined {
-  return resolveSetting({ flag: ["--role-arn", flag], env: "MLOPS_PIPELINE_ROLE_ARN", file: ["pipeline.roleArn", ctx.config.values.pipeline?.roleArn] }, ctx.env, (source, value) => {
-    const text = String(value);
-    if (!ROLE_ARN.test(text) || text.length < 20 || text.length > 2048) throw new UsageError(`${source} "${text}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`);
-    return text;
-  });
+  return resolveSetting({ flag: ["--role-arn", flag], env: "MLOPS_PIPELINE_ROLE_ARN", file: ["pipeline.roleArn", ctx.config.values.pipeline?.roleArn] }, ctx.env, checkRoleArn);
+}
+
+/** The role EventBridge assumes to start a trigger's target: --role-arn, else MLOPS_TRIGGER_ROLE_ARN, else mlops.yaml triggers.roleArn. */
+export function resolveTriggerRole(ctx: Context, flag: string | undefined): { value: string; source: string } | undefined {
+  return resolveSetting({ flag: ["--role-arn", flag], env: "MLOPS_TRIGGER_ROLE_ARN", file: ["triggers.roleArn", ctx.config.values.triggers?.roleArn] }, ctx.env, (source, value) => ({ value: checkRoleArn(source, value), source }));
+}
+
+/** An IAM role ARN as botocore's RoleArn pattern and length (20–2048); UsageError naming where it came from. */
+function checkRoleArn(source: string, value: unknown): string {
+  const text = String(value);
+  if (!ROLE_ARN.test(text) || text.length < 20 || text.length > 2048) throw new UsageError(`${source} "${text}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`);
+  return text;
 }

@@ -4,6 +4,7 @@ import { adviseOutput, completionOutput, demoOutput, doctorOutput, sandboxStartO
 import { pipelineListOutput, pipelineStartOutput, pipelineStatusOutput, pipelineStopOutput, pipelineUpsertOutput } from "./pipeline";
 import { modelsApproveOutput, modelsListOutput, modelsRejectOutput, modelsShowOutput, registerOutput } from "./registry";
 import { releaseApproveOutput, releaseRejectOutput, releaseStartOutput, releaseStatusOutput } from "./release";
+import { triggerAddOutput, triggerListOutput, triggerPolicyOutput, triggerRemoveOutput, triggerTestOutput } from "./trigger";
 import { abortOutput, deployOutput, promoteOutput, rollbackOutput, statusOutput } from "./rollout";
 
 /**
@@ -32,6 +33,11 @@ export const OUTPUT_SCHEMAS = {
   "pipeline-status": pipelineStatusOutput,
   "pipeline-list": pipelineListOutput,
   "pipeline-stop": pipelineStopOutput,
+  "trigger-add": triggerAddOutput,
+  "trigger-list": triggerListOutput,
+  "trigger-remove": triggerRemoveOutput,
+  "trigger-test": triggerTestOutput,
+  "trigger-policy": triggerPolicyOutput,
   doctor: doctorOutput,
   demo: demoOutput,
   "sandbox-start": sandboxStartOutput,

@@ -9,6 +9,7 @@ import { EXIT_CODE_HELP } from "../../src/exit-codes";
 import { cleanEnv, ROOT, runCli, spawnCli } from "../helpers/cli";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 import { parseJson } from "../helpers/schemas";
+import { createTopic } from "../helpers/sns";
 import type { OutputName } from "../../src/schemas/index";
 
 /**
@@ -128,6 +129,21 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
     expect(r.code, r.stderr).toBe(0);
     expect(parseJson("pipeline-status", r.stdout).pipelineExecutionArn).toBe(arns[1]);
   },
+  "trigger add": async () => {
+    // --name: mlops-<kind>-<10 hex>; alarm --state: ALARM; pipeline-status --status: the outcomes.
+    await createTopic(sandbox.current, "ml-team");
+    const add = async (args: string[]) => {
+      const r = await runCli(["trigger", "add", ...args, "--target", "sns:ml-team", "--json"], { env: env() });
+      expect(r.code, r.stderr).toBe(0);
+      return parseJson("trigger-add", r.stdout);
+    };
+    const alarm = await add(["alarm", "--alarm", "churn-drift"]);
+    expect(alarm.ruleName).toMatch(/^mlops-alarm-[0-9a-f]{10}$/);
+    expect(alarm.eventPattern.detail.state).toEqual({ value: ["ALARM"] });
+    const status = await add(["pipeline-status", "--pipeline", "train"]);
+    expect(status.ruleName).toMatch(/^mlops-pipeline-status-[0-9a-f]{10}$/);
+    expect(status.eventPattern.detail.currentPipelineExecutionStatus).toEqual(["Failed", "Stopped", "Succeeded"]);
+  },
   "sandbox start": async () => {
     const started = spawnCli(["sandbox", "start", "--json", "--quiet"], { env: cleanEnv() });
     try {
@@ -181,6 +197,13 @@ const COVERED_BY: Record<string, string> = {
   "deploy --role-arn": "deploy (a redeploy)",
   "rollback --to": "deploy (a redeploy)",
   "pipeline status --execution": "pipeline status --execution",
+  "trigger add s3 --name": "trigger add",
+  "trigger add schedule --name": "trigger add",
+  "trigger add model-approved --name": "trigger add",
+  "trigger add alarm --name": "trigger add",
+  "trigger add alarm --state": "trigger add",
+  "trigger add pipeline-status --name": "trigger add",
+  "trigger add pipeline-status --status": "trigger add",
 };
 
 /** A run without a terminal and without the required flags: its error names them all. */

@@ -1,0 +1,333 @@
+import type { Target } from "@aws-sdk/client-eventbridge";
+import type { NotificationConfiguration } from "@aws-sdk/client-s3";
+import { describeRule, listTargets, putRule, putTargets, ruleTags } from "../aws/eventbridge";
+import { describePipeline } from "../aws/pipelines";
+import { getBucketNotifications, putBucketNotifications } from "../aws/s3";
+import type { Context } from "../context";
+import { checkResourceName, parsePairs } from "../core/aws-names";
+import { info, sayNote, warning, type Note } from "../core/notes";
+import { tagList } from "../core/ownership";
+import { checkCronExpression, checkRateExpression, nextRunTimes } from "../core/schedule-expression";
+import { eventPathProblem } from "../core/trigger-events";
+import {
+  ALARM_STATES,
+  canonicalJson,
+  DEFAULT_PIPELINE_STATUSES,
+  defaultRuleName,
+  describeSource,
+  eventPattern,
+  isTriggerRule,
+  PIPELINE_STATUSES,
+  ruleDescription,
+  RULE_NAME,
+  snsMessage,
+  triggerTags,
+  type TriggerKind,
+  type TriggerSpec,
+} from "../core/trigger-rule";
+import { eventPathSegments, isEventPath, pipelineParameterNameProblem, shortTarget, targetArn, type ArnScope } from "../core/trigger-target";
+import { UsageError } from "../errors";
+import { checkParameters } from "../pipeline/parameters";
+import { resolveTriggerRole } from "../pipeline/settings";
+import type { AddResult } from "../schemas/trigger";
+import { arnScope, parseTargetFlag, resolveTarget } from "../triggers/target";
+import { targetLine, targetView } from "../triggers/view";
+
+export interface AddOptions {
+  target?: string;
+  name?: string;
+  roleArn?: string;
+  param: string[];
+  dryRun?: boolean;
+  // s3
+  bucket?: string;
+  prefix?: string;
+  suffix?: string;
+  // schedule
+  cron?: string;
+  rate?: string;
+  // model-approved
+  group?: string;
+  // alarm
+  alarm?: string;
+  state?: string;
+  // pipeline-status
+  pipeline?: string;
+  status?: string[];
+}
+
+/** The Id mlops gives the one target it puts on a trigger's rule. */
+export const TARGET_ID = "mlops-target";
+
+/** Schedules list this many coming run times. */
+const NEXT_RUNS = 3;
+
+export const s3 = (options: AddOptions, ctx: Context) => add("s3", options, ctx);
+export const schedule = (options: AddOptions, ctx: Context) => add("schedule", options, ctx);
+export const modelApproved = (options: AddOptions, ctx: Context) => add("model-approved", options, ctx);
+export const alarm = (options: AddOptions, ctx: Context) => add("alarm", options, ctx);
+export const pipelineStatus = (options: AddOptions, ctx: Context) => add("pipeline-status", options, ctx);
+
+/**
+ * Create or update the rule of one trigger and its target. Every check (flags, the target's
+ * existence, the bucket, an existing rule's owner) runs before the first change; a rule already
+ * exactly so is left alone ("unchanged").
+ */
+async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promise<void> {
+  // Form first, without AWS: the flags of the kind, the target's form, the rule name, the parameters.
+  const partial = specOf(kind, options);
+  const ref = parseTargetFlag(options.target);
+  if (options.name !== undefined && !RULE_NAME.test(options.name)) throw new UsageError(`--name "${options.name}" must be 1 to 64 letters, digits, and . - _ (EventBridge's rule name)`);
+  const pairs = parsePairs("--param", options.param);
+  if (pairs.length > 0 && ref.kind !== "sagemaker-pipeline") {
+    throw new UsageError(`--param is for SageMaker pipeline targets; EventBridge passes no parameters to a ${ref.kind === "sns" ? "SNS topic (it gets the message)" : "CodePipeline pipeline (its Target has no parameter block; use pipeline variables' defaults)"}`);
+  }
+  for (const [name, value] of pairs) {
+    const problem = pipelineParameterNameProblem(name);
+    if (problem) throw new UsageError(`--param ${name} ${problem}`);
+    if (value.length > 1024) throw new UsageError(`--param ${name}: the value is ${value.length} characters; EventBridge takes at most 1024`);
+  }
+  const role = resolveTriggerRole(ctx, options.roleArn);
+  if (ref.kind !== "sns" && !role) {
+    throw new UsageError(`a role is needed: EventBridge starts ${ref.kind === "codepipeline" ? "a CodePipeline pipeline" : "a SageMaker pipeline"} by assuming an IAM role that may call StartPipelineExecution on it`, {
+      hint: `give --role-arn (or MLOPS_TRIGGER_ROLE_ARN, or triggers.roleArn in mlops.yaml); \`mlops trigger policy --target ${options.target}\` prints the role's trust and permission policies`,
+    });
+  }
+
+  // Then what AWS knows: who we are, the target, the bucket, the rule if it exists.
+  const notes: Note[] = [];
+  const scope = await arnScope(ctx);
+  const spec = completeSpec(partial, scope);
+  checkEventPaths(kind, pairs, scope);
+  const target = await resolveTarget(ctx, options.target, scope);
+  const parameters = checkParameters("--param", pairs, target.declared, isEventPath);
+  const roleArn = target.kind === "sns" ? undefined : role?.value;
+  if (target.kind === "sns") {
+    if (role?.source === "--role-arn") notes.push(warning("--role-arn is not used for an SNS target: the topic's access policy lets EventBridge publish"));
+    if (!topicAllowsEventBridge(target.topicPolicy)) notes.push(warning(`the topic's access policy does not let events.amazonaws.com publish; until it does, EventBridge's deliveries fail (\`mlops trigger policy --target ${options.target}\` prints the statement to add)`));
+  }
+  const bucket = spec.kind === "s3" ? await readBucket(ctx, spec.bucket) : undefined;
+  notes.push(...(await sourceNotes(ctx, spec)));
+
+  const name = options.name ?? defaultRuleName(spec, target.arn);
+  const pattern = eventPattern(spec);
+  const description = ruleDescription(spec, shortTarget(target.arn));
+  const desired: Target = {
+    Id: TARGET_ID,
+    Arn: target.arn,
+    ...(roleArn ? { RoleArn: roleArn } : {}),
+    ...(target.kind === "sagemaker-pipeline" && parameters.length > 0 ? { SageMakerPipelineParameters: { PipelineParameterList: parameters.map((p) => ({ Name: p.name, Value: p.value })) } } : {}),
+    ...(target.kind === "sns" ? { InputTransformer: snsMessage(kind) } : {}),
+  };
+
+  const existing = await describeRule(ctx.aws, name);
+  let otherTargets: string[] = [];
+  let action: AddResult["action"] = "created";
+  if (existing) {
+    const tags = await ruleTags(ctx.aws, existing.Arn!);
+    if (!isTriggerRule(tags)) {
+      throw new UsageError(`an EventBridge rule named ${name} exists and mlops did not create it (no mlops:created-by tag); mlops changes only its own rules`, { hint: "give another --name" });
+    }
+    const targets = await listTargets(ctx.aws, name);
+    otherTargets = targets.filter((t) => t.Id !== TARGET_ID).map((t) => t.Arn ?? "");
+    const ours = targets.find((t) => t.Id === TARGET_ID);
+    const sameRule =
+      (existing.EventPattern ? canonicalJson(JSON.parse(existing.EventPattern)) : undefined) === (pattern ? canonicalJson(pattern) : undefined) &&
+      (existing.ScheduleExpression ?? undefined) === (spec.kind === "schedule" ? spec.expression : undefined) &&
+      existing.State === "ENABLED" &&
+      (existing.Description ?? "") === description;
+    action = sameRule && ours && sameTarget(ours, desired) ? "unchanged" : "updated";
+  }
+  if (otherTargets.length + 1 > 5) throw new UsageError(`rule ${name} already has ${otherTargets.length} other targets; EventBridge allows 5 per rule`);
+
+  const nowMs = ctx.clock.now().getTime();
+  const result: AddResult = {
+    ruleName: name,
+    ruleArn: existing?.Arn ?? null,
+    action,
+    kind,
+    source: describeSource(spec),
+    eventPattern: pattern ?? null,
+    scheduleExpression: spec.kind === "schedule" ? spec.expression : null,
+    nextRuns: spec.kind === "schedule" ? nextRunTimes(spec.expression, nowMs, NEXT_RUNS).map((t) => new Date(t).toISOString()) : [],
+    description,
+    target: targetView(desired),
+    otherTargets,
+    bucketNotifications: bucket ? { bucket: bucket.name, eventBridge: bucket.config.EventBridgeConfiguration ? "already enabled" : "enabled", kept: countKept(bucket.config) } : null,
+    notes,
+  };
+
+  const plan = planOf(result, bucket, roleArn);
+  if (options.dryRun) {
+    Object.assign(result, { dryRun: true, plan });
+    for (const note of notes) sayNote(ctx.io, note);
+    ctx.io.emit(result, (r) =>
+      plan.length === 0
+        ? `Dry run: trigger ${name} already is exactly this; nothing would be sent.`
+        : [`Dry run: nothing was changed. mlops would call, in order:`, ...plan.map((p, i) => `  ${i + 1}. ${p.operation}  ${p.detail}`)].join("\n"),
+    );
+    return;
+  }
+
+  // The changes, in an order a re-run can finish: the bucket's notifications, the rule, its target.
+  if (bucket && !bucket.config.EventBridgeConfiguration) {
+    await putBucketNotifications(ctx.aws, bucket.name, { ...bucket.config, EventBridgeConfiguration: {} });
+  }
+  if (action !== "unchanged") {
+    result.ruleArn = await putRule(ctx.aws, {
+      Name: name,
+      ...(pattern ? { EventPattern: JSON.stringify(pattern) } : {}),
+      ...(spec.kind === "schedule" ? { ScheduleExpression: spec.expression } : {}),
+      State: "ENABLED",
+      Description: description,
+      // Tags go on when the rule is made; an update keeps them (TagResource is not needed).
+      ...(existing ? {} : { Tags: tagList(triggerTags(kind)) }),
+    });
+    await putTargets(ctx.aws, name, [desired]);
+  }
+  if (bucket && !bucket.config.EventBridgeConfiguration) notes.push(info("S3 sends every object event of the bucket to EventBridge now; only this rule's pattern decides what starts the target"));
+  for (const note of notes) sayNote(ctx.io, note);
+  ctx.io.emit(result, (r, style) => render(r, style));
+}
+
+/** The kind's own flags, checked; pipeline-status's ARN is filled in once the account is known. */
+function specOf(kind: TriggerKind, o: AddOptions): TriggerSpec {
+  switch (kind) {
+    case "s3": {
+      const bucket = required("--bucket", o.bucket);
+      if (!/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new UsageError(`--bucket "${bucket}" is not an S3 bucket name (3–63 lower-case letters, digits, dots and hyphens)`);
+      for (const [flag, value] of [["--prefix", o.prefix], ["--suffix", o.suffix]] as const) {
+        if (value === undefined) continue;
+        if (value === "") throw new UsageError(`${flag} is empty; leave it out to match every key`);
+        if (Buffer.byteLength(value) > 1024) throw new UsageError(`${flag} is longer than an S3 key (1024 bytes)`);
+      }
+      if (o.prefix?.startsWith("/")) throw new UsageError(`--prefix "${o.prefix}" starts with "/": S3 keys have no leading slash (s3://${bucket}/data/x.csv has the key data/x.csv)`);
+      return { kind, bucket, prefix: o.prefix, suffix: o.suffix };
+    }
+    case "schedule": {
+      if ((o.cron === undefined) === (o.rate === undefined)) throw new UsageError(o.cron === undefined ? "give --cron or --rate: when the schedule runs" : "give --cron or --rate, not both");
+      const check = o.cron !== undefined ? checkCronExpression(o.cron) : checkRateExpression(o.rate!);
+      if (!check.ok) throw new UsageError(`${o.cron !== undefined ? "--cron" : "--rate"} "${o.cron ?? o.rate}": ${check.problem}`);
+      return { kind, expression: check.expression };
+    }
+    case "model-approved":
+      return { kind, group: checkResourceName("--group", required("--group", o.group)) };
+    case "alarm": {
+      const alarmName = required("--alarm", o.alarm);
+      if (alarmName.length > 255 || !/^[^\p{Cc}]+$/u.test(alarmName)) throw new UsageError(`--alarm must be a CloudWatch alarm name: 1 to 255 characters without control characters`);
+      const state = o.state ?? "ALARM";
+      if (!ALARM_STATES.includes(state as (typeof ALARM_STATES)[number])) throw new UsageError(`--state "${state}" must be one of ${ALARM_STATES.join(", ")} (CloudWatch's alarm states)`);
+      return { kind, alarm: alarmName, state: state as (typeof ALARM_STATES)[number] };
+    }
+    case "pipeline-status": {
+      const pipeline = required("--pipeline", o.pipeline);
+      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(pipeline)) throw new UsageError(`--pipeline "${pipeline}" must be a SageMaker pipeline name: letters, digits and inner hyphens`);
+      const statuses = o.status && o.status.length > 0 ? [...new Set(o.status)] : [...DEFAULT_PIPELINE_STATUSES];
+      for (const s of statuses) {
+        if (!PIPELINE_STATUSES.includes(s as (typeof PIPELINE_STATUSES)[number])) throw new UsageError(`--status "${s}" must be one of ${PIPELINE_STATUSES.join(", ")} (SageMaker's PipelineExecutionStatus)`);
+      }
+      return { kind, pipeline, pipelineArn: "", statuses };
+    }
+  }
+}
+
+function required(flag: string, value: string | undefined): string {
+  if (value === undefined || value === "") throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+function completeSpec(spec: TriggerSpec, scope: ArnScope): TriggerSpec {
+  if (spec.kind !== "pipeline-status") return spec;
+  return { ...spec, pipelineArn: targetArn({ kind: "sagemaker-pipeline", name: spec.pipeline }, scope) };
+}
+
+/** A JSONPath parameter must name a field the kind's event has: a path into nothing sends an empty value. */
+function checkEventPaths(kind: TriggerKind, pairs: ReadonlyArray<[string, string]>, scope: ArnScope): void {
+  for (const [name, value] of pairs) {
+    if (!isEventPath(value)) continue;
+    let problem: string | undefined;
+    try {
+      problem = eventPathProblem(kind, eventPathSegments(value), { ...scope, time: new Date(0).toISOString() });
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    if (problem) throw new UsageError(`--param ${name}=${value}: ${problem}`);
+  }
+}
+
+async function readBucket(ctx: Context, name: string): Promise<{ name: string; config: NotificationConfiguration }> {
+  const config = await getBucketNotifications(ctx.aws, name);
+  if (!config) throw new UsageError(`--bucket ${name}: there is no such bucket (or it is in another region)`);
+  return { name, config };
+}
+
+/** What is on the bucket besides EventBridge: kept as read. */
+function countKept(config: NotificationConfiguration) {
+  return { topics: config.TopicConfigurations?.length ?? 0, queues: config.QueueConfigurations?.length ?? 0, lambdaFunctions: config.LambdaFunctionConfigurations?.length ?? 0 };
+}
+
+/** Whether a topic policy has an Allow of sns:Publish (or sns:*) for events.amazonaws.com. */
+function topicAllowsEventBridge(policy: string | undefined): boolean {
+  if (!policy) return false;
+  try {
+    const statements = (JSON.parse(policy) as { Statement?: unknown }).Statement;
+    return (Array.isArray(statements) ? statements : [statements]).some((s: Record<string, unknown>) => {
+      const principal = JSON.stringify(s?.Principal ?? "");
+      const actions = ([] as unknown[]).concat(s?.Action ?? []);
+      return s?.Effect === "Allow" && principal.includes("events.amazonaws.com") && actions.some((a) => a === "sns:Publish" || a === "sns:*" || a === "*");
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** A trigger may be set up before what it watches exists: said, not refused. */
+async function sourceNotes(ctx: Context, spec: TriggerSpec): Promise<Note[]> {
+  if (spec.kind === "pipeline-status" && !(await describePipeline(ctx.aws, spec.pipeline))) {
+    return [warning(`there is no SageMaker pipeline named ${spec.pipeline} yet; the trigger fires once it exists and its executions end as asked`)];
+  }
+  if (spec.kind === "model-approved") {
+    const { findGroupArn } = await import("../aws/registry");
+    if (!(await findGroupArn(ctx.aws, spec.group))) return [warning(`there is no model package group ${spec.group} yet; the trigger fires when a version registered there is approved`)];
+  }
+  if (spec.kind === "alarm") {
+    const { alarmStates } = await import("../aws/alarms");
+    if ((await alarmStates(ctx.aws, [spec.alarm])).length === 0) return [warning(`there is no CloudWatch alarm named ${spec.alarm} yet; the trigger fires once it exists and enters ${spec.state}`)];
+  }
+  return [];
+}
+
+function sameTarget(a: Target, b: Target): boolean {
+  const pick = (t: Target) => canonicalJson({ Arn: t.Arn, RoleArn: t.RoleArn, Params: t.SageMakerPipelineParameters?.PipelineParameterList ?? [], InputTransformer: t.InputTransformer ?? null, Input: t.Input ?? null, InputPath: t.InputPath ?? null });
+  return pick(a) === pick(b);
+}
+
+function planOf(result: AddResult, bucket: { name: string; config: NotificationConfiguration } | undefined, roleArn: string | undefined): Array<{ operation: string; detail: string }> {
+  const plan: Array<{ operation: string; detail: string }> = [];
+  if (bucket && !bucket.config.EventBridgeConfiguration) {
+    const kept = countKept(bucket.config);
+    plan.push({ operation: "s3:PutBucketNotificationConfiguration", detail: `Bucket=${bucket.name} EventBridgeConfiguration={} (keeping ${kept.topics} topic, ${kept.queues} queue and ${kept.lambdaFunctions} Lambda notifications)` });
+  }
+  if (result.action !== "unchanged") {
+    plan.push({ operation: "events:PutRule", detail: `Name=${result.ruleName} ${result.scheduleExpression ? `ScheduleExpression=${result.scheduleExpression}` : `EventPattern=${JSON.stringify(result.eventPattern)}`} State=ENABLED` });
+    plan.push({ operation: "events:PutTargets", detail: `Rule=${result.ruleName} Id=${TARGET_ID} Arn=${result.target.arn}${roleArn ? ` RoleArn=${roleArn}` : ""}${result.target.parameters.length ? ` Parameters=${result.target.parameters.map((p) => `${p.name}=${p.value}`).join(",")}` : ""}` });
+  }
+  return plan;
+}
+
+function render(r: AddResult, style: { bold(text: string): string }): string {
+  const head =
+    r.action === "unchanged"
+      ? `Trigger ${style.bold(r.ruleName)} unchanged: it already is exactly this; nothing was sent`
+      : `Trigger ${style.bold(r.ruleName)} ${r.action}: ${r.source} → ${targetLine(r.target)}`;
+  const lines = [head];
+  if (r.nextRuns.length > 0) lines.push(`  next runs (UTC): ${r.nextRuns.map((t) => t.replace("T", " ").replace(/:00\.000Z$/, "")).join(", ")}`);
+  if (r.bucketNotifications) {
+    const { kept } = r.bucketNotifications;
+    const keptText = [[kept.topics, "topic"], [kept.queues, "queue"], [kept.lambdaFunctions, "Lambda"]].filter(([n]) => (n as number) > 0).map(([n, w]) => `${n} ${w}`).join(", ");
+    lines.push(`  EventBridge notifications on bucket ${r.bucketNotifications.bucket}: ${r.bucketNotifications.eventBridge}${keptText ? ` (kept its ${keptText} notifications)` : ""}`);
+  }
+  if (r.otherTargets.length > 0) lines.push(`  other targets on the rule, kept: ${r.otherTargets.map(shortTarget).join(", ")}`);
+  lines.push(`  try it: mlops trigger test ${r.ruleName} --sample ${r.kind}`);
+  return lines.join("\n");
+}

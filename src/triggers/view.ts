@@ -1,0 +1,31 @@
+import type { Target } from "@aws-sdk/client-eventbridge";
+import { shortTarget } from "../core/trigger-target";
+import type { RuleView } from "../schemas/trigger";
+
+/** A rule target as `mlops trigger` prints it. */
+export function targetView(target: Target): RuleView["targets"][number] {
+  return {
+    id: target.Id ?? "",
+    arn: target.Arn ?? "",
+    short: shortTarget(target.Arn ?? ""),
+    roleArn: target.RoleArn ?? null,
+    parameters: (target.SageMakerPipelineParameters?.PipelineParameterList ?? []).map((p) => ({ name: p.Name ?? "", value: p.Value ?? "" })),
+  };
+}
+
+/** "pipeline:train (InputKey=$.detail.object.key)": one target on one line. */
+export function targetLine(target: RuleView["targets"][number]): string {
+  const parameters = target.parameters.map((p) => `${p.name}=${p.value}`).join(", ");
+  return parameters ? `${target.short} (${parameters})` : target.short;
+}
+
+/** A rule's pattern text as JSON, or undefined when it has none or it is not JSON. */
+export function parsePattern(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
