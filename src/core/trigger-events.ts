@@ -111,7 +111,9 @@ export function sampleEvent(kind: TriggerKind, scope: SampleScope, pattern?: Jso
     resources: body.resources,
     detail: body.detail,
   };
-  if (pattern && (pattern.source as unknown[] | undefined)?.[0] === body.source) fillFromPattern(event, pattern);
+  // Only a sample of the rule's own kind is made to fit it: another kind's sample must stay itself.
+  const first = (key: string) => (pattern?.[key] as unknown[] | undefined)?.[0];
+  if (pattern && first("source") === body.source && first("detail-type") === body.detailType) fillFromPattern(event, pattern);
   return event;
 }
 
