@@ -8,6 +8,7 @@ import {
   ListPipelineExecutionsCommand,
   PutApprovalResultCommand,
   StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
   type ActionExecutionDetail,
   type GetPipelineStateCommandOutput,
   type PipelineDeclaration,
@@ -97,4 +98,9 @@ export async function startPipelineExecution(aws: AwsClients, input: { name: str
 export async function createPipeline(aws: AwsClients, pipeline: PipelineDeclaration): Promise<PipelineDeclaration> {
   const out = await callAws("codepipeline:CreatePipeline", () => codepipeline(aws).send(new CreatePipelineCommand({ pipeline })));
   return out.pipeline ?? pipeline;
+}
+
+/** StopPipelineExecution with abandon (its actions are not waited for): an execution nobody wants. */
+export async function abandonPipelineExecution(aws: AwsClients, name: string, pipelineExecutionId: string, reason: string): Promise<void> {
+  await callAws("codepipeline:StopPipelineExecution", () => codepipeline(aws).send(new StopPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId, abandon: true, reason }))).catch(notFound(name));
 }

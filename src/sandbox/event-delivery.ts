@@ -178,7 +178,7 @@ export class EventDelivery {
       if (!service || !op) throw new ServiceError("UnsupportedTarget", `The mlops sandbox has no ${operation}.`);
       const problems = op.input ? validate(op.input, call.input) : [];
       if (problems.length) throw service.errors.validation(validationMessage(problems));
-      const ctx = operationContext(this.deps, service as ServiceDefinition, scope, randomUUID());
+      const ctx = { ...operationContext(this.deps, service as ServiceDefinition, scope, randomUUID()), invokedBy: { ruleArn: rule.Arn } };
       const result = op.handler(call.input, ctx);
       if (result instanceof Promise) result.then(done, failed);
       else done(result);

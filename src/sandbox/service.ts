@@ -26,6 +26,8 @@ export interface OperationContext<S> {
   arn(resource: string): string;
   /** Another service's state in the same account and region (SageMaker reading CloudWatch alarms). */
   peer(service: string): unknown;
+  /** Set when EventBridge calls the operation as a rule's target: the rule, so services can say who started what. */
+  invokedBy?: { ruleArn: string };
 }
 
 export interface Operation<S> {

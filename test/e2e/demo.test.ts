@@ -35,8 +35,9 @@ describe("mlops demo --story release", () => {
   const TITLES = [
     /^upsert the SageMaker pipeline: Processing → Training → Evaluation → Condition → RegisterModel \| Fail$/,
     /^run it: evaluation\.json says accuracy 0\.93, the condition wants ≥ 0\.9, so it registers a model$/,
-    /^approve the new model version$/,
-    /^release it: Source → Build → Staging, then the release waits at its manual approval$/,
+    /^wire the release: a trigger starts CodePipeline demo-churn-release when a model in demo-churn is approved$/,
+    /^approve the new model version: the trigger starts the release$/,
+    /^the release runs Source → Build → Staging, then waits at its manual approval$/,
     /^approve the release: it moves on to Production$/,
   ];
 
@@ -48,15 +49,18 @@ describe("mlops demo --story release", () => {
     expect(story).toMatchObject({ story: "release", ok: true, timeScale: 200 });
     expect(story.steps).toHaveLength(TITLES.length);
     story.steps.forEach((step: { title: string }, i: number) => expect(step.title).toMatch(TITLES[i]!));
-    expect(story.steps.map((s: { outcome: string }) => s.outcome)).toEqual(["created", "succeeded", "approved", "waiting", "succeeded"]);
+    expect(story.steps.map((s: { outcome: string }) => s.outcome)).toEqual(["created", "succeeded", "created", "approved", "waiting", "succeeded"]);
     // The pipeline's condition passed on the evaluation.json in S3: RegisterModel ran, AccuracyTooLow did not.
-    const [, run, approved, waiting, released] = story.steps;
+    const [, run, wired, approved, waiting, released] = story.steps;
     expect(run.detail[0]).toMatch(/^Preprocess Succeeded .*Train Succeeded .*Evaluate Succeeded .*CheckAccuracy Succeeded .*RegisterModel Succeeded/);
     expect(run.detail[0]).not.toContain("AccuracyTooLow");
     expect(story.modelPackageArn).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:model-package\/demo-churn\/1$/);
     expect(run.detail[1]).toBe(`registered ${story.modelPackageArn}`);
     // As the registry reported it before the approval: the definition registers it PendingManualApproval.
-    expect(approved.detail).toEqual(["demo-churn/1: PendingManualApproval → Approved"]);
+    const rule = /^rule (mlops-model-approved-[0-9a-f]{10}): model package approved in group demo-churn → codepipeline:demo-churn-release$/.exec(wired.detail[0])?.[1];
+    expect(rule, wired.detail[0]).toBeDefined();
+    // The approval started the release through the rule: CodePipeline says so (CloudWatchEvent, the rule's ARN).
+    expect(approved.detail).toEqual(["demo-churn/1: PendingManualApproval → Approved", `release execution ${story.releaseExecutionId} started by arn:aws:events:us-east-1:000000000000:rule/${rule}`]);
     expect(waiting.detail[0]).toBe("Source Succeeded, Build Succeeded, Staging Succeeded, Approval InProgress, Production not run");
     expect(waiting.detail[1]).toMatch(/^Approval\/Approve waits since \S+; it would fail at \S+ without an answer$/);
     expect(released.detail).toEqual(['Approval/Approve approved: "model demo-churn/1 approved, accuracy 0.93"', `execution ${story.releaseExecutionId} Succeeded`]);
@@ -66,6 +70,7 @@ describe("mlops demo --story release", () => {
     for (const command of [
       "▸ mlops pipeline upsert --file pipeline.json --name demo-churn-build",
       "▸ mlops pipeline start --name demo-churn-build --wait",
+      "▸ mlops trigger add model-approved --group demo-churn --target codepipeline:demo-churn-release",
       "▸ mlops models approve demo-churn/1",
       "▸ mlops release status --pipeline demo-churn-release",
       "▸ mlops release approve --pipeline demo-churn-release",
@@ -78,9 +83,9 @@ describe("mlops demo --story release", () => {
     const r = await runCli(["demo", "--story", "release", "--time-scale", "1000"], { env: cleanEnv(), timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^What happened\n1\. upsert the SageMaker pipeline: .*: created {2}\S.* of AWS time in \d+\.\d s\n/);
-    expect(r.stdout).toMatch(/\n4\. release it: .*: waiting .*\n {3}Source Succeeded, Build Succeeded, Staging Succeeded, Approval InProgress, Production not run\n/);
-    expect(r.stdout).toMatch(/\n5\. approve the release: it moves on to Production: succeeded /);
-    expect(r.stdout).toMatch(/of AWS time in \d+\.\d s\. A pipeline run registered demo-churn\/1; one approval let the model in, another let the release reach Production\.\n?$/);
+    expect(r.stdout).toMatch(/\n5\. the release runs .*: waiting .*\n {3}Source Succeeded, Build Succeeded, Staging Succeeded, Approval InProgress, Production not run\n/);
+    expect(r.stdout).toMatch(/\n6\. approve the release: it moves on to Production: succeeded /);
+    expect(r.stdout).toMatch(/of AWS time in \d+\.\d s\. A pipeline run registered demo-churn\/1; approving it started the release through a trigger, and a second approval let the release reach Production\.\n?$/);
 
     const bad = await runCli(["demo", "--story", "rollout"], { env: cleanEnv() });
     expect(bad.code).toBe(2);

@@ -150,6 +150,9 @@ describe("trigger add model-approved", () => {
     await cli(["models", "approve", "churn/1", "--reason", "offline eval ok"]);
     expect(await runs()).toBe(before + 1);
     expect(sandbox.current.invocations()).toMatchObject([{ rule: doc.ruleName, status: "Succeeded", operation: "codepipeline:StartPipelineExecution", input: { name: "churn-release" } }]);
+    // CodePipeline says who started it: the rule (trigger type CloudWatchEvent), not a caller.
+    const newest = (await cp.send(new ListCodePipelineExecutionsCommand({ pipelineName: "churn-release", maxResults: 1 }))).pipelineExecutionSummaries![0]!;
+    expect(newest.trigger).toEqual({ triggerType: "CloudWatchEvent", triggerDetail: doc.ruleArn });
   });
 });
 

@@ -132,6 +132,11 @@ function checkTags(tags: Array<{ key: string }> | undefined): void {
 }
 
 /** A new execution of the pipeline's current version. */
+/**
+ * A new execution and what started it: CreatePipeline, StartPipelineExecution by a caller, or an
+ * EventBridge rule (triggerType CloudWatchEvent, triggerDetail the rule's ARN, as CodePipeline
+ * reports executions started by a rule).
+ */
 function newExecution(ctx: Ctx, p: PipelineRecord, triggerType: string, values: Array<{ name: string; value: string }> = [], token?: string): ExecutionRecord {
   const now = ctx.clock.now();
   const given = new Map(values.map((v) => [v.name, v.value]));
@@ -146,7 +151,7 @@ function newExecution(ctx: Ctx, p: PipelineRecord, triggerType: string, values: 
     status: "InProgress",
     started: now,
     updated: now,
-    trigger: { triggerType, triggerDetail: callerIdentity(ctx.accountId).Arn },
+    trigger: ctx.invokedBy ? { triggerType: "CloudWatchEvent", triggerDetail: ctx.invokedBy.ruleArn } : { triggerType, triggerDetail: callerIdentity(ctx.accountId).Arn },
     variables,
     plan: structuredClone(p.declaration.stages),
     stageRuns: [],
