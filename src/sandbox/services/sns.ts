@@ -61,21 +61,45 @@ const MAX_TAGS = 50;
 /** CreateTopic: "Constraints: … up to 256 characters … uppercase and lowercase ASCII letters, numbers, underscores, and hyphens … FIFO topic name must end with the .fifo suffix". */
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$/;
 
+/** InvalidParameter, 400 (botocore InvalidParameterException). "Invalid parameter: Topic Name" is AWS's text, quoted in public CLI/SDK output (e.g. Publish to a subscription ARN). */
 const invalid = (message: string) => new ServiceError("InvalidParameter", `Invalid parameter: ${message}`);
+/** NotFound, 404 (botocore NotFoundException); text from AWS CLI output quoted in public scripts: "An error occurred (NotFound) when calling the GetTopicAttributes operation: Topic does not exist". */
 const notFound = () => new ServiceError("NotFound", "Topic does not exist", { status: 404 });
+/** ResourceNotFound, 404 (botocore ResourceNotFoundException); the text is moto's (not found quoted from AWS). */
+const resourceNotFound = () => new ServiceError("ResourceNotFound", "Resource does not exist", { status: 404 });
+/** A topic ARN: arn:<partition>:sns:<region>:<account>:<topic name>. */
+const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:([^:]+)$/;
 
 const TAGS: Spec = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ max: 256 })) }));
 const ATTRIBUTES: Spec = { type: "map", value: str() };
 
+/**
+ * The topic an ARN names. An ARN that cannot name a topic (a subscription ARN, two ARNs pasted
+ * together) is InvalidParameter "Topic Name", as AWS answers it; a well-formed ARN of no topic is NotFound.
+ */
 function topicOf(ctx: Ctx, arn: string): Topic {
+  checkTopicArn(arn);
   const topic = Object.hasOwn(ctx.state.topics, arn) ? ctx.state.topics[arn] : undefined;
   if (!topic) throw notFound();
   return topic;
 }
 
+function checkTopicArn(arn: string): void {
+  const name = TOPIC_ARN.exec(arn)?.[1];
+  if (name === undefined || !TOPIC_NAME.test(name)) throw invalid("Topic Name");
+}
+
+/** The topic a tagging call names (ResourceNotFound when there is none). */
+function taggedTopic(ctx: Ctx, arn: string): Topic {
+  const t = Object.hasOwn(ctx.state.topics, arn) ? ctx.state.topics[arn] : undefined;
+  if (!t) throw resourceNotFound();
+  return t;
+}
+
 function tagged(existing: Topic["tags"], tags: Topic["tags"]): Topic["tags"] {
   const merged = new Map(existing.map((t) => [t.Key, t.Value]));
   for (const t of tags) merged.set(t.Key, t.Value);
+  // TagLimitExceeded, 400 (botocore); text as moto's tests pin it and the ballerina SNS connector's tests (run against AWS) expect it.
   if (merged.size > MAX_TAGS) throw new ServiceError("TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
   return [...merged].map(([Key, Value]) => ({ Key, Value }));
 }
@@ -103,7 +127,7 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
             existing.tags = tagged(existing.tags, input.Tags ?? []);
             return { TopicArn: arn };
           }
-          if (Object.keys(ctx.state.topics).length >= MAX_TOPICS) throw new ServiceError("TopicLimitExceeded", "Topic limit exceeded");
+          if (Object.keys(ctx.state.topics).length >= MAX_TOPICS) throw new ServiceError("TopicLimitExceeded", "Topic limit exceeded", { status: 403 }); // 403: botocore TopicLimitExceededException; text not found quoted
           ctx.state.topics[arn] = { name: input.Name, arn, attributes: { ...(input.Attributes ?? {}) }, tags: tagged([], input.Tags ?? []) };
           return { TopicArn: arn };
         },
@@ -171,7 +195,9 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         mutates: true,
         input: { TopicArn: required(str()) },
         handler(input: { TopicArn: string }, ctx: Ctx) {
-          // Deleting a topic that does not exist succeeds, as in AWS.
+          // Deleting a topic that does not exist succeeds (DeleteTopic API reference: "This action is
+          // idempotent"); an ARN that names no topic at all is refused like everywhere else.
+          checkTopicArn(input.TopicArn);
           delete ctx.state.topics[input.TopicArn];
           return {};
         },
@@ -180,8 +206,7 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         mutates: true,
         input: { ResourceArn: required(str({ min: 1, max: 1011 })), Tags: { ...TAGS, required: true } },
         handler(input: { ResourceArn: string; Tags: Topic["tags"] }, ctx: Ctx) {
-          const t = Object.hasOwn(ctx.state.topics, input.ResourceArn) ? ctx.state.topics[input.ResourceArn] : undefined;
-          if (!t) throw new ServiceError("ResourceNotFound", "Resource does not exist", { status: 404 });
+          const t = taggedTopic(ctx, input.ResourceArn);
           t.tags = tagged(t.tags, input.Tags);
           return {};
         },
@@ -190,9 +215,17 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         mutates: false,
         input: { ResourceArn: required(str({ min: 1, max: 1011 })) },
         handler(input: { ResourceArn: string }, ctx: Ctx) {
-          const t = Object.hasOwn(ctx.state.topics, input.ResourceArn) ? ctx.state.topics[input.ResourceArn] : undefined;
-          if (!t) throw new ServiceError("ResourceNotFound", "Resource does not exist", { status: 404 });
-          return { Tags: t.tags };
+          return { Tags: taggedTopic(ctx, input.ResourceArn).tags };
+        },
+      },
+      UntagResource: {
+        mutates: true,
+        input: { ResourceArn: required(str({ min: 1, max: 1011 })), TagKeys: list(str({ min: 1, max: 128 }), { required: true }) },
+        handler(input: { ResourceArn: string; TagKeys: string[] }, ctx: Ctx) {
+          const t = taggedTopic(ctx, input.ResourceArn);
+          // Keys the topic does not have are ignored.
+          t.tags = t.tags.filter((tag) => !input.TagKeys.includes(tag.Key));
+          return {};
         },
       },
     },
