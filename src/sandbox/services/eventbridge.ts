@@ -172,7 +172,7 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
         const existing = Object.hasOwn(ctx.state.rules, input.Name) ? ctx.state.rules[input.Name] : undefined;
         if (!existing && Object.keys(ctx.state.rules).length >= MAX_RULES) throw limitExceeded();
         // PutRule API reference: "If you are updating an existing rule, any tags you specify in the
-        // PutRule operation are ignored" (TagResource / UntagResource change them).
+        // PutRule operation are ignored" (TagResource / UntagResource change them); seen so in boto/boto3#4490.
         const tags = existing ? existing.Tags : mergeTags([], input.Tags ?? []);
         const rule: RuleRecord = {
           Name: input.Name,
