@@ -8,6 +8,7 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
   TagResourceCommand,
+  TestEventPatternCommand,
   UntagResourceCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -117,6 +118,11 @@ describe("EventBridge refuses as AWS does", () => {
     expect((await refusal(eb().send(new ListRulesCommand({ NextToken: "not-a-token" })))).name).toBe("ValidationException");
     expect((await eb().send(new DeleteRuleCommand({ Name: "never-existed" }))).$metadata.httpStatusCode).toBe(200);
   });
+
+  it("TestEventPattern: an event without the mandatory envelope fields is 'Parameter Event is not valid.'", async () => {
+    const event = JSON.stringify({ source: "aws.s3", detail: {} });
+    expect(await refusal(eb().send(new TestEventPatternCommand({ EventPattern: PATTERN, Event: event })))).toEqual({ name: "ValidationException", message: "Parameter Event is not valid.", status: 400 });
+  });
 });
 
 describe("SNS refuses as AWS does", () => {
@@ -132,6 +138,17 @@ describe("SNS refuses as AWS does", () => {
     await sns().send(new UntagTopicCommand({ ResourceArn: TopicArn, TagKeys: ["stage", "never-set"] }));
     expect((await sns().send(new ListTopicTagsCommand({ ResourceArn: TopicArn }))).Tags).toEqual([{ Key: "team", Value: "ml" }]);
     expect(await refusal(sns().send(new UntagTopicCommand({ ResourceArn: missing, TagKeys: ["team"] })))).toMatchObject({ name: "ResourceNotFoundException", status: 404 });
+  });
+
+  it("Publish: Subject under 100 characters without line breaks, a message not empty, each refused in AWS's words", async () => {
+    const { TopicArn } = await sns().send(new CreateTopicCommand({ Name: "alerts" }));
+    const publish = (extra: { Message?: string; Subject?: string }) => refusal(sns().send(new PublishCommand({ TopicArn, Message: "m", ...extra })));
+    expect(await publish({ Subject: "s".repeat(100) })).toEqual({ name: "InvalidParameterException", message: "Invalid parameter: Subject", status: 400 });
+    expect((await publish({ Subject: "two\nlines" })).message).toBe("Invalid parameter: Subject");
+    expect((await publish({ Message: "" })).message).toBe("Invalid parameter: Empty message");
+    expect((await publish({ Message: "x".repeat(262_145) })).message).toBe("Invalid parameter: Message too long");
+    expect((await publish({ Subject: "s".repeat(99) })).name).toBe("accepted");
+    expect(sandbox.current.snsDeliveries({ topicArn: TopicArn })).toHaveLength(1);
   });
 });
 

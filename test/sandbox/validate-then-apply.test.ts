@@ -334,7 +334,7 @@ const CASES: Record<string, Case> = {
     error: { name: "InvalidParameter", message: /Topic Name/ },
   },
   "sns:Publish": {
-    // The topic exists and the message fits; an empty subject is the last thing refused.
+    // The topic exists and the message fits; an empty subject is refused (before the topic is looked up, as SNS does).
     prepare: () => createTopic(sandbox.current, "alerts"),
     fail: () => snsCall(sandbox.current, "Publish", { TopicArn: "arn:aws:sns:us-east-1:000000000000:alerts", Message: "m", Subject: "" }),
     error: { name: "InvalidParameter", message: /Subject/ },

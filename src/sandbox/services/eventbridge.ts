@@ -298,16 +298,17 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       input: { EventPattern: str({ required: true, max: 4096 }), Event: str({ required: true }) },
       handler(input) {
         const pattern = checkedPattern(input.EventPattern);
+        // One answer for an event that is not JSON and for one without the envelope fields the API
+        // reference makes mandatory: "Parameter Event is not valid." (quoted from AWS for a missing field).
+        const invalidEvent = () => ebError("ValidationException", "Parameter Event is not valid.");
         let event: unknown;
         try {
           event = JSON.parse(input.Event);
         } catch {
-          throw ebError("ValidationException", "Parameter Event is not valid.");
+          throw invalidEvent();
         }
         const e = event as Record<string, unknown>;
-        // AWS requires the envelope fields of an event.
-        for (const field of ["id", "account", "source", "time", "region", "detail-type"])
-          if (typeof e?.[field] !== "string") throw ebError("ValidationException", `Parameter Event is not valid: missing field ${field}.`);
+        for (const field of ["id", "account", "source", "time", "region", "detail-type"]) if (typeof e?.[field] !== "string") throw invalidEvent();
         return { Result: matchesEventPattern(pattern, event) };
       },
     },
@@ -329,6 +330,8 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       },
       handler(input, ctx: Ctx) {
         const results = (input.Entries as Array<Record<string, any>>).map((entry) => {
+          // Per-entry failures, never the call. The Source text is AWS's, quoted in public tests of PutEvents answers;
+          // DetailType / Detail follow its shape. MalformedDetail "Detail is malformed." is LocalStack's (its tests are recorded against AWS).
           if (!entry.Source) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Source is not valid. Reason: Source is a required argument." };
           if (!entry.DetailType) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter DetailType is not valid. Reason: DetailType is a required argument." };
           if (entry.Detail === undefined) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Detail is not valid. Reason: Detail is a required argument." };

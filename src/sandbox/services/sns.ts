@@ -174,10 +174,13 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         handler(input: { TopicArn?: string; TargetArn?: string; PhoneNumber?: string; Message: string; Subject?: string; MessageAttributes?: Record<string, unknown> }, ctx: Ctx) {
           const arn = input.TopicArn ?? input.TargetArn;
           if (!arn) throw invalid(input.PhoneNumber ? "PhoneNumber Reason: the mlops sandbox sends no SMS" : "TopicArn or TargetArn Reason: no value for required parameter");
-          const topic = topicOf(ctx, arn);
-          if (input.Message.length === 0) throw invalid("Message Reason: Empty message");
+          // AWS's texts, each quoted in public AWS CLI output or tests recorded against AWS: "Invalid parameter:
+          // Subject" / "Empty message" / "Message too long". Subject (Publish API reference): under 100
+          // characters, no line breaks or control characters. Checked before the topic is looked up.
+          if (input.Subject !== undefined && (input.Subject.length === 0 || input.Subject.length >= 100 || /[\u0000-\u001f\u007f]/.test(input.Subject))) throw invalid("Subject");
+          if (input.Message.length === 0) throw invalid("Empty message");
           if (Buffer.byteLength(input.Message) > MAX_MESSAGE_BYTES) throw invalid("Message too long");
-          if (input.Subject !== undefined && (input.Subject.length === 0 || input.Subject.length > 100)) throw invalid("Subject");
+          const topic = topicOf(ctx, arn);
           const messageId = randomUUID();
           deliveries.add({
             time: ctx.clock.date().toISOString(),
