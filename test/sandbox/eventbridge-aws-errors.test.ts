@@ -140,6 +140,20 @@ describe("SNS refuses as AWS does", () => {
     expect(await refusal(sns().send(new UntagTopicCommand({ ResourceArn: missing, TagKeys: ["team"] })))).toMatchObject({ name: "ResourceNotFoundException", status: 404 });
   });
 
+  it("CreateTopic of an existing name answers its ARN, unless an attribute or a tag contradicts the topic", async () => {
+    const create = (extra: object) => sns().send(new CreateTopicCommand({ Name: "alerts", ...extra }));
+    const { TopicArn } = await create({ Attributes: { DisplayName: "alerts" }, Tags: [{ Key: "team", Value: "ml" }, { Key: "stage", Value: "prod" }] });
+    expect((await create({})).TopicArn).toBe(TopicArn);
+    expect((await create({ Attributes: { DisplayName: "alerts" }, Tags: [{ Key: "team", Value: "ml" }] })).TopicArn).toBe(TopicArn);
+    expect(await refusal(create({ Attributes: { DisplayName: "other" } }))).toEqual({
+      name: "InvalidParameterException",
+      message: "Invalid parameter: Attributes Reason: Topic already exists with different attributes",
+      status: 400,
+    });
+    expect((await refusal(create({ Tags: [{ Key: "team", Value: "data" }] }))).message).toBe("Invalid parameter: Tags Reason: Topic already exists with different tags");
+    expect((await sns().send(new ListTopicTagsCommand({ ResourceArn: TopicArn }))).Tags).toHaveLength(2);
+  });
+
   it("Publish: Subject under 100 characters without line breaks, a message not empty, each refused in AWS's words", async () => {
     const { TopicArn } = await sns().send(new CreateTopicCommand({ Name: "alerts" }));
     const publish = (extra: { Message?: string; Subject?: string }) => refusal(sns().send(new PublishCommand({ TopicArn, Message: "m", ...extra })));

@@ -122,9 +122,14 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
           if ((input.Attributes?.FifoTopic === "true") !== fifo) throw invalid("Topic Name");
           const arn = ctx.arn(input.Name);
           const existing = Object.hasOwn(ctx.state.topics, arn) ? ctx.state.topics[arn] : undefined;
-          // Idempotent: the same name answers the same ARN (AWS: "if a topic with the same name already exists, its ARN is returned").
+          // Idempotent: the same name answers the same ARN (CreateTopic API reference), unless the request
+          // contradicts the topic: an attribute with another value, or a tag the topic does not have
+          // (AWS's texts, quoted in public error handling and migration notes; LocalStack's tests pin the same).
           if (existing) {
-            existing.tags = tagged(existing.tags, input.Tags ?? []);
+            for (const [k, v] of Object.entries(input.Attributes ?? {}))
+              if (Object.hasOwn(existing.attributes, k) && existing.attributes[k] !== v) throw invalid("Attributes Reason: Topic already exists with different attributes");
+            if ((input.Tags ?? []).some((t) => !existing.tags.some((e) => e.Key === t.Key && e.Value === t.Value)))
+              throw invalid("Tags Reason: Topic already exists with different tags");
             return { TopicArn: arn };
           }
           if (Object.keys(ctx.state.topics).length >= MAX_TOPICS) throw new ServiceError("TopicLimitExceeded", "Topic limit exceeded", { status: 403 }); // 403: botocore TopicLimitExceededException; text not found quoted
