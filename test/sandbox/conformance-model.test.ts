@@ -47,6 +47,7 @@ const SPEC_EXCEPTIONS: Record<string, string> = {
   "cloudwatch:PutMetricData.MetricData: max": "API reference: up to 1000 metrics per call",
   "cloudwatch:GetMetricData.MetricDataQueries: min": "API reference: at least one query",
   "cloudwatch:GetMetricData.MetricDataQueries: max": "API reference: up to 500 queries",
+  "events:PutTargets.Targets: max": "API reference (PutTargets): the maximum number of entries per request is 10; the model says 100",
 };
 
 /**

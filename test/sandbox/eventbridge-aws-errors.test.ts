@@ -67,6 +67,9 @@ describe("EventBridge refuses as AWS does", () => {
       status: 400,
     });
     expect(await targetIds("r")).toEqual(["t0", "t1", "t2"]);
+    // Eleven entries are refused before the rule's count is looked at (at most 10 a request).
+    const eleven = Array.from({ length: 11 }, () => five[0]!);
+    expect((await refusal(eb().send(new PutTargetsCommand({ Rule: "r", Targets: eleven })))).name).toBe("ValidationException");
 
     const target = (name: string) => ({ Id: "train", Arn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:pipeline/train`, RoleArn: ROLE, SageMakerPipelineParameters: { PipelineParameterList: [{ Name: name, Value: "$.detail.object.key" }] } });
     const refused = await refusal(eb().send(new PutTargetsCommand({ Rule: "r", Targets: [target("input_key")] })));
