@@ -401,6 +401,7 @@ function needsRole(arn: string): boolean {
 function targetProblem(t: TargetRecord): string | undefined {
   const forms = [t.Input, t.InputPath, t.InputTransformer].filter((x) => x !== undefined).length;
   if (forms > 1) return "Only one of Input, InputPath, or InputTransformer must be provided.";
+  // AWS's text (quoted in hashicorp/terraform-provider-aws#37773); whether AWS answers it as a failed entry or an exception was not found.
   if (!/^arn:aws[\w-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/.test(t.Arn)) return `Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`;
   if (t.Input !== undefined) {
     try {
