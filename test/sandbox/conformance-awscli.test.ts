@@ -223,6 +223,7 @@ const STEPS: CliStep[] = [
   { op: "sns:GetTopicAttributes", args: (e) => ["sns", "get-topic-attributes", "--topic-arn", topicArn(e)], check: (o, e) => expect(o.Attributes).toMatchObject({ TopicArn: topicArn(e), Owner: e.account }) },
   { op: "sns:TagResource", args: (e) => ["sns", "tag-resource", "--resource-arn", topicArn(e), "--tags", "Key=stage,Value=prod"] },
   { op: "sns:ListTagsForResource", args: (e) => ["sns", "list-tags-for-resource", "--resource-arn", topicArn(e)], check: (o) => expect(o.Tags).toEqual([{ Key: "team", Value: "ml" }, { Key: "stage", Value: "prod" }]) },
+  { op: "sns:UntagResource", args: (e) => ["sns", "untag-resource", "--resource-arn", topicArn(e), "--tag-keys", "stage"] },
   { op: "sns:Publish", args: (e) => ["sns", "publish", "--topic-arn", topicArn(e), "--message", "hello", "--subject", "mlops", "--message-attributes", json({ kind: { DataType: "String", StringValue: "alert" } })], check: (o) => expect(o.MessageId).toMatch(/^[0-9a-f-]{36}$/) },
   {
     op: "events:PutRule",
@@ -241,6 +242,7 @@ const STEPS: CliStep[] = [
   { op: "events:ListTargetsByRule", args: ["events", "list-targets-by-rule", "--rule", "churn-cli-approved"], check: (o) => expect(o.Targets.map((t: { Id: string }) => t.Id)).toEqual(["notify", "release"]) },
   { op: "events:TagResource", args: (e) => ["events", "tag-resource", "--resource-arn", ruleArn(e), "--tags", "Key=kind,Value=model-approved"] },
   { op: "events:ListTagsForResource", args: (e) => ["events", "list-tags-for-resource", "--resource-arn", ruleArn(e)], check: (o) => expect(o.Tags).toHaveLength(2) },
+  { op: "events:UntagResource", args: (e) => ["events", "untag-resource", "--resource-arn", ruleArn(e), "--tag-keys", "kind"] },
   {
     op: "events:TestEventPattern",
     args: (e) => ["events", "test-event-pattern", "--event-pattern", json({ source: ["aws.sagemaker"] }), "--event", json({ id: "1", account: e.account, source: "aws.sagemaker", time: "2026-01-01T00:00:00Z", region: e.region, resources: [], "detail-type": "t", detail: {} })],

@@ -47,6 +47,7 @@ const SPEC_EXCEPTIONS: Record<string, string> = {
   "cloudwatch:PutMetricData.MetricData: max": "API reference: up to 1000 metrics per call",
   "cloudwatch:GetMetricData.MetricDataQueries: min": "API reference: at least one query",
   "cloudwatch:GetMetricData.MetricDataQueries: max": "API reference: up to 500 queries",
+  "events:PutTargets.Targets: max": "API reference (PutTargets): the maximum number of entries per request is 10; the model says 100",
 };
 
 /**
@@ -292,6 +293,7 @@ const STEPS: Step[] = [
   { op: "sns:GetTopicAttributes", input: (e) => ({ TopicArn: topicArn(e) }) },
   { op: "sns:TagResource", input: (e) => ({ ResourceArn: topicArn(e), Tags: [{ Key: "stage", Value: "prod" }] }) },
   { op: "sns:ListTagsForResource", input: (e) => ({ ResourceArn: topicArn(e) }) },
+  { op: "sns:UntagResource", input: (e) => ({ ResourceArn: topicArn(e), TagKeys: ["stage"] }) },
   { op: "sns:Publish", input: (e) => ({ TopicArn: topicArn(e), Message: "retraining failed", Subject: "mlops", MessageAttributes: { kind: { DataType: "String", StringValue: "alert" } } }) },
   { op: "events:PutRule", input: { Name: "churn-approved", EventPattern: JSON.stringify({ source: ["aws.sagemaker"], detail: { ModelApprovalStatus: ["Approved"] } }), State: "ENABLED", Description: "deploy approved models", RoleArn: "arn:aws:iam::000000000000:role/events", Tags: [{ Key: "managed-by", Value: "mlops" }], EventBusName: "default" } },
   { op: "events:DescribeRule", input: { Name: "churn-approved", EventBusName: "default" } },
@@ -313,6 +315,7 @@ const STEPS: Step[] = [
   { op: "events:ListTargetsByRule", input: { Rule: "churn-approved", EventBusName: "default", Limit: 10 } },
   { op: "events:TagResource", input: (e) => ({ ResourceARN: `arn:aws:events:${e.region}:${e.account}:rule/churn-approved`, Tags: [{ Key: "kind", Value: "model-approved" }] }) },
   { op: "events:ListTagsForResource", input: (e) => ({ ResourceARN: `arn:aws:events:${e.region}:${e.account}:rule/churn-approved` }) },
+  { op: "events:UntagResource", input: (e) => ({ ResourceARN: `arn:aws:events:${e.region}:${e.account}:rule/churn-approved`, TagKeys: ["kind"] }) },
   {
     op: "events:TestEventPattern",
     input: (e) => ({ EventPattern: JSON.stringify({ source: ["aws.sagemaker"] }), Event: JSON.stringify({ id: "1", account: e.account, source: "aws.sagemaker", time: "2026-01-01T00:00:00Z", region: e.region, resources: [], "detail-type": "t", detail: {} }) }),

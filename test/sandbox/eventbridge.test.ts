@@ -167,7 +167,7 @@ describe("events from the sandbox's services invoke targets", () => {
   it("a bucket without EventBridge notifications sends nothing", async () => {
     await createPipeline("train");
     await s3().send(new CreateBucketCommand({ Bucket: "quiet" }));
-    await rule("all-s3", { source: ["aws.s3"] }, [{ Id: "train", Arn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:pipeline/train` }]);
+    await rule("all-s3", { source: ["aws.s3"] }, [{ Id: "train", Arn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:pipeline/train`, RoleArn: ROLE }]);
     await s3().send(new PutObjectCommand({ Bucket: "quiet", Key: "data/x.csv", Body: "x" }));
     expect(sandbox.current.invocations()).toEqual([]);
   });
@@ -251,7 +251,7 @@ describe("events from the sandbox's services invoke targets", () => {
   });
 
   it("a target that fails is recorded as a failed invocation with the input sent", async () => {
-    await rule("to-nowhere", { source: ["my.app"] }, [{ Id: "p", Arn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:pipeline/missing`, SageMakerPipelineParameters: { PipelineParameterList: [{ Name: "Key", Value: "$.detail.key" }] } }]);
+    await rule("to-nowhere", { source: ["my.app"] }, [{ Id: "p", Arn: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:pipeline/missing`, RoleArn: ROLE, SageMakerPipelineParameters: { PipelineParameterList: [{ Name: "Key", Value: "$.detail.key" }] } }]);
     await eb().send(new PutEventsCommand({ Entries: [{ Source: "my.app", DetailType: "t", Detail: JSON.stringify({ key: "k1" }) }] }));
     expect(sandbox.current.invocations()).toMatchObject([
       { rule: "to-nowhere", status: "Failed", error: { code: "ResourceNotFound" }, input: { PipelineName: "missing", PipelineParameters: [{ Name: "Key", Value: "k1" }] } },

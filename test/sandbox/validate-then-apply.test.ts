@@ -324,12 +324,17 @@ const CASES: Record<string, Case> = {
     fail: () => eb().send(new events.TagResourceCommand({ ResourceARN: "arn:aws:events:us-east-1:000000000000:rule/r", Tags: tags(51) })),
     error: { name: "LimitExceededException" },
   },
+  "events:UntagResource": {
+    // The tag keys are well formed; the rule does not exist.
+    fail: () => eb().send(new events.UntagResourceCommand({ ResourceARN: "arn:aws:events:us-east-1:000000000000:rule/missing", TagKeys: ["k0"] })),
+    error: { name: "ResourceNotFoundException" },
+  },
   "sns:CreateTopic": {
     fail: () => snsCall(sandbox.current, "CreateTopic", { Name: "not a name" }),
     error: { name: "InvalidParameter", message: /Topic Name/ },
   },
   "sns:Publish": {
-    // The topic exists and the message fits; an empty subject is the last thing refused.
+    // The topic exists and the message fits; an empty subject is refused (before the topic is looked up, as SNS does).
     prepare: () => createTopic(sandbox.current, "alerts"),
     fail: () => snsCall(sandbox.current, "Publish", { TopicArn: "arn:aws:sns:us-east-1:000000000000:alerts", Message: "m", Subject: "" }),
     error: { name: "InvalidParameter", message: /Subject/ },
@@ -340,6 +345,10 @@ const CASES: Record<string, Case> = {
   },
   "sns:TagResource": {
     fail: () => snsCall(sandbox.current, "TagResource", { ResourceArn: "arn:aws:sns:us-east-1:000000000000:missing", "Tags.member.1.Key": "k", "Tags.member.1.Value": "v" }),
+    error: { name: "ResourceNotFound" },
+  },
+  "sns:UntagResource": {
+    fail: () => snsCall(sandbox.current, "UntagResource", { ResourceArn: "arn:aws:sns:us-east-1:000000000000:missing", "TagKeys.member.1": "k" }),
     error: { name: "ResourceNotFound" },
   },
   "s3:CreateBucket": {

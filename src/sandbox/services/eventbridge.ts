@@ -75,12 +75,17 @@ const TARGET: Spec = struct({
 });
 
 const ebError = (code: string, message: string) => new ServiceError(code, message);
+/** AWS's text, quoted in turbot/steampipe-plugin-aws#1591 (DescribeRule) and TerraConstructs/base#88 (PutTargets): HTTP 400. */
 const ruleNotFound = (name: string) => ebError("ResourceNotFoundException", `Rule ${name} does not exist on EventBus default.`);
+/** AWS's text and code, quoted in aws-cloudformation/cfn-lint#306 (a sixth target) and 18F/identity-terraform#121. */
+const limitExceeded = () => ebError("LimitExceededException", "The requested resource exceeds the maximum number allowed.");
 
-/** Only the default bus exists: by name or ARN. */
+/** The default bus, by name or ARN (or no bus given). */
+const isDefaultBus = (bus: string | undefined) => bus === undefined || bus === "default" || /:event-bus\/default$/.test(bus);
+
+/** Only the default bus exists. The text is moto's and LocalStack's for a missing bus (not found quoted from AWS). */
 function checkBus(input: { EventBusName?: string }): void {
-  const bus = input.EventBusName;
-  if (bus !== undefined && bus !== "default" && !/:event-bus\/default$/.test(bus)) throw ebError("ResourceNotFoundException", `Event bus ${bus} does not exist.`);
+  if (!isDefaultBus(input.EventBusName)) throw ebError("ResourceNotFoundException", `Event bus ${input.EventBusName} does not exist.`);
 }
 
 function findRule(ctx: Ctx, name: string): RuleRecord {
@@ -155,14 +160,20 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
         EventBusName: BUS,
       },
       handler(input, ctx: Ctx) {
-        checkBus(input);
+        // Checked before the bus is looked up, in this order (moto's put_rule tests; a CloudFormation
+        // deployment log quotes the second: "ScheduleExpression is supported only on the default event bus. (Service: EventBridge, Status Code: 400)").
         if (input.EventPattern === undefined && input.ScheduleExpression === undefined)
           throw ebError("ValidationException", "Parameter(s) EventPattern or ScheduleExpression must be specified.");
+        if (input.ScheduleExpression !== undefined && !isDefaultBus(input.EventBusName))
+          throw ebError("ValidationException", "ScheduleExpression is supported only on the default event bus.");
+        checkBus(input);
         if (input.EventPattern !== undefined) checkedPattern(input.EventPattern);
         const schedule = input.ScheduleExpression !== undefined ? checkedSchedule(input.ScheduleExpression) : undefined;
         const existing = Object.hasOwn(ctx.state.rules, input.Name) ? ctx.state.rules[input.Name] : undefined;
-        if (!existing && Object.keys(ctx.state.rules).length >= MAX_RULES) throw ebError("LimitExceededException", `The requested resource exceeds the maximum number allowed.`);
-        const tags = mergeTags(existing?.Tags ?? [], input.Tags ?? []);
+        if (!existing && Object.keys(ctx.state.rules).length >= MAX_RULES) throw limitExceeded();
+        // PutRule API reference: "If you are updating an existing rule, any tags you specify in the
+        // PutRule operation are ignored" (TagResource / UntagResource change them); seen so in boto/boto3#4490.
+        const tags = existing ? existing.Tags : mergeTags([], input.Tags ?? []);
         const rule: RuleRecord = {
           Name: input.Name,
           Arn: ctx.arn(`rule/${input.Name}`),
@@ -207,9 +218,10 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       input: { Name: RULE_NAME, EventBusName: BUS, Force: bool() },
       handler(input, ctx: Ctx) {
         checkBus(input);
-        // AWS answers success for a rule that does not exist.
+        // AWS answers success for a rule that does not exist (moto's test_delete_unknown_rule, "Verified against AWS").
         const rule = Object.hasOwn(ctx.state.rules, input.Name) ? ctx.state.rules[input.Name] : undefined;
         if (!rule) return {};
+        // Code and text tested against AWS in getmoto/moto#5056; cloud-custodian#6500 matches on the same text.
         if (rule.Targets.length > 0) throw ebError("ValidationException", "Rule can't be deleted since it has targets.");
         delete ctx.state.rules[input.Name];
         return {};
@@ -235,15 +247,20 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
     },
     PutTargets: {
       mutates: true,
-      input: { Rule: RULE_NAME, EventBusName: BUS, Targets: list(TARGET, { required: true, min: 1, max: 100 }) },
+      // At most 10 entries a request (PutTargets API reference; the model's 100 is higher). AWS answers
+      // 11 with another error than a sixth target's (cfn-lint#306); its text was not found, so the
+      // sandbox's usual validation message stands in.
+      input: { Rule: RULE_NAME, EventBusName: BUS, Targets: list(TARGET, { required: true, min: 1, max: 10 }) },
       handler(input, ctx: Ctx) {
         checkBus(input);
         const rule = findRule(ctx, input.Rule);
         const targets: TargetRecord[] = input.Targets;
+        // Refused as a whole, before any target is added: a target AWS invokes through an API call needs a role.
+        for (const t of targets) if (t.RoleArn === undefined && needsRole(t.Arn)) throw ebError("ValidationException", `RoleArn is required for target ${t.Arn}.`);
+        // Over five targets is an exception, not a FailedEntries entry (aws-cloudformation/cfn-lint#306, AWS CLI output).
         const ids = new Set(rule.Targets.map((t) => t.Id));
         const added = targets.filter((t) => !ids.has(t.Id)).map((t) => t.Id);
-        if (new Set(added).size + rule.Targets.length > MAX_TARGETS_PER_RULE)
-          throw ebError("LimitExceededException", `The requested resource exceeds the maximum number allowed.`);
+        if (new Set(added).size + rule.Targets.length > MAX_TARGETS_PER_RULE) throw limitExceeded();
         const failed: Array<{ TargetId: string; ErrorCode: string; ErrorMessage: string }> = [];
         for (const t of targets) {
           const problem = targetProblem(t);
@@ -284,16 +301,17 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       input: { EventPattern: str({ required: true, max: 4096 }), Event: str({ required: true }) },
       handler(input) {
         const pattern = checkedPattern(input.EventPattern);
+        // One answer for an event that is not JSON and for one without the envelope fields the API
+        // reference makes mandatory: "Parameter Event is not valid." (quoted from AWS for a missing field).
+        const invalidEvent = () => ebError("ValidationException", "Parameter Event is not valid.");
         let event: unknown;
         try {
           event = JSON.parse(input.Event);
         } catch {
-          throw ebError("ValidationException", "Parameter Event is not valid.");
+          throw invalidEvent();
         }
         const e = event as Record<string, unknown>;
-        // AWS requires the envelope fields of an event.
-        for (const field of ["id", "account", "source", "time", "region", "detail-type"])
-          if (typeof e?.[field] !== "string") throw ebError("ValidationException", `Parameter Event is not valid: missing field ${field}.`);
+        for (const field of ["id", "account", "source", "time", "region", "detail-type"]) if (typeof e?.[field] !== "string") throw invalidEvent();
         return { Result: matchesEventPattern(pattern, event) };
       },
     },
@@ -315,10 +333,12 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
       },
       handler(input, ctx: Ctx) {
         const results = (input.Entries as Array<Record<string, any>>).map((entry) => {
+          // Per-entry failures, never the call. The Source text is AWS's, quoted in public tests of PutEvents answers;
+          // DetailType / Detail follow its shape. MalformedDetail "Detail is malformed." is LocalStack's (its tests are recorded against AWS).
           if (!entry.Source) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Source is not valid. Reason: Source is a required argument." };
           if (!entry.DetailType) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter DetailType is not valid. Reason: DetailType is a required argument." };
           if (entry.Detail === undefined) return { ErrorCode: "InvalidArgument", ErrorMessage: "Parameter Detail is not valid. Reason: Detail is a required argument." };
-          if (entry.EventBusName !== undefined && entry.EventBusName !== "default" && !/:event-bus\/default$/.test(entry.EventBusName))
+          if (!isDefaultBus(entry.EventBusName))
             return { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
           let detail: unknown;
           try {
@@ -351,13 +371,37 @@ export const eventbridge: ServiceDefinition<EventBridgeState> = {
         return { Tags: ruleOfArn(ctx, input.ResourceARN).Tags };
       },
     },
+    UntagResource: {
+      mutates: true,
+      input: { ResourceARN: str({ required: true, min: 1, max: 1600 }), TagKeys: list(str({ min: 1, max: 128 }), { required: true }) },
+      handler(input, ctx: Ctx) {
+        const rule = ruleOfArn(ctx, input.ResourceARN);
+        // Keys the rule does not have are ignored.
+        rule.Tags = rule.Tags.filter((t) => !(input.TagKeys as string[]).includes(t.Key));
+        return {};
+      },
+    },
   },
 };
+
+/**
+ * Targets EventBridge invokes through an API call with a role of the caller's: PutTargets refuses
+ * them without RoleArn, ValidationException "RoleArn is required for target <arn>.". AWS's text for
+ * CodePipeline (awsdocs/aws-codepipeline-user-guide#18, AWS CLI output), CodeBuild
+ * (awsdocs/aws-cloudformation-user-guide#1178) and Step Functions (hashicorp/terraform-provider-aws#19913).
+ * SageMaker pipelines: the SageMaker developer guide (pipeline-eventbridge.md, aws-facts §5.1) has
+ * the target's role start the pipeline, trusted by events.amazonaws.com; AWS's answer without one
+ * was not found quoted anywhere, so the sandbox refuses it the same way.
+ */
+function needsRole(arn: string): boolean {
+  return /^arn:aws[\w-]*:(codepipeline|codebuild|states):/.test(arn) || /^arn:aws[\w-]*:sagemaker:[^:]*:\d{12}:pipeline\//.test(arn);
+}
 
 /** Why a target cannot be put (a FailedEntries entry), or undefined. */
 function targetProblem(t: TargetRecord): string | undefined {
   const forms = [t.Input, t.InputPath, t.InputTransformer].filter((x) => x !== undefined).length;
   if (forms > 1) return "Only one of Input, InputPath, or InputTransformer must be provided.";
+  // AWS's text (quoted in hashicorp/terraform-provider-aws#37773); whether AWS answers it as a failed entry or an exception was not found.
   if (!/^arn:aws[\w-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/.test(t.Arn)) return `Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`;
   if (t.Input !== undefined) {
     try {

@@ -117,28 +117,42 @@ function checkBucketName(name: string): void {
   if (!valid) throw new ServiceError("InvalidBucketName", "The specified bucket is not valid.", { extra: { BucketName: name } });
 }
 
+type EventContext = { accountId: string; requestId: string; clock: { now(): number } };
+
 /**
- * "Object Created" as S3 sends it to EventBridge when the bucket's notification configuration has
- * EventBridgeConfiguration: source aws.s3, resources [bucket ARN], detail bucket.name,
- * object.key/size/etag (no quotes)/sequencer, request-id, requester, reason.
- * doc: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
+ * An event as S3 sends it to EventBridge when the bucket's notification configuration has
+ * EventBridgeConfiguration: source aws.s3, resources [bucket ARN], detail version, bucket.name,
+ * object (key, sequencer and what the kind adds), request-id, requester, source-ip-address, and
+ * the kind's own fields (reason, deletion-type).
+ * doc: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html, EventBridge.html
  */
-function objectCreated(ctx: { accountId: string; requestId: string; clock: { now(): number } }, bucket: string, key: string, size: number, etag: string, reason: string) {
+function s3Event(ctx: EventContext, detailType: string, bucket: string, object: Record<string, unknown>, extra: Record<string, string>) {
   return {
     source: "aws.s3",
-    detailType: "Object Created",
+    detailType,
     resources: [`arn:aws:s3:::${bucket}`],
     detail: {
       version: "0",
       bucket: { name: bucket },
-      object: { key, size, etag: etag.replace(/"/g, ""), sequencer: ctx.clock.now().toString(16).toUpperCase().padStart(16, "0") },
+      object: { ...object, sequencer: ctx.clock.now().toString(16).toUpperCase().padStart(16, "0") },
       "request-id": ctx.requestId,
       requester: ctx.accountId,
       "source-ip-address": "127.0.0.1",
-      reason,
+      ...extra,
     },
   };
 }
+
+/** "Object Created": object key, size, etag (no quotes); reason PutObject | POST Object | CopyObject | CompleteMultipartUpload. */
+const objectCreated = (ctx: EventContext, bucket: string, key: string, size: number, etag: string, reason: string) =>
+  s3Event(ctx, "Object Created", bucket, { key, size, etag: etag.replace(/"/g, "") }, { reason });
+
+/**
+ * "Object Deleted" by DeleteObject: reason DeleteObject; deletion-type "Permanently Deleted", as
+ * for any object of an unversioned bucket (the sandbox's buckets have no versioning).
+ */
+const objectDeleted = (ctx: EventContext, bucket: string, key: string) =>
+  s3Event(ctx, "Object Deleted", bucket, { key }, { reason: "DeleteObject", "deletion-type": "Permanently Deleted" });
 
 /**
  * The bucket a request names, in the region the request was signed for. Bucket names are one
@@ -318,7 +332,11 @@ export const s3: ServiceDefinition<S3State> = {
     DeleteObject: {
       mutates: true,
       handler: (input: S3Input, ctx): Result => {
-        delete bucketOf(ctx, input.Bucket).objects[input.Key!];
+        const bucket = bucketOf(ctx, input.Bucket);
+        const existed = Object.hasOwn(bucket.objects, input.Key!);
+        delete bucket.objects[input.Key!];
+        // S3 answers 204 whether or not the key existed; the sandbox sends the event only for an object it removed.
+        if (existed && bucket.notification?.eventBridge) ctx.events.publish(objectDeleted(ctx, input.Bucket!, input.Key!));
         return { status: 204 };
       },
     },

@@ -61,21 +61,45 @@ const MAX_TAGS = 50;
 /** CreateTopic: "Constraints: … up to 256 characters … uppercase and lowercase ASCII letters, numbers, underscores, and hyphens … FIFO topic name must end with the .fifo suffix". */
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$/;
 
+/** InvalidParameter, 400 (botocore InvalidParameterException). "Invalid parameter: Topic Name" is AWS's text, quoted in public CLI/SDK output (e.g. Publish to a subscription ARN). */
 const invalid = (message: string) => new ServiceError("InvalidParameter", `Invalid parameter: ${message}`);
+/** NotFound, 404 (botocore NotFoundException); text from AWS CLI output quoted in public scripts: "An error occurred (NotFound) when calling the GetTopicAttributes operation: Topic does not exist". */
 const notFound = () => new ServiceError("NotFound", "Topic does not exist", { status: 404 });
+/** ResourceNotFound, 404 (botocore ResourceNotFoundException); the text is moto's (not found quoted from AWS). */
+const resourceNotFound = () => new ServiceError("ResourceNotFound", "Resource does not exist", { status: 404 });
+/** A topic ARN: arn:<partition>:sns:<region>:<account>:<topic name>. */
+const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:([^:]+)$/;
 
 const TAGS: Spec = list(struct({ Key: required(str({ min: 1, max: 128 })), Value: required(str({ max: 256 })) }));
 const ATTRIBUTES: Spec = { type: "map", value: str() };
 
+/**
+ * The topic an ARN names. An ARN that cannot name a topic (a subscription ARN, two ARNs pasted
+ * together) is InvalidParameter "Topic Name", as AWS answers it; a well-formed ARN of no topic is NotFound.
+ */
 function topicOf(ctx: Ctx, arn: string): Topic {
+  checkTopicArn(arn);
   const topic = Object.hasOwn(ctx.state.topics, arn) ? ctx.state.topics[arn] : undefined;
   if (!topic) throw notFound();
   return topic;
 }
 
+function checkTopicArn(arn: string): void {
+  const name = TOPIC_ARN.exec(arn)?.[1];
+  if (name === undefined || !TOPIC_NAME.test(name)) throw invalid("Topic Name");
+}
+
+/** The topic a tagging call names (ResourceNotFound when there is none). */
+function taggedTopic(ctx: Ctx, arn: string): Topic {
+  const t = Object.hasOwn(ctx.state.topics, arn) ? ctx.state.topics[arn] : undefined;
+  if (!t) throw resourceNotFound();
+  return t;
+}
+
 function tagged(existing: Topic["tags"], tags: Topic["tags"]): Topic["tags"] {
   const merged = new Map(existing.map((t) => [t.Key, t.Value]));
   for (const t of tags) merged.set(t.Key, t.Value);
+  // TagLimitExceeded, 400 (botocore); text as moto's tests pin it and the ballerina SNS connector's tests (run against AWS) expect it.
   if (merged.size > MAX_TAGS) throw new ServiceError("TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
   return [...merged].map(([Key, Value]) => ({ Key, Value }));
 }
@@ -98,12 +122,17 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
           if ((input.Attributes?.FifoTopic === "true") !== fifo) throw invalid("Topic Name");
           const arn = ctx.arn(input.Name);
           const existing = Object.hasOwn(ctx.state.topics, arn) ? ctx.state.topics[arn] : undefined;
-          // Idempotent: the same name answers the same ARN (AWS: "if a topic with the same name already exists, its ARN is returned").
+          // Idempotent: the same name answers the same ARN (CreateTopic API reference), unless the request
+          // contradicts the topic: an attribute with another value, or a tag the topic does not have
+          // (AWS's texts, quoted in public error handling and migration notes; LocalStack's tests pin the same).
           if (existing) {
-            existing.tags = tagged(existing.tags, input.Tags ?? []);
+            for (const [k, v] of Object.entries(input.Attributes ?? {}))
+              if (Object.hasOwn(existing.attributes, k) && existing.attributes[k] !== v) throw invalid("Attributes Reason: Topic already exists with different attributes");
+            if ((input.Tags ?? []).some((t) => !existing.tags.some((e) => e.Key === t.Key && e.Value === t.Value)))
+              throw invalid("Tags Reason: Topic already exists with different tags");
             return { TopicArn: arn };
           }
-          if (Object.keys(ctx.state.topics).length >= MAX_TOPICS) throw new ServiceError("TopicLimitExceeded", "Topic limit exceeded");
+          if (Object.keys(ctx.state.topics).length >= MAX_TOPICS) throw new ServiceError("TopicLimitExceeded", "Topic limit exceeded", { status: 403 }); // 403: botocore TopicLimitExceededException; text not found quoted
           ctx.state.topics[arn] = { name: input.Name, arn, attributes: { ...(input.Attributes ?? {}) }, tags: tagged([], input.Tags ?? []) };
           return { TopicArn: arn };
         },
@@ -150,10 +179,13 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         handler(input: { TopicArn?: string; TargetArn?: string; PhoneNumber?: string; Message: string; Subject?: string; MessageAttributes?: Record<string, unknown> }, ctx: Ctx) {
           const arn = input.TopicArn ?? input.TargetArn;
           if (!arn) throw invalid(input.PhoneNumber ? "PhoneNumber Reason: the mlops sandbox sends no SMS" : "TopicArn or TargetArn Reason: no value for required parameter");
-          const topic = topicOf(ctx, arn);
-          if (input.Message.length === 0) throw invalid("Message Reason: Empty message");
+          // AWS's texts, each quoted in public AWS CLI output or tests recorded against AWS: "Invalid parameter:
+          // Subject" / "Empty message" / "Message too long". Subject (Publish API reference): under 100
+          // characters, no line breaks or control characters. Checked before the topic is looked up.
+          if (input.Subject !== undefined && (input.Subject.length === 0 || input.Subject.length >= 100 || /[\u0000-\u001f\u007f]/.test(input.Subject))) throw invalid("Subject");
+          if (input.Message.length === 0) throw invalid("Empty message");
           if (Buffer.byteLength(input.Message) > MAX_MESSAGE_BYTES) throw invalid("Message too long");
-          if (input.Subject !== undefined && (input.Subject.length === 0 || input.Subject.length > 100)) throw invalid("Subject");
+          const topic = topicOf(ctx, arn);
           const messageId = randomUUID();
           deliveries.add({
             time: ctx.clock.date().toISOString(),
@@ -171,7 +203,9 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         mutates: true,
         input: { TopicArn: required(str()) },
         handler(input: { TopicArn: string }, ctx: Ctx) {
-          // Deleting a topic that does not exist succeeds, as in AWS.
+          // Deleting a topic that does not exist succeeds (DeleteTopic API reference: "This action is
+          // idempotent"); an ARN that names no topic at all is refused like everywhere else.
+          checkTopicArn(input.TopicArn);
           delete ctx.state.topics[input.TopicArn];
           return {};
         },
@@ -180,8 +214,7 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         mutates: true,
         input: { ResourceArn: required(str({ min: 1, max: 1011 })), Tags: { ...TAGS, required: true } },
         handler(input: { ResourceArn: string; Tags: Topic["tags"] }, ctx: Ctx) {
-          const t = Object.hasOwn(ctx.state.topics, input.ResourceArn) ? ctx.state.topics[input.ResourceArn] : undefined;
-          if (!t) throw new ServiceError("ResourceNotFound", "Resource does not exist", { status: 404 });
+          const t = taggedTopic(ctx, input.ResourceArn);
           t.tags = tagged(t.tags, input.Tags);
           return {};
         },
@@ -190,9 +223,17 @@ export function createSns(deliveries: SnsDeliveryLog): ServiceDefinition<SnsStat
         mutates: false,
         input: { ResourceArn: required(str({ min: 1, max: 1011 })) },
         handler(input: { ResourceArn: string }, ctx: Ctx) {
-          const t = Object.hasOwn(ctx.state.topics, input.ResourceArn) ? ctx.state.topics[input.ResourceArn] : undefined;
-          if (!t) throw new ServiceError("ResourceNotFound", "Resource does not exist", { status: 404 });
-          return { Tags: t.tags };
+          return { Tags: taggedTopic(ctx, input.ResourceArn).tags };
+        },
+      },
+      UntagResource: {
+        mutates: true,
+        input: { ResourceArn: required(str({ min: 1, max: 1011 })), TagKeys: list(str({ min: 1, max: 128 }), { required: true }) },
+        handler(input: { ResourceArn: string; TagKeys: string[] }, ctx: Ctx) {
+          const t = taggedTopic(ctx, input.ResourceArn);
+          // Keys the topic does not have are ignored.
+          t.tags = t.tags.filter((tag) => !input.TagKeys.includes(tag.Key));
+          return {};
         },
       },
     },
