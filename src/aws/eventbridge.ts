@@ -8,6 +8,7 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
+  TagResourceCommand,
   TestEventPatternCommand,
   type PutRuleCommandInput,
   type Rule,
@@ -70,6 +71,11 @@ export async function listTargets(aws: AwsClients, rule: string): Promise<Target
 export async function ruleTags(aws: AwsClients, ruleArn: string): Promise<Record<string, string>> {
   const out = await callAws("events:ListTagsForResource", () => events(aws).send(new ListTagsForResourceCommand({ ResourceARN: ruleArn })));
   return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+}
+
+/** TagResource: adds or overwrites these tags on a rule (PutRule applies Tags only when it creates the rule). */
+export async function tagRule(aws: AwsClients, ruleArn: string, tags: Array<{ Key: string; Value: string }>): Promise<void> {
+  await callAws("events:TagResource", () => events(aws).send(new TagResourceCommand({ ResourceARN: ruleArn, Tags: tags })));
 }
 
 /** PutRule (creates, or replaces the whole rule: omitted fields become null); returns the RuleArn. */

@@ -1,6 +1,6 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
 import type { NotificationConfiguration } from "@aws-sdk/client-s3";
-import { describeRule, listTargets, putRule, putTargets, ruleTags } from "../aws/eventbridge";
+import { describeRule, listTargets, putRule, putTargets, ruleTags, tagRule } from "../aws/eventbridge";
 import { describePipeline } from "../aws/pipelines";
 import { getBucketNotifications, putBucketNotifications } from "../aws/s3";
 import type { Context } from "../context";
@@ -22,6 +22,7 @@ import {
   RULE_NAME,
   snsMessage,
   triggerTags,
+  TRIGGER_TAG_KEY,
   type TriggerKind,
   type TriggerSpec,
 } from "../core/trigger-rule";
@@ -120,11 +121,19 @@ async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promis
     ...(target.kind === "sns" ? { InputTransformer: snsMessage(kind) } : {}),
   };
 
+  if (spec.kind === "pipeline-status" && target.arn === spec.pipelineArn) {
+    throw new UsageError(`--target ${options.target} is the pipeline whose outcomes the trigger watches: each ${spec.statuses.join(" or ")} run would start another, without end`, {
+      hint: "notify people instead (--target sns:TOPIC), or start another pipeline",
+    });
+  }
+
   const existing = await describeRule(ctx.aws, name);
   let otherTargets: string[] = [];
   let action: AddResult["action"] = "created";
+  let retag = false;
   if (existing) {
     const tags = await ruleTags(ctx.aws, existing.Arn!);
+    retag = tags[TRIGGER_TAG_KEY] !== kind;
     if (!isTriggerRule(tags)) {
       throw new UsageError(`an EventBridge rule named ${name} exists and mlops did not create it (no mlops:created-by tag); mlops changes only its own rules`, { hint: "give another --name" });
     }
@@ -184,6 +193,8 @@ async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promis
       ...(existing ? {} : { Tags: tagList(triggerTags(kind)) }),
     });
     await putTargets(ctx.aws, name, [desired]);
+    // A --name rule that held another kind of trigger: its kind tag follows (PutRule keeps old tags).
+    if (retag) await tagRule(ctx.aws, result.ruleArn, tagList({ [TRIGGER_TAG_KEY]: kind }));
   }
   if (bucket && !bucket.config.EventBridgeConfiguration) notes.push(info("S3 sends every object event of the bucket to EventBridge now; only this rule's pattern decides what starts the target"));
   for (const note of notes) sayNote(ctx.io, note);

@@ -239,6 +239,15 @@ describe("trigger policy and roles", () => {
     expect(parseJson("trigger-add", r.stdout)).toMatchObject({ action: "created", target: { roleArn: ROLE }, scheduleExpression: "rate(1 day)" });
   });
 
+  it("--name reused for another kind of trigger updates the rule in place, and its kind tag with it", async () => {
+    await createPipeline("train");
+    await s3().send(new CreateBucketCommand({ Bucket: "raw-data" }));
+    await json("trigger-add", ["trigger", "add", "s3", "--bucket", "raw-data", "--target", "pipeline:train", "--role-arn", ROLE, "--name", "nightly"]);
+    const { doc } = await json("trigger-add", ["trigger", "add", "schedule", "--rate", "1 day", "--target", "pipeline:train", "--role-arn", ROLE, "--name", "nightly"]);
+    expect(doc).toMatchObject({ action: "updated", ruleName: "nightly", eventPattern: null, scheduleExpression: "rate(1 day)" });
+    expect((await json("trigger-list", ["trigger", "list"])).doc.rules).toMatchObject([{ name: "nightly", kind: "schedule", scheduleExpression: "rate(1 day)", eventPattern: null }]);
+  });
+
   it("leaves rules it did not make alone: add under their name and remove exit 2", async () => {
     await createPipeline("train");
     await eb().send(new PutRuleCommand({ Name: "someone-elses", ScheduleExpression: "rate(1 hour)" }));
@@ -284,6 +293,7 @@ describe("trigger bad input", () => {
     [["alarm", "--alarm", "x", "--state", "FIRING"], /--state "FIRING" must be one of ALARM, OK, INSUFFICIENT_DATA/],
     [["pipeline-status", "--pipeline", "train", "--status", "Failing"], /--status "Failing" must be one of/],
     [["model-approved", "--group", "bad_group"], /--group "bad_group"/],
+    [["pipeline-status", "--pipeline", "train"], /is the pipeline whose outcomes the trigger watches: each Failed or Stopped or Succeeded run would start another/],
   ];
   const TARGETS: Array<[string[], RegExp]> = [
     [["schedule", "--rate", "1 day", "--target", "lambda:fn"], /--target "lambda:fn" must be pipeline:NAME/],
