@@ -192,6 +192,8 @@ describe("trigger add schedule, alarm, pipeline-status", () => {
     const { doc, stderr } = await json("trigger-add", ["trigger", "add", "pipeline-status", "--pipeline", "train", "--status", "Failed", "--target", "sns:ml-team"]);
     expect(doc).toMatchObject({ target: { short: "sns:ml-team", roleArn: null }, eventPattern: { detail: { currentPipelineExecutionStatus: ["Failed"] } } });
     expect(stderr).toMatch(/does not let events.amazonaws.com publish/);
+    const again = await json("trigger-add", ["trigger", "add", "pipeline-status", "--pipeline", "train", "--status", "Failed", "--target", "sns:ml-team"]);
+    expect(again.doc).toMatchObject({ action: "unchanged", ruleName: doc.ruleName });
 
     const start = (n: string) => sm().send(new StartPipelineExecutionCommand({ PipelineName: "train", ClientRequestToken: `run-${n}`.padEnd(32, "x") }));
     await evaluation(0.5);
