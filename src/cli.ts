@@ -39,8 +39,8 @@ function oneOf<T extends Option | Argument>(target: T, values: readonly string[]
   return target;
 }
 
-/** For options given more than once: --require a --require b → [a, b]. */
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** For options given more than once: --require a --require b → [a, b] (undefined when never given and no default). */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * A single-valued option given twice with different values is refused (exit 2): taking the last
@@ -526,7 +526,7 @@ export function buildProgram(runtime: () => Runtime): Command {
     {
       name: "model-approved",
       exportName: "modelApproved",
-      description: "when a model package version in a group is Approved (only then: not on registration or other changes)",
+      description: "when a model package version in a group is set to Approved (not on registration; an update of an approved version can fire it again)",
       options: (c) => c.option("--group <group>", "model package group"),
       examples: ["mlops trigger add model-approved --group churn --target codepipeline:churn-release", "mlops trigger add model-approved --group churn --target sns:ml-team --dry-run"],
     },
@@ -540,9 +540,9 @@ export function buildProgram(runtime: () => Runtime): Command {
     {
       name: "pipeline-status",
       exportName: "pipelineStatus",
-      description: "when a SageMaker pipeline execution ends Failed, Stopped or Succeeded (--status to choose), e.g. notify people",
+      description: "when a SageMaker pipeline execution reaches a status (by default when it ends: Failed, Stopped or Succeeded), e.g. notify people",
       options: (c) =>
-        c.option("--pipeline <name>", "the SageMaker pipeline").addOption(oneOf(new Option("--status <status>", "the execution status; repeatable (default: Failed, Stopped, Succeeded)").argParser(collect).default([]), PIPELINE_STATUSES)),
+        c.option("--pipeline <name>", "the SageMaker pipeline").addOption(oneOf(new Option("--status <status>", "the execution status; repeatable (default: Failed, Stopped, Succeeded)").argParser(collect), PIPELINE_STATUSES)),
       examples: ["mlops trigger add pipeline-status --pipeline train --status Failed --target sns:ml-team", "mlops trigger add pipeline-status --pipeline train --status Succeeded --target codepipeline:churn-release"],
     },
   ];

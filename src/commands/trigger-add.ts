@@ -32,7 +32,7 @@ import { checkParameters } from "../pipeline/parameters";
 import { resolveTriggerRole } from "../pipeline/settings";
 import type { AddResult } from "../schemas/trigger";
 import { arnScope, parseTargetFlag, resolveTarget } from "../triggers/target";
-import { targetLine, targetView } from "../triggers/view";
+import { formatRunTime, isoSeconds, targetLine, targetView } from "../triggers/view";
 
 export interface AddOptions {
   target?: string;
@@ -60,6 +60,12 @@ export interface AddOptions {
 /** The Id mlops gives the one target it puts on a trigger's rule. */
 export const TARGET_ID = "mlops-target";
 
+/** EventBridge's default quota on an event pattern's length (aws-facts.md §5.1; adjustable). */
+const MAX_PATTERN_CHARS = 2048;
+
+/** Events whose detail carries more than mlops's samples show. */
+const OPEN_DETAIL_KINDS: readonly TriggerKind[] = ["model-approved", "alarm"];
+
 /** Schedules list this many coming run times. */
 const NEXT_RUNS = 3;
 
@@ -79,7 +85,8 @@ async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promis
   const partial = specOf(kind, options);
   const ref = parseTargetFlag(options.target);
   if (options.name !== undefined && !RULE_NAME.test(options.name)) throw new UsageError(`--name "${options.name}" must be 1 to 64 letters, digits, and . - _ (EventBridge's rule name)`);
-  const pairs = parsePairs("--param", options.param);
+  // The same NAME=VALUE twice is one parameter; sorted, so the order flags come in changes nothing.
+  const pairs = [...new Map(parsePairs("--param", options.param)).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (pairs.length > 0 && ref.kind !== "sagemaker-pipeline") {
     throw new UsageError(`--param is for SageMaker pipeline targets; EventBridge passes no parameters to a ${ref.kind === "sns" ? "SNS topic (it gets the message)" : "CodePipeline pipeline (its Target has no parameter block; use pipeline variables' defaults)"}`);
   }
@@ -95,11 +102,19 @@ async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promis
     });
   }
 
+  const nowMs = ctx.clock.now().getTime();
+  const nextRuns = partial.kind === "schedule" ? nextRunTimes(partial.expression, nowMs, NEXT_RUNS) : [];
+  if (partial.kind === "schedule" && nextRuns.length === 0) {
+    throw new UsageError(`${options.cron !== undefined ? "--cron" : "--rate"} "${options.cron ?? options.rate}" never runs after ${formatRunTime(nowMs)}: EventBridge would keep a rule that never fires`);
+  }
+  const size = JSON.stringify(eventPattern(partial) ?? {}).length;
+  if (size > MAX_PATTERN_CHARS) throw new UsageError(`the event pattern would be ${size} characters; EventBridge takes at most ${MAX_PATTERN_CHARS} by default (shorten --prefix or --suffix)`);
+
   // Then what AWS knows: who we are, the target, the bucket, the rule if it exists.
   const notes: Note[] = [];
   const scope = await arnScope(ctx);
   const spec = completeSpec(partial, scope);
-  checkEventPaths(kind, pairs, scope);
+  notes.push(...checkEventPaths(kind, pairs, scope));
   const target = await resolveTarget(ctx, options.target, scope);
   const parameters = checkParameters("--param", pairs, target.declared, isEventPath);
   const roleArn = target.kind === "sns" ? undefined : role?.value;
@@ -146,10 +161,11 @@ async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promis
       existing.State === "ENABLED" &&
       (existing.Description ?? "") === description;
     action = sameRule && ours && sameTarget(ours, desired) ? "unchanged" : "updated";
+    if (existing.State !== "ENABLED") notes.push(warning(`rule ${name} was ${existing.State}; this enables it again`));
+    if (retag) notes.push(warning(`rule ${name} was ${existing.Description ? `"${existing.Description}"` : "another trigger"}; it is replaced by this ${kind} trigger`));
   }
   if (otherTargets.length + 1 > 5) throw new UsageError(`rule ${name} already has ${otherTargets.length} other targets; EventBridge allows 5 per rule`);
 
-  const nowMs = ctx.clock.now().getTime();
   const result: AddResult = {
     ruleName: name,
     ruleArn: existing?.Arn ?? null,
@@ -158,7 +174,7 @@ async function add(kind: TriggerKind, options: AddOptions, ctx: Context): Promis
     source: describeSource(spec),
     eventPattern: pattern ?? null,
     scheduleExpression: spec.kind === "schedule" ? spec.expression : null,
-    nextRuns: spec.kind === "schedule" ? nextRunTimes(spec.expression, nowMs, NEXT_RUNS).map((t) => new Date(t).toISOString()) : [],
+    nextRuns: nextRuns.map(isoSeconds),
     description,
     target: targetView(desired),
     otherTargets,
@@ -211,6 +227,7 @@ function specOf(kind: TriggerKind, o: AddOptions): TriggerSpec {
         if (value === undefined) continue;
         if (value === "") throw new UsageError(`${flag} is empty; leave it out to match every key`);
         if (Buffer.byteLength(value) > 1024) throw new UsageError(`${flag} is longer than an S3 key (1024 bytes)`);
+        if (/\p{Cc}/u.test(value)) throw new UsageError(`${flag} may not contain control characters such as newlines or escape sequences`);
       }
       if (o.prefix?.startsWith("/")) throw new UsageError(`--prefix "${o.prefix}" starts with "/": S3 keys have no leading slash (s3://${bucket}/data/x.csv has the key data/x.csv)`);
       return { kind, bucket, prefix: o.prefix, suffix: o.suffix };
@@ -233,7 +250,9 @@ function specOf(kind: TriggerKind, o: AddOptions): TriggerSpec {
     case "pipeline-status": {
       const pipeline = required("--pipeline", o.pipeline);
       if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/.test(pipeline)) throw new UsageError(`--pipeline "${pipeline}" must be a SageMaker pipeline name: letters, digits and inner hyphens`);
-      const statuses = o.status && o.status.length > 0 ? [...new Set(o.status)] : [...DEFAULT_PIPELINE_STATUSES];
+      // In one order whatever order they came in: the same trigger gets the same rule.
+      const given = o.status && o.status.length > 0 ? [...new Set(o.status)] : [...DEFAULT_PIPELINE_STATUSES];
+      const statuses = [...given].sort();
       for (const s of statuses) {
         if (!PIPELINE_STATUSES.includes(s as (typeof PIPELINE_STATUSES)[number])) throw new UsageError(`--status "${s}" must be one of ${PIPELINE_STATUSES.join(", ")} (SageMaker's PipelineExecutionStatus)`);
       }
@@ -252,18 +271,28 @@ function completeSpec(spec: TriggerSpec, scope: ArnScope): TriggerSpec {
   return { ...spec, pipelineArn: targetArn({ kind: "sagemaker-pipeline", name: spec.pipeline }, scope) };
 }
 
-/** A JSONPath parameter must name a field the kind's event has: a path into nothing sends an empty value. */
-function checkEventPaths(kind: TriggerKind, pairs: ReadonlyArray<[string, string]>, scope: ArnScope): void {
+/**
+ * A JSONPath parameter must name a field the kind's event has: a path into nothing sends an empty
+ * value. The S3, schedule and pipeline-status events are fully documented: an unknown field there
+ * is an error. The model package and alarm events carry whole descriptions (every field of
+ * DescribeModelPackage, the alarm's configuration): an unknown field there is a warning.
+ */
+function checkEventPaths(kind: TriggerKind, pairs: ReadonlyArray<[string, string]>, scope: ArnScope): Note[] {
+  const notes: Note[] = [];
   for (const [name, value] of pairs) {
     if (!isEventPath(value)) continue;
-    let problem: string | undefined;
+    let segments: Array<string | number>;
     try {
-      problem = eventPathProblem(kind, eventPathSegments(value), { ...scope, time: new Date(0).toISOString() });
+      segments = eventPathSegments(value);
     } catch (error) {
-      problem = (error as Error).message;
+      throw new UsageError(`--param ${name}=${value}: ${(error as Error).message}`);
     }
-    if (problem) throw new UsageError(`--param ${name}=${value}: ${problem}`);
+    const problem = eventPathProblem(kind, segments, { ...scope, time: new Date(0).toISOString() });
+    if (!problem) continue;
+    if (OPEN_DETAIL_KINDS.includes(kind) && segments[0] === "detail" && segments.length > 2) notes.push(warning(`--param ${name}=${value}: mlops's sample of the ${kind} event does not show that field; check the name against a real event`));
+    else throw new UsageError(`--param ${name}=${value}: ${problem}`);
   }
+  return notes;
 }
 
 async function readBucket(ctx: Context, name: string): Promise<{ name: string; config: NotificationConfiguration }> {
@@ -332,7 +361,7 @@ function render(r: AddResult, style: { bold(text: string): string }): string {
       ? `Trigger ${style.bold(r.ruleName)} unchanged: it already is exactly this; nothing was sent`
       : `Trigger ${style.bold(r.ruleName)} ${r.action}: ${r.source} → ${targetLine(r.target)}`;
   const lines = [head];
-  if (r.nextRuns.length > 0) lines.push(`  next runs (UTC): ${r.nextRuns.map((t) => t.replace("T", " ").replace(/:00\.000Z$/, "")).join(", ")}`);
+  if (r.nextRuns.length > 0) lines.push(`  next runs: ${r.nextRuns.map((t) => formatRunTime(Date.parse(t))).join(", ")}`);
   if (r.bucketNotifications) {
     const { kept } = r.bucketNotifications;
     const keptText = [[kept.topics, "topic"], [kept.queues, "queue"], [kept.lambdaFunctions, "Lambda"]].filter(([n]) => (n as number) > 0).map(([n, w]) => `${n} ${w}`).join(", ");

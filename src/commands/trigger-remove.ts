@@ -2,7 +2,7 @@ import { deleteRule, describeRule, listTargets, removeTargets, ruleTags } from "
 import type { Context } from "../context";
 import { isTriggerRule } from "../core/trigger-rule";
 import { shortTarget } from "../core/trigger-target";
-import { DeclinedError, UsageError } from "../errors";
+import { AwsError, DeclinedError, UsageError } from "../errors";
 import type { RemoveResult } from "../schemas/trigger";
 
 /**
@@ -13,8 +13,20 @@ import type { RemoveResult } from "../schemas/trigger";
  */
 export async function run(_options: unknown, ctx: Context, args: string[]): Promise<void> {
   const name = args[0]!;
+  try {
+    await remove(name, ctx);
+  } catch (error) {
+    // Another remove (or someone) deleted it between our calls: the same answer as a rule already gone.
+    if (error instanceof AwsError && error.code === "ResourceNotFoundException") throw noSuchRule(name);
+    throw error;
+  }
+}
+
+const noSuchRule = (name: string) => new UsageError(`there is no EventBridge rule named ${name} on the default bus`, { hint: "`mlops trigger list` shows mlops's triggers" });
+
+async function remove(name: string, ctx: Context): Promise<void> {
   const rule = await describeRule(ctx.aws, name);
-  if (!rule) throw new UsageError(`there is no EventBridge rule named ${name} on the default bus`, { hint: "`mlops trigger list` shows mlops's triggers" });
+  if (!rule) throw noSuchRule(name);
   if (!isTriggerRule(await ruleTags(ctx.aws, rule.Arn!))) throw new UsageError(`rule ${name} was not made by mlops (no mlops:created-by tag); mlops removes only its own rules`);
   const targets = await listTargets(ctx.aws, name);
   const what = targets.length > 0 ? ` and its ${targets.length === 1 ? "target" : `${targets.length} targets`} (${targets.map((t) => shortTarget(t.Arn ?? "")).join(", ")})` : "";

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { describeRule, ruleTags, testEventPattern } from "../aws/eventbridge";
 import type { Context } from "../context";
@@ -9,7 +9,7 @@ import { kindOfRule } from "../core/trigger-rule";
 import { MlopsError, UsageError } from "../errors";
 import type { TestResult } from "../schemas/trigger";
 import { arnScope } from "../triggers/target";
-import { parsePattern } from "../triggers/view";
+import { formatRunTime, isoSeconds, parsePattern } from "../triggers/view";
 
 export interface TestOptions {
   event?: string;
@@ -41,8 +41,10 @@ export async function run(options: TestOptions, ctx: Context, args: string[]): P
   const now = ctx.clock.now();
   const result: TestResult = { ruleName: name, matched: null, reasons: [], eventSource: "", event: {}, nextRuns: [] };
   if (rule.ScheduleExpression && !rule.EventPattern) {
-    result.nextRuns = nextRunTimes(rule.ScheduleExpression, now.getTime(), 3).map((t) => new Date(t).toISOString());
-    ctx.io.emit(result, (r) => `Rule ${name} runs on a schedule (${rule.ScheduleExpression}), not on events; next runs (UTC): ${r.nextRuns.join(", ") || "none"}`);
+    const runs = nextRunTimes(rule.ScheduleExpression, now.getTime(), 3);
+    result.nextRuns = runs.map(isoSeconds);
+    if (options.event !== undefined || options.sample !== undefined || fields.length > 0) ctx.io.warn(`rule ${name} has no event pattern: the event given was not tested`);
+    ctx.io.emit(result, () => `Rule ${name} runs on a schedule (${rule.ScheduleExpression}), not on events; next runs: ${runs.map(formatRunTime).join(", ") || "none"}`);
     return;
   }
   const pattern = parsePattern(rule.EventPattern) ?? {};
@@ -67,7 +69,7 @@ export async function run(options: TestOptions, ctx: Context, args: string[]): P
   ctx.io.emit(result, (r, style) =>
     r.matched
       ? `${style.bold("match")}: rule ${name} matches the ${r.eventSource} event`
-      : [`${style.bold("no match")}: rule ${name} does not match the ${r.eventSource} event`, ...(r.reasons.length > 0 ? r.reasons : ["(EventBridge did not say which field)"]).map((reason) => `  ${reason}`)].join("\n"),
+      : [`${style.bold("no match")}: rule ${name} does not match the ${r.eventSource} event`, ...(r.reasons.length > 0 ? r.reasons : ["(every field on its own matches: the rule's $or branches, taken whole, do not)"]).map((reason) => `  ${reason}`)].join("\n"),
   );
   if (!result.matched) throw new MlopsError(`rule ${name} does not match the event`);
 }
@@ -81,16 +83,30 @@ function parseJsonField(key: string, text: string): unknown {
   }
 }
 
+/** The file's text, at most MAX_EVENT_BYTES read whatever it is (a device such as /dev/zero has no size to check first). */
 async function readEvent(ctx: Context, file: string): Promise<Record<string, unknown>> {
   const path = resolve(ctx.cwd, file);
   let text: string;
   try {
-    const { size } = await stat(path);
-    if (size > MAX_EVENT_BYTES) throw new UsageError(`--event ${file} is ${size} bytes; an event is at most ${MAX_EVENT_BYTES}`);
-    text = await readFile(path, "utf8");
+    const handle = await open(path, "r");
+    try {
+      const buffer = Buffer.alloc(MAX_EVENT_BYTES + 1);
+      let length = 0;
+      for (;;) {
+        // Each pass reads at least a byte or stops: at most MAX_EVENT_BYTES + 1 passes.
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length);
+        length += bytesRead;
+        if (bytesRead === 0 || length === buffer.length) break;
+      }
+      if (length > MAX_EVENT_BYTES) throw new UsageError(`--event ${file} is more than ${MAX_EVENT_BYTES} bytes; an event is at most that`);
+      text = buffer.subarray(0, length).toString("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`--event ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--event ${file}: cannot read it: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (code ?? String(error))}`);
   }
   let event: unknown;
   try {

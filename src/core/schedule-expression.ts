@@ -149,8 +149,14 @@ function parseRate(text: string): Parsed<{ value: number; unit: string }> {
     const right = value === 1 ? singular : `${singular}s`;
     return fail(`unit "${unitText}": use "${value} ${right}": EventBridge wants the singular for 1 and the plural above 1`);
   }
+  // EventBridge documents no upper bound; past ten years a rate is a mistake (and past
+  // Number.MAX_SAFE_INTEGER not even a number of minutes).
+  if (value * UNIT_MS[singular]! > MAX_RATE_MS) return fail(`value "${valueText}": a rate of at most ${MAX_RATE_MS / UNIT_MS.day!} days (ten years) is taken`);
   return { ok: true, value: { value, unit } };
 }
+
+/** The longest rate mlops takes: ten years of days. */
+const MAX_RATE_MS = 3650 * 86_400_000;
 
 /** The text inside `kind(...)`, or the text itself when not wrapped; refuses the other kind's wrapper. */
 function unwrap(text: string, kind: "cron" | "rate"): Parsed<string> {

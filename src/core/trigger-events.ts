@@ -37,7 +37,7 @@ function sampleBody(kind: TriggerKind, s: SampleScope): { source: string; detail
         detail: {
           version: "0",
           bucket: { name: "example-bucket" },
-          object: { key: "example.csv", size: 1024, etag: "d41d8cd98f00b204e9800998ecf8427e", sequencer: "0062E99A88DC407460" },
+          object: { key: "example.csv", size: 1024, etag: "d41d8cd98f00b204e9800998ecf8427e", "version-id": "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e", sequencer: "0062E99A88DC407460" },
           "request-id": "N4N7GDK58NMKJ12R",
           requester: s.account,
           "source-ip-address": "203.0.113.15",
@@ -114,6 +114,9 @@ export function sampleEvent(kind: TriggerKind, scope: SampleScope, pattern?: Jso
   // Only a sample of the rule's own kind is made to fit it: another kind's sample must stay itself.
   const first = (key: string) => (pattern?.[key] as unknown[] | undefined)?.[0];
   if (pattern && first("source") === body.source && first("detail-type") === body.detailType) fillFromPattern(event, pattern);
+  // An S3 event's resource is its bucket.
+  const bucket = (event.detail as { bucket?: { name?: unknown } }).bucket?.name;
+  if (kind === "s3" && typeof bucket === "string") event.resources = [`arn:${scope.partition}:s3:::${bucket}`];
   return event;
 }
 
@@ -152,6 +155,9 @@ function fillFromPattern(target: Json, pattern: Json): void {
 export function setEventField(event: Json, path: string, value: unknown): void {
   const keys = path.split(".");
   if (keys.some((k) => k === "")) throw new Error(`"${path}" is not a field path such as detail.object.key`);
+  // An event is plain JSON: these names would reach Object.prototype instead of a field.
+  const forbidden = keys.find((k) => k === "__proto__" || k === "constructor" || k === "prototype");
+  if (forbidden) throw new Error(`"${path}": ${forbidden} is not a field mlops sets`);
   let at = event;
   for (const key of keys.slice(0, -1)) {
     const next = at[key];

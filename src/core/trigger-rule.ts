@@ -142,7 +142,7 @@ export function snsMessage(kind: TriggerKind): { InputPathsMap: Record<string, s
     s3: [{ bucket: "$.detail.bucket.name", key: "$.detail.object.key" }, "New object s3://<bucket>/<key>"],
     schedule: [{ rule: "$.resources[0]", time: "$.time" }, "Schedule <rule> fired at <time>"],
     "model-approved": [{ group: "$.detail.ModelPackageGroupName", version: "$.detail.ModelPackageVersion", arn: "$.detail.ModelPackageArn" }, "Model package <group> version <version> was approved: <arn>"],
-    alarm: [{ alarm: "$.detail.alarmName", state: "$.detail.state.value", time: "$.time" }, "Alarm <alarm> is <state> since <time>"],
+    alarm: [{ alarm: "$.detail.alarmName", state: "$.detail.state.value", time: "$.time" }, "Alarm <alarm> entered <state> at <time>"],
     "pipeline-status": [{ name: "$.detail.pipelineExecutionDisplayName", status: "$.detail.currentPipelineExecutionStatus", execution: "$.detail.pipelineExecutionArn" }, "SageMaker pipeline execution <name>: <status> (<execution>)"],
   };
   const [InputPathsMap, text] = messages[kind];

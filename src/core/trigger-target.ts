@@ -53,7 +53,7 @@ export function parseTargetRef(text: string): TargetRef {
 
 function checkTargetName(kind: TargetKind, name: string): string {
   const { pattern, rule } = NAME_RULES[kind];
-  if (!pattern.test(name)) throw new Error(`${TARGET_PREFIXES[kind]}:${name}: a ${TARGET_LABELS[kind]} name is ${rule}`);
+  if (!pattern.test(name)) throw new Error(`"${TARGET_PREFIXES[kind]}:${name}": ${kind === "sns" ? "an" : "a"} ${TARGET_LABELS[kind]} name is ${rule}`);
   return name;
 }
 

@@ -157,9 +157,10 @@ function affix(p: unknown, v: string, test: (value: string, affix: string) => bo
   return test(v.toLowerCase(), s.toLowerCase());
 }
 
+/** `*` is any run of characters; `\*` a literal asterisk and `\\` a literal backslash (eb-create-pattern-operators, wildcard matching). */
 function wildcard(pattern: string, v: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
-  return re.test(v);
+  const source = pattern.replace(/\\([\\*])|\*|[.+?^${}()|[\]\\]/g, (token: string, escaped: string | undefined) => (escaped !== undefined ? `\\${escaped}` : token === "*" ? ".*" : `\\${token}`));
+  return new RegExp(`^${source}$`, "s").test(v);
 }
 
 function matchOne(m: unknown, v: unknown): boolean {

@@ -47,7 +47,7 @@ export async function resolveTarget(ctx: Context, text: string | undefined, scop
   const arn = ref.arn ?? targetArn(ref, scope);
   const missing = () =>
     new UsageError(`--target ${TARGET_PREFIXES[ref.kind]}:${ref.name}: there is no ${TARGET_LABELS[ref.kind]} named ${ref.name} in ${scope.region} (account ${scope.account})`, {
-      hint: HINTS[ref.kind],
+      hint: HINTS[ref.kind](ref.name),
     });
   switch (ref.kind) {
     case "sagemaker-pipeline": {
@@ -68,8 +68,8 @@ export async function resolveTarget(ctx: Context, text: string | undefined, scop
   }
 }
 
-const HINTS: Record<TargetKind, string> = {
-  "sagemaker-pipeline": "create it first: mlops pipeline upsert --name NAME --file pipelines/pipeline.json",
-  codepipeline: "check the name and region (`mlops doctor` shows the region)",
-  sns: "create it first: aws sns create-topic --name TOPIC",
+const HINTS: Record<TargetKind, (name: string) => string> = {
+  "sagemaker-pipeline": (name) => `create it first: mlops pipeline upsert --name ${name} --file pipelines/pipeline.json`,
+  codepipeline: () => "check the name and region (`mlops doctor` shows the region)",
+  sns: (name) => `create it first: aws sns create-topic --name ${name}`,
 };

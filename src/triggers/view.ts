@@ -19,6 +19,16 @@ export function targetLine(target: RuleView["targets"][number]): string {
   return parameters ? `${target.short} (${parameters})` : target.short;
 }
 
+/** A run time as JSON carries it: ISO 8601 UTC to the second. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** A run time for people: "2026-12-01 03:00 UTC" (seconds only when there are some). */
+export function formatRunTime(ms: number): string {
+  return isoSeconds(ms).replace("T", " ").replace(/:00Z$/, "Z").replace("Z", " UTC");
+}
+
 /** A rule's pattern text as JSON, or undefined when it has none or it is not JSON. */
 export function parsePattern(text: string | undefined): Record<string, unknown> | undefined {
   if (!text) return undefined;

@@ -110,6 +110,8 @@ describe("trigger add s3", () => {
     expect(match.doc).toMatchObject({ matched: true, reasons: [], eventSource: "sample s3", event: { detail: { bucket: { name: "raw-data" }, object: { key: "data/example" } } } });
     const miss = await json("trigger-test", ["trigger", "test", name, "--sample", "s3", "--field", "detail.object.key=other/x.csv"], 1);
     expect(miss.doc).toMatchObject({ matched: false, reasons: ['detail.object.key is "other/x.csv"; the rule wants [{"prefix":"data/"}]'] });
+    const proto = await cli(["trigger", "test", name, "--sample", "s3", "--field", "__proto__.hint=x"], 2);
+    expect(proto.stderr).toMatch(/--field "__proto__.hint": __proto__ is not a field mlops sets/);
     const human = await cli(["trigger", "test", name, "--sample", "alarm"], 1);
     expect(human.stdout).toMatch(/^no match: rule .* does not match the sample alarm event\n {2}source is "aws.cloudwatch"; the rule wants \["aws.s3"\]/);
 
@@ -279,6 +281,11 @@ describe("trigger bad input", () => {
     [["schedule", "--cron", "0 3 ? * 6#6 *"], /day-of-week "6#6"/],
     [["schedule", "--cron", "L 3 * * ? *"], /minutes "L"/],
     [["schedule", "--rate", "1 days"], /--rate "1 days"/],
+    [["schedule", "--cron", "0 0 1 JUL ? 2020"], /--cron "0 0 1 JUL \? 2020" never runs after/],
+    [["schedule", "--cron", "0 0 30 2 ? *"], /never runs after/],
+    [["schedule", "--rate", "100000000 days"], /value "100000000": a rate of at most 3650 days/],
+    [["s3", "--bucket", "raw-data", "--prefix", "a\u001b[31m/"], /--prefix may not contain control characters/],
+    [["s3", "--bucket", "raw-data", "--prefix", "p".repeat(1000), "--suffix", "s".repeat(1000)], /the event pattern would be \d+ characters; EventBridge takes at most 2048/],
     [["schedule", "--rate", "0 minutes"], /--rate "0 minutes"/],
     [["schedule", "--rate", "5 mins"], /--rate "5 mins"/],
     [["schedule", "--rate", "1.5 hours"], /--rate "1.5 hours"/],
@@ -332,8 +339,15 @@ describe("trigger bad input", () => {
     await createPipeline("train");
     await s3().send(new CreateBucketCommand({ Bucket: "raw-data" }));
     const seq = sandbox.current.requestLog.lastSeq;
-    const { doc } = await json("trigger-add", ["trigger", "add", "s3", "--bucket", "raw-data", "--target", "pipeline:train", "--role-arn", ROLE, "--dry-run"]);
+    const { doc } = await json("trigger-add", ["trigger", "add", "s3", "--bucket", "raw-data", "--target", "pipeline:train", "--role-arn", ROLE, "--param", "InputKey=$.detail.object.key", "--param", "InputKey=$.detail.object.key", "--dry-run"]);
     expect(doc).toMatchObject({ dryRun: true, action: "created", ruleArn: null, plan: [{ operation: "s3:PutBucketNotificationConfiguration" }, { operation: "events:PutRule" }, { operation: "events:PutTargets" }] });
+    // The same parameter twice is one.
+    expect(doc.target.parameters).toEqual([{ name: "InputKey", value: "$.detail.object.key" }]);
+    // The order of --status values does not make another trigger.
+    const statuses = async (order: string[]) => (await json("trigger-add", ["trigger", "add", "pipeline-status", "--pipeline", "other", ...order.flatMap((s) => ["--status", s]), "--target", "pipeline:train", "--role-arn", ROLE, "--dry-run"])).doc;
+    const [a, b] = [await statuses(["Succeeded", "Failed"]), await statuses(["Failed", "Succeeded"])];
+    expect(a.ruleName).toBe(b.ruleName);
+    expect(a.eventPattern.detail.currentPipelineExecutionStatus).toEqual(["Failed", "Succeeded"]);
     expect(sandbox.current.requestLog.mutatingCalls({ since: seq })).toEqual([]);
   });
 });

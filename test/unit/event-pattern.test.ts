@@ -26,6 +26,7 @@ describe("event patterns match as EventBridge does", () => {
     ["suffix ignoring case", { detail: { object: { key: [{ suffix: { "equals-ignore-case": ".CSV" } }] } } }, true],
     ["wildcard", { detail: { object: { key: [{ wildcard: "data/*.csv" }] } } }, true],
     ["wildcard, no match", { detail: { object: { key: [{ wildcard: "data/*.txt" }] } } }, false],
+    ["wildcard: regex characters are literal", { detail: { object: { key: [{ wildcard: "data/x.cs." }] } } }, false],
     ["equals-ignore-case", { "detail-type": [{ "equals-ignore-case": "object created" }] }, true],
     ["anything-but a value", { source: [{ "anything-but": "aws.sagemaker" }] }, true],
     ["anything-but a list", { source: [{ "anything-but": ["aws.s3", "x"] }] }, false],
@@ -49,6 +50,14 @@ describe("event patterns match as EventBridge does", () => {
   ])("%s", (_name, pattern, expected) => {
     expect(matches(pattern)).toBe(expected);
   });
+  it("wildcard: \\* is a literal asterisk and \\\\ a literal backslash; * alone is any run", () => {
+    const key = (k: string) => objectCreatedEvent({ object: { key: k } });
+    const pattern = { detail: { object: { key: [{ wildcard: "st\\*r/*.csv" }] } } };
+    expect(matches(pattern, key("st*r/a.csv"))).toBe(true);
+    expect(matches(pattern, key("stXr/a.csv"))).toBe(false);
+    expect(matches({ detail: { object: { key: [{ wildcard: "a\\\\b*" }] } } }, key("a\\bc"))).toBe(true);
+  });
+
 
   it("is case-sensitive for exact values", () => {
     expect(matches({ source: ["AWS.S3"] })).toBe(false);

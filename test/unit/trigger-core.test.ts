@@ -183,7 +183,7 @@ describe("the rule of each trigger", () => {
     expect(render("pipeline-status", pipelineStatus)).toBe("SageMaker pipeline execution example-execution: Failed (arn:aws:sagemaker:us-east-1:123456789012:pipeline/example-pipeline/execution/example1234)");
     expect(render("s3", sampleEvent("s3", SAMPLE_SCOPE))).toBe("New object s3://example-bucket/example.csv");
     expect(render("model-approved", sampleEvent("model-approved", SAMPLE_SCOPE))).toBe("Model package example-group version 1 was approved: arn:aws:sagemaker:us-east-1:123456789012:model-package/example-group/1");
-    expect(render("alarm", sampleEvent("alarm", SAMPLE_SCOPE))).toBe("Alarm example-alarm is ALARM since 2026-11-30T09:00:00Z");
+    expect(render("alarm", sampleEvent("alarm", SAMPLE_SCOPE))).toBe("Alarm example-alarm entered ALARM at 2026-11-30T09:00:00Z");
     expect(render("schedule", sampleEvent("schedule", { ...SAMPLE_SCOPE, ruleArn: "arn:aws:events:us-east-1:123456789012:rule/r" }))).toBe("Schedule arn:aws:events:us-east-1:123456789012:rule/r fired at 2026-11-30T09:00:00Z");
   });
 });
