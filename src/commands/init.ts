@@ -234,7 +234,7 @@ function renderReport(r: InitReport, style: ChalkInstance, where: string): strin
   lines.push("", `${a.framework}, ${a.orchestrator}, source ${a.source}, ${a.endpointType} endpoint${a.endpointType === "batch" ? "" : `, ${a.strategy} rollout`}, registers when ${a.metric} ≥ ${a.threshold}, region ${a.region}`);
   lines.push(style.dim(`Orchestrator: ${r.orchestratorReason}`));
   if (r.assumed.length > 0) lines.push(style.dim(`Assumed: ${r.assumed.join("; ")}`));
-  if (!r.dryRun) lines.push("", `Next: read ${where === "." ? "" : `${where}/`}README.md: how to deploy the stack, and how to run the loop on the sandbox.`);
+  if (!r.dryRun && r.files.some((f) => f.path === "README.md")) lines.push("", `Next: read ${where === "." ? "" : `${where}/`}README.md: how to deploy the stack, and how to run the loop on the sandbox.`);
   return lines.join("\n");
 }
 

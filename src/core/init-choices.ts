@@ -113,3 +113,16 @@ export function buildView(answers: InitAnswers, mlopsVersion: string): InitView 
   }
   return view;
 }
+
+/**
+ * Every combination of the closed choices, the other values taken from `base`: 3 frameworks × 3
+ * orchestrators × 3 sources × 4 endpoint types × 4 strategies = 432. For tests that check a
+ * template renders (and lints) whatever is chosen.
+ */
+export function everyCombination(base: InitAnswers): InitAnswers[] {
+  let combinations: InitAnswers[] = [base];
+  for (const key of CHOICE_KEYS) {
+    combinations = combinations.flatMap((answers) => INIT_CHOICES[key].values.map((value) => ({ ...answers, [key]: value })));
+  }
+  return combinations;
+}

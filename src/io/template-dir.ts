@@ -3,7 +3,7 @@ import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { UsageError } from "../errors";
+import { MlopsError, UsageError } from "../errors";
 import type { InitAnswers, InitView } from "../core/init-choices";
 import { parseManifest, selectFiles, type TemplateManifest } from "../core/init-manifest";
 import { renderFiles, type RenderedFile } from "../core/init-render";
@@ -62,7 +62,8 @@ export async function resolveTemplate(value: string | undefined, cwd: string): P
   const builtins = builtinTemplatesDir();
   if (value === undefined) {
     const path = join(builtins, "default");
-    if (!existsSync(join(path, MANIFEST_FILE))) throw new UsageError(`the built-in template is missing (${join(path, MANIFEST_FILE)}): this mlops install is incomplete`, { hint: "reinstall mlops, or give --template DIR" });
+    // Not the caller's input: the install is broken (exit 1).
+    if (!existsSync(join(path, MANIFEST_FILE))) throw new MlopsError(`the built-in template is missing (${join(path, MANIFEST_FILE)}): this mlops install is incomplete`, { hint: "reinstall mlops, or give --template DIR" });
     return { name: "default", path, builtin: true };
   }
   const local = resolve(cwd, value);

@@ -1,6 +1,6 @@
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { buildView, checkChoice, checkMetricName, checkProjectName, checkThreshold, INIT_DEFAULTS, type InitAnswers } from "../../src/core/init-choices";
+import { buildView, checkChoice, checkMetricName, checkProjectName, checkThreshold, everyCombination, INIT_DEFAULTS, type InitAnswers } from "../../src/core/init-choices";
 import { parseManifest, pathProblem, selectFiles, whenHolds } from "../../src/core/init-manifest";
 import { orchestratorReason, recommendOrchestrator, WORKFLOW_TOUCHES } from "../../src/core/init-orchestrator";
 import { CFN_YAML_TAGS, checkTemplateText, escapeFor, parseProblem, renderFiles, renderText } from "../../src/core/init-render";
@@ -53,6 +53,16 @@ describe("init: the project's values and their rules", () => {
       strategy_all_at_once: false,
       strategy_canary: true,
     });
+  });
+});
+
+describe("init: every combination of the choices", () => {
+  it("is 432 distinct answers, each keeping the other values", () => {
+    const all = everyCombination(ANSWERS);
+    expect(all).toHaveLength(3 * 3 * 3 * 4 * 4);
+    expect(new Set(all.map((a) => JSON.stringify(a))).size).toBe(all.length);
+    expect(all.every((a) => a.name === "churn" && a.metric === "accuracy")).toBe(true);
+    expect(all).toContainEqual({ ...ANSWERS, framework: "pytorch", orchestrator: "airflow", source: "s3", endpointType: "batch", strategy: "all-at-once" });
   });
 });
 
