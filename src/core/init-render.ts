@@ -21,9 +21,11 @@ export function escapeFor(path: string): (value: unknown) => string {
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
 /**
- * Refuse what a template may not use: unescaped values (`{{{x}}}`, `{{&x}}`), partials, changed
- * delimiters, and names the view does not have (mustache would render a typo as nothing). A
- * problem is a UsageError naming the source file and the tag.
+ * Refuse what a template may not use: unescaped values (`{{{x}}}`, `{{&x}}`, whatever the
+ * delimiters), partials, and names the view does not have (mustache would render a typo as
+ * nothing). Changing the delimiters (`{{=<% %>=}}`) is allowed: a file that needs a literal `{{`,
+ * such as an Airflow DAG with Jinja macros (`{{ ds }}`), can switch. A problem is a UsageError
+ * naming the source file and the tag.
  */
 export function checkTemplateText(text: string, view: InitView, source: string): void {
   let tokens: Token[];
@@ -37,7 +39,6 @@ export function checkTemplateText(text: string, view: InitView, source: string):
       const at = `template file ${source}, at character ${start}`;
       if (type === "&") throw new UsageError(`${at}: {{{${value}}}} or {{&${value}}} is not allowed: every value is escaped for its file's format`);
       if (type === ">") throw new UsageError(`${at}: partials ({{>${value}}}) are not used`);
-      if (type === "=") throw new UsageError(`${at}: changing the delimiters ({{=${value}=}}) is not allowed`);
       if ((type === "name" || type === "#" || type === "^") && !Object.hasOwn(view, value)) {
         throw new UsageError(`${at}: {{${type === "name" ? "" : type}${value}}} is not a value init knows`, { hint: `known: ${Object.keys(view).join(", ")}` });
       }

@@ -175,7 +175,11 @@ describe("init: rendering, escaping per format, and the parse check", () => {
     expect(() => checkTemplateText("{{{name}}}", VIEW, "a.json")).toThrow(/a\.json.*\{\{\{name\}\}\} or \{\{&name\}\} is not allowed/);
     expect(() => checkTemplateText("{{&name}}", VIEW, "a.md")).toThrow(/not allowed/);
     expect(() => checkTemplateText("{{>other}}", VIEW, "a.md")).toThrow(/partials/);
-    expect(() => checkTemplateText("{{=<% %>=}}<%name%>", VIEW, "a.md")).toThrow(/delimiters/);
+    // New delimiters let a file keep a literal {{ (Airflow's Jinja macros); the same rules hold with them.
+    expect(() => checkTemplateText("{{=<% %>=}}<%name%> {{ ds }}", VIEW, "dag.py")).not.toThrow();
+    expect(renderText('{{=<% %>=}}NAME = "<%name%>"\nDATE = "{{ ds }}"\n', VIEW, "dag.py")).toBe('NAME = "churn"\nDATE = "{{ ds }}"\n');
+    expect(() => checkTemplateText("{{=<% %>=}}<%{name}%>", VIEW, "a.md")).toThrow(/not allowed/);
+    expect(() => checkTemplateText("{{=<% %>=}}<%nmae%>", VIEW, "a.md")).toThrow(/nmae/);
     expect(() => checkTemplateText("{{nmae}}", VIEW, "a.md")).toThrow(/\{\{nmae\}\} is not a value init knows/);
     expect(() => checkTemplateText("{{#framework_sklearn}}{{typo}}{{/framework_sklearn}}", VIEW, "a.md")).toThrow(/typo/);
     expect(() => checkTemplateText("{{#name}}", VIEW, "a.md")).toThrow(/template file a\.md/);
