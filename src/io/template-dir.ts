@@ -102,25 +102,54 @@ async function readTemplateFile(path: string, shown: string): Promise<string> {
   return readFile(path, "utf8");
 }
 
+/** A template folder read into memory: its manifest and the text of every file it lists. */
+export interface LoadedTemplate {
+  dir: string;
+  /** The manifest's path, for messages. */
+  file: string;
+  manifest: TemplateManifest;
+  /** Text by source path (under files/). */
+  sources: ReadonlyMap<string, string>;
+}
+
 /**
- * Load a template folder and render the files these answers select: the manifest checked, every
- * source read from files/ (no symlink, no escape from the folder), every file rendered and parsed.
- * Nothing is written. Throws UsageError for a bad template folder, MlopsError (exit 1) for a file
- * that does not parse once rendered.
+ * Read a template folder: the manifest checked, and every file it lists read from files/ (a
+ * regular file, not a link; no folder on the way that leads out of files/). Throws UsageError for
+ * a bad template folder. Nothing is rendered.
  */
-export async function renderTemplate(dir: string, answers: InitAnswers, view: InitView): Promise<{ manifest: TemplateManifest; files: RenderedFile[] }> {
+export async function loadTemplate(dir: string): Promise<LoadedTemplate> {
   const { manifest, file } = await loadManifest(dir);
-  const selected = selectFiles(manifest, answers, file);
   const filesDir = await realpath(join(dir, "files")).catch(() => {
     throw new UsageError(`${join(dir, "files")}: no such folder (a template keeps its files there)`);
   });
-  const sources = [];
-  for (const { path, source } of selected) {
+  const sources = new Map<string, string>();
+  for (const entry of manifest.files) {
+    const source = entry.source ?? entry.path;
+    if (sources.has(source)) continue;
     const full = join(filesDir, ...source.split("/"));
     // A folder on the way that is a link could lead out of files/.
     const real = await realpath(dirname(full)).catch(() => dirname(full));
     if (real !== filesDir && !real.startsWith(filesDir + sep)) throw new UsageError(`${file}: files/${source} is outside the template's files/ folder (through ${relative(filesDir, real)})`);
-    sources.push({ path, source, text: await readTemplateFile(full, `${dir}/files/${source}`) });
+    sources.set(source, await readTemplateFile(full, `${dir}/files/${source}`));
   }
-  return { manifest, files: renderFiles(sources, view) };
+  return { dir, file, manifest, sources };
+}
+
+/**
+ * The files a loaded template gives for these answers, rendered and each parsed (see
+ * renderFiles). No I/O: render one loaded template for many answers.
+ */
+export function renderLoaded(template: LoadedTemplate, answers: InitAnswers, view: InitView): RenderedFile[] {
+  const selected = selectFiles(template.manifest, answers, template.file);
+  return renderFiles(selected.map(({ path, source }) => ({ path, source, text: template.sources.get(source)! })), view);
+}
+
+/**
+ * Load a template folder and render the files these answers select. Nothing is written. Throws
+ * UsageError for a bad template folder, MlopsError (exit 1) for a file that does not parse once
+ * rendered.
+ */
+export async function renderTemplate(dir: string, answers: InitAnswers, view: InitView): Promise<{ manifest: TemplateManifest; files: RenderedFile[] }> {
+  const template = await loadTemplate(dir);
+  return { manifest: template.manifest, files: renderLoaded(template, answers, view) };
 }
