@@ -231,10 +231,11 @@ function renderReport(r: InitReport, style: ChalkInstance, where: string): strin
   ];
   const width = Math.max(...r.files.map((f) => f.action.length), 7);
   for (const f of r.files) lines.push(`  ${(r.dryRun ? `would be ${f.action}` : f.action).padEnd(width + (r.dryRun ? 9 : 0))}  ${f.path}`);
-  lines.push("", `${a.framework}, ${a.orchestrator}, source ${a.source}, ${a.endpointType} endpoint${a.endpointType === "batch" ? "" : `, ${a.strategy} rollout`}, registers when ${a.metric} ≥ ${a.threshold}, region ${a.region}`);
+  const serving = a.endpointType === "batch" ? "batch transform" : `${a.endpointType} endpoint, ${a.strategy} rollout`;
+  lines.push("", `${a.framework}, ${a.orchestrator}, source ${a.source}, ${serving}, registers when ${a.metric} ≥ ${a.threshold}, region ${a.region}`);
   lines.push(style.dim(`Orchestrator: ${r.orchestratorReason}`));
   if (r.assumed.length > 0) lines.push(style.dim(`Assumed: ${r.assumed.join("; ")}`));
-  if (!r.dryRun && r.files.some((f) => f.path === "README.md")) lines.push("", `Next: read ${where === "." ? "" : `${where}/`}README.md: how to deploy the stack, and how to run the loop on the sandbox.`);
+  if (!r.dryRun && r.files.some((f) => f.path === "README.md")) lines.push("", `Next: read ${where === "." ? "" : `${where}/`}README.md.`);
   return lines.join("\n");
 }
 
