@@ -206,5 +206,10 @@ describe("mlops init on a terminal", () => {
     expect(JSON.parse(readFileSync(join(cwd, "churn/project.json"), "utf8"))).toMatchObject({ name: "churn", threshold: "0.9" });
     const line = /# next time, without questions: ([^\r\n]*)/.exec(screen)?.[1];
     expect(line).toBe(`mlops init churn --template ${MINI} --name churn --framework xgboost --orchestrator step-functions --source github --endpoint-type realtime --strategy canary --metric accuracy --threshold 0.9`);
+    // Run without a terminal, the line writes the same project.
+    const again = temp();
+    const replay = await runCli(line!.split(" ").slice(1), { cwd: again, env: cleanEnv() });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(hashTree(join(again, "churn"))).toBe(hashTree(join(cwd, "churn")));
   });
 });
