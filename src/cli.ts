@@ -1,6 +1,6 @@
 import { isatty } from "node:tty";
 import { Argument, Command, CommanderError, Option } from "commander";
-import { ALARM_STATES, APPROVALS, ENDPOINT_TYPES, ENGINES, PIPELINE_STATUSES, SHELLS, STRATEGIES, TRAFFIC_SHAPES, TRIGGER_KINDS } from "./core/choices";
+import { ALARM_STATES, APPROVALS, CODE_SOURCES, ENDPOINT_TYPES, ENGINES, FRAMEWORKS, INIT_ENDPOINT_TYPES, INIT_STRATEGIES, ORCHESTRATORS, PIPELINE_STATUSES, SHELLS, STRATEGIES, TRAFFIC_SHAPES, TRIGGER_KINDS } from "./core/choices";
 import { EXIT_CODE_HELP, ExitCode, FORCE_EXIT_SIGNALS } from "./exit-codes";
 import type { GlobalOptions, Runtime } from "./context";
 import type { ErrorName } from "./errors";
@@ -167,6 +167,36 @@ export function buildProgram(runtime: () => Runtime): Command {
     {
       globals: OUTPUT_GLOBALS,
       examples: ["mlops demo", "mlops demo --time-scale 20   # slower, to watch the live view", "mlops demo --story release", "mlops demo --json | jq .steps"],
+    },
+  );
+
+  helpFor(
+    program
+      .command("init")
+      .description("scaffold an ML project that works on AWS: a SageMaker pipeline, buildspecs that call mlops, a CodePipeline with a manual approval, the model-approved trigger and least-privilege roles")
+      .argument("[dir]", "the project folder, made if missing (default: the current folder)")
+      .option("--name <name>", "project name, lower case, 3–32 characters: it goes into S3, CloudFormation and SageMaker names (default: the folder's name)")
+      .addOption(oneOf(new Option("--framework <name>", "framework of the training scripts (default sklearn)"), FRAMEWORKS))
+      .addOption(oneOf(new Option("--orchestrator <name>", "what runs the build workflow (default sagemaker-pipelines; on a terminal asked as what the workflow touches, with the reason)"), ORCHESTRATORS))
+      .addOption(oneOf(new Option("--source <name>", "where the release pipeline gets the code: GitHub or another provider through CodeConnections, or an S3 zip (default github)"), CODE_SOURCES))
+      .addOption(oneOf(new Option("--endpoint-type <type>", "how the model is served (default realtime; on a terminal \"help me choose\" asks the endpoint advise questions)"), INIT_ENDPOINT_TYPES))
+      .addOption(oneOf(new Option("--strategy <name>", "rollout the deploy buildspec asks for (default canary)"), INIT_STRATEGIES))
+      .option("--metric <name>", "metric the pipeline checks before it registers a model (default accuracy)")
+      .option("--threshold <x>", "lowest metric value that registers a model (default 0.8)")
+      .option("--template <dir>", "a template folder of your own (template.yaml and files/), or a built-in template's name")
+      .option("--list-templates", "list the built-in templates and their descriptions")
+      .option("--force", "write into a folder that is not empty: only the template's files, each listed as created or overwritten")
+      .option("--dry-run", "list the files it would write (created or overwritten) and write nothing")
+      .action(lazy(() => import("./commands/init.js"), runtime)),
+    {
+      globals: ["--region", "--config", "--no-input", "--yes", ...OUTPUT_GLOBALS],
+      environment: ["MLOPS_REGION", "MLOPS_CONFIG"],
+      examples: [
+        "mlops init churn                # on a terminal: asks, explaining the orchestrator it picks",
+        "mlops init churn --yes          # every default: sklearn, SageMaker Pipelines, GitHub, real-time, canary",
+        "mlops init churn --framework xgboost --orchestrator step-functions --metric auc --threshold 0.9 --dry-run",
+        "mlops init . --force --template ../team-templates/ml-service",
+      ],
     },
   );
 

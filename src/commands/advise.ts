@@ -83,6 +83,16 @@ export async function run(flags: AdviseFlags, ctx: Context): Promise<void> {
   if (!advice.recommendation) throw new MlopsError(`no SageMaker inference option fits${flags.save ? ", so nothing was saved" : ""}: ${advice.blocked}`);
 }
 
+/**
+ * The advise questionnaire on its own, for another command that helps choose an endpoint type
+ * (`mlops init`): every question asked, the built-in prices. The advice has no recommendation
+ * when no option fits (`blocked` says why).
+ */
+export async function adviseByQuestions(ctx: Context): Promise<Advice> {
+  const { input } = await questions({}, ctx);
+  return advise(input, defaultPrices as PriceTable);
+}
+
 /** Every question has a flag; on a terminal the missing ones are asked, elsewhere they must be given. */
 async function questions(flags: AdviseFlags, ctx: Context): Promise<{ input: AdviceInput; assumed: string[] }> {
   const assumed: string[] = [];

@@ -39,6 +39,26 @@ export const ALARM_STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"] as const;
 /** `trigger add pipeline-status --status`: SageMaker's PipelineExecutionStatus. */
 export const PIPELINE_STATUSES = ["Executing", "Stopping", "Stopped", "Failed", "Succeeded"] as const;
 
+/** `init --framework`: the ML framework the project's scripts use. */
+export const FRAMEWORKS = ["sklearn", "xgboost", "pytorch"] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** `init --orchestrator`: what runs the build workflow (src/core/init-orchestrator.ts says which fits). */
+export const ORCHESTRATORS = ["sagemaker-pipelines", "step-functions", "airflow"] as const;
+export type Orchestrator = (typeof ORCHESTRATORS)[number];
+
+/** `init --source`: where the release CodePipeline takes the code from. */
+export const CODE_SOURCES = ["github", "codeconnections", "s3"] as const;
+export type CodeSource = (typeof CODE_SOURCES)[number];
+
+/** `init --endpoint-type`: deploy's types, and batch transform. */
+export const INIT_ENDPOINT_TYPES = ["realtime", "serverless", "async", "batch"] as const;
+export type InitEndpointType = (typeof INIT_ENDPOINT_TYPES)[number];
+
+/** `init --strategy`: the rollouts a generated deploy buildspec may ask for (deploy's, without rolling). */
+export const INIT_STRATEGIES = ["canary", "linear", "blue-green", "all-at-once"] as const;
+export type InitStrategy = (typeof INIT_STRATEGIES)[number];
+
 export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
   return (values as readonly string[]).includes(value);
 }

@@ -107,6 +107,20 @@ export class Prompter {
     return answer;
   }
 
+  /** How many answers this run has given so far: a mark for `replaceAnswersSince`. */
+  get answerCount(): number {
+    return this.answers.length;
+  }
+
+  /**
+   * Let the answers given since `mark` stand as one flag in the equivalent command line: questions
+   * that only helped choose a value (init's "help me choose" runs the advise questions to pick an
+   * endpoint type) are replaced by the value they chose.
+   */
+  replaceAnswersSince(mark: number, flag: string, value: string): void {
+    this.answers.splice(mark, this.answers.length - mark, { flag, words: [flag, value] });
+  }
+
   /**
    * Before asking anything: when nobody can answer, every missing value is named in one error
    * (MissingInputError), rather than one per run. `values` maps each flag to whether it was given.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorOutput } from "./common";
+import { initOutput } from "./init";
 import { adviseOutput, completionOutput, demoOutput, doctorOutput, sandboxStartOutput } from "./misc";
 import { pipelineListOutput, pipelineStartOutput, pipelineStatusOutput, pipelineStopOutput, pipelineUpsertOutput } from "./pipeline";
 import { modelsApproveOutput, modelsListOutput, modelsRejectOutput, modelsShowOutput, registerOutput } from "./registry";
@@ -38,6 +39,7 @@ export const OUTPUT_SCHEMAS = {
   "trigger-remove": triggerRemoveOutput,
   "trigger-test": triggerTestOutput,
   "trigger-policy": triggerPolicyOutput,
+  init: initOutput,
   doctor: doctorOutput,
   demo: demoOutput,
   "sandbox-start": sandboxStartOutput,

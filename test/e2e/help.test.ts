@@ -1,6 +1,7 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand } from "@aws-sdk/client-sagemaker";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
@@ -144,6 +145,13 @@ const DEFAULT_CHECKS: Record<string, () => Promise<void>> = {
     expect(status.ruleName).toMatch(/^mlops-pipeline-status-[0-9a-f]{10}$/);
     expect(status.eventPattern.detail.currentPipelineExecutionStatus).toEqual(["Failed", "Stopped", "Succeeded"]);
   },
+  init: async () => {
+    // Every value from its default; the name from the folder's (a fresh one, so that nothing is in the way).
+    const cwd = mkdtempSync(join(tmpdir(), "mlops-help-init-"));
+    const r = await runCli(["init", "churn", "--template", join(ROOT, "test/fixtures/templates/mini"), "--dry-run", "--json"], { cwd, env: cleanEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson("init", r.stdout).answers).toEqual({ name: "churn", region: "us-east-1", framework: "sklearn", orchestrator: "sagemaker-pipelines", source: "github", endpointType: "realtime", strategy: "canary", metric: "accuracy", threshold: "0.8" });
+  },
   "sandbox start": async () => {
     const started = spawnCli(["sandbox", "start", "--json", "--quiet"], { env: cleanEnv() });
     try {
@@ -166,6 +174,14 @@ const COVERED_BY: Record<string, string> = {
   "endpoint advise --peak-rps": "endpoint advise",
   "endpoint advise --sync": "endpoint advise",
   "endpoint advise --no-cold-start-ok": "endpoint advise",
+  "init --name": "init",
+  "init --framework": "init",
+  "init --orchestrator": "init",
+  "init --source": "init",
+  "init --endpoint-type": "init",
+  "init --strategy": "init",
+  "init --metric": "init",
+  "init --threshold": "init",
   "sandbox start --port": "sandbox start",
   "sandbox start --time-scale": "sandbox start",
   "sandbox start --account": "sandbox start",

@@ -17,7 +17,7 @@ describe("docs/schemas: the published JSON Schema of every --json output", () =>
 
   it("cover every command with a --json output, and the error document", () => {
     expect(Object.keys(OUTPUT_SCHEMAS).sort()).toEqual(
-      ["abort", "completion", "demo", "deploy", "doctor", "endpoint-advise", "error", "models-approve", "models-list", "models-reject", "models-show", "pipeline-list", "pipeline-start", "pipeline-status", "pipeline-stop", "pipeline-upsert", "promote", "register", "release-approve", "release-reject", "release-start", "release-status", "rollback", "sandbox-start", "status", "trigger-add", "trigger-list", "trigger-policy", "trigger-remove", "trigger-test"].sort(),
+      ["abort", "completion", "demo", "deploy", "doctor", "endpoint-advise", "error", "init", "models-approve", "models-list", "models-reject", "models-show", "pipeline-list", "pipeline-start", "pipeline-status", "pipeline-stop", "pipeline-upsert", "promote", "register", "release-approve", "release-reject", "release-start", "release-status", "rollback", "sandbox-start", "status", "trigger-add", "trigger-list", "trigger-policy", "trigger-remove", "trigger-test"].sort(),
     );
   });
 
