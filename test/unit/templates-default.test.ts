@@ -1,0 +1,296 @@
+/**
+ * The built-in template (templates/default): every combination of choices renders, every file
+ * parses, and each file passes the tool that judges it — cfn-lint for the CloudFormation,
+ * checkDefinition (`mlops pipeline upsert --dry-run`'s checks) for the SageMaker pipeline, the
+ * Amazon States Language's own rules for the state machine, CodeBuild's buildspec keys,
+ * `python3 -m py_compile`, mlops's config schema — and the IAM policies keep `*` resources off
+ * SageMaker, CodePipeline and S3 actions. One cfn-lint and one python3 run for all files.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, extname, join } from "node:path";
+import Mustache from "mustache";
+import { parse as parseYaml, parseDocument } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkDefinition } from "../../src/core/pipeline-definition";
+import { parseConfigText } from "../../src/config/load";
+import { ROOT } from "../helpers/cli";
+
+const TEMPLATE = join(ROOT, "templates/default");
+
+// --- The contract's rendering (brief-13-contract.md); the engine's own replaces this later. ------
+const CHOICES = {
+  framework: ["sklearn", "xgboost", "pytorch"],
+  orchestrator: ["sagemaker-pipelines", "step-functions", "airflow"],
+  source: ["github", "codeconnections", "s3"],
+  endpointType: ["realtime", "serverless", "async", "batch"],
+  strategy: ["canary", "linear", "blue-green", "all-at-once"],
+} as const;
+type Choice = keyof typeof CHOICES;
+type Choices = Record<Choice, string>;
+interface ManifestFile { path: string; source?: string; when?: Partial<Record<Choice, string[]>> }
+
+function viewFor(choices: Choices, name = "churn"): Record<string, string | boolean> {
+  const view: Record<string, string | boolean> = {
+    name, region: "us-east-1", metric: "accuracy", threshold: "0.8", group: name, buildPipeline: `${name}-build`,
+    releasePipeline: `${name}-release`, stagingEndpoint: `${name}-staging`, prodEndpoint: `${name}-prod`, mlopsVersion: "0.1.0", ...choices,
+  };
+  for (const [choice, values] of Object.entries(CHOICES)) for (const v of values) view[`${choice}_${v.replace(/-/g, "_")}`] = choices[choice as Choice] === v;
+  return view;
+}
+const escapeFor = (path: string) => ([".json", ".yaml", ".yml", ".py"].includes(extname(path)) ? (v: unknown) => JSON.stringify(String(v)).slice(1, -1) : (v: unknown) => String(v));
+
+const manifest = () => parseYaml(readFileSync(join(TEMPLATE, "template.yaml"), "utf8")) as { description: string; files: ManifestFile[] };
+const applies = (file: ManifestFile, choices: Choices) => Object.entries(file.when ?? {}).every(([k, vs]) => vs!.includes(choices[k as Choice]));
+
+function render(choices: Choices, view = viewFor(choices)): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of manifest().files.filter((f) => applies(f, choices))) {
+    const text = readFileSync(join(TEMPLATE, "files", file.source ?? file.path), "utf8");
+    out.set(file.path, Mustache.render(text, view, {}, { escape: escapeFor(file.path) }));
+  }
+  return out;
+}
+// ---------------------------------------------------------------------------------------------------
+
+/** Every combination of the choices (3·3·3·4·4 = 432). */
+function combinations(): Choices[] {
+  let all: Array<Partial<Choices>> = [{}];
+  for (const [choice, values] of Object.entries(CHOICES)) all = all.flatMap((c) => values.map((v) => ({ ...c, [choice]: v })));
+  return all as Choices[];
+}
+
+/** CloudFormation's short-form tags, read as their long forms. */
+const CFN_FUNCTIONS = ["Ref", "Condition", "Sub", "GetAtt", "Join", "Select", "Split", "If", "Equals", "Not", "And", "Or", "FindInMap", "Base64", "Cidr", "ImportValue", "GetAZs", "Transform"];
+const customTags = CFN_FUNCTIONS.flatMap((fn) => {
+  const key = fn === "Ref" || fn === "Condition" ? fn : `Fn::${fn}`;
+  return [
+    { tag: `!${fn}`, resolve: (v: string) => ({ [key]: fn === "GetAtt" ? v.split(".") : v }) },
+    { tag: `!${fn}`, collection: "seq" as const, resolve: (seq: any) => ({ [key]: seq.toJSON() }) },
+    { tag: `!${fn}`, collection: "map" as const, resolve: (map: any) => ({ [key]: map.toJSON() }) },
+  ];
+});
+function parseCfn(text: string): any {
+  const doc = parseDocument(text, { customTags: customTags as any });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  return doc.toJS();
+}
+
+/** Every distinct rendered content of each path, with one combination that makes it. */
+const distinct = new Map<string, Map<string, Choices>>();
+beforeAll(() => {
+  for (const choices of combinations()) {
+    for (const [path, text] of render(choices)) {
+      if (!distinct.has(path)) distinct.set(path, new Map());
+      if (!distinct.get(path)!.has(text)) distinct.get(path)!.set(text, choices);
+    }
+  }
+});
+const contents = (path: string) => [...(distinct.get(path)?.entries() ?? [])];
+const where = (choices: Choices) => Object.values(choices).join("/");
+
+describe("templates/default", () => {
+  it("has a valid manifest: a description, relative paths, sources that exist, when keys that are choices", () => {
+    const m = manifest();
+    expect(typeof m.description).toBe("string");
+    for (const file of m.files) {
+      expect(file.path).not.toMatch(/^\/|(^|\/)\.\.(\/|$)|\{\{/);
+      expect(() => readFileSync(join(TEMPLATE, "files", file.source ?? file.path))).not.toThrow();
+      for (const [k, vs] of Object.entries(file.when ?? {})) for (const v of vs!) expect((CHOICES as Record<string, readonly string[]>)[k]).toContain(v);
+    }
+  });
+
+  it("renders every combination, each with one file per path and the workflow of its orchestrator", () => {
+    const expected = { "sagemaker-pipelines": "pipelines/pipeline.json", "step-functions": "pipelines/state-machine.asl.json", airflow: "dags/training_pipeline.py" };
+    for (const choices of combinations()) {
+      const files = manifest().files.filter((f) => applies(f, choices)).map((f) => f.path);
+      expect(new Set(files).size, where(choices)).toBe(files.length);
+      expect(files).toContain(expected[choices.orchestrator as keyof typeof expected]);
+      for (const path of ["mlops.yaml", "README.md", ".gitignore", "src/preprocess.py", "src/train.py", "src/evaluate.py", "buildspec.yml", "buildspec-deploy.yml", "infra/pipeline.yaml"]) expect(files).toContain(path);
+    }
+  });
+
+  it("uses only view keys the contract defines, and never {{{…}}} or {{&…}}", () => {
+    const keys = new Set(Object.keys(viewFor({ framework: "sklearn", orchestrator: "airflow", source: "s3", endpointType: "batch", strategy: "linear" })));
+    const names = (tokens: any[]): string[] => tokens.flatMap((t) => [...(["name", "#", "^", "&"].includes(t[0]) ? [t[1]] : []), ...(Array.isArray(t[4]) ? names(t[4]) : [])]);
+    for (const file of manifest().files) {
+      const text = readFileSync(join(TEMPLATE, "files", file.source ?? file.path), "utf8");
+      expect(text, file.path).not.toMatch(/\{\{\{|\{\{&|\{\{>|\{\{=/);
+      for (const name of names(Mustache.parse(text))) expect(keys.has(name), `${file.path}: {{${name}}}`).toBe(true);
+    }
+  });
+
+  it("renders JSON and YAML that parse, escaping what the user typed (quotes, backslashes, newlines)", () => {
+    for (const [path] of distinct) {
+      for (const [text, choices] of contents(path)) {
+        if (path.endsWith(".json")) expect(() => JSON.parse(text), `${path} (${where(choices)})`).not.toThrow();
+        if (/\.ya?ml$/.test(path)) expect(() => parseCfn(text), `${path} (${where(choices)})`).not.toThrow();
+      }
+    }
+    // A hostile value in a free-text key still parses (the engine validates names; this is the escape's job).
+    const choices: Choices = { framework: "pytorch", orchestrator: "step-functions", source: "s3", endpointType: "async", strategy: "canary" };
+    const nasty = { ...viewFor(choices), metric: 'acc"uracy\\\n: x', region: "us-east-1\"\n" };
+    for (const [path, text] of render(choices, nasty)) {
+      if (path.endsWith(".json")) expect(() => JSON.parse(text), path).not.toThrow();
+    }
+  });
+
+  it("writes an mlops.yaml that loads with today's schema, for every combination", async () => {
+    for (const [text, choices] of contents("mlops.yaml")) {
+      const config = await parseConfigText(text, `mlops.yaml (${where(choices)})`);
+      expect(config.region).toBe("us-east-1");
+      expect(config.release?.pipeline).toBe("churn-release");
+      expect(config.deploy?.strategy).toBe(choices.strategy);
+      if (choices.orchestrator === "sagemaker-pipelines") expect(config.pipeline).toEqual({ name: "churn-build", file: "pipelines/pipeline.json" });
+      if (choices.endpointType === "batch") expect(config.batch?.instanceType).toBe("ml.m5.large");
+      else expect(config.endpoint?.type).toBe(choices.endpointType);
+    }
+  });
+
+  it("writes a SageMaker pipeline that passes mlops pipeline upsert's checks, for every framework", () => {
+    const all = contents("pipelines/pipeline.json");
+    expect(new Set(all.map(([, c]) => c.framework))).toEqual(new Set(CHOICES.framework));
+    for (const [text, choices] of all) {
+      const checked = checkDefinition(JSON.parse(text));
+      expect(checked.problems, where(choices)).toEqual([]);
+      expect(checked.parameters.map((p) => `${p.name}:${p.type}`)).toEqual([
+        "InputDataUrl:String", "ArtifactsUrl:String", "SageMakerRoleArn:String", "ProcessingInstanceType:String",
+        "TrainingInstanceType:String", "MetricThreshold:Float", "ModelApprovalStatus:String",
+      ]);
+      expect(checked.parameters.find((p) => p.name === "MetricThreshold")?.defaultValue).toBe(0.8);
+      expect(checked.parameters.find((p) => p.name === "ModelApprovalStatus")?.defaultValue).toBe("PendingManualApproval");
+      expect(checked.steps.map((s) => `${s.name}:${s.type}`)).toEqual(["Preprocess:Processing", "Train:Training", "Evaluate:Processing", "CheckMetric:Condition", "RegisterModel:RegisterModel", "MetricBelowThreshold:Fail"]);
+      const definition = JSON.parse(text);
+      expect(definition.Steps[3].Arguments.Conditions[0].LeftValue["Std:JsonGet"].Path).toBe("metrics.accuracy.value");
+      const image = definition.Steps[1].Arguments.AlgorithmSpecification.TrainingImage as string;
+      expect(image).toMatch({ sklearn: /sagemaker-scikit-learn:1\.2-1-cpu-py3$/, xgboost: /sagemaker-xgboost:1\.7-1$/, pytorch: /pytorch-training:2\.1\.0-cpu-py310$/ }[choices.framework]!);
+      expect(image).toMatch(/^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com\//);
+    }
+  });
+
+  it("writes a state machine whose StartAt, Next and Default all name states, with .sync SageMaker jobs and a Choice", () => {
+    for (const [text, choices] of contents("pipelines/state-machine.asl.json")) {
+      const asl = JSON.parse(text);
+      const states = asl.States as Record<string, any>;
+      expect(Object.keys(states), where(choices)).toContain(asl.StartAt);
+      const targets: string[] = [];
+      for (const state of Object.values(states)) {
+        if (state.Next) targets.push(state.Next);
+        if (state.Default) targets.push(state.Default);
+        for (const choice of state.Choices ?? []) targets.push(choice.Next);
+        for (const c of state.Catch ?? []) targets.push(c.Next);
+        if (!["Choice", "Succeed", "Fail"].includes(state.Type)) expect(Boolean(state.Next) !== Boolean(state.End)).toBe(true);
+      }
+      for (const target of targets) expect(Object.keys(states)).toContain(target);
+      const resources = Object.values(states).map((s) => s.Resource).filter(Boolean);
+      expect(resources).toEqual(expect.arrayContaining(["arn:aws:states:::sagemaker:createProcessingJob.sync", "arn:aws:states:::sagemaker:createTrainingJob.sync", "arn:aws:states:::aws-sdk:sagemaker:createModelPackage"]));
+      expect(Object.values(states).map((s) => s.Type)).toEqual(expect.arrayContaining(["Choice", "Fail"]));
+      // Every state is reachable from StartAt.
+      const seen = new Set<string>();
+      const visit = (name: string) => {
+        if (seen.has(name)) return;
+        seen.add(name);
+        const s = states[name];
+        [s.Next, s.Default, ...(s.Choices ?? []).map((c: any) => c.Next)].filter(Boolean).forEach(visit);
+      };
+      visit(asl.StartAt);
+      expect([...seen].sort()).toEqual(Object.keys(states).sort());
+    }
+  });
+
+  it("writes buildspecs of version 0.2 with only CodeBuild's keys and phases, calling mlops as the README says", () => {
+    const TOP = ["version", "run-as", "env", "proxy", "batch", "phases", "reports", "artifacts", "cache"];
+    const PHASES = ["install", "pre_build", "build", "post_build"];
+    for (const path of ["buildspec.yml", "buildspec-deploy.yml"]) {
+      for (const [text, choices] of contents(path)) {
+        const spec = parseYaml(text);
+        expect(spec.version, `${path} (${where(choices)})`).toBe(0.2);
+        for (const key of Object.keys(spec)) expect(TOP).toContain(key);
+        for (const key of Object.keys(spec.phases)) expect(PHASES).toContain(key);
+        for (const phase of Object.values(spec.phases) as any[]) for (const command of phase.commands) expect(typeof command).toBe("string");
+        const commands = (Object.values(spec.phases) as any[]).flatMap((p) => p.commands).join("\n");
+        expect(commands).toContain('npm install -g "mlops@${MLOPS_VERSION}"');
+        expect(spec.env.variables.MLOPS_VERSION).toBe("0.1.0");
+        if (path === "buildspec.yml" && choices.orchestrator === "sagemaker-pipelines") {
+          expect(commands).toMatch(/mlops pipeline upsert --file pipelines\/pipeline\.json/);
+          expect(commands).toMatch(/mlops pipeline start --wait .*--output-env pipeline\.env/);
+        }
+        if (path === "buildspec-deploy.yml" && choices.endpointType !== "batch") {
+          expect(commands).toContain(`mlops deploy --endpoint "$MLOPS_ENDPOINT" --model-package "churn@latest-approved" --strategy "${choices.strategy}" --auto-alarms`);
+          expect(commands).toMatch(/--json --output-env deploy\.env/);
+          expect(spec.env["exported-variables"]).toEqual(["ENDPOINT_NAME", "ENDPOINT_CONFIG", "DEPLOY_OUTCOME"]);
+        }
+      }
+    }
+  });
+
+  it("compiles every Python file (one python3 -m py_compile for all)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlops-templates-py-"));
+    const files: string[] = [];
+    for (const [path] of distinct) {
+      if (!path.endsWith(".py")) continue;
+      contents(path).forEach(([text], i) => {
+        const file = join(dir, String(i), path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
+        files.push(file);
+      });
+    }
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    execFileSync("python3", ["-m", "py_compile", ...files], { stdio: "pipe" });
+  });
+
+  it("writes CloudFormation that cfn-lint passes with no error, for every distinct content (one cfn-lint run)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlops-templates-cfn-"));
+    const all = contents("infra/pipeline.yaml");
+    const files = all.map(([text], i) => {
+      const file = join(dir, `pipeline-${i}.yaml`);
+      writeFileSync(file, text);
+      return file;
+    });
+    // source (connection or S3) × orchestrator (the build role) × batch or not (the approval's text): 12.
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational; 1 or 32 is cfn-lint failing to run.
+    const run = spawnSync("cfn-lint", ["--format", "parseable", ...files], { encoding: "utf8" });
+    expect(run.error).toBeUndefined();
+    // parseable: file:line:col:line:col:RULE:message; E rules are errors, W and I are not.
+    const errors = `${run.stdout}${run.stderr}`.split("\n").filter((l) => /:E\d{4}:/.test(l));
+    expect(errors).toEqual([]);
+    expect(run.status! & (1 | 2 | 32), run.stderr).toBe(0);
+  }, 60_000);
+
+  it("gives no SageMaker, CodePipeline or S3 action a * resource, except where AWS has no resource-level permission", () => {
+    // Actions that AWS authorizes only on "*" (no resource types in the Service Authorization Reference).
+    const ALLOWED_STAR = new Set(["sagemaker:ListModelPackages", "sagemaker:ListEndpointConfigs"]);
+    const guarded = (action: string) => /^(sagemaker|codepipeline|s3):/i.test(action) || action === "*";
+    /** "*", or an ARN whose resource part is only a wildcard (arn:aws:s3:::*, …:sagemaker:r:a:*, …:model-package/*). */
+    const broad = (resource: unknown) => {
+      const raw = typeof resource === "string" ? resource : (resource as any)?.["Fn::Sub"];
+      if (typeof raw !== "string") return false;
+      const text = raw.replace(/\$\{AWS::(Partition|Region|AccountId)\}/g, "x");
+      return text === "*" || /^arn:[^:]+:s3:::\*$/.test(text) || /^arn:[^:]+:(sagemaker|codepipeline):[^:]*:[^:]*:([a-z-]+\/)?\*$/.test(text);
+    };
+    expect(["*", "arn:aws:s3:::*", { "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/*" }, "arn:aws:codepipeline:us-east-1:1:*"].every(broad)).toBe(true);
+    expect([{ "Fn::Sub": "${DataBucket.Arn}/*" }, { "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/churn/*" }].some(broad)).toBe(false);
+    let statements = 0;
+    for (const [text, choices] of contents("infra/pipeline.yaml")) {
+      const template = parseCfn(text);
+      for (const [id, resource] of Object.entries(template.Resources) as Array<[string, any]>) {
+        const documents = resource.Type === "AWS::IAM::Role" ? (resource.Properties.Policies ?? []).map((p: any) => p.PolicyDocument) : ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"].includes(resource.Type) ? [resource.Properties.PolicyDocument] : [];
+        for (const document of documents) {
+          for (const statement of [document.Statement].flat()) {
+            statements++;
+            const actions = [statement.Action].flat() as string[];
+            const resources = [statement.Resource].flat();
+            expect(actions.some((a) => /:\*$/.test(a) || a === "*"), `${id} ${statement.Sid}`).toBe(false);
+            if (statement.Effect !== "Allow" || !resources.some(broad)) continue;
+            const offending = actions.filter((a) => guarded(a) && !ALLOWED_STAR.has(a));
+            expect(offending, `${id} ${statement.Sid} (${where(choices)})`).toEqual([]);
+          }
+        }
+      }
+    }
+    expect(statements).toBeGreaterThan(20);
+  });
+});
