@@ -13,9 +13,20 @@ import { dirname, extname, join } from "node:path";
 import Mustache from "mustache";
 import { parse as parseYaml, parseDocument } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreatePipelineCommand,
+  DescribeModelPackageCommand,
+  DescribePipelineExecutionCommand,
+  ListModelPackagesCommand,
+  ListPipelineExecutionStepsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from "@aws-sdk/client-sagemaker";
 import { checkDefinition } from "../../src/core/pipeline-definition";
 import { parseConfigText } from "../../src/config/load";
 import { ROOT } from "../helpers/cli";
+import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
 const TEMPLATE = join(ROOT, "templates/default");
 
@@ -292,5 +303,61 @@ describe("templates/default", () => {
       }
     }
     expect(statements).toBeGreaterThan(20);
+  });
+});
+
+describe("templates/default: the SageMaker pipeline runs on the sandbox", () => {
+  const sandbox = useSandbox();
+  const sm = () => new SageMakerClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
+  const s3 = () => new S3Client(sdkConfig(sandbox.current, { maxAttempts: 1, forcePathStyle: true }));
+  const token = (n: string) => `mlops-templates-${n}-`.padEnd(32, "x");
+  /** Sandbox time for Preprocess, Train, Evaluate, CheckMetric and the last step: 5+120, 5+300, 5+120, 1+1, 1+5 s. */
+  const WHOLE_RUN_MS = 600_000;
+
+  /**
+   * The rendered definition, created as `mlops pipeline upsert` would; evaluation.json put where
+   * the Evaluate step writes it with the pipeline's defaults (ArtifactsUrl/evaluation); one run.
+   */
+  async function run(accuracy: number) {
+    const definition = render({ framework: "xgboost", orchestrator: "sagemaker-pipelines", source: "github", endpointType: "realtime", strategy: "canary" }).get("pipelines/pipeline.json")!;
+    const defaults = Object.fromEntries(JSON.parse(definition).Parameters.map((p: any) => [p.Name, p.DefaultValue]));
+    const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(defaults.ArtifactsUrl)!;
+    await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/evaluation/evaluation.json`, Body: JSON.stringify({ metrics: { accuracy: { value: accuracy }, f1: { value: 0.5 } } }) }));
+    await sm().send(new CreatePipelineCommand({ PipelineName: "churn-build", PipelineDefinition: definition, RoleArn: defaults.SageMakerRoleArn, ClientRequestToken: token("create") }));
+    const { PipelineExecutionArn: arn } = await sm().send(new StartPipelineExecutionCommand({ PipelineName: "churn-build", ClientRequestToken: token("start") }));
+    sandbox.current.clock.advance(WHOLE_RUN_MS);
+    const execution = await sm().send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+    const { PipelineExecutionSteps: steps } = await sm().send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: arn, SortOrder: "Ascending" }));
+    return { execution, steps: steps! };
+  }
+
+  it("registers a PendingManualApproval version in the group when accuracy is above the threshold", async () => {
+    const { execution, steps } = await run(0.93);
+    expect(steps.map((s) => [s.StepName, s.StepStatus, s.FailureReason])).toEqual([
+      ["Preprocess", "Succeeded", undefined],
+      ["Train", "Succeeded", undefined],
+      ["Evaluate", "Succeeded", undefined],
+      ["CheckMetric", "Succeeded", undefined],
+      ["RegisterModel", "Succeeded", undefined],
+    ]);
+    expect(execution.PipelineExecutionStatus).toBe("Succeeded");
+    const packageArn = steps[4]!.Metadata?.RegisterModel?.Arn;
+    expect(packageArn).toBe("arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1");
+    const pkg = await sm().send(new DescribeModelPackageCommand({ ModelPackageName: packageArn }));
+    expect(pkg.ModelApprovalStatus).toBe("PendingManualApproval");
+    const container = pkg.InferenceSpecification!.Containers![0]!;
+    expect(container.Image).toBe("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1");
+    expect(container.ModelDataUrl).toMatch(/^s3:\/\/churn-data\/pipeline\/model\/pipelines-[a-z0-9]+-train-[a-z0-9]+\/output\/model\.tar\.gz$/);
+    expect(container.Environment).toMatchObject({ SAGEMAKER_PROGRAM: "train.py", SAGEMAKER_SUBMIT_DIRECTORY: "s3://churn-data/pipeline/code/sourcedir.tar.gz" });
+    expect(pkg.ModelMetrics?.ModelQuality?.Statistics?.S3Uri).toBe("s3://churn-data/pipeline/evaluation/evaluation.json");
+  });
+
+  it("ends in the Fail step, naming the metric and threshold, and registers nothing when accuracy is below", async () => {
+    const { execution, steps } = await run(0.7);
+    expect(execution.PipelineExecutionStatus).toBe("Failed");
+    expect(steps.at(-1)).toMatchObject({ StepName: "MetricBelowThreshold", StepStatus: "Failed", FailureReason: "accuracy is below the threshold of 0.8" });
+    expect(steps.find((s) => s.StepName === "CheckMetric")?.Metadata?.Condition?.Outcome).toBe("False");
+    expect((await sm().send(new ListModelPackagesCommand({ ModelPackageType: "Versioned" }))).ModelPackageSummaryList).toEqual([]);
   });
 });
