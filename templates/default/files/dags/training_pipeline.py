@@ -68,6 +68,12 @@ def processing_job(step, script, image, inputs, outputs):
     }
 
 
+class RegisterModelVersion(SageMakerRegisterModelVersionOperator):
+    """The provider's operator, with `extras` rendered by Airflow too: it holds this run's S3 paths."""
+
+    template_fields = (*SageMakerRegisterModelVersionOperator.template_fields, "extras")
+
+
 def metric_passes(**context):
     """Branch on the evaluation report: register when the metric reaches the threshold."""
     bucket = Variable.get(f"{PROJECT}_data_bucket")
@@ -92,7 +98,7 @@ with DAG(
             "pre",
             "preprocess.py",
             PROCESSING_IMAGE,
-            [s3_input("input-1", f"s3://{BUCKET}/input/", "/opt/ml/processing/input")],
+            [s3_input("input-1", f"s3://{BUCKET}/input/", "/opt/ml/processing/input/data")],
             [
                 s3_output("train", f"{PREFIX}/{RUN}/train", "/opt/ml/processing/train"),
                 s3_output("test", f"{PREFIX}/{RUN}/test", "/opt/ml/processing/test"),
@@ -145,14 +151,14 @@ with DAG(
 
     check_metric = BranchPythonOperator(task_id="check_metric", python_callable=metric_passes)
 
-    register_model = SageMakerRegisterModelVersionOperator(
+    register_model = RegisterModelVersion(
         task_id="register_model",
         image_uri=INFERENCE_IMAGE,
         model_url=model_data,
         package_group_name=GROUP,
         package_desc=f"{PROJECT}: trained and evaluated by DAG {PROJECT}_training",
-        model_approval="PendingManualApproval",
         extras={
+            "ModelApprovalStatus": "PendingManualApproval",
             "InferenceSpecification": {
                 "Containers": [
                     {

@@ -1,7 +1,7 @@
 """Preprocess step: split the input CSV files into train and test sets.
 
 Runs in a SageMaker Processing job (see pipelines/): the input data is mounted at
-/opt/ml/processing/input, and what is written under /opt/ml/processing/train and
+/opt/ml/processing/input/data, and what is written under /opt/ml/processing/train and
 /opt/ml/processing/test is uploaded to S3 when the job ends.
 
 Data layout expected (edit here for yours): CSV files with a header row, one column named
@@ -20,7 +20,7 @@ LABEL_COLUMN = "label"
 TEST_FRACTION = 0.2
 SEED = 42
 
-INPUT_DIR = "/opt/ml/processing/input"
+INPUT_DIR = "/opt/ml/processing/input/data"
 TRAIN_DIR = "/opt/ml/processing/train"
 TEST_DIR = "/opt/ml/processing/test"
 
