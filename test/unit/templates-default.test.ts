@@ -144,6 +144,7 @@ describe("templates/default", () => {
     const nasty = { ...viewFor(choices), metric: 'acc"uracy\\\n: x', region: "us-east-1\"\n" };
     for (const [path, text] of render(choices, nasty)) {
       if (path.endsWith(".json")) expect(() => JSON.parse(text), path).not.toThrow();
+      if (/\.ya?ml$/.test(path)) expect(() => parseCfn(text), path).not.toThrow();
     }
   });
 
