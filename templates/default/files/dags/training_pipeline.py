@@ -13,10 +13,15 @@ iam:PassRole on that role (see README.md).
 import json
 from datetime import datetime
 
-from airflow import DAG
-from airflow.models import Variable
-from airflow.operators.empty import EmptyOperator
-from airflow.operators.python import BranchPythonOperator
+try:  # Airflow 3: the Task SDK and the standard provider
+    from airflow.providers.standard.operators.empty import EmptyOperator
+    from airflow.providers.standard.operators.python import BranchPythonOperator
+    from airflow.sdk import DAG, Variable
+except ImportError:  # Airflow 2
+    from airflow import DAG
+    from airflow.models import Variable
+    from airflow.operators.empty import EmptyOperator
+    from airflow.operators.python import BranchPythonOperator
 from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 from airflow.providers.amazon.aws.operators.sagemaker import (
     SageMakerProcessingOperator,
