@@ -251,12 +251,24 @@ describe("templates/default", () => {
           expect(commands).toMatch(/mlops pipeline upsert --file pipelines\/pipeline\.json/);
           expect(commands).toMatch(/mlops pipeline start --wait .*--output-env pipeline\.env/);
         }
+        if (path === "buildspec-deploy.yml") expect(commands.includes("--async-output"), where(choices)).toBe(choices.endpointType === "async");
         if (path === "buildspec-deploy.yml" && choices.endpointType !== "batch") {
           expect(commands).toContain(`mlops deploy --endpoint "$MLOPS_ENDPOINT" --model-package "churn@latest-approved" --strategy "${choices.strategy}" --auto-alarms`);
           expect(commands).toMatch(/--json --output-env deploy\.env/);
           expect(spec.env["exported-variables"]).toEqual(["ENDPOINT_NAME", "ENDPOINT_CONFIG", "DEPLOY_OUTCOME"]);
         }
       }
+    }
+  });
+
+  it("writes an Airflow DAG with the Amazon provider's SageMaker operators and a branch on the metric", () => {
+    for (const [text, choices] of contents("dags/training_pipeline.py")) {
+      for (const operator of ["SageMakerProcessingOperator", "SageMakerTrainingOperator", "SageMakerRegisterModelVersionOperator", "BranchPythonOperator"]) expect(text, where(choices)).toMatch(new RegExp(`\\b${operator}\\(|${operator}\\)`));
+      expect(text).toContain("from airflow.providers.amazon.aws.operators.sagemaker import");
+      expect(text).toContain('return "register_model" if value >= THRESHOLD else "metric_below_threshold"');
+      expect(text).toContain("preprocess >> train >> evaluate >> check_metric >> [register_model, metric_below_threshold]");
+      // Airflow's own templates are built at run time: a literal double brace would be mustache's.
+      expect(text).not.toContain("{{");
     }
   });
 
