@@ -1,14 +1,14 @@
-import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeModelPackageCommand, DescribePipelineExecutionCommand, SageMakerClient, StartPipelineExecutionCommand } from "@aws-sdk/client-sagemaker";
-import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseEnvFile } from "../../src/core/output-env";
 import type { OutputName } from "../../src/schemas/index";
-import { ANSI, BIN, cleanEnv, ROOT, runCli, runInTerminal } from "../helpers/cli";
+import { ANSI, cleanEnv, ROOT, runCli, runInTerminal } from "../helpers/cli";
+import { codebuildEnv, mlopsOnPath, playBuildspec } from "../helpers/codebuild";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 import { parseJson } from "../helpers/schemas";
 
@@ -300,38 +300,12 @@ describe("CodeBuild as the caller", () => {
         "      - set -a; . ./pipeline.env; set +a; echo \"registered $MODEL_PACKAGE_ARN ($PIPELINE_EXECUTION_STATUS)\"",
       ].join("\n"),
     );
-    // `mlops` on the PATH, as an installed CLI would be.
-    const bin = tmp();
-    writeFileSync(join(bin, "mlops"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-    chmodSync(join(bin, "mlops"), 0o755);
-    const codebuild = {
-      CODEBUILD_BUILD_ID: "churn-build:5e1f0c1a-0000-4000-8000-000000000001",
-      CODEBUILD_BUILD_NUMBER: "17",
-      CODEBUILD_BUILD_ARN: "arn:aws:codebuild:us-east-1:000000000000:build/churn-build:5e1f0c1a-0000-4000-8000-000000000001",
-      CODEBUILD_RESOLVED_SOURCE_VERSION: "1a2b3c4d5e6f",
-      CODEBUILD_INITIATOR: "codepipeline/churn-release",
-      CI: undefined,
-    };
-    const spec = parseYaml(readFileSync(join(dir, "buildspec.yml"), "utf8")) as { phases: Record<string, { commands: string[] }> };
-    const commands = [...spec.phases.build!.commands, ...spec.phases.post_build!.commands];
-    const outputs: Array<{ stdout: string; stderr: string }> = [];
-    for (const command of commands) {
-      // buildspec 0.2 runs each command in a shell, stdin not a terminal.
-      const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn("sh", ["-c", command], { cwd: dir, env: env({ ...codebuild, PATH: `${bin}:${process.env.PATH}` }), stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d));
-        child.stderr.on("data", (d: Buffer) => (stderr += d));
-        child.on("close", (code: number | null) => resolve({ code, stdout, stderr }));
-      });
-      expect(out.code, `${command}\n${out.stderr}`).toBe(0);
-      outputs.push(out);
-    }
-    const started = outputs[1]!;
-    expect(started.stderr).not.toMatch(ANSI);
-    expect(started.stderr).toMatch(/step CheckAccuracy Succeeded/);
-    expect(outputs[2]!.stdout).toMatch(/^registered arn:aws:sagemaker:[^ ]+:model-package\/mlops-pipeline-demo\/\d+ \(Succeeded\)\n$/);
+    const codebuild = codebuildEnv("churn-build", 17, "churn-release");
+    const played = await playBuildspec(dir, "buildspec.yml", env({ ...codebuild, PATH: `${mlopsOnPath()}:${process.env.PATH}` }));
+    expect(played.code, played.stderr).toBe(0);
+    expect(played.stderr).not.toMatch(ANSI);
+    expect(played.stderr).toMatch(/step CheckAccuracy Succeeded/);
+    expect(played.stdout).toMatch(/^registered arn:aws:sagemaker:[^ ]+:model-package\/mlops-pipeline-demo\/\d+ \(Succeeded\)\n$/m);
     const written = parseEnvFile(readFileSync(join(dir, "pipeline.env"), "utf8"));
     const execution = await sagemaker().send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: written.PIPELINE_EXECUTION_ARN }));
     expect(execution.PipelineExecutionDisplayName).toBe("churn-build-17");
