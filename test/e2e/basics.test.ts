@@ -54,7 +54,7 @@ describe("mlops (built binary)", () => {
     const bare = await runCli(["--json"]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/^Usage: mlops \[options\] \[command\]/);
-    expect(bare.stderr).toContain("error: mlops needs a command: demo, doctor, register, models,");
+    expect(bare.stderr).toContain("error: mlops needs a command: demo, init, doctor, register, models,");
     expect(parseJson("error", bare.stdout)).toEqual({ error: { name: "usage", exitCode: 2, message: expect.stringMatching(/^mlops needs a command: demo, .*, sandbox or completion$/) } });
     const group = await runCli(["--region", "eu-west-1", "models", "--json"]);
     expect(group.code).toBe(2);
