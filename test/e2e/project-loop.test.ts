@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CodePipelineClient, CreatePipelineCommand, ListPipelineExecutionsCommand, StopPipelineExecutionCommand, type PipelineDeclaration } from "@aws-sdk/client-codepipeline";
+import { CodePipelineClient, CreatePipelineCommand, ListPipelineExecutionsCommand, StopPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeEndpointCommand, DescribeModelPackageCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseEnvFile } from "../../src/core/output-env";
-import { CFN_YAML_TAGS } from "../../src/core/init-render";
+import { releaseDeclarationFromStack } from "../../src/demo/stack";
 import type { OutputName } from "../../src/schemas/index";
 import { cleanEnv, runCli } from "../helpers/cli";
 import { codebuildEnv, mlopsOnPath, playBuildspec } from "../helpers/codebuild";
@@ -36,43 +35,6 @@ async function mlops(name: OutputName, args: string[], cwd: string) {
   return parseJson(name, r.stdout);
 }
 
-/** CloudFormation intrinsics (!Ref, !GetAtt, !Sub …) stand for what the stack would make: here, fixed sandbox values. */
-function resolveIntrinsics(value: unknown, values: Record<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, values));
-  if (!value || typeof value !== "object") return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  const intrinsic = entries.length === 1 && /^(Ref|Fn::)/.test(entries[0]![0]) ? entries[0]! : undefined;
-  if (intrinsic) {
-    const named = Array.isArray(intrinsic[1]) ? String(intrinsic[1][0]) : String(intrinsic[1]);
-    return values[named.split(".")[0]!] ?? "sandbox";
-  }
-  return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v, values)]));
-}
-
-/**
- * CloudFormation's PascalCase keys → the SDK's camelCase, except inside an action's Configuration:
- * its keys are the provider's, and its values strings (CloudFormation turns `true` into "true").
- */
-function camel(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camel);
-  if (!value || typeof value !== "object") return value;
-  const configuration = (v: unknown) => Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)]));
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), k === "Configuration" ? configuration(v) : camel(v)]));
-}
-
-/** The release pipeline as infra/pipeline.yaml declares it, with the stack's resources replaced by sandbox values. */
-function releaseDeclaration(project: string, name: string): PipelineDeclaration {
-  const cfn = parseDocument(readFileSync(join(project, "infra/pipeline.yaml"), "utf8"), { customTags: CFN_YAML_TAGS }).toJS() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-  const pipeline = Object.values(cfn.Resources).find((r) => r.Type === "AWS::CodePipeline::Pipeline")!;
-  const values = {
-    ConnectionArn: `arn:aws:codeconnections:us-east-1:${ACCOUNT}:connection/sandbox`,
-    PipelineRole: `arn:aws:iam::${ACCOUNT}:role/churn-codepipeline`,
-    ArtifactBucket: "churn-artifacts",
-  };
-  const { Name: _, Tags: __, Triggers: ___, ...rest } = resolveIntrinsics(pipeline.Properties, values) as Record<string, unknown>;
-  return { ...(camel(rest) as PipelineDeclaration), name };
-}
-
 describe("the loop from mlops init to production", () => {
   it("init → CodeBuild build → registered model → approval → trigger → release → canary to staging → approval → production", async () => {
     const work = mkdtempSync(join(tmpdir(), "mlops-loop-"));
@@ -86,7 +48,9 @@ describe("the loop from mlops init to production", () => {
     // What the Evaluate step would write (jobs are simulated): accuracy above the 0.8 threshold.
     await s3.send(new PutObjectCommand({ Bucket: "churn-data", Key: "pipeline/evaluation/evaluation.json", Body: JSON.stringify({ metrics: { accuracy: { value: 0.93 } } }) }));
     const cp = new CodePipelineClient(config());
-    await cp.send(new CreatePipelineCommand({ pipeline: releaseDeclaration(project, "churn-release") }));
+    const stack = readFileSync(join(project, "infra/pipeline.yaml"), "utf8");
+    const values = { ConnectionArn: `arn:aws:codeconnections:us-east-1:${ACCOUNT}:connection/sandbox`, PipelineRole: `arn:aws:iam::${ACCOUNT}:role/churn-codepipeline`, ArtifactBucket: "churn-artifacts" };
+    await cp.send(new CreatePipelineCommand({ pipeline: releaseDeclarationFromStack(stack, "churn-release", values) }));
     // CodePipeline runs a new pipeline once; that run is not the one under test.
     const first = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: "churn-release" }))).pipelineExecutionSummaries![0]!;
     await cp.send(new StopPipelineExecutionCommand({ pipelineName: "churn-release", pipelineExecutionId: first.pipelineExecutionId, abandon: true }));
