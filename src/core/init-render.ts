@@ -74,20 +74,34 @@ export const CFN_YAML_TAGS: Tags = CFN_FUNCTIONS.flatMap((name) => {
  */
 export function parseProblem(path: string, text: string): string | undefined {
   const lower = path.toLowerCase();
-  if (lower.endsWith(".json")) {
+  const kind = lower.endsWith(".json") ? "json" : lower.endsWith(".yaml") || lower.endsWith(".yml") ? "yaml" : undefined;
+  if (!kind) return undefined;
+  // Rendering many answers (a template's tests render all 432) yields the same text again and
+  // again; parsing a large CloudFormation file costs tens of ms each time.
+  const key = `${kind}\0${text}`;
+  if (PARSED.has(key)) return PARSED.get(key);
+  const problem = parseText(kind, text);
+  if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value!);
+  PARSED.set(key, problem);
+  return problem;
+}
+
+/** The answers parseProblem remembers, oldest dropped first. */
+const PARSED = new Map<string, string | undefined>();
+const PARSED_MAX = 64;
+
+function parseText(kind: "json" | "yaml", text: string): string | undefined {
+  if (kind === "json") {
     try {
       JSON.parse(text);
+      return undefined;
     } catch (error) {
       return (error as Error).message;
     }
-    return undefined;
   }
-  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
-    const doc = parseDocument(text, { customTags: CFN_YAML_TAGS, prettyErrors: false, uniqueKeys: true });
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    return problem ? problem.message : undefined;
-  }
-  return undefined;
+  const doc = parseDocument(text, { customTags: CFN_YAML_TAGS, prettyErrors: false, uniqueKeys: true });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  return problem ? problem.message : undefined;
 }
 
 /** A rendered file, ready to write. */

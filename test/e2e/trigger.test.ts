@@ -267,28 +267,25 @@ describe("trigger policy and roles", () => {
 });
 
 describe("trigger bad input", () => {
-  /** [arguments after `trigger add`, what stderr must say]: each exits 2 with no mutating call. */
+  /**
+   * [arguments after `trigger add`, what stderr must say]: each exits 2 with no mutating call. One
+   * or two per rule: every cron field and rate form is pinned in test/unit/schedule-expression.test.ts.
+   */
   const CASES: Array<[string[], RegExp]> = [
     [["schedule", "--cron", "0 3 * * *"], /--cron "0 3 \* \* \*": has 5 fields/],
     [["schedule", "--cron", "61 3 * * ? *"], /minutes "61"/],
-    [["schedule", "--cron", "0 24 * * ? *"], /hours "24"/],
-    [["schedule", "--cron", "0 3 32 * ? *"], /day-of-month "32"/],
     [["schedule", "--cron", "0 3 ? JANUARY MON *"], /month "JANUARY"/],
     [["schedule", "--cron", "0 3 ? * 8 *"], /day-of-week "8"/],
     [["schedule", "--cron", "0 3 * * MON *"], /day-of-month and day-of-week/],
-    [["schedule", "--cron", "0 3 ? * ? *"], /day-of-month and day-of-week/],
     [["schedule", "--cron", "0 3 * * ? 1969"], /year "1969"/],
     [["schedule", "--cron", "0 3 ? * 6#6 *"], /day-of-week "6#6"/],
     [["schedule", "--cron", "L 3 * * ? *"], /minutes "L"/],
     [["schedule", "--rate", "1 days"], /--rate "1 days"/],
     [["schedule", "--cron", "0 0 1 JUL ? 2020"], /--cron "0 0 1 JUL \? 2020" never runs after/],
-    [["schedule", "--cron", "0 0 30 2 ? *"], /never runs after/],
     [["schedule", "--rate", "100000000 days"], /value "100000000": a rate of at most 3650 days/],
     [["s3", "--bucket", "raw-data", "--prefix", "a\u001b[31m/"], /--prefix may not contain control characters/],
     [["s3", "--bucket", "raw-data", "--prefix", "p".repeat(1000), "--suffix", "s".repeat(1000)], /the event pattern would be \d+ characters; EventBridge takes at most 2048/],
-    [["schedule", "--rate", "0 minutes"], /--rate "0 minutes"/],
     [["schedule", "--rate", "5 mins"], /--rate "5 mins"/],
-    [["schedule", "--rate", "1.5 hours"], /--rate "1.5 hours"/],
     [["schedule", "--rate", "1 day", "--cron", "0 3 * * ? *"], /give --cron or --rate, not both/],
     [["schedule"], /give --cron or --rate/],
     [["schedule", "--rate", "1 day", "--name", "has space"], /--name "has space" must be 1 to 64/],
