@@ -81,7 +81,7 @@ export async function run(flags: InitFlags, ctx: Context, args: string[]): Promi
   const view = buildView(answers, VERSION);
   const { files } = await renderTemplate(template.path, answers, view);
   const plan = await planWrites(root, files.map((f) => f.path));
-  if (!flags.dryRun) await writeProject(root, files);
+  if (!flags.dryRun) await writeProject(root, files, { expectEmpty: folder.entries.length === 0, shown: dirArg });
 
   const report: InitReport = {
     directory: root,

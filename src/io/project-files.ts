@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { chmod, lstat, mkdir, open, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join, parse } from "node:path";
 import { MlopsError, UsageError } from "../errors";
 
 /**
@@ -68,11 +68,16 @@ export async function planWrites(root: string, paths: readonly string[]): Promis
   return plan;
 }
 
-/** Write a file atomically: a new temporary file beside it (never an existing one), then a rename over the target. */
+/**
+ * Write a file atomically: a new temporary file beside it (never an existing one), then a rename
+ * over the target. A file replaced keeps its permissions (an executable script stays executable).
+ */
 export async function writeAtomic(target: string, text: string): Promise<void> {
   const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.mlops-tmp`);
   try {
+    const mode = await stat(target).then((s) => s.mode & 0o7777, () => 0o644);
     await writeFile(temporary, text, { flag: "wx", mode: 0o644 });
+    if (mode !== 0o644) await chmod(temporary, mode);
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
@@ -80,13 +85,59 @@ export async function writeAtomic(target: string, text: string): Promise<void> {
   }
 }
 
-/** Write the files of a plan under `root` (folders made as needed). A failure names what was written before it. */
-export async function writeProject(root: string, files: ReadonlyArray<{ path: string; text: string }>): Promise<void> {
+/** The file an init holds while it writes: a second init into the same folder finds it and stops. */
+export const INIT_LOCK = ".mlops-init.lock";
+
+/**
+ * Folders made one level at a time, each existing one accepted (at most as many calls as the path
+ * has parts). Not `mkdir -p`: Node's recursive mkdir can spin forever where a folder cannot be made
+ * (under /proc), beyond the reach of Ctrl-C.
+ */
+async function makeFolders(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = folder; at !== parse(at).root; at = dirname(at)) {
+    if ((await kind(at)) !== "absent") break;
+    missing.unshift(at);
+  }
+  for (const at of missing) await mkdir(at).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+}
+
+/**
+ * Write the files of a plan under `root` (folders made as needed). While it writes it holds
+ * INIT_LOCK (created exclusively): another init into the same folder is refused rather than mixing
+ * its files in; and an init that expected an empty folder checks, once it holds the lock, that
+ * nobody wrote there meanwhile. A failure names what was written before it.
+ */
+export async function writeProject(root: string, files: ReadonlyArray<{ path: string; text: string }>, options: { expectEmpty: boolean; shown: string }): Promise<void> {
+  try {
+    await makeFolders(root);
+  } catch (error) {
+    throw new MlopsError(`cannot make ${options.shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error, hint: "nothing was written" });
+  }
+  const lock = join(root, INIT_LOCK);
+  const held = await open(lock, "wx").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EEXIST") throw new UsageError(`another mlops init is writing into ${options.shown}`, { hint: `nothing was written; if no init runs there, remove ${join(options.shown, INIT_LOCK)}` });
+    throw new MlopsError(`cannot write into ${options.shown}: ${error.code ?? error.message}`, { cause: error, hint: "nothing was written" });
+  });
+  try {
+    await held.close();
+    if (options.expectEmpty && (await readdir(root)).some((entry) => entry !== INIT_LOCK)) {
+      throw new UsageError(`${options.shown} is no longer empty: something wrote into it while init was checking`, { hint: "nothing was written; run init again, with --force to write beside what is there" });
+    }
+    await writeFiles(root, files);
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
+async function writeFiles(root: string, files: ReadonlyArray<{ path: string; text: string }>): Promise<void> {
   const written: string[] = [];
   for (const file of files) {
     const target = join(root, ...file.path.split("/"));
     try {
-      await mkdir(dirname(target), { recursive: true });
+      await makeFolders(dirname(target));
       await writeAtomic(target, file.text);
     } catch (error) {
       throw new MlopsError(`cannot write ${file.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {

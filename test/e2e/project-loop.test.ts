@@ -80,7 +80,7 @@ describe("the loop from mlops init to production", () => {
     // 4. Its Build stage (played): started by an approval, so it trains nothing.
     const rebuild = await playBuildspec(project, "buildspec.yml", env({ ...codebuildEnv("churn-build", 2, "churn-release"), ...stackEnv, RELEASE_EXECUTION_ID: id }));
     expect(rebuild.code, rebuild.stderr).toBe(0);
-    expect(rebuild.stdout).toMatch(/started by a model approval: nothing to train/);
+    expect(rebuild.stdout).toMatch(new RegExp(`started by a model approval \\(${trigger.ruleArn}\\): nothing to train`));
 
     // 5. DeployStaging (played): the approved version, to churn-staging, as a canary with auto-alarms.
     const staging = await playBuildspec(project, "buildspec-deploy.yml", env({ ...codebuildEnv("churn-deploy", 1, "churn-release"), ...stackEnv, STAGE: "staging" }));

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildView, INIT_DEFAULTS, type InitAnswers } from "../../src/core/init-choices";
 import { UsageError } from "../../src/errors";
-import { planWrites, projectFolder, writeAtomic, writeProject } from "../../src/io/project-files";
+import { INIT_LOCK, planWrites, projectFolder, writeAtomic, writeProject } from "../../src/io/project-files";
 import { builtinTemplatesDir, listTemplates, renderTemplate, resolveTemplate } from "../../src/io/template-dir";
 import { ROOT } from "../helpers/cli";
 
@@ -85,16 +85,38 @@ describe("init: writing the project", () => {
     const root = temp();
     writeFileSync(join(root, "keep.txt"), "mine");
     writeFileSync(join(root, "README.md"), "old");
-    await writeProject(root, [
-      { path: "README.md", text: "new" },
-      { path: "src/deep/train.py", text: "print(1)\n" },
-    ]);
+    chmodSync(join(root, "README.md"), 0o755);
+    await writeProject(
+      root,
+      [
+        { path: "README.md", text: "new" },
+        { path: "src/deep/train.py", text: "print(1)\n" },
+      ],
+      { expectEmpty: false, shown: "p" },
+    );
     expect(readFileSync(join(root, "README.md"), "utf8")).toBe("new");
+    // A file replaced keeps its permissions.
+    expect(statSync(join(root, "README.md")).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(root, "keep.txt"), "utf8")).toBe("mine");
     expect(readFileSync(join(root, "src/deep/train.py"), "utf8")).toBe("print(1)\n");
     expect(readdirSync(root).sort()).toEqual(["README.md", "keep.txt", "src"]);
     await expect(writeAtomic(join(root, "no-such-folder", "x"), "y")).rejects.toThrow();
     expect(readdirSync(root).sort()).toEqual(["README.md", "keep.txt", "src"]);
+  });
+
+  it("holds a lock while it writes: a second init into the folder is refused; one that expected it empty refuses what appeared meanwhile", async () => {
+    const root = temp();
+    writeFileSync(join(root, INIT_LOCK), "");
+    await expect(writeProject(root, [{ path: "a.txt", text: "a" }], { expectEmpty: true, shown: "p" })).rejects.toThrow(/another mlops init is writing into p/);
+    expect(readdirSync(root)).toEqual([INIT_LOCK]);
+    unlinkSync(join(root, INIT_LOCK));
+    writeFileSync(join(root, "theirs.txt"), "x");
+    await expect(writeProject(root, [{ path: "a.txt", text: "a" }], { expectEmpty: true, shown: "p" })).rejects.toThrow(/p is no longer empty/);
+    expect(readdirSync(root)).toEqual(["theirs.txt"]);
+    // Folders several levels down are made one by one.
+    await writeProject(join(root, "x", "y"), [{ path: "z/a.txt", text: "a" }], { expectEmpty: true, shown: "x/y" });
+    expect(readFileSync(join(root, "x", "y", "z", "a.txt"), "utf8")).toBe("a");
+    expect(readdirSync(join(root, "x", "y"))).toEqual(["z"]);
   });
 
   it("sees a missing folder, an empty one, a full one, and refuses a file given as the folder", async () => {
