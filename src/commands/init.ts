@@ -82,6 +82,8 @@ export async function run(flags: InitFlags, ctx: Context, args: string[]): Promi
   const { files } = await renderTemplate(template.path, answers, view);
   const plan = await planWrites(root, files.map((f) => f.path));
   if (!flags.dryRun) await writeProject(root, files, { expectEmpty: folder.entries.length === 0, shown: dirArg });
+  // The built-in template's framework image URIs carry us-east-1's registry accounts.
+  if (template.builtin && answers.region !== "us-east-1") ctx.io.warn(`the framework images written are us-east-1's registry accounts with ${answers.region}'s domain: replace the account in each image URI (the project's README, "Images in another region", lists them)`);
 
   const report: InitReport = {
     directory: root,

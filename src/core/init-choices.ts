@@ -50,6 +50,12 @@ export const PROJECT_NAME = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 export const PROJECT_NAME_MAX = 32;
 
 /**
+ * Bucket-name prefixes S3 reserves (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+ * The name starts every bucket name made from it (NAME-data); the reserved suffixes never end one.
+ */
+const S3_RESERVED = [/^xn--/, /^sthree-/, /^amzn-s3-demo-/];
+
+/**
  * The project name goes into S3 bucket names (lower case only, 3–63 characters in all), CloudFormation
  * stack names and SageMaker names (letters, digits, hyphens), with suffixes such as `-release` and
  * `-staging`; 32 characters leave room for them. `from` says where the name came from when it was
@@ -66,6 +72,9 @@ export function checkProjectName(name: string, from?: string): string {
   if (!PROJECT_NAME.test(name)) {
     throw new UsageError(`${what} may hold only lower-case letters, digits and hyphens, start with a letter and not end with a hyphen: ${why}`, { hint: "pattern ^[a-z][a-z0-9-]{1,30}[a-z0-9]$" });
   }
+  // S3 reserves these for its own names.
+  const reserved = S3_RESERVED.find((r) => r.test(name));
+  if (reserved) throw new UsageError(`${what} starts the way S3 reserves for its own names (${reserved.source.replace(/[\^$\\]/g, "")}): bucket names such as ${name}-data would be refused`);
   return name;
 }
 

@@ -122,6 +122,8 @@ export async function loadTemplate(dir: string): Promise<LoadedTemplate> {
   const filesDir = await realpath(join(dir, "files")).catch(() => {
     throw new UsageError(`${join(dir, "files")}: no such folder (a template keeps its files there)`);
   });
+  // files/ itself as a link could lead anywhere (files -> /etc).
+  if ((await lstat(join(dir, "files"))).isSymbolicLink()) throw new UsageError(`${join(dir, "files")} is a symbolic link: a template's files/ must be a folder of its own`);
   const sources = new Map<string, string>();
   for (const entry of manifest.files) {
     const source = entry.source ?? entry.path;

@@ -167,6 +167,16 @@ describe("mlops init without a terminal", () => {
     expect(templates.map((t: { name: string }) => t.name)).toEqual(expected);
     for (const t of templates) expect(t.description).not.toBe("");
   });
+
+  it("the built-in template outside us-east-1 warns that its framework images carry us-east-1's registry accounts", async () => {
+    const cwd = temp();
+    const away = await runCli(["init", "p-eu", "--region", "eu-west-3", "--yes"], { cwd, env: cleanEnv() });
+    expect(away.code, away.stderr).toBe(0);
+    expect(away.stderr).toMatch(/warning: the framework images written are us-east-1's registry accounts with eu-west-3's domain/);
+    const home = await runCli(["init", "p-us", "--region", "us-east-1", "--yes"], { cwd, env: cleanEnv() });
+    expect(home.code, home.stderr).toBe(0);
+    expect(home.stderr).not.toMatch(/framework images/);
+  });
 });
 
 describe("mlops init on a terminal", () => {

@@ -17,6 +17,8 @@ describe("init: the project's values and their rules", () => {
     expect(() => checkProjectName("../x")).toThrow(/--name "\.\.\/x" is a path, not a name/);
     expect(() => checkProjectName("a/b")).toThrow(UsageError);
     for (const bad of ["ab", "1churn", "churn-", "churn_model", "chürn", "churn.ml", ""]) expect(() => checkProjectName(bad), bad).toThrow(UsageError);
+    // Prefixes S3 reserves: every bucket made from the name would start so.
+    for (const reserved of ["xn--abc", "sthree-abc", "amzn-s3-demo-x"]) expect(() => checkProjectName(reserved), reserved).toThrow(/starts the way S3 reserves for its own names/);
     // A name taken from the folder says so, and how to choose another.
     expect(() => checkProjectName("My_Project", "the folder's name")).toThrow(/the project name "My_Project" \(the folder's name; give --name to choose another\)/);
   });

@@ -48,6 +48,11 @@ describe("init: template folders", () => {
     const linkedDir = templateDir("description: d\nfiles:\n  - path: sub/b.txt\n", {});
     symlinkSync(outside, join(linkedDir, "files", "sub"));
     await expect(renderTemplate(linkedDir, ANSWERS, buildView(ANSWERS, "0"))).rejects.toThrow(/outside the template's files\/ folder/);
+    // files/ itself a link (files -> /etc) is refused, not followed.
+    const whole = temp();
+    writeFileSync(join(whole, "template.yaml"), "description: d\nfiles:\n  - path: b.txt\n");
+    symlinkSync(outside, join(whole, "files"));
+    await expect(renderTemplate(whole, ANSWERS, buildView(ANSWERS, "0"))).rejects.toThrow(/files is a symbolic link/);
     const missing = templateDir("description: d\nfiles:\n  - path: nope.txt\n", {});
     await expect(renderTemplate(missing, ANSWERS, buildView(ANSWERS, "0"))).rejects.toThrow(/nope\.txt: no such file/);
   });
