@@ -44,3 +44,19 @@ describe("buildspec.yml: which release runs train", () => {
     expect(await approvalRun(source, trigger)).toBe(expected);
   });
 });
+
+describe("state machine: job names", () => {
+  it("stay within SageMaker's 63 characters for the longest project name, whatever the execution is called", async () => {
+    const answers: InitAnswers = { ...INIT_DEFAULTS, name: "p".repeat(32), orchestrator: "step-functions" };
+    const { files } = await renderTemplate(join(builtinTemplatesDir(), "default"), answers, buildView(answers, "0.0.0"));
+    const asl = JSON.parse(files.find((f) => f.path === "pipelines/state-machine.asl.json")!.text) as { States: Record<string, { Parameters?: Record<string, unknown> }> };
+    const names = Object.values(asl.States).flatMap((s) => Object.entries(s.Parameters ?? {}).filter(([k]) => /JobName\.\$$/.test(k)).map(([, v]) => String(v)));
+    expect(names).toHaveLength(3);
+    for (const name of names) {
+      // The one placeholder is the first 8 hex digits of a UUID.
+      const format = /^States\.Format\('([^']*)', States\.ArrayGetItem\(States\.StringSplit\(States\.UUID\(\), '-'\), 0\)\)$/.exec(name)?.[1];
+      expect(format, name).toBeDefined();
+      expect(format!.replace("{}", "0123abcd")).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+    }
+  });
+});
