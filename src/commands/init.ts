@@ -210,6 +210,9 @@ async function askEndpointType(ctx: Context): Promise<InitEndpointType> {
   if (advice.recommendation) {
     chosen = advice.recommendation.type;
     ctx.io.info(`→ ${chosen}: ${advice.recommendation.reasons.join("; ")}`);
+    // The template writes a starting size; what the advice sized is said, for mlops.yaml's endpoint: section.
+    const sizing = Object.entries(advice.recommendation.settings).map(([k, v]) => `${k} ${v}`).join(" · ");
+    if (sizing) ctx.io.info(`  sized: ${sizing} (set these under endpoint: in the project's mlops.yaml; the template writes a small starting size)`);
   } else {
     ctx.io.warn(`no SageMaker inference option fits: ${advice.blocked}`);
     const retry = INIT_CHOICES.endpointType.values.map((value) => ({ value, name: value, description: text.describe[value] }));

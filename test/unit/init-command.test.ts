@@ -74,6 +74,8 @@ describe("init on a terminal: help me choose the endpoint type", () => {
     await run({ template: MINI }, ctx, ["churn"]);
     expect(script.asked.some((q) => /traffic come/.test(q))).toBe(true);
     expect(err()).toMatch(/→ serverless: /);
+    // What the advice sized is said, for mlops.yaml.
+    expect(err()).toMatch(/ {2}sized: .*memoryMb \d+.* \(set these under endpoint: in the project's mlops\.yaml/);
     expect(out()).toContain("serverless endpoint, linear rollout");
     expect(JSON.parse(readFileSync(join(cwd, "churn/project.json"), "utf8"))).toMatchObject({ name: "churn", threshold: "0.7" });
     expect(prompt.equivalentCommand(["init", "churn"])).toBe(
