@@ -111,6 +111,8 @@ function checkGiven(flags: InitFlags, ctx: Context): Given {
   if (flags.threshold !== undefined) given.threshold = checkThreshold(flags.threshold);
   const region = ctx.settings.region;
   if (region) given.region = checkRegion(region.value, region.source);
+  // A batch transform has no endpoint to roll out to: a strategy given with it would be ignored silently.
+  if (given.endpointType === "batch" && given.strategy !== undefined) throw new UsageError(`--strategy ${given.strategy} has no effect with --endpoint-type batch: a batch transform has no endpoint to roll a version out to`, { hint: "leave out --strategy" });
   return given;
 }
 

@@ -119,6 +119,7 @@ describe("mlops init without a terminal", () => {
       [["x", "--threshold", "1e999"], /--threshold is too large a number/],
       [["x", "--strategy", "rolling"], /--strategy "rolling" must be one of: canary, linear, blue-green, all-at-once/],
       [["churn", "--region", "moon-1"], /--region: must be an AWS region/],
+      [["churn", "--endpoint-type", "batch", "--strategy", "linear"], /--strategy linear has no effect with --endpoint-type batch/],
     ];
     // Side by side: each run is a process of its own, in a folder of its own.
     await Promise.all(
