@@ -1,0 +1,13 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config";
+
+/**
+ * The tests Stryker runs against each mutant (`npm run mutate`): the unit tests, which pin the
+ * logic that decides outcomes directly and fast. The e2e tests (built binary, sandbox) would take
+ * hours over a few thousand mutants.
+ */
+export default mergeConfig(
+  base,
+  // The templates' tests judge template files with cfn-lint and python3, not the mutated code.
+  defineConfig({ test: { include: ["test/unit/**/*.test.ts"], exclude: ["test/unit/templates-*.test.ts"] } }),
+);
