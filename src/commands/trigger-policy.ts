@@ -1,10 +1,10 @@
 import type { Context } from "../context";
 import { RULE_NAME } from "../core/trigger-rule";
 import { triggerPolicies } from "../core/trigger-policy";
-import { TARGET_LABELS, targetArn, targetScopeProblem } from "../core/trigger-target";
+import { TARGET_LABELS } from "../core/trigger-target";
 import { UsageError } from "../errors";
 import type { PolicyResult } from "../schemas/trigger";
-import { arnScope, parseTargetFlag } from "../triggers/target";
+import { arnScope, parseTargetFlag, targetArnIn } from "../triggers/target";
 
 export interface PolicyOptions {
   target?: string;
@@ -20,11 +20,7 @@ export async function run(options: PolicyOptions, ctx: Context): Promise<void> {
   const ref = parseTargetFlag(options.target);
   if (options.rule !== undefined && !RULE_NAME.test(options.rule)) throw new UsageError(`--rule "${options.rule}" must be 1 to 64 letters, digits, and . - _ (EventBridge's rule name)`);
   const scope = await arnScope(ctx);
-  if (ref.arn) {
-    const problem = targetScopeProblem(ref.arn, scope);
-    if (problem) throw new UsageError(`--target ${ref.arn} ${problem}`);
-  }
-  const arn = ref.arn ?? targetArn(ref, scope);
+  const arn = targetArnIn(ref, scope);
   const ruleArn = options.rule ? `arn:${scope.partition}:events:${scope.region}:${scope.account}:rule/${options.rule}` : null;
   const policies = triggerPolicies(ref.kind, arn, scope.account, ruleArn ?? undefined);
   const result: PolicyResult = {

@@ -1,9 +1,10 @@
-import { deleteRule, describeRule, listTargets, removeTargets, ruleTags } from "../aws/eventbridge";
+import { deleteRule, listTargets, removeTargets, ruleTags } from "../aws/eventbridge";
 import type { Context } from "../context";
 import { isTriggerRule } from "../core/trigger-rule";
 import { shortTarget } from "../core/trigger-target";
 import { AwsError, DeclinedError, UsageError } from "../errors";
 import type { RemoveResult } from "../schemas/trigger";
+import { noSuchRule, requireRule } from "../triggers/rules";
 
 /**
  * Remove a trigger: its targets, then its rule (EventBridge refuses to delete a rule that has
@@ -22,11 +23,8 @@ export async function run(_options: unknown, ctx: Context, args: string[]): Prom
   }
 }
 
-const noSuchRule = (name: string) => new UsageError(`there is no EventBridge rule named ${name} on the default bus`, { hint: "`mlops trigger list` shows mlops's triggers" });
-
 async function remove(name: string, ctx: Context): Promise<void> {
-  const rule = await describeRule(ctx.aws, name);
-  if (!rule) throw noSuchRule(name);
+  const rule = await requireRule(ctx, name);
   if (!isTriggerRule(await ruleTags(ctx.aws, rule.Arn!))) throw new UsageError(`rule ${name} was not made by mlops (no mlops:created-by tag); mlops removes only its own rules`);
   const targets = await listTargets(ctx.aws, name);
   const what = targets.length > 0 ? ` and its ${targets.length === 1 ? "target" : `${targets.length} targets`} (${targets.map((t) => shortTarget(t.Arn ?? "")).join(", ")})` : "";

@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { describeRule, ruleTags, testEventPattern } from "../aws/eventbridge";
+import { ruleTags, testEventPattern } from "../aws/eventbridge";
 import type { Context } from "../context";
 import { parsePairs } from "../core/aws-names";
 import { nextRunTimes } from "../core/schedule-expression";
@@ -8,6 +8,7 @@ import { mismatchReasons, sampleEvent, SAMPLE_KINDS, setEventField } from "../co
 import { kindOfRule } from "../core/trigger-rule";
 import { MlopsError, UsageError } from "../errors";
 import type { TestResult } from "../schemas/trigger";
+import { requireRule } from "../triggers/rules";
 import { arnScope } from "../triggers/target";
 import { formatRunTime, isoSeconds, parsePattern } from "../triggers/view";
 
@@ -35,8 +36,7 @@ export async function run(options: TestOptions, ctx: Context, args: string[]): P
   const fields = parsePairs("--field", options.field);
   const fromFile = options.event !== undefined ? await readEvent(ctx, options.event) : undefined;
 
-  const rule = await describeRule(ctx.aws, name);
-  if (!rule) throw new UsageError(`there is no EventBridge rule named ${name} on the default bus`, { hint: "`mlops trigger list` shows mlops's triggers" });
+  const rule = await requireRule(ctx, name);
   const scope = await arnScope(ctx);
   const now = ctx.clock.now();
   const result: TestResult = { ruleName: name, matched: null, reasons: [], eventSource: "", event: {}, nextRuns: [] };

@@ -4,7 +4,7 @@ import { getTopicAttributes } from "../aws/sns";
 import { getCallerIdentity } from "../aws/sts";
 import type { Context } from "../context";
 import { checkDefinitionText, type DeclaredParameter } from "../core/pipeline-definition";
-import { parseTargetRef, partitionOf, targetArn, targetScopeProblem, TARGET_LABELS, TARGET_PREFIXES, type ArnScope, type TargetKind } from "../core/trigger-target";
+import { parseTargetRef, partitionOf, targetArn, targetScopeProblem, TARGET_LABELS, TARGET_PREFIXES, type ArnScope, type TargetKind, type TargetRef } from "../core/trigger-target";
 import { UsageError } from "../errors";
 
 /** A trigger's target as AWS reports it: it exists, in this account and region. */
@@ -35,16 +35,23 @@ export function parseTargetFlag(text: string | undefined) {
 }
 
 /**
+ * The ARN of a target in this account and region: the one given (refused, UsageError, when it is
+ * in another region or account), else the one its name would have. No AWS call.
+ */
+export function targetArnIn(ref: TargetRef, scope: ArnScope): string {
+  if (!ref.arn) return targetArn(ref, scope);
+  const problem = targetScopeProblem(ref.arn, scope);
+  if (problem) throw new UsageError(`--target ${ref.arn} ${problem}`);
+  return ref.arn;
+}
+
+/**
  * The target, looked up in AWS (DescribePipeline, GetPipeline, GetTopicAttributes): one that does
  * not exist, or an ARN in another account or region, is a UsageError before anything is created.
  */
 export async function resolveTarget(ctx: Context, text: string | undefined, scope: ArnScope): Promise<ResolvedTarget> {
   const ref = parseTargetFlag(text);
-  if (ref.arn) {
-    const problem = targetScopeProblem(ref.arn, scope);
-    if (problem) throw new UsageError(`--target ${ref.arn} ${problem}`);
-  }
-  const arn = ref.arn ?? targetArn(ref, scope);
+  const arn = targetArnIn(ref, scope);
   const missing = () =>
     new UsageError(`--target ${TARGET_PREFIXES[ref.kind]}:${ref.name}: there is no ${TARGET_LABELS[ref.kind]} named ${ref.name} in ${scope.region} (account ${scope.account})`, {
       hint: HINTS[ref.kind](ref.name),
