@@ -9,7 +9,8 @@ import { InterruptedError, MlopsError, RolledBackError, SettledInterruptError, W
 import { executeDeploy } from "../rollout/execute";
 import { dryRunCalls, planDeploy, type DeployPlan } from "../rollout/plan";
 import { Timeout } from "../rollout/poll";
-import { elapsedSeconds, newReport, renderReport, reportFields, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, endingExitCode, newReport, renderReport, reportFields, type DeployReport } from "../rollout/report";
+import { ExitCode } from "../exit-codes";
 import type { DryRunReport } from "../schemas/rollout";
 import type { RolloutEnv } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
@@ -112,10 +113,11 @@ export async function run(flags: DeployFlags, ctx: Context): Promise<void> {
   await writeDeployEnv(ctx, flags, report);
   ctx.io.emit(report, renderReport);
 
-  if (result.outcome === "rolled-back") {
+  const code = endingExitCode(result.outcome);
+  if (code === ExitCode.RolledBack) {
     throw new RolledBackError(`${plan.endpoint} was rolled back${result.firedAlarm ? ` because ${result.firedAlarm} went into ALARM` : ""}; ${result.endpointConfig} still serves`);
   }
-  if (result.outcome === "failed") {
+  if (code === ExitCode.Failed) {
     throw new MlopsError(`the deployment to ${plan.endpoint} failed: ${result.failureReason}`, {
       hint: plan.current
         ? `inspect it with \`mlops status --endpoint ${plan.endpoint}\`; if it serves a mix of versions, \`mlops rollback --endpoint ${plan.endpoint} --to ${plan.current.endpoint.EndpointConfigName}\``

@@ -11,7 +11,8 @@ import { watchGuardrails } from "../rollout/guardrails";
 import { MAX_BACKOFF_SECONDS, pollUntil, Timeout } from "../rollout/poll";
 import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
 import { saveRecordFields } from "../rollout/record";
-import { elapsedSeconds, newReport, renderReport, reportFields, timedOut, type DeployReport } from "../rollout/report";
+import { elapsedSeconds, endingExitCode, newReport, renderReport, reportFields, timedOut, type DeployReport } from "../rollout/report";
+import { ExitCode } from "../exit-codes";
 import { TakenOverError, TrafficDriver } from "../rollout/traffic";
 import type { RolloutEnv, RolloutResult } from "../rollout/types";
 import { RolloutView } from "../rollout/view";
@@ -183,8 +184,9 @@ function report(
   });
   ctx.io.emit(doc, renderReport);
   // An abort that rolled back did what was asked; a promote that rolled back (an alarm fired) did not.
-  if (result.outcome === "rolled-back" && command !== "abort") throw new RolledBackError(`${env.endpoint} was rolled back: ${result.failureReason}`);
-  if (result.outcome === "failed") throw new MlopsError(`the rollout on ${env.endpoint} failed: ${result.failureReason}`);
+  const code = endingExitCode(result.outcome);
+  if (code === ExitCode.RolledBack && command !== "abort") throw new RolledBackError(`${env.endpoint} was rolled back: ${result.failureReason}`);
+  if (code === ExitCode.Failed) throw new MlopsError(`the rollout on ${env.endpoint} failed: ${result.failureReason}`);
 }
 
 export const promote: CommandModule<PromoteOptions>["run"] = (options, ctx) => act(options.full ? "promote-full" : "promote", options, ctx);

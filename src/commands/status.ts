@@ -10,7 +10,8 @@ import { validator } from "../io/prompt";
 import { MissingInputError, MlopsError, RolledBackError, UsageError } from "../errors";
 import { pollUntil, Timeout, type Pace } from "../rollout/poll";
 import { observe, reconcile, type Booked, type Observation } from "../rollout/reconcile";
-import { timedOut } from "../rollout/report";
+import { endingExitCode, timedOut } from "../rollout/report";
+import { ExitCode } from "../exit-codes";
 import type { StatusReport } from "../schemas/rollout";
 import { RolloutView } from "../rollout/view";
 
@@ -194,10 +195,11 @@ export async function run(options: StatusOptions, ctx: Context): Promise<void> {
 /** How a watched rollout ended, as an exit code: rolled back (3), failed (1), or done (0). */
 function exitFor(endpoint: string, o: Observation, ending: string | undefined): void {
   const status = o.endpoint.EndpointStatus!;
-  if (status === "Failed" || status === "UpdateRollbackFailed" || ending === "failed") {
+  const code = endingExitCode(ending, status);
+  if (code === ExitCode.Failed) {
     throw new MlopsError(`${endpoint} ${ending === "failed" && status === "InService" ? "rollout failed" : `is ${status}`}: ${o.endpoint.FailureReason ?? "see `mlops status`"}`);
   }
-  if (ending === "rolled-back" || ending === "interrupted") throw new RolledBackError(`the rollout on ${endpoint} was rolled back; ${o.endpoint.EndpointConfigName} serves`);
+  if (code === ExitCode.RolledBack) throw new RolledBackError(`the rollout on ${endpoint} was rolled back; ${o.endpoint.EndpointConfigName} serves`);
 }
 
 const WATCH_LIMIT_MS = 7 * 86_400_000;

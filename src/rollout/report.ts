@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { Clock } from "../core/clock";
 import { WaitTimeoutError } from "../errors";
+import { ExitCode } from "../exit-codes";
 import { formatDuration } from "../core/duration";
 import { STRATEGY_WORDS } from "../core/rollout-plan";
 import type { RolloutReport } from "../schemas/rollout";
@@ -106,4 +107,15 @@ export function elapsedSeconds(clock: Clock, started: number): number {
 /** A wait that ran out: exit 5, and how to follow what may still be going on. */
 export function timedOut(endpoint: string, what: string): WaitTimeoutError {
   return new WaitTimeoutError(`timed out waiting for ${endpoint}: ${what}`, { hint: `follow it with \`mlops status --endpoint ${endpoint} --watch\`` });
+}
+
+/**
+ * The exit code a rollout's ending gives a command: failed (1) when it failed or the endpoint is
+ * Failed/UpdateRollbackFailed, rolled back (3) when it was rolled back or interrupted (the old
+ * version serves), else 0. `ending`: an outcome or a record's phase; `endpointStatus`: AWS's EndpointStatus.
+ */
+export function endingExitCode(ending: string | undefined, endpointStatus?: string): typeof ExitCode.Ok | typeof ExitCode.Failed | typeof ExitCode.RolledBack {
+  if (ending === "failed" || endpointStatus === "Failed" || endpointStatus === "UpdateRollbackFailed") return ExitCode.Failed;
+  if (ending === "rolled-back" || ending === "interrupted") return ExitCode.RolledBack;
+  return ExitCode.Ok;
 }
