@@ -127,6 +127,19 @@ describe("mlops doctor against a sandbox", () => {
     expect(r.stdout + r.stderr).not.toMatch(/Signature=[0-9a-f]{8}/);
   });
 
+  it("hides a secret wherever it would be printed: pasted as a flag's value, or as the password in an endpoint URL", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
+    // A secret key pasted where a profile name goes: doctor names the profile it could not find.
+    const pasted = await runCli(["doctor", "--debug", "--profile", secret], { env: cleanEnv({ AWS_SECRET_ACCESS_KEY: secret, HOME: emptyHome() }), cwd: dir() });
+    expect(pasted.code).toBe(1);
+    expect(pasted.stdout + pasted.stderr).not.toContain(secret);
+    expect(pasted.stdout).toMatch(/\*\*\*\* \(from --profile\) is not in the AWS config or credentials file/);
+    // A password in the endpoint URL: doctor shows the endpoint, without it.
+    const url = await runCli(["doctor", "--debug"], { env: cleanEnv({ AWS_ENDPOINT_URL: "http://admin:hunter2-long-password@127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" }), cwd: dir() });
+    expect(url.stdout + url.stderr).not.toContain("hunter2-long-password");
+    expect(url.stdout).toContain("http://****@127.0.0.1:9 (from AWS_ENDPOINT_URL)");
+  });
+
   it("--sandbox runs against a throwaway in-process sandbox with no AWS settings at all", async () => {
     const r = await runCli(["doctor", "--sandbox", "--json"], { env: cleanEnv(), cwd: dir() });
     expect(r.code).toBe(0);

@@ -105,6 +105,19 @@ describe("a refused answer is asked again", () => {
     expect(await sm.send(new DescribeModelPackageCommand({ ModelPackageName: arn }))).toMatchObject({ ModelApprovalStatus: "Rejected", ApprovalDescription: "it's biased & slow" });
   });
 
+  it("--no-input on a terminal asks nothing: the missing values are named and nothing changes (exit 2)", async () => {
+    const setupDone = sandbox.current.requestLog.lastSeq;
+    const term = runInTerminal(["register", "--no-input"], { env: terminalEnv() });
+    try {
+      expect(await term.exited).toBe(2);
+    } finally {
+      term.kill();
+    }
+    expect(term.text()).toMatch(/--group, --image and --model-data are required when not running interactively/);
+    expect(term.text()).not.toMatch(/Model package group/);
+    expect(sandbox.current.requestLog.mutatingCalls({ since: setupDone })).toEqual([]);
+  });
+
   it("register: an artifact that is not in S3 is asked again, then a good one registers; the printed line registers the same", async () => {
     await artifact("churn/model.tar.gz");
     const setupDone = sandbox.current.requestLog.lastSeq;

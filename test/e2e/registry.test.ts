@@ -103,6 +103,12 @@ describe("mlops register", () => {
     expect(r.stderr).toContain("gate not met: accuracy>=0.9 (actual 0.87); nothing was registered");
     expect(sandbox.current.requestLog.mutatingCalls()).toEqual([]);
 
+    // Every --require holds, not only the first: the failing one given last still stops it.
+    const last = await register(["--metrics", "flat.json", "--require", "f1>0.8", "--require", "accuracy>=0.9"]);
+    expect(last.code).toBe(4);
+    expect(last.stderr).toContain("gate not met: accuracy>=0.9 (actual 0.87); nothing was registered");
+    expect(sandbox.current.requestLog.mutatingCalls()).toEqual([]);
+
     const json = await register(["--metrics", "flat.json", "--require", "accuracy>=0.9", "--json"]);
     expect(json.code).toBe(4);
     expect(parseJson("register", json.stdout)).toMatchObject({ modelPackageArn: null, version: null, gate: [{ expr: "accuracy>=0.9", actual: 0.87, passed: false }] });
