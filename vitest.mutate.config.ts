@@ -3,8 +3,9 @@ import base from "./vitest.config";
 
 /**
  * The tests Stryker runs against each mutant (`npm run mutate`): the unit tests, which pin the
- * logic that decides outcomes directly and fast. The e2e tests (built binary, sandbox) would take
- * hours over a few thousand mutants.
+ * logic that decides outcomes directly and fast, and the sandbox's own tests (in-process, over
+ * HTTP: they are what pins the sandbox's endpoint state machine and alarm evaluation). The e2e
+ * tests (built binary) would take hours over a few thousand mutants.
  *
  * Not `mergeConfig`: it concatenates arrays, so base's `test/**` would stay in `include`.
  */
@@ -12,8 +13,9 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ["test/unit/**/*.test.ts"],
-    // The templates' tests judge template files with cfn-lint and python3, not the mutated code.
-    exclude: ["test/unit/templates-*.test.ts", "**/node_modules/**"],
+    include: ["test/unit/**/*.test.ts", "test/sandbox/**/*.test.ts"],
+    // The templates' tests judge template files with cfn-lint and python3, not the mutated code;
+    // the AWS CLI conformance tests judge the wire protocols, through a python process per call.
+    exclude: ["test/unit/templates-*.test.ts", "test/sandbox/conformance-awscli.test.ts", "**/node_modules/**"],
   },
 });
