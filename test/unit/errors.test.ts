@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callAws, fromAwsError } from "../../src/aws/errors";
-import { AwsError, CredentialsError, DeclinedError, ERROR_NAMES, exitCodeOf, GateError, MissingInputError, MlopsError, publicNameOf, RolledBackError, SettledInterruptError, UsageError, WaitTimeoutError, InterruptedError } from "../../src/errors";
+import { appendToMessage, AwsError, CredentialsError, DeclinedError, ERROR_NAMES, exitCodeOf, GateError, MissingInputError, MlopsError, publicNameOf, RolledBackError, SettledInterruptError, UsageError, WaitTimeoutError, InterruptedError } from "../../src/errors";
 import { errorDocument } from "../../src/report-error";
 import { TakenOverError } from "../../src/rollout/traffic";
 
@@ -27,6 +27,25 @@ describe("exit codes come from the error class", () => {
 
   it("names the flag that is missing", () => {
     expect(new MissingInputError("--endpoint").message).toBe("--endpoint is required when not running interactively");
+    expect(new MissingInputError(["--endpoint"]).message).toBe("--endpoint is required when not running interactively");
+  });
+
+  it("names every missing flag at once, as a list", () => {
+    expect(new MissingInputError(["--group", "--image"]).message).toBe("--group and --image are required when not running interactively");
+    expect(new MissingInputError(["--group", "--image", "--model-data"]).message).toBe("--group, --image and --model-data are required when not running interactively");
+  });
+
+  it("appendToMessage extends an error's message and keeps its class and exit code; anything else becomes a failure", () => {
+    const rolled = new RolledBackError("rolled back");
+    expect(appendToMessage(rolled, "; removed churn-mix")).toBe(rolled);
+    expect(rolled.message).toBe("rolled back; removed churn-mix");
+    expect(exitCodeOf(rolled)).toBe(3);
+    const plain = new Error("boom");
+    expect((appendToMessage(plain, "!") as Error).message).toBe("boom!");
+    const wrapped = appendToMessage("a string", " and more");
+    expect(wrapped).toBeInstanceOf(MlopsError);
+    expect((wrapped as Error).message).toBe("a string and more");
+    expect(exitCodeOf(wrapped)).toBe(1);
   });
 });
 
