@@ -462,6 +462,115 @@ describe("the traffic engine", () => {
     expect(r.updates()).toEqual([NEW]);
   });
 
+  it("old variants that all had weight 0 leave the rest at 0 rather than dividing by nothing", async () => {
+    const r = rollout();
+    r.state.oldVariants = [{ name: "AllTraffic", weight: 0 }];
+    await r.drive();
+    expect(r.aws.callsOf("UpdateEndpointWeightsAndCapacities")[0]!.input.DesiredWeightsAndCapacities).toEqual([
+      { VariantName: "AllTraffic", DesiredWeight: 0 },
+      { VariantName: NEW_VARIANT, DesiredWeight: 10 },
+    ]);
+  });
+
+  it("a driver taking over a record another token drove writes itself in first", async () => {
+    const r = rollout({ phase: "baking", step: 0, weight: 10 });
+    r.aws.tags[`${ROLLOUT_TAG_PREFIX}driver`] = "gone";
+    r.state.driver = "gone";
+    expect((await r.drive({ justTook: false })).outcome).toBe("deployed");
+    const firstWrite = r.aws.callsOf("AddTags")[0]!.input.Tags as Array<{ Key: string; Value: string }>;
+    expect(firstWrite).toContainEqual({ Key: `${ROLLOUT_TAG_PREFIX}driver`, Value: TOKEN });
+  });
+
+  it("a command without an id is taken without remembering one", async () => {
+    const r = rollout({ strategy: "linear", bake: 600 });
+    r.clock.at({ in: 15_000 }, () => (r.aws.tags[`${ROLLOUT_TAG_PREFIX}command`] = "promote"));
+    expect((await r.drive()).outcome).toBe("deployed");
+    expect(r.aws.tags[`${ROLLOUT_TAG_PREFIX}taken-commands`]).toBeUndefined();
+    expect(r.shifts()).toEqual([25, 50, 75, 100]);
+  });
+
+  it("the taken commands kept are the last five", async () => {
+    const r = rollout({ strategy: "linear", bake: 600 });
+    r.state.takenCommandIds = ["a", "b", "c", "d", "e"];
+    r.aws.tags = { ...r.aws.tags, ...encodeRollout(r.state) };
+    r.command(15, "promote", "f");
+    await r.drive();
+    expect(r.record().takenCommandIds).toEqual(["b", "c", "d", "e", "f"]);
+  });
+
+  it("with no alarms to watch, no alarm is read and the rollout bakes on time", async () => {
+    const r = rollout({ alarms: [] });
+    expect((await r.drive()).outcome).toBe("deployed");
+    expect(r.aws.callsOf("DescribeAlarms")).toEqual([]);
+  });
+
+  it("Ctrl-C when the new variant already has no traffic: no weight call, only the update back", async () => {
+    const abort = new AbortController();
+    const r = rollout({ signal: abort.signal, phase: "baking", step: 0, weight: 0, pause: true });
+    r.model.weights = { AllTraffic: 1, [NEW_VARIANT]: 0 };
+    r.state.steps = [{ weight: 0, bake: 600 }, { weight: 100, bake: 30 }];
+    r.clock.at({ in: 20_000 }, () => abort.abort(new Error("SIGINT")));
+    await expect(r.drive({ justTook: false })).rejects.toBeInstanceOf(SettledInterruptError);
+    expect(r.shifts()).toEqual([]);
+    expect(r.updates()).toEqual([OLD]);
+  });
+
+  it("a record rolling back whose old config already serves is finished with no further call to the endpoint", async () => {
+    const r = rollout({ serving: OLD, phase: "rolling-back" });
+    const result = await r.drive({ justTook: false });
+    expect(result).toMatchObject({ outcome: "rolled-back", endpointConfig: OLD });
+    expect(r.shifts()).toEqual([]);
+    expect(r.updates()).toEqual([]);
+    expect(r.record().phase).toBe("rolled-back");
+  });
+
+  it("when even returning the traffic fails, the error says to run mlops abort", async () => {
+    const r = rollout();
+    r.clock.at({ in: 15_000 }, () => r.aws.setAlarm(ALARM, "ALARM"));
+    r.aws.handlers.UpdateEndpoint = () => {
+      throw awsError("ValidationException", "config gone");
+    };
+    await expect(r.drive()).rejects.toThrow(/config gone/);
+    expect(r.env.stderr()).toMatch(/returning the traffic to the old version failed too \(.*config gone\); run `mlops abort --endpoint churn`/);
+  });
+
+  it("an endpoint that went Failed while the driver waited for it is an error, and the traffic goes back", async () => {
+    const r = rollout();
+    r.clock.at({ in: 15_000 }, () => {
+      r.model.status = "Failed";
+      r.model.failureReason = "instance failure";
+    });
+    await expect(r.drive()).rejects.toThrow("endpoint churn failed: instance failure");
+    expect(r.shifts()).toEqual([10]);
+  });
+
+  it("an update to a config this rollout did not set, seen while it is pending, is another update", async () => {
+    const r = rollout();
+    r.model.onUpdate[NEW] = (m) => {
+      m.script = [{ EndpointName: "churn", EndpointStatus: "Updating", EndpointConfigName: MIX, PendingDeploymentSummary: { EndpointConfigName: "churn-other" } }];
+    };
+    await expect(r.drive()).rejects.toThrow(/is being updated to churn-other, which this rollout did not set/);
+  });
+
+  it("the endpoint disappearing mid-rollout is an error", async () => {
+    const r = rollout();
+    r.clock.at({ in: 15_000 }, () => {
+      r.aws.handlers.DescribeEndpoint = () => {
+        throw awsError("ValidationException", "Could not find endpoint churn");
+      };
+    });
+    await expect(r.drive()).rejects.toThrow(/endpoint churn disappeared during the rollout/);
+  });
+
+  it("reports progress: each step's share and phase on the view", async () => {
+    const r = rollout();
+    await r.drive();
+    const log = r.env.stderr();
+    expect(log).toMatch(/moving 10% of traffic to the new version · 10% on the new version/);
+    expect(log).toMatch(/moving to the new version alone/);
+    expect(log).toMatch(/done · 100% on the new version/);
+  });
+
   it("beats the heartbeat at most every 5 minutes while it bakes", async () => {
     const r = rollout({ bake: 1_800 });
     await r.drive();
