@@ -124,7 +124,7 @@ export function sampleEvent(kind: TriggerKind, scope: SampleScope, pattern?: Jso
 function satisfying(matchers: unknown[]): unknown {
   const first = matchers[0];
   if (typeof first === "string" || typeof first === "number" || typeof first === "boolean") return first;
-  if (!first || typeof first !== "object") return undefined;
+  if (typeof first !== "object" || first === null) return undefined;
   const m = first as Record<string, unknown>;
   if (typeof m.prefix === "string") return `${m.prefix}example`;
   if (typeof m.suffix === "string") return `example${m.suffix}`;
