@@ -158,6 +158,12 @@ describe("what a template may use", () => {
     expect(parseProblem("t.yaml", "a: 1\nb: 2\n")).toBeUndefined();
   });
 
+  it("a YAML problem is one line (it is shown after the file's name), without the source excerpt", () => {
+    const problem = parseProblem("t.yaml", "a: [1, 2\nb: 3\n");
+    expect(problem).toMatch(/^\S/);
+    expect(problem).not.toContain("\n");
+  });
+
   it("a file that does not parse once rendered is a broken template: nothing is written", () => {
     const error = thrown(() => renderFiles([{ path: "p.json", source: "p.json", text: '{"name": {{name}}}' }], view));
     expect(error).toBeInstanceOf(MlopsError);

@@ -81,7 +81,15 @@ describe("the kind of an existing rule", () => {
     expect(kindOfRule({}, undefined, undefined)).toBeUndefined();
     expect(kindOfRule({}, { "detail-type": ["constructor"] }, undefined)).toBeUndefined();
     expect(kindOfRule({}, { "detail-type": [["Object Created"]] }, undefined)).toBeUndefined();
-    expect(kindOfRule({}, { "detail-type": ["CloudWatch Alarm State Change"] }, undefined)).toBe("alarm");
+  });
+
+  it.each([
+    ["Object Created", "s3"],
+    ["SageMaker Model Package State Change", "model-approved"],
+    ["CloudWatch Alarm State Change", "alarm"],
+    ["SageMaker Model Building Pipeline Execution Status Change", "pipeline-status"],
+  ])("an untagged rule for %j is a %s trigger", (detailType, kind) => {
+    expect(kindOfRule({}, { "detail-type": [detailType] }, undefined)).toBe(kind);
   });
 });
 
