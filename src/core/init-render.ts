@@ -42,7 +42,8 @@ export function checkTemplateText(text: string, view: InitView, source: string):
       if ((type === "name" || type === "#" || type === "^") && !Object.hasOwn(view, value)) {
         throw new UsageError(`${at}: {{${type === "name" ? "" : type}${value}}} is not a value init knows`, { hint: `known: ${Object.keys(view).join(", ")}` });
       }
-      if ((type === "#" || type === "^") && children) walk(children);
+      // Only sections ({{#x}}, {{^x}}) have children.
+      if (children) walk(children);
     }
   };
   walk(tokens);
@@ -79,8 +80,10 @@ export function parseProblem(path: string, text: string): string | undefined {
   // Rendering many answers (a template's tests render all 432) yields the same text again and
   // again; parsing a large CloudFormation file costs tens of ms each time.
   const key = `${kind}\0${text}`;
+  // Stryker disable next-line ConditionalExpression: a memo: parsing again gives the same answer
   if (PARSED.has(key)) return PARSED.get(key);
   const problem = parseText(kind, text);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the memo's bound: dropping more or fewer old answers changes only the time taken
   if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value!);
   PARSED.set(key, problem);
   return problem;

@@ -107,9 +107,13 @@ export function defaultRuleName(spec: TriggerSpec, targetArn: string): string {
 
 /** JSON with object keys sorted at every level: two patterns that mean the same compare equal. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(sortedEntries(v as Record<string, unknown>)) : v));
+}
+
+/** An object's entries by key (UTF-16 order). The keys of one object are unique, so no two compare equal. */
+function sortedEntries(object: Record<string, unknown>): Array<[string, unknown]> {
+  // Stryker disable next-line EqualityOperator: a <= b and a < b differ only for equal keys, which one object cannot have
+  return Object.entries(object).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /** The rule's Description (at most 512 characters): "mlops trigger: <source> → <target>". */
@@ -124,13 +128,14 @@ export function kindOfRule(tags: Readonly<Record<string, string>>, pattern: Reco
   if (TRIGGER_KINDS.includes(tagged as TriggerKind)) return tagged as TriggerKind;
   if (schedule) return "schedule";
   const detailType = (pattern?.["detail-type"] as unknown[] | undefined)?.[0];
-  const byDetailType: Record<string, TriggerKind> = {
-    "Object Created": "s3",
-    "SageMaker Model Package State Change": "model-approved",
-    "CloudWatch Alarm State Change": "alarm",
-    "SageMaker Model Building Pipeline Execution Status Change": "pipeline-status",
-  };
-  return typeof detailType === "string" ? byDetailType[detailType] : undefined;
+  // A Map: a detail-type such as "constructor" must not find Object.prototype's members.
+  const byDetailType = new Map<unknown, TriggerKind>([
+    ["Object Created", "s3"],
+    ["SageMaker Model Package State Change", "model-approved"],
+    ["CloudWatch Alarm State Change", "alarm"],
+    ["SageMaker Model Building Pipeline Execution Status Change", "pipeline-status"],
+  ]);
+  return byDetailType.get(detailType);
 }
 
 /**

@@ -45,7 +45,7 @@ export function partitionOf(region: string): string {
 export function parseTargetRef(text: string): TargetRef {
   if (text.startsWith("arn:")) return parseTargetArn(text);
   const colon = text.indexOf(":");
-  const prefix = colon > 0 ? text.slice(0, colon) : "";
+  const prefix = colon === -1 ? "" : text.slice(0, colon);
   const kind = (Object.keys(TARGET_PREFIXES) as TargetKind[]).find((k) => TARGET_PREFIXES[k] === prefix);
   if (!kind) throw new Error(`"${text}" must be pipeline:NAME (a SageMaker pipeline), codepipeline:NAME, sns:TOPIC or a full ARN of one of them`);
   return { kind, name: checkTargetName(kind, text.slice(colon + 1)) };
@@ -132,7 +132,6 @@ export function isEventPath(value: string): boolean {
  * these paths itself when the rule fires.
  */
 export function eventPathSegments(path: string): Array<string | number> {
-  if (path === "$") return [];
   const segments: Array<string | number> = [];
   const re = /\.([A-Za-z0-9_-]+)|\[(\d+)\]/y;
   re.lastIndex = 1;
