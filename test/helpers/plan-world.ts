@@ -1,6 +1,9 @@
+import type { MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import type { EndpointConfig, Endpoint } from "../../src/aws/endpoints";
 import type { Context } from "../../src/context";
 import type { DeployFlags } from "../../src/core/deploy-settings";
+import type { MlopsError } from "../../src/errors";
+import { planDeploy } from "../../src/rollout/plan";
 import { Prompter, type Asker } from "../../src/io/prompt";
 import type { Pace } from "../../src/rollout/poll";
 import { awsError, captureIo, FakeClock, ScriptedAws } from "./scripted-aws";
@@ -43,6 +46,7 @@ export function worldAws(clock: FakeClock, world: PlanWorld): ScriptedAws {
     DescribeEndpointConfig: (i: { EndpointConfigName: string }) => get(world.configs, i.EndpointConfigName, "endpoint configuration"),
     DescribeModel: (i: { ModelName: string }) => get(world.models, i.ModelName, "model"),
     DescribeModelPackage: (i: { ModelPackageName: string }) => get(world.packages, i.ModelPackageName, "model package"),
+    ListEndpointConfigs: () => ({ EndpointConfigs: [...world.configs.values()].map((c) => ({ EndpointConfigName: c.EndpointConfigName, EndpointConfigArn: c.EndpointConfigArn, CreationTime: new Date(0) })) }),
     HeadObject: (i: { Bucket: string; Key: string }) => {
       if (!world.objects.has(`s3://${i.Bucket}/${i.Key}`)) throw awsError("NotFound");
       return {};
@@ -105,3 +109,94 @@ export function planPace(clock: FakeClock): Pace {
 export function deployFlags(over: Partial<DeployFlags> = {}): DeployFlags {
   return { env: [], alarm: [], ...over };
 }
+
+// ---- Worlds and runs shared by the planning tests (test/unit/rollout-plan-*.test.ts) ----
+const ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn";
+export const V3 = PACKAGE_ARN("churn", 3);
+
+/** churn serves churn-old: one variant AllTraffic on 2 × ml.m5.xlarge, model churn-model-old (role ROLE). */
+export function servingWorld(): PlanWorld {
+  const w = emptyWorld();
+  w.endpoints.set("churn", { EndpointName: "churn", EndpointArn: ENDPOINT_ARN, EndpointStatus: "InService", EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", CurrentWeight: 1, CurrentInstanceCount: 2 }] });
+  w.configs.set("churn-old", { EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "churn-model-old", InstanceType: "ml.m5.xlarge", InitialInstanceCount: 2, InitialVariantWeight: 1 }] });
+  w.models.set("churn-model-old", { ExecutionRoleArn: ROLE });
+  w.packages.set(V3, { ModelPackageArn: V3, ModelPackageGroupName: "churn", ModelPackageVersion: 3, ModelApprovalStatus: "Approved" });
+  return w;
+}
+
+/** churn is serverless (2048 MB, 5 concurrent) on churn-old. */
+export function serverlessWorld(): PlanWorld {
+  const w = servingWorld();
+  w.endpoints.set("churn", { EndpointName: "churn", EndpointArn: ENDPOINT_ARN, EndpointStatus: "InService", EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", CurrentWeight: 1, CurrentServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 5 } }] });
+  w.configs.set("churn-old", { EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "churn-model-old", ServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 5 } }] });
+  return w;
+}
+
+/** churn is asynchronous, writing to s3://out/churn/ with 3 invocations per instance. */
+export function asyncWorld(): PlanWorld {
+  const w = servingWorld();
+  const asyncConfig = { OutputConfig: { S3OutputPath: "s3://out/churn/" }, ClientConfig: { MaxConcurrentInvocationsPerInstance: 3 } };
+  w.endpoints.set("churn", { ...w.endpoints.get("churn")!, AsyncInferenceConfig: asyncConfig });
+  w.configs.set("churn-old", { ...w.configs.get("churn-old")!, AsyncInferenceConfig: asyncConfig });
+  return w;
+}
+
+/** A user's CloudWatch alarm on churn's AllTraffic variant (5XX errors), in `state`. */
+export function userAlarm(name: string, state: "OK" | "ALARM" = "OK", dimensions = [{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "AllTraffic" }]): MetricAlarm {
+  return {
+    AlarmName: name,
+    StateValue: state,
+    StateReason: "",
+    StateUpdatedTimestamp: new Date(0),
+    Namespace: "AWS/SageMaker",
+    MetricName: "Invocation5XXErrors",
+    Statistic: "Sum",
+    Dimensions: dimensions,
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: "GreaterThanOrEqualToThreshold",
+  };
+}
+
+export interface Run {
+  world?: PlanWorld;
+  flags?: Partial<DeployFlags>;
+  alarms?: MetricAlarm[];
+  asker?: Asker;
+  config?: Record<string, unknown>;
+}
+
+export function setup(run: Run = {}) {
+  const clock = new FakeClock();
+  const aws = worldAws(clock, run.world ?? servingWorld());
+  for (const a of run.alarms ?? []) aws.alarms.set(a.AlarmName!, a);
+  const ctx = planContext(aws, clock, { asker: run.asker, config: run.config });
+  const flags = deployFlags({ endpoint: "churn", modelPackage: V3, ...run.flags });
+  return { aws, clock, go: () => planDeploy(flags, ctx, planPace(clock)) };
+}
+
+export async function plan(run: Run = {}) {
+  const s = setup(run);
+  const p = await s.go();
+  return { ...p, aws: s.aws as ScriptedAws };
+}
+
+export async function refusal(run: Run): Promise<MlopsError> {
+  try {
+    await setup(run).go();
+  } catch (error) {
+    return error as MlopsError;
+  }
+  throw new Error("planDeploy did not refuse");
+}
+
+export const info = (message: string) => ({ level: "info", message });
+export const warning = (message: string) => ({ level: "warning", message });
+
+export function emptyWorldWithPackage(): PlanWorld {
+  const w = servingWorld();
+  w.endpoints.clear();
+  return w;
+}
+

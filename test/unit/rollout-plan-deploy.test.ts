@@ -1,103 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { abortAlarm, autoAlarms, copyAlarmName } from "../../src/core/alarms";
 import { deploymentConfig, TYPICAL } from "../../src/core/rollout-plan";
-import { encodeRollout, type RolloutState } from "../../src/core/rollout-state";
 import { GateError, MlopsError, UsageError } from "../../src/errors";
-import { planDeploy } from "../../src/rollout/plan";
-import { FakeClock, type ScriptedAws } from "../helpers/scripted-aws";
-import { deployFlags, emptyWorld, PACKAGE_ARN, planContext, planPace, ROLE, scriptedAsker, worldAws, type PlanWorld } from "../helpers/plan-world";
-import type { DeployFlags } from "../../src/core/deploy-settings";
-import type { Asker } from "../../src/io/prompt";
+import { asyncWorld, emptyWorldWithPackage, info, PACKAGE_ARN, plan, refusal, ROLE, scriptedAsker, serverlessWorld, servingWorld, userAlarm, V3, warning, type PlanWorld } from "../helpers/plan-world";
 
 /**
  * Planning a deploy (src/rollout/plan.ts): what it decides from the flags and the endpoint as it
  * is, before anything changes: the engine and mode, what the new endpoint keeps from the old one,
  * the alarms it creates and watches, how long it waits, and what it refuses.
  */
-
-const ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn";
-const V3 = PACKAGE_ARN("churn", 3);
-
-/** churn serves churn-old: one variant AllTraffic on 2 × ml.m5.xlarge, model churn-model-old (role ROLE). */
-function servingWorld(): PlanWorld {
-  const w = emptyWorld();
-  w.endpoints.set("churn", { EndpointName: "churn", EndpointArn: ENDPOINT_ARN, EndpointStatus: "InService", EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", CurrentWeight: 1, CurrentInstanceCount: 2 }] });
-  w.configs.set("churn-old", { EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "churn-model-old", InstanceType: "ml.m5.xlarge", InitialInstanceCount: 2, InitialVariantWeight: 1 }] });
-  w.models.set("churn-model-old", { ExecutionRoleArn: ROLE });
-  w.packages.set(V3, { ModelPackageArn: V3, ModelPackageGroupName: "churn", ModelPackageVersion: 3, ModelApprovalStatus: "Approved" });
-  return w;
-}
-
-/** churn is serverless (2048 MB, 5 concurrent) on churn-old. */
-function serverlessWorld(): PlanWorld {
-  const w = servingWorld();
-  w.endpoints.set("churn", { EndpointName: "churn", EndpointArn: ENDPOINT_ARN, EndpointStatus: "InService", EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", CurrentWeight: 1, CurrentServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 5 } }] });
-  w.configs.set("churn-old", { EndpointConfigName: "churn-old", ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "churn-model-old", ServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 5 } }] });
-  return w;
-}
-
-/** churn is asynchronous, writing to s3://out/churn/ with 3 invocations per instance. */
-function asyncWorld(): PlanWorld {
-  const w = servingWorld();
-  const asyncConfig = { OutputConfig: { S3OutputPath: "s3://out/churn/" }, ClientConfig: { MaxConcurrentInvocationsPerInstance: 3 } };
-  w.endpoints.set("churn", { ...w.endpoints.get("churn")!, AsyncInferenceConfig: asyncConfig });
-  w.configs.set("churn-old", { ...w.configs.get("churn-old")!, AsyncInferenceConfig: asyncConfig });
-  return w;
-}
-
-/** A user's CloudWatch alarm on churn's AllTraffic variant (5XX errors), in `state`. */
-function userAlarm(name: string, state: "OK" | "ALARM" = "OK", dimensions = [{ Name: "EndpointName", Value: "churn" }, { Name: "VariantName", Value: "AllTraffic" }]): MetricAlarm {
-  return {
-    AlarmName: name,
-    StateValue: state,
-    StateReason: "",
-    StateUpdatedTimestamp: new Date(0),
-    Namespace: "AWS/SageMaker",
-    MetricName: "Invocation5XXErrors",
-    Statistic: "Sum",
-    Dimensions: dimensions,
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: "GreaterThanOrEqualToThreshold",
-  };
-}
-
-interface Run {
-  world?: PlanWorld;
-  flags?: Partial<DeployFlags>;
-  alarms?: MetricAlarm[];
-  asker?: Asker;
-  config?: Record<string, unknown>;
-}
-
-function setup(run: Run = {}) {
-  const clock = new FakeClock();
-  const aws = worldAws(clock, run.world ?? servingWorld());
-  for (const a of run.alarms ?? []) aws.alarms.set(a.AlarmName!, a);
-  const ctx = planContext(aws, clock, { asker: run.asker, config: run.config });
-  const flags = deployFlags({ endpoint: "churn", modelPackage: V3, ...run.flags });
-  return { aws, clock, go: () => planDeploy(flags, ctx, planPace(clock)) };
-}
-
-async function plan(run: Run = {}) {
-  const s = setup(run);
-  const p = await s.go();
-  return { ...p, aws: s.aws as ScriptedAws };
-}
-
-async function refusal(run: Run): Promise<MlopsError> {
-  try {
-    await setup(run).go();
-  } catch (error) {
-    return error as MlopsError;
-  }
-  throw new Error("planDeploy did not refuse");
-}
-
-const info = (message: string) => ({ level: "info", message });
-const warning = (message: string) => ({ level: "warning", message });
 
 describe("planning a redeploy on the guardrails engine", () => {
   it("a canary with auto alarms: keeps the fleet, creates the auto alarms on the new config and the abort alarm, and waits SageMaker's limit plus 10 minutes", async () => {
@@ -227,7 +138,7 @@ describe("planning a redeploy on the guardrails engine", () => {
   it("the same model and capacity already serving: nothing to do", async () => {
     const first = await plan({ flags: { autoAlarms: true } });
     const w = servingWorld();
-    w.configs.set(first.specs.config.EndpointConfigName, { ...first.specs.config, ProductionVariants: first.specs.config.ProductionVariants.map((v) => ({ ...v })) });
+    w.configs.set(first.specs.config.EndpointConfigName, { ...first.specs.config, ProductionVariants: first.specs.config.ProductionVariants.map((v) => ({ ...v })) } as PlanWorld["configs"] extends Map<string, infer C> ? C : never);
     w.models.set(first.specs.model.ModelName, { ExecutionRoleArn: ROLE });
     w.endpoints.set("churn", { ...w.endpoints.get("churn")!, EndpointConfigName: first.specs.config.EndpointConfigName });
     const again = await plan({ world: w, flags: { autoAlarms: true } });
@@ -353,12 +264,6 @@ describe("endpoint types SageMaker cannot change on update", () => {
     expect(e.message).toBe("--async-output is required for an asynchronous endpoint: the s3:// prefix where results are written");
   });
 });
-
-function emptyWorldWithPackage(): PlanWorld {
-  const w = servingWorld();
-  w.endpoints.clear();
-  return w;
-}
 
 describe("planning a new endpoint", () => {
   it("creates it with this version: no alarms, an hour's wait, the engine asked for or guardrails", async () => {
