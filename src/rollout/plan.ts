@@ -123,7 +123,8 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
     expectedSeconds: expected,
     notes,
     modelPackageArn,
-    alreadyServing: !!currentSpec && !!current?.config && alreadyServes(currentSpec, specs.config),
+    // No current endpoint, or its config deleted (variants with ModelName ""), never matches the new spec.
+    alreadyServing: alreadyServes(currentSpec, specs.config),
     booked: current?.booked,
   };
   if (current && !plan.alreadyServing) checkTagBudget(endpointName, current.observation.tags, newRecord(plan, started));
@@ -438,7 +439,7 @@ function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: E
 
 /** The rollout record at the start of a deploy (every engine). */
 export function newRecord(plan: DeployPlan, started: number): RolloutState {
-  const mode = plan.mode === "create" ? "create" : plan.mode;
+  const mode = plan.mode;
   const { canaryPercent, linearStep, bake, finalBake } = plan.settings;
   const rolloutPlan = { canaryPercent, linearStep, bake, finalBake };
   const traffic = mode === "traffic";

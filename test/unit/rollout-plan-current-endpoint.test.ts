@@ -4,7 +4,7 @@ import { encodeRollout, type RolloutState } from "../../src/core/rollout-state";
 import { AwsError, CredentialsError, MlopsError, UsageError } from "../../src/errors";
 import { dryRunCalls, planDeploy } from "../../src/rollout/plan";
 import { awsError, FakeClock } from "../helpers/scripted-aws";
-import { asyncWorld, deployFlags, info, PACKAGE_ARN, plan, planContext, planPace, refusal, ROLE, scriptedAsker, servingWorld, userAlarm, V3, worldAws } from "../helpers/plan-world";
+import { asyncWorld, deployFlags, info, PACKAGE_ARN, plan, planContext, planPace, refusal, ROLE, scriptedAsker, serverlessWorld, servingWorld, userAlarm, V3, worldAws } from "../helpers/plan-world";
 
 /**
  * Planning a deploy against endpoints in less common shapes (src/rollout/plan.ts): several
@@ -193,4 +193,29 @@ describe("a version asked for at a prompt", () => {
     expect(asker.refused).toEqual([]);
   });
 
+});
+
+describe("edges the plan guards", () => {
+  it("an endpoint name typed at a prompt is checked like the flag: a bad one is asked again", async () => {
+    const asker = scriptedAsker(["churn_1!", "churn"]);
+    const p = await plan({ asker, flags: { endpoint: undefined, autoAlarms: true } });
+    expect(p.endpoint).toBe("churn");
+    expect(asker.refused).toHaveLength(1);
+  });
+
+  it("a serverless endpoint has no fleet to shrink: a given instance count warns of nothing", async () => {
+    const w = serverlessWorld();
+    // Even should DescribeEndpoint show a count on a serverless variant.
+    w.endpoints.get("churn")!.ProductionVariants![0]!.CurrentInstanceCount = 3;
+    const p = await plan({ world: w, flags: { autoAlarms: true, strategy: "all-at-once", instanceCount: "1" } });
+    expect(p.notes).toEqual([]);
+  });
+
+  it("the dry run never lists the serving config for deletion, even as its own way back", async () => {
+    const clock = new FakeClock();
+    const aws = worldAws(clock, servingWorld());
+    aws.tags = { "mlops:previous-config-of": "churn-old", "mlops:previous-config": "churn-old" };
+    const p = await planDeploy(deployFlags({ endpoint: "churn", modelPackage: V3, strategy: "all-at-once", autoAlarms: true }), planContext(aws, clock), planPace(clock));
+    expect(dryRunCalls(p).filter((c) => c.operation === "sagemaker:DeleteEndpointConfig")).toEqual([{ operation: "sagemaker:DeleteEndpointConfig", detail: `${p.specs.config.EndpointConfigName} if rolled back, and the new model` }]);
+  });
 });
