@@ -218,4 +218,10 @@ describe("edges the plan guards", () => {
     const p = await planDeploy(deployFlags({ endpoint: "churn", modelPackage: V3, strategy: "all-at-once", autoAlarms: true }), planContext(aws, clock), planPace(clock));
     expect(dryRunCalls(p).filter((c) => c.operation === "sagemaker:DeleteEndpointConfig")).toEqual([{ operation: "sagemaker:DeleteEndpointConfig", detail: `${p.specs.config.EndpointConfigName} if rolled back, and the new model` }]);
   });
+
+  it("serverless to asynchronous is the one way SageMaker allows: planned, with a note, not refused as adding AsyncInferenceConfig", async () => {
+    const p = await plan({ world: serverlessWorld(), flags: { type: "async", asyncOutput: "s3://out/churn/", instanceType: "ml.m5.large", autoAlarms: true, strategy: "all-at-once" } });
+    expect(p.type).toBe("async");
+    expect(p.notes[0]).toEqual(info("churn moves from serverless to async; SageMaker allows this one way only"));
+  });
 });
