@@ -74,6 +74,7 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
       // As the flag is checked, and the version must exist and be approved: a typo is asked again.
       validate: validator(async (v) => {
         const source = resolveDeploySettings({ ...flags, modelPackage: v }, ctx.env, ctx.config.values, INSTANCE_TYPES).source;
+        // Stryker disable next-line ConditionalExpression,OptionalChaining: with --model-package set, the source is always a package (or resolving throws): the check only narrows the type
         if (source?.kind === "package") await answerError(() => approvedPackage(ctx, source.ref));
       }),
     });
@@ -99,10 +100,9 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
   }
   const { createAlarms, watched } = planAlarms({ endpoint: endpointName, rolloutId, settings, type, mode, specs, current }, userAlarms, notes);
   const rolloutSettings = { ...settings, alarms: watched };
-  if (mode !== "create") {
-    const short = shortBakeWarning({ ...rolloutSettings, alarms: watched.filter((a) => !a.endsWith("-abort")) });
-    if (short) notes.push(warning(short));
-  }
+  // A new endpoint watches no alarms, so it is never warned of a short bake (nothing to fire late).
+  const short = shortBakeWarning({ ...rolloutSettings, alarms: watched.filter((a) => !a.endsWith("-abort")) });
+  if (short) notes.push(warning(short));
   const dc = mode === "guardrails" ? (deploymentConfig(rolloutSettings) as DeploymentConfig) : undefined;
   const expected = expectedSeconds(mode, rolloutSettings, settings.instanceCount);
 
@@ -123,7 +123,8 @@ export async function planDeploy(flags: DeployFlags, ctx: Context, pace: Pace): 
     expectedSeconds: expected,
     notes,
     modelPackageArn,
-    alreadyServing: !!currentSpec && !!current?.config && alreadyServes(currentSpec, specs.config),
+    // No current endpoint, or its config deleted (variants with ModelName ""), never matches the new spec.
+    alreadyServing: alreadyServes(currentSpec, specs.config),
     booked: current?.booked,
   };
   if (current && !plan.alreadyServing) checkTagBudget(endpointName, current.observation.tags, newRecord(plan, started));
@@ -438,7 +439,7 @@ function inheritCapacity(settings: DeploySettings, endpoint: Endpoint, config: E
 
 /** The rollout record at the start of a deploy (every engine). */
 export function newRecord(plan: DeployPlan, started: number): RolloutState {
-  const mode = plan.mode === "create" ? "create" : plan.mode;
+  const mode = plan.mode;
   const { canaryPercent, linearStep, bake, finalBake } = plan.settings;
   const rolloutPlan = { canaryPercent, linearStep, bake, finalBake };
   const traffic = mode === "traffic";
