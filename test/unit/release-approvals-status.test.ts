@@ -250,7 +250,7 @@ describe("release status from sparse answers", () => {
   });
 
   it("an answer without --wait has no ending; an approval that succeeded is green", () => {
-    const result = { pipeline: "p", stage: "S", action: "Gate", pipelineExecutionId: null, status: "Approved" as const, summary: "ok", approvedAt: null };
+    const result = { pipeline: "p", stage: "S", action: "Gate", pipelineExecutionId: null, status: "Approved" as const, summary: "ok", approvedAt: null, execution: null };
     expect(renderApproval(result, tagged)).toBe("p S/Gate: <green>approved</green>");
     const waited = { ...result, execution: { status: "Succeeded", failedStage: null, failedAction: null, failureReason: null, durationSeconds: 65 } };
     expect(renderApproval(waited, tagged)).toBe("p S/Gate: <green>approved</green>\nthe execution ended <green>Succeeded</green> after 1m 5s");
