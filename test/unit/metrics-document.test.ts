@@ -131,3 +131,19 @@ describe("short metric names", () => {
     expect(shortMetricName(path)).toBe(short);
   });
 });
+
+describe("documents with text, null and nested objects", () => {
+  it("text and null values count as one level, not more", () => {
+    const doc = `{"note": "good", "missing": null, "accuracy": 0.9}`;
+    expect(parseMetricsDocument(doc, "m.json")).toEqual({ note: "good", missing: null, accuracy: 0.9 });
+    expect(parseMetricsDocument(`${'{"a":'.repeat(31)}{"text": "${"x".repeat(40)}"}${"}".repeat(31)}`, "m.json")).toBeInstanceOf(Object);
+  });
+
+  it("a string's length is not a metric", () => {
+    expect(() => findMetric({ note: "abc" }, "note.length")).toThrow('metric "note.length" is not in the metrics file');
+  });
+
+  it("a bare name is not looked for in a document that is text", () => {
+    expect(() => findMetric("binary_metrics", "accuracy")).toThrow('metric "accuracy" is not in the metrics file');
+  });
+});
