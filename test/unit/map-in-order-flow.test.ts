@@ -74,7 +74,7 @@ describe("mapInOrder", () => {
   it("the first result comes before a fast source is read to its end", async () => {
     const slow = deferred<number>();
     const { items, seen } = source(6);
-    const run = mapInOrder(items, (i) => (i === 1 ? slow.promise : Promise.resolve(i)), { concurrency: 2, window: 10 });
+    const run = mapInOrder(items, (i) => (i === 1 ? slow.promise : Promise.resolve(i)), { concurrency: 3, window: 10 });
     expect(await run.next()).toEqual({ value: 0, done: false });
     expect(seen.pulled).toBeLessThan(6);
     slow.resolve(1);
