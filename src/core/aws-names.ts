@@ -5,8 +5,9 @@ import { UsageError } from "../errors";
 /** AWS region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, … */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
+/** An http(s) URL with a host: the scheme, then at least one character that is not "/" or a space. */
 export function isHttpUrl(value: string): boolean {
-  return /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value);
+  return /^https?:\/\/[^\s/]/.test(value) && URL.canParse(value);
 }
 
 const READ_ONLY = /^(Describe|List|Get|Head|Search|BatchGet|BatchDescribe|Query|Scan|Select|Test|Validate)/;

@@ -40,7 +40,8 @@ export async function* mapInOrder<T, R>(items: AsyncIterable<T> | Iterable<T>, m
       // Room first, then the next item. Each pass settles at least one call or yields one
       // result: at most window + concurrency passes.
       while (started.length >= window || inFlight().length >= concurrency) {
-        if (started[0]!.done || started.length >= window) yield await started.shift()!.result;
+        // A head not done is in flight, so the race below always has it to wait for.
+        if (started[0]!.done) yield await started.shift()!.result;
         else await Promise.race(inFlight().map((s) => s.settled));
       }
       const next = await source.next();

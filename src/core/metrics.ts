@@ -37,17 +37,22 @@ function depthOf(doc: Json, limit: number): number {
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     deepest = Math.max(deepest, depth);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; walking on finds a depth over the limit all the same
     if (deepest >= limit) return deepest;
     if (node && typeof node === "object") for (const value of Object.values(node)) stack.push([value, depth + 1]);
   }
   return deepest;
 }
 
+/** Number.isFinite, which is false for anything not a number (no coercion). */
+const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
+
 function numberAt(node: Json): number | undefined {
-  if (typeof node === "number" && Number.isFinite(node)) return node;
-  if (node && typeof node === "object" && !Array.isArray(node)) {
+  if (isFiniteNumber(node)) return node;
+  // Not an array; a string, number or boolean has no "value" property, so only objects give one.
+  if (node && !Array.isArray(node)) {
     const value = (node as Record<string, Json>).value;
-    if (typeof value === "number" && Number.isFinite(value)) return value;
+    if (isFiniteNumber(value)) return value;
   }
   return undefined;
 }
@@ -76,13 +81,15 @@ export function findMetric(doc: Json, name: string): FoundMetric {
   const direct = numberAt(name.split(".").reduce<Json>((node, key) => child(node, key), doc));
   if (direct !== undefined) return { path: name.replace(/\.value$/, ""), value: direct };
   if (!name.includes(".")) {
-    const sections = doc && typeof doc === "object" ? Object.keys(doc as object).filter((k) => k.endsWith("_metrics") || k === "metrics") : [];
+    // The keys of a string or an array are indexes, which the filter drops like any other.
+    const sections = Object.keys((doc ?? {}) as object).filter((k) => k.endsWith("_metrics") || k === "metrics");
     const matches = sections.flatMap((section) => {
       const value = numberAt(child(child(doc, section), name));
       return value === undefined ? [] : [{ path: `${section}.${name}`, value }];
     });
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) {
+    // Several (exactly one was returned above).
+    if (matches.length > 0) {
       throw new UsageError(`metric "${name}" is ambiguous in the metrics file: ${matches.map((m) => m.path).join(", ")}`, {
         hint: "name it by its full path in --require",
       });

@@ -10,10 +10,10 @@ export type ModelRef =
   | { kind: "version"; group: string; version: number }
   | { kind: "latest"; group: string; approvedOnly: boolean };
 
-const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/([^/]+)\/(\d+)$/;
-
 export function parseModelRef(ref: string, label = "REF"): ModelRef {
-  const arn = PACKAGE_ARN.exec(ref);
+  // A model package version's ARN (botocore ModelPackageArn: arn:aws[a-z\-]*:sagemaker:…:model-package/…),
+  // written here rather than as a module constant so that mutation testing reaches it.
+  const arn = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/([^/]+)\/(\d+)$/.exec(ref);
   if (arn) return { kind: "arn", arn: ref, group: arn[1]!, version: Number(arn[2]) };
   const latest = /^([^@/]+)@(latest|latest-approved)$/.exec(ref);
   if (latest && isResourceName(latest[1]!)) return { kind: "latest", group: latest[1]!, approvedOnly: latest[2] === "latest-approved" };

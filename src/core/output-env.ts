@@ -50,7 +50,8 @@ export function mergeEnvFile<C extends OutputEnvCommand>(command: C, existing: s
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split("\n")) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    // No $ after (.*): it would refuse a line ending in \r (a file saved with CRLF); trim() drops the \r.
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)/.exec(line);
     if (!m) continue;
     const raw = m[2]!.trim();
     out[m[1]!] = /^'.*'$/.test(raw) || /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;

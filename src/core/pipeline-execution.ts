@@ -57,7 +57,8 @@ const METADATA_TYPES: Record<string, string> = {
 
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : null);
 const field = (value: unknown, key: string): string | undefined => {
-  const v = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  // Metadata members are objects or absent; reading a key of a string or number yields undefined too.
+  const v = (value as Record<string, unknown> | null | undefined)?.[key];
   return typeof v === "string" && v !== "" ? v : undefined;
 };
 
@@ -80,9 +81,15 @@ export function stepView(step: StepAnswer, now: Date): PipelineStepView {
   };
 }
 
+/**
+ * A step's place by start time, in ms; not started: last. (Not localeCompare with a "~" for the
+ * unstarted: in ICU's collation "~" sorts before digits, which put unstarted steps first.)
+ */
+const startOrder = (step: PipelineStepView): number => (step.started === null ? Number.POSITIVE_INFINITY : Date.parse(step.started));
+
 /** The execution and its steps, in the order they started (not started yet: last). */
 export function executionView(pipelineName: string, execution: ExecutionAnswer, steps: readonly StepAnswer[], now: Date): ExecutionView {
-  const views = steps.map((s) => stepView(s, now)).sort((a, b) => (a.started ?? "~").localeCompare(b.started ?? "~"));
+  const views = steps.map((s) => stepView(s, now)).sort((a, b) => startOrder(a) - startOrder(b));
   const failed = views.find((s) => s.status === "Failed");
   return {
     pipelineName,
@@ -157,8 +164,10 @@ export function codebuildDisplayName(env: Env): string | undefined {
   const id = env.CODEBUILD_BUILD_ID;
   if (!id) return undefined;
   const project = id.split(":")[0] ?? "";
-  const raw = [project, env.CODEBUILD_BUILD_NUMBER].filter(Boolean).join("-");
-  const name = raw.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 82).replace(/-+$/, "");
+  // An empty project or build number leaves a hyphen at an end, which the trim below removes.
+  const raw = `${project}-${env.CODEBUILD_BUILD_NUMBER ?? ""}`;
+  // Runs of other characters become one hyphen, so each end holds at most one to trim.
+  const name = raw.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 82).replace(/-$/, "");
   return EXECUTION_NAME.test(name) ? name : undefined;
 }
 

@@ -142,6 +142,7 @@ export function isManualApproval(type: ActionTypeId | undefined): boolean {
  * (an InProgress Manual approval action). In PARALLEL mode it holds none: the waiting ones are
  * the InProgress Manual approvals in ListActionExecutions, whose externalExecutionId is the token.
  */
+// Stryker disable next-line ArrayDeclaration: any default but action executions is dropped whole by the InProgress filter, as [] is
 export function waitingApprovals(pipeline: PipelineShape, state: StateShape, executions: readonly ActionExecutionShape[] = []): WaitingApproval[] {
   const until = (since: number | null) => (since === null ? null : since + APPROVAL_TIMEOUT_MS);
   if (pipeline.executionMode === "PARALLEL") {
