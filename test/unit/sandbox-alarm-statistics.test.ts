@@ -48,11 +48,11 @@ function put(s: CloudWatchState, value: number, at: number, unit?: string, dims 
   recordMetric(s, NS, NAME, dims, { sum: value, count: 1, min: value, max: value }, at, unit);
 }
 
-/** The values 1, 3 and 8 in the first minute: 1 and 3 in one 10-second bucket, 8 in another. */
+/** The values 1, 3 and 8 in the first minute: 8 then 1 in one 10-second bucket, 3 in another. */
 function oneThreeEight(s: CloudWatchState): void {
-  put(s, 3, 1_000);
+  put(s, 8, 1_000);
   put(s, 1, 2_000);
-  put(s, 8, 35_000);
+  put(s, 3, 35_000);
 }
 
 const stateOf = (s: CloudWatchState) => s.alarms.a!.StateValue;
@@ -296,7 +296,7 @@ describe("state changes and their events", () => {
     put(s, 6, MIN + 1_000);
     evaluateAlarms(s, 2 * MIN, 0, (e) => events.push(e)); // still ALARM: no event, no new timestamp
     expect(s.alarms.a!.stateUpdated).toBe(MIN);
-    expect(events).toEqual([
+    expect(events).toStrictEqual([
       {
         source: "aws.cloudwatch",
         detailType: "CloudWatch Alarm State Change",
@@ -324,7 +324,7 @@ describe("state changes and their events", () => {
     const events: EventInput[] = [];
     const s = alarmState({ Namespace: undefined, MetricName: undefined, Statistic: undefined, Period: undefined, Metrics: [{ Id: "e1", Expression: "5" }], Threshold: 4 });
     evaluateAlarms(s, MIN, 0, (e) => events.push(e));
-    expect(events.map((e) => (e.detail as { configuration: unknown }).configuration)).toEqual([{}]);
+    expect(events.map((e) => (e.detail as { configuration: unknown }).configuration)).toStrictEqual([{}]);
 
     const p = alarmState({ Statistic: undefined, ExtendedStatistic: "p99", Threshold: 4 });
     put(p, 5, 1_000);
