@@ -64,7 +64,7 @@ describe("each statistic of 1, 3 and 8 in one period (SampleCount 3, Sum 12, Ave
     ["Average", 4],
     ["Minimum", 1],
     ["Maximum", 8],
-  ])("%s is %d: >= %d alarms, >= a hair above it does not", (statistic, expected) => {
+  ])("%s is %d: >= that value alarms, >= a hair above it does not", (statistic, expected) => {
     const at = alarmState({ Statistic: statistic, Threshold: expected });
     oneThreeEight(at);
     evaluateAlarms(at, MIN);
