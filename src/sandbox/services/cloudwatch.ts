@@ -218,6 +218,7 @@ function statistic(stats: Stats | undefined, stat: string): number | undefined {
       return stats.max;
     default:
       // Percentiles are approximated by the maximum: pessimistic, which suits a rollback alarm.
+      // Stryker disable next-line Regex: no other CloudWatch statistic has a p and a digit (tm99, wm99, tc99, ts99, PR(…), IQM)
       return /^p\d/.test(stat) ? stats.max : undefined;
   }
 }
@@ -233,13 +234,16 @@ function alarmDatapoint(state: CloudWatchState, alarm: Alarm, from: number, to: 
     const values = new Map<string, number | undefined>();
     const valueOf = (id: string): number | undefined => {
       if (values.has(id)) return values.get(id);
+      // A query that reads itself, directly or not (e1: "e2", e2: "e1"), has no value rather than
+      // recursing until the stack overflows and the tick of the whole region fails.
+      values.set(id, undefined);
       const query = alarm.Metrics!.find((q) => q.Id === id);
       const value = !query ? undefined : query.MetricStat ? statValue(state, query.MetricStat, from, to) : evaluate(query.Expression!, valueOf);
       values.set(id, value);
       return value;
     };
-    const returned = alarm.Metrics.find((q) => q.ReturnData !== false && (q.Expression || q.MetricStat)) ?? alarm.Metrics[0]!;
-    return valueOf(returned.Id);
+    // PutMetricAlarm lets exactly one query return data, and each query has a MetricStat or an Expression.
+    return valueOf(alarm.Metrics.find((q) => q.ReturnData !== false)!.Id);
   }
   return statValue(
     state,
@@ -259,13 +263,15 @@ function breaches(value: number, operator: string, threshold: number): boolean {
       return value < threshold;
     case "LessThanOrEqualToThreshold":
       return value <= threshold;
+    // Stryker disable next-line ConditionalExpression: an empty default returns undefined, as falsy as false
     default:
       return false;
   }
 }
 
 function alarmPeriod(alarm: Alarm): number {
-  return (alarm.Period ?? alarm.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period ?? 60) * 1000;
+  // An alarm without Period has Metrics (PutMetricAlarm); one of only expressions has no period of its own.
+  return (alarm.Period ?? alarm.Metrics!.find((q) => q.MetricStat)?.MetricStat!.Period ?? 60) * 1000;
 }
 
 /** Called with the EventBridge event of each alarm state change. */
@@ -297,7 +303,7 @@ function alarmStateChange(alarm: Alarm, previous: { value: string; reason?: stri
       previousState: { value: previous.value, reason: previous.reason, timestamp: iso(previous.timestamp) },
       configuration: {
         ...(alarm.AlarmDescription !== undefined ? { description: alarm.AlarmDescription } : {}),
-        ...(alarm.MetricName !== undefined ? { metrics: [{ id: "m1", metricStat: { metric: { namespace: alarm.Namespace, name: alarm.MetricName, dimensions: Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name, d.Value])) }, period: alarm.Period, stat: alarm.Statistic ?? alarm.ExtendedStatistic }, returnData: true }] } : {}),
+        ...(alarm.MetricName !== undefined ? { metrics: [{ id: "m1", metricStat: { metric: { namespace: alarm.Namespace, name: alarm.MetricName, dimensions: Object.fromEntries(alarm.Dimensions.map((d) => [d.Name, d.Value])) }, period: alarm.Period, stat: alarm.Statistic ?? alarm.ExtendedStatistic }, returnData: true }] } : {}),
       },
     },
   };
@@ -312,6 +318,7 @@ export function evaluateAlarms(state: CloudWatchState, now: number, delaySeconds
   for (const alarm of Object.values(state.alarms)) {
     const period = alarmPeriod(alarm);
     const end = Math.floor((now - delaySeconds * 1000) / period) * period;
+    // Stryker disable next-line ConditionalExpression: undefined >= end is false too; the check says the intent
     if (alarm.evaluatedUntil !== undefined && alarm.evaluatedUntil >= end) continue;
     alarm.evaluatedUntil = end;
     const wanted = alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods;
@@ -324,9 +331,11 @@ export function evaluateAlarms(state: CloudWatchState, now: number, delaySeconds
     if (treat === "breaching") bad += missing;
     const describe = () =>
       `${bad} out of the last ${points.length} datapoints [${points.map((p) => (p === undefined ? "missing" : String(Number(p.toFixed(6))))).join(", ")}] ` +
+      // Stryker disable next-line Regex: every ComparisonOperator has "Threshold" once, at its end
       `were ${alarm.ComparisonOperator.replace(/Threshold$/, "").replace(/([A-Z])/g, " $1").trim().toLowerCase()} the threshold (${alarm.Threshold}).`;
     if (bad >= wanted) setState(alarm, "ALARM", `Threshold Crossed: ${describe()}`, now, publish);
-    else if (present.length > 0 || treat === "notBreaching" || treat === "breaching") setState(alarm, "OK", `Threshold Crossed: ${describe()}`, now, publish);
+    // With breaching, every missing point counts as bad, so all missing is ALARM above (M <= N).
+    else if (present.length > 0 || treat === "notBreaching") setState(alarm, "OK", `Threshold Crossed: ${describe()}`, now, publish);
     else if (treat !== "ignore") setState(alarm, "INSUFFICIENT_DATA", "Insufficient Data: no datapoints were received for the evaluation periods.", now, publish);
   }
 }
@@ -655,6 +664,7 @@ export const cloudwatch: ServiceDefinition<CloudWatchState> = {
               const memo = new Map<string, number | undefined>();
               const valueOf = (id: string): number | undefined => {
                 if (memo.has(id)) return memo.get(id);
+                memo.set(id, undefined); // a cycle of expressions has no value (see alarmDatapoint)
                 const query = queries.find((x) => x.Id === id);
                 const value = !query ? undefined : query.MetricStat ? statValue(ctx.state, query.MetricStat, start, start + period) : evaluate(query.Expression!, valueOf);
                 memo.set(id, value);
