@@ -388,6 +388,19 @@ function describeVariant(state: State, v: LiveVariant) {
   };
 }
 
+/**
+ * DescribeEndpoint's DataCaptureConfig is a DataCaptureConfigSummary, not the config's
+ * DataCaptureConfig (model: DescribeEndpointOutput.DataCaptureConfig): EnableCapture (the config's,
+ * default true: "defaults to enabled"), CaptureStatus Started or Stopped, CurrentSamplingPercentage
+ * (the initial one: nothing changes it here), DestinationS3Uri and KmsKeyId.
+ */
+function dataCaptureSummary(config: EndpointConfigRecord | undefined) {
+  const capture = config?.dataCaptureConfig as { EnableCapture?: boolean; InitialSamplingPercentage?: number; DestinationS3Uri?: string; KmsKeyId?: string } | undefined;
+  if (!capture) return undefined;
+  const enabled = capture.EnableCapture ?? true;
+  return { EnableCapture: enabled, CaptureStatus: enabled ? "Started" : "Stopped", CurrentSamplingPercentage: capture.InitialSamplingPercentage, DestinationS3Uri: capture.DestinationS3Uri, KmsKeyId: capture.KmsKeyId };
+}
+
 function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
   const u = ep.update;
   let pending;
@@ -420,7 +433,7 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
     LastModifiedTime: new Date(ep.modified),
     LastDeploymentConfig: ep.lastDeploymentConfig,
     AsyncInferenceConfig: ep.asyncInferenceConfig ?? config?.asyncInferenceConfig,
-    DataCaptureConfig: config?.dataCaptureConfig,
+    DataCaptureConfig: dataCaptureSummary(config),
     PendingDeploymentSummary: pending,
   };
 }
