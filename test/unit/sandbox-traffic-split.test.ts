@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Phase } from "../../src/sandbox/services/sagemaker/deployment";
-import { initialEndpointsState, trafficSplit, type EndpointRecord, type LiveVariant } from "../../src/sandbox/services/sagemaker/endpoints";
+import { endpointKind, initialEndpointsState, modelEnvironment, trafficSplit, type EndpointRecord, type LiveVariant } from "../../src/sandbox/services/sagemaker/endpoints";
 
 // Where the sandbox's synthetic traffic goes: each serving variant gets its weight's share of the
 // old fleet's traffic; during a blue/green update the new fleet gets the share its phase has moved
@@ -65,5 +65,32 @@ describe("the sandbox's traffic split", () => {
   it("keeps all traffic on the old fleet while an update rolls back", () => {
     const state = stateWith([{ VariantName: "x", InitialVariantWeight: 1 }]);
     expect(shares(state, endpoint([live("a", 1)], updating({ rollback: { started: T0, reason: "r" } })), T0 + 65_000)).toEqual([["a", "c1", 1]]);
+  });
+});
+
+describe("what an endpoint publishes as", () => {
+  // Serverless and asynchronous endpoints publish their own metrics (doc: monitoring-cloudwatch):
+  // the kind is the serving config's.
+  const kinded = (variant: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const state = stateWith();
+    state.endpointConfigs.c1 = { name: "c1", arn: "arn", created: 0, variants: [{ VariantName: "a", ModelName: "m1", ...variant }], ...extra };
+    return state;
+  };
+  it.each([
+    ["realtime", kinded({ InstanceType: "ml.m5.large", InitialInstanceCount: 1 })],
+    ["serverless", kinded({ ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } })],
+    ["async", kinded({ InstanceType: "ml.m5.large", InitialInstanceCount: 1 }, { asyncInferenceConfig: { OutputConfig: {} } })],
+  ] as const)("%s", (kind, state) => {
+    expect(endpointKind(state, endpoint([live("a", 1)]))).toBe(kind);
+  });
+
+  it("realtime while no config serves yet", () => {
+    expect(endpointKind(stateWith(), endpoint([], { configName: undefined }))).toBe("realtime");
+  });
+
+  it("a model's environment is its own; an unknown model has none", () => {
+    const state = stateWith();
+    state.models.m1 = { name: "m1", arn: "arn", created: 0, containers: [], environment: { A: "1" } };
+    expect([modelEnvironment(state, "m1"), modelEnvironment(state, "gone")]).toEqual([{ A: "1" }, {}]);
   });
 });
