@@ -144,12 +144,14 @@ describe("endpoint configs", () => {
       AsyncInferenceConfig: ASYNC,
       CreationTime: expect.any(Date),
     });
+    expect(await tagsOf(`${ARN}:endpoint-config/cfg`)).toEqual([{ Key: "k", Value: "v" }]);
     await expect(sm().send(new CreateEndpointConfigCommand({ EndpointConfigName: "CFG", ProductionVariants: [variant] }))).rejects.toMatchObject({
       message: `Cannot create already existing endpoint configuration "${ARN}:endpoint-config/cfg".`,
     });
     // An endpoint serving it shows its AsyncInferenceConfig, and a summary of its DataCaptureConfig
     // (model: DataCaptureConfigSummary; EnableCapture "defaults to enabled").
-    await sm().send(new CreateEndpointCommand({ EndpointName: "churn", EndpointConfigName: "Cfg" }));
+    await sm().send(new CreateEndpointCommand({ EndpointName: "churn", EndpointConfigName: "Cfg", Tags: [{ Key: "e", Value: "1" }] }));
+    expect(await tagsOf(`${ARN}:endpoint/churn`)).toEqual([{ Key: "e", Value: "1" }]);
     advance(60);
     const summary = { EnableCapture: true, CaptureStatus: "Started", CurrentSamplingPercentage: 10, DestinationS3Uri: "s3://capture/" };
     expect(await describeEndpoint()).toMatchObject({ DataCaptureConfig: summary, AsyncInferenceConfig: ASYNC });
