@@ -205,8 +205,7 @@ const notFound = (ctx: Ctx, kind: Kind, name: string) => errors.validation(`Coul
 /** A record by name or ARN; names match without regard to case, as in SageMaker. */
 function lookup<T>(records: Record<string, T>, name: string): T | undefined {
   const wanted = nameFrom(name);
-  // Own keys only: names such as "constructor" must not find Object.prototype's members.
-  if (Object.hasOwn(records, wanted)) return records[wanted];
+  // Own keys only (Object.entries): names such as "constructor" must not find Object.prototype's members.
   return Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
 }
 
@@ -313,7 +312,8 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
     return true;
   }
   const elapsed = (now - u.started) / 1000;
-  const launchEnd = u.phases[0]?.duration ?? 0;
+  // Every plan starts with its launch (planUpdate; CreateEndpoint's single phase).
+  const launchEnd = u.phases[0]!.duration;
   if (!u.healthy && elapsed >= launchEnd) {
     const variant = state.endpointConfigs[u.targetConfig]?.variants[0]?.VariantName ?? "AllTraffic";
     const reason = `The primary container for production variant ${variant} did not pass the ping health check. Please check CloudWatch logs for this endpoint.`;
@@ -329,7 +329,7 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
     return true;
   }
   const phase = phaseAt(u.phases, elapsed);
-  if (phase?.monitored && u.alarms.length > 0 && elapsed < totalSeconds(u.phases)) {
+  if (phase?.monitored && elapsed < totalSeconds(u.phases)) {
     const { inAlarm } = alarms(u.alarms);
     if (inAlarm.length > 0) {
       u.rollback = { started: now, reason: `Rolled back because CloudWatch alarm(s) ${inAlarm.join(", ")} went into ALARM state during the deployment.` };
