@@ -304,7 +304,8 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
   if (u.rollback) {
     const done = u.rollback.started + timing.rollback * 1000;
     if (now >= done) {
-      ep.status = u.kind === "create" ? "Failed" : "InService";
+      // Only updates roll back: a creation watches no alarms, has no time limit, and fails outright on a failed health check.
+      ep.status = "InService";
       ep.failureReason = u.rollback.reason;
       ep.modified = done;
       ep.update = undefined;
