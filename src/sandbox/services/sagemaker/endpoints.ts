@@ -205,8 +205,7 @@ const notFound = (ctx: Ctx, kind: Kind, name: string) => errors.validation(`Coul
 /** A record by name or ARN; names match without regard to case, as in SageMaker. */
 function lookup<T>(records: Record<string, T>, name: string): T | undefined {
   const wanted = nameFrom(name);
-  // Own keys only: names such as "constructor" must not find Object.prototype's members.
-  if (Object.hasOwn(records, wanted)) return records[wanted];
+  // Own keys only (Object.entries): names such as "constructor" must not find Object.prototype's members.
   return Object.entries(records).find(([k]) => k.toLowerCase() === wanted.toLowerCase())?.[1];
 }
 
@@ -276,15 +275,12 @@ function healthy(state: State, config: EndpointConfigRecord): boolean {
 
 /**
  * Bring an endpoint up to `now`: finish launches, weight changes, updates and rollbacks that are
- * due, and start a rollback when a watched alarm is in ALARM. Returns false once it is deleted.
+ * due, and start a rollback when a watched alarm is in ALARM. A deleted endpoint leaves `state.endpoints`.
  */
-export function settleEndpoint(state: State, ep: EndpointRecord, now: number, alarms: AlarmStates, timing: EndpointTiming): boolean {
+export function settleEndpoint(state: State, ep: EndpointRecord, now: number, alarms: AlarmStates, timing: EndpointTiming): void {
   if (ep.deleting !== undefined) {
-    if (now - ep.deleting >= timing.delete * 1000) {
-      delete state.endpoints[ep.name];
-      return false;
-    }
-    return true;
+    if (now - ep.deleting >= timing.delete * 1000) delete state.endpoints[ep.name];
+    return;
   }
   if (ep.weights && now - ep.weights.started >= timing.weights * 1000) {
     for (const d of ep.weights.desired) {
@@ -301,21 +297,23 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
     ep.status = "InService";
   }
   const u = ep.update;
-  if (!u) return true;
+  if (!u) return;
   if (u.rollback) {
     const done = u.rollback.started + timing.rollback * 1000;
     if (now >= done) {
-      ep.status = u.kind === "create" ? "Failed" : "InService";
+      // Only updates roll back: a creation watches no alarms, has no time limit, and fails outright on a failed health check.
+      ep.status = "InService";
       ep.failureReason = u.rollback.reason;
       ep.modified = done;
       ep.update = undefined;
     }
-    return true;
+    return;
   }
   const elapsed = (now - u.started) / 1000;
-  const launchEnd = u.phases[0]?.duration ?? 0;
+  // Every plan starts with its launch (planUpdate; CreateEndpoint's single phase).
+  const launchEnd = u.phases[0]!.duration;
   if (!u.healthy && elapsed >= launchEnd) {
-    const variant = state.endpointConfigs[u.targetConfig]?.variants[0]?.VariantName ?? "AllTraffic";
+    const variant = state.endpointConfigs[u.targetConfig]?.variants[0]!.VariantName ?? "AllTraffic";
     const reason = `The primary container for production variant ${variant} did not pass the ping health check. Please check CloudWatch logs for this endpoint.`;
     if (u.kind === "create") {
       ep.status = "Failed";
@@ -324,22 +322,24 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
       ep.update = undefined;
     } else {
       u.rollback = { started: u.started + launchEnd * 1000, reason: `Update failed and was rolled back: ${reason}` };
-      return settleEndpoint(state, ep, now, alarms, timing);
+      settleEndpoint(state, ep, now, alarms, timing);
     }
-    return true;
+    return;
   }
-  const phase = phaseAt(u.phases, elapsed);
-  if (phase?.monitored && u.alarms.length > 0 && elapsed < totalSeconds(u.phases)) {
+  // elapsed ≥ 0 and every plan starts at 0: there is always a phase.
+  const phase = phaseAt(u.phases, elapsed)!;
+  if (phase.monitored && elapsed < totalSeconds(u.phases)) {
     const { inAlarm } = alarms(u.alarms);
     if (inAlarm.length > 0) {
       u.rollback = { started: now, reason: `Rolled back because CloudWatch alarm(s) ${inAlarm.join(", ")} went into ALARM state during the deployment.` };
       ep.status = "Updating";
-      return true;
+      return;
     }
   }
   if (elapsed > u.limitSeconds) {
     u.rollback = { started: u.started + u.limitSeconds * 1000, reason: `Rolled back because the deployment did not finish within MaximumExecutionTimeoutInSeconds (${u.limitSeconds}).` };
-    return settleEndpoint(state, ep, now, alarms, timing);
+    settleEndpoint(state, ep, now, alarms, timing);
+    return;
   }
   if (elapsed >= totalSeconds(u.phases)) {
     const config = state.endpointConfigs[u.targetConfig];
@@ -350,10 +350,9 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
     ep.failureReason = undefined;
     ep.modified = u.started + totalSeconds(u.phases) * 1000;
     ep.update = undefined;
-    return true;
+    return;
   }
   ep.status = u.kind === "create" ? "Creating" : "Updating";
-  return true;
 }
 
 /** Where traffic goes right now: each serving variant with its share (0–1), for the traffic simulator. */
@@ -388,6 +387,19 @@ function describeVariant(state: State, v: LiveVariant) {
   };
 }
 
+/**
+ * DescribeEndpoint's DataCaptureConfig is a DataCaptureConfigSummary, not the config's
+ * DataCaptureConfig (model: DescribeEndpointOutput.DataCaptureConfig): EnableCapture (the config's,
+ * default true: "defaults to enabled"), CaptureStatus Started or Stopped, CurrentSamplingPercentage
+ * (the initial one: nothing changes it here), DestinationS3Uri and KmsKeyId.
+ */
+function dataCaptureSummary(config: EndpointConfigRecord | undefined) {
+  const capture = config?.dataCaptureConfig as { EnableCapture?: boolean; InitialSamplingPercentage?: number; DestinationS3Uri?: string; KmsKeyId?: string } | undefined;
+  if (!capture) return undefined;
+  const enabled = capture.EnableCapture ?? true;
+  return { EnableCapture: enabled, CaptureStatus: enabled ? "Started" : "Stopped", CurrentSamplingPercentage: capture.InitialSamplingPercentage, DestinationS3Uri: capture.DestinationS3Uri, KmsKeyId: capture.KmsKeyId };
+}
+
 function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
   const u = ep.update;
   let pending;
@@ -420,7 +432,7 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
     LastModifiedTime: new Date(ep.modified),
     LastDeploymentConfig: ep.lastDeploymentConfig,
     AsyncInferenceConfig: ep.asyncInferenceConfig ?? config?.asyncInferenceConfig,
-    DataCaptureConfig: config?.dataCaptureConfig,
+    DataCaptureConfig: dataCaptureSummary(config),
     PendingDeploymentSummary: pending,
   };
 }
