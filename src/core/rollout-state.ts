@@ -117,7 +117,8 @@ function chunked(key: string, value: unknown): Record<string, string> {
 
 function unchunked<T>(get: (key: string) => string | undefined, key: string, fallback: T): T {
   const count = Number(get(key));
-  if (!Number.isInteger(count) || count < 0 || count > MAX_TAGS) return fallback;
+  // A negative count reads no piece, hence the fallback: no test of its own is needed.
+  if (!Number.isInteger(count) || count > MAX_TAGS) return fallback;
   let text = "";
   for (let i = 0; i < count; i++) text += get(`${key}:${i}`) ?? "";
   try {
