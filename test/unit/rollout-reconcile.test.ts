@@ -3,8 +3,9 @@ import { describeBooked, finishRollout, observe, reconcile, type Booked } from "
 import { decodeRollout, DRIVER_LIVENESS_SECONDS, encodeRollout, PREVIOUS_CONFIG_TAG, PREVIOUS_OF_TAG, type RolloutState } from "../../src/core/rollout-state";
 import { ownerTags } from "../../src/core/ownership";
 import type { Ending } from "../../src/core/reconcile";
+import type { Endpoint } from "../../src/aws/endpoints";
 import { MlopsError } from "../../src/errors";
-import { awsError, configArn, FakeClock, ScriptedAws, scriptResources, scriptedEnv, type EndpointState, type ScriptedResources } from "../helpers/scripted-aws";
+import { awsError, FakeClock, ScriptedAws, scriptResources, scriptedEnv, type EndpointState, type ScriptedResources } from "../helpers/scripted-aws";
 import { rolloutRecord } from "../helpers/rollout-record";
 
 /**
@@ -44,6 +45,8 @@ const alarm = (name: string, tags: Record<string, string> = mine) => {
   aws.setAlarm(name, "OK");
   store.alarmTags.set(name, tags);
 };
+/** What the caller observed before booking: the endpoint as it was then. */
+const seen = () => ({ endpoint: endpoint as Endpoint, arn: ARN });
 const env = (deadlineSeconds?: number) => {
   const e = scriptedEnv(aws, clock, { deadlineSeconds });
   return { ...e, pace: e };
@@ -165,7 +168,7 @@ describe("finishRollout", () => {
     alarm("churn-r1-5xx");
     alarm("team-alarm", { team: "ml" });
     endpoint = { ...endpoint, LastModifiedTime: new Date(clock.t - 10_000) };
-    const booked = await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "deployed", "churn-new serves");
+    const booked = await finishRollout(aws, env(), seen(), "deployed", "churn-new serves");
     expect(booked).toEqual({
       rolloutId: "r1",
       outcome: "deployed",
@@ -187,7 +190,7 @@ describe("finishRollout", () => {
   ])("an endpoint last changed %s: the ending is dated now", async (_, offset) => {
     put(record());
     endpoint = { ...endpoint, LastModifiedTime: offset === undefined ? undefined : new Date(clock.t + offset) };
-    await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "deployed", "churn-new serves");
+    await finishRollout(aws, env(), seen(), "deployed", "churn-new serves");
     expect(aws.tags["mlops:rollout:ended"]).toBe(String(clock.t));
   });
 
@@ -195,18 +198,18 @@ describe("finishRollout", () => {
     const r = record();
     put(r);
     endpoint = { ...endpoint, LastModifiedTime: new Date(r.phaseSince) };
-    await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "deployed", "x");
+    await finishRollout(aws, env(), seen(), "deployed", "x");
     expect(aws.tags["mlops:rollout:ended"]).toBe(String(r.phaseSince));
     put(r);
     endpoint = { ...endpoint, LastModifiedTime: new Date(clock.t) };
-    await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "deployed", "x");
+    await finishRollout(aws, env(), seen(), "deployed", "x");
     expect(aws.tags["mlops:rollout:ended"]).toBe(String(clock.t));
   });
 
   it("updates the caller's record in place", async () => {
     const r = record();
     put(r);
-    await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "rolled-back", "SageMaker kept churn-old", r);
+    await finishRollout(aws, env(), seen(), "rolled-back", "SageMaker kept churn-old", r);
     expect([r.phase, r.finished, r.endedAt]).toEqual(["rolled-back", true, clock.t]);
   });
 
@@ -218,7 +221,7 @@ describe("finishRollout", () => {
   ])("skips, changing nothing, when %s", async (_, setup) => {
     setup();
     const before = { ...aws.tags };
-    const booked = await finishRollout(aws, env(), { endpoint: { EndpointName: "churn" }, arn: ARN }, "deployed", "why", record());
+    const booked = await finishRollout(aws, env(), { endpoint: { EndpointName: "churn" } as Endpoint, arn: ARN }, "deployed", "why", record());
     expect(booked).toEqual({ rolloutId: "r1", outcome: "deployed", why: "why", deleted: [], kept: [], skipped: true });
     expect(aws.tags).toEqual(before);
     expect(aws.callsOf("AddTags")).toEqual([]);
@@ -226,7 +229,7 @@ describe("finishRollout", () => {
 
   it("a skip without any record names no rollout", async () => {
     aws.tags = {};
-    expect((await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "failed", "why")).rolloutId).toBe("");
+    expect((await finishRollout(aws, env(), seen(), "failed", "why")).rolloutId).toBe("");
   });
 
   it("stray mixed configs: this endpoint's own, older than the rollout and unused, go; others stay", async () => {
@@ -239,7 +242,7 @@ describe("finishRollout", () => {
     config("churn-mix-serving", mine, r.startedAt - 1);
     endpoint = { ...endpoint, EndpointConfigName: "churn-mix-serving" };
     aws.handlers.ListEndpointConfigs = () => ({ EndpointConfigs: [...store.configs].map(([n, c]) => ({ EndpointConfigName: n, CreationTime: new Date(c.created) })) });
-    const booked = await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "superseded", "x");
+    const booked = await finishRollout(aws, env(), seen(), "superseded", "x");
     // The rollout's own mix and new config go as the plan says; of the strays only churn-mix-r0.
     expect(booked.deleted).toEqual(["endpoint config churn-mix-r1", "endpoint config churn-mix-r0", "model churn-mix-r1-model", "model churn-mix-r0-model"]);
     expect(aws.callsOf("ListEndpointConfigs")[0]!.input.NameContains).toBe("churn-mix-");
@@ -251,7 +254,7 @@ describe("finishRollout", () => {
     config("churn-mix-r0", mine, r.startedAt - 1);
     aws.handlers.ListEndpointConfigs = () => ({ EndpointConfigs: [{ EndpointConfigName: "churn-mix-r0", CreationTime: new Date(r.startedAt - 1) }] });
     aws.handlers.DescribeEndpointConfig = ({ EndpointConfigName }) => ({ EndpointConfigName, ProductionVariants: [] });
-    const booked = await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "superseded", "x");
+    const booked = await finishRollout(aws, env(), seen(), "superseded", "x");
     expect(booked.deleted).toEqual([]);
     expect(store.configs.has("churn-mix-r0")).toBe(true);
   });
@@ -273,7 +276,7 @@ describe("finishRollout", () => {
       };
     }
     store.configs.set("churn-mix-r0", { models: [], tags: mine, created: 0 });
-    const booked = await finishRollout(aws, env(), { endpoint: endpoint!, arn: ARN }, "rolled-back", "x");
+    const booked = await finishRollout(aws, env(), seen(), "rolled-back", "x");
     expect(booked.deleted).toEqual(["endpoint config churn-new", "endpoint config churn-mix-r0", "model churn-new-model", "alarm a"]);
     expect(decodeRollout(aws.tags)!.finished).toBe(true);
   });
