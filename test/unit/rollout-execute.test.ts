@@ -309,6 +309,27 @@ describe("when taking the endpoint fails", () => {
     expect(record()).toMatchObject({ id: "r2", mode: "create" });
   });
 
+  it("after Ctrl-C the record is still written, through throttling (without it nobody could finish the rollout)", async () => {
+    describes = [undefined];
+    const abort = new AbortController();
+    const take = aws.handlers.CreateEndpoint!;
+    aws.handlers.CreateEndpoint = (input) => {
+      onTake = [{ ...serving("churn-c2"), EndpointStatus: "Creating" }];
+      take(input);
+      abort.abort();
+      throw awsError("AbortError", "aborted");
+    };
+    const add = aws.handlers.AddTags!;
+    let refusals = 3;
+    aws.handlers.AddTags = (input) => {
+      if (refusals-- > 0) throw awsError("ThrottlingException", "Rate exceeded");
+      return add(input);
+    };
+    const error = await executeDeploy(env({ signal: abort.signal }), createPlan()).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(SettledInterruptError);
+    expect(record()).toMatchObject({ id: "r2", mode: "create", phase: "updating" });
+  });
+
   it.each<[string, EndpointState]>([
     ["serving the old config still", serving("churn-c1")],
     ["updating to a config of someone else's", updatingTo("churn-c9")],

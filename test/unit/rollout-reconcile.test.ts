@@ -82,6 +82,11 @@ describe("observe", () => {
     expect((await observe(aws, "churn", clock.now())).deployment).toEqual({ config: "churn-next", alarms: [], strategy: "all-at-once", phase: { phase: "updating" } });
   });
 
+  it("a pending variant that does not say its instance count counts as one instance", async () => {
+    endpoint = { ...endpoint, EndpointStatus: "Updating", PendingDeploymentSummary: { EndpointConfigName: "churn-next", ProductionVariants: [{ VariantName: "AllTraffic", VariantStatus: [{ Status: "ActivatingTraffic", StatusMessage: "on 1 instance(s)" }] }] } };
+    expect((await observe(aws, "churn", clock.now())).deployment?.phase).toEqual({ phase: "shifting", share: 100 });
+  });
+
   it("a traffic rollout's own update is not SageMaker's deployment; its live driver is", async () => {
     put(record({ mode: "traffic", phase: "shifting", mixConfig: "churn-mix", driver: "d", heartbeat: clock.t }));
     endpoint = { ...endpoint, EndpointStatus: "Updating", EndpointConfigName: "churn-old", PendingDeploymentSummary: { EndpointConfigName: "churn-mix" } };
