@@ -16,7 +16,8 @@ const minimal = { [`${P}id`]: "r1", [`${P}phase`]: "updating" };
 describe("encoding a record", () => {
   it("writes exactly the fields a bare record has, and no optional ones", () => {
     const state = rolloutRecord({ alarms: [] });
-    expect(encodeRollout(state)).toEqual({
+    // Strict: an optional field must be absent, not present as undefined.
+    expect(encodeRollout(state)).toStrictEqual({
       [`${P}id`]: "r1",
       [`${P}mode`]: "guardrails",
       [`${P}strategy`]: "canary",
