@@ -94,6 +94,19 @@ describe("observe", () => {
     expect([o.deployment, o.driverLive, o.verdict]).toEqual([undefined, true, { kind: "running", by: "driver" }]);
   });
 
+  it("a serverless rollout's own update is not SageMaker's deployment either", async () => {
+    put(record({ mode: "serverless", phase: "preparing", driver: "d", heartbeat: clock.t }));
+    endpoint = { ...endpoint, EndpointStatus: "Updating", EndpointConfigName: "churn-old", PendingDeploymentSummary: { EndpointConfigName: "churn-new" } };
+    expect((await observe(aws, "churn", clock.now())).deployment).toBeUndefined();
+  });
+
+  it("an endpoint serving no config yet (being created) has no way back, and no config is asked", async () => {
+    endpoint = { EndpointName: "churn", EndpointArn: ARN, EndpointStatus: "Creating" };
+    const o = await observe(aws, "churn", clock.now());
+    expect([o.wayBack, o.wayBackMissing]).toEqual([undefined, false]);
+    expect(aws.callsOf("DescribeEndpointConfig")).toEqual([]);
+  });
+
   it("a driver silent for longer than its liveness is not live; a finished rollout has none", async () => {
     put(record({ mode: "traffic", phase: "shifting", mixConfig: "churn-mix", driver: "d", heartbeat: clock.t - (DRIVER_LIVENESS_SECONDS + 1) * 1000 }));
     expect((await observe(aws, "churn", clock.now())).driverLive).toBe(false);
@@ -251,6 +264,15 @@ describe("finishRollout", () => {
     // The rollout's own mix and new config go as the plan says; of the strays only churn-mix-r0.
     expect(booked.deleted).toEqual(["endpoint config churn-mix-r1", "endpoint config churn-mix-r0", "model churn-mix-r1-model", "model churn-mix-r0-model"]);
     expect(aws.callsOf("ListEndpointConfigs")[0]!.input.NameContains).toBe("churn-mix-");
+  });
+
+  it("--keep-old: the rollout's own mixed config is never taken for a stray, whenever it was made", async () => {
+    const r = record({ mode: "traffic", phase: "shifting", mixConfig: "churn-mix-r1", keepOld: true });
+    put(r);
+    config("churn-mix-r1", mine, r.startedAt - 1);
+    aws.handlers.ListEndpointConfigs = () => ({ EndpointConfigs: [{ EndpointConfigName: "churn-mix-r1", CreationTime: new Date(r.startedAt - 1) }] });
+    const booked = await finishRollout(aws, env(), seen(), "superseded", "x");
+    expect([booked.deleted, store.configs.has("churn-mix-r1")]).toEqual([[], true]);
   });
 
   it("a stray described without an ARN is left alone", async () => {
