@@ -187,6 +187,14 @@ describe("creating an endpoint", () => {
     expect(executed.result).toEqual({ outcome: "failed", endpointConfig: "churn-c2", alarms: [], failureReason: said, firedAlarm: null, rollbackReactionSeconds: null });
   });
 
+  it("refused (the endpoint does not exist after all): what it made goes, the error says nothing changed", async () => {
+    describes = [undefined];
+    onTake = awsError("ResourceLimitExceeded", "account-level service limit");
+    const error = (await executeDeploy(env(), createPlan({ createAlarms: [], alarmNames: [] })).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/account-level service limit; removed what this deploy had made: endpoint config churn-c2, model churn-m2; churn was not changed$/);
+    expect([...store.configs.keys(), ...store.models.keys()]).toEqual(["churn-c1", "churn-m1"]);
+  });
+
   it("--no-wait: started without a describe after the record", async () => {
     describes = [undefined];
     onTake = [{ ...serving("churn-c2"), EndpointStatus: "Creating" }];
