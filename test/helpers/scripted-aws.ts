@@ -178,6 +178,8 @@ export function scriptResources(aws: ScriptedAws, endpointArn: string, clock: Fa
   };
   const defaults: Record<string, Handler> = {
     DescribeEndpointConfig: ({ EndpointConfigName: name }) => {
+      // As SageMaker: a missing name is a validation error, not "does not exist".
+      if (!name) throw awsError("ValidationException", "1 validation error detected: Value null at 'endpointConfigName' failed to satisfy constraint: Member must not be null");
       const c = store.configs.get(name);
       if (!c) throw notFound(`endpoint configuration "${name}"`);
       return { EndpointConfigName: name, EndpointConfigArn: configArn(name), ProductionVariants: c.models.map((m, i) => ({ VariantName: `v${i}`, ModelName: m })) };
