@@ -117,7 +117,8 @@ function chunked(key: string, value: unknown): Record<string, string> {
 
 function unchunked<T>(get: (key: string) => string | undefined, key: string, fallback: T): T {
   const count = Number(get(key));
-  if (!Number.isInteger(count) || count < 0 || count > MAX_TAGS) return fallback;
+  // A negative count reads no piece, hence the fallback: no test of its own is needed.
+  if (!Number.isInteger(count) || count > MAX_TAGS) return fallback;
   let text = "";
   for (let i = 0; i < count; i++) text += get(`${key}:${i}`) ?? "";
   try {
@@ -183,7 +184,8 @@ export function encodeRollout(state: RolloutState): Record<string, string> {
 export function decodeRollout(tags: Readonly<Record<string, string>>): RolloutState | undefined {
   const get = (key: string) => tags[ROLLOUT_TAG_PREFIX + key];
   if (!get("id") || !get("phase")) return undefined;
-  const num = (key: string, fallback = 0) => (get(key) !== undefined && get(key) !== "" && Number.isFinite(Number(get(key))) ? Number(get(key)) : fallback);
+  // A missing key reads as NaN (not finite), an empty one as 0 (hence its own test): both fall back.
+  const num = (key: string, fallback = 0) => (get(key) !== "" && Number.isFinite(Number(get(key))) ? Number(get(key)) : fallback);
   const mode = (get("mode") ?? "traffic") as RolloutEngine;
   const strategy = (get("strategy") ?? "canary") as Strategy;
   const plan = { canaryPercent: num("canary", 10), linearStep: num("linear-step", 20), bake: num("bake"), finalBake: num("final-bake") };

@@ -145,3 +145,93 @@ export function scriptedEnv(aws: ScriptedAws, clock: FakeClock, options: { endpo
     stderr,
   };
 }
+
+/** A SageMaker "does not exist" answer, as DescribeEndpointConfig/DescribeModel/ListTags give it. */
+export const notFound = (what: string): Error => awsError("ValidationException", `Could not find ${what}`);
+
+/**
+ * Endpoint configs, models and alarms kept in memory with their tags, for code that creates,
+ * looks up and deletes them (rollout execution, cleanup, reconcile). Installs handlers on `aws`
+ * for Create/Describe/Delete of configs and models, ListEndpointConfigs, ListTags by ARN (the
+ * endpoint's own ARN answers `aws.tags`), PutMetricAlarm, ListTagsForResource and DeleteAlarms.
+ * Handlers the test gave ScriptedAws itself win over these, except ListTags.
+ */
+export interface ScriptedResources {
+  /** Endpoint configs by name: the models their variants serve, tags, creation time (epoch ms). */
+  configs: Map<string, { models: string[]; tags: Record<string, string>; created: number }>;
+  models: Map<string, { tags: Record<string, string> }>;
+  /** Tags of the alarms in `aws.alarms`, by alarm name (an alarm without an entry has none). */
+  alarmTags: Map<string, Record<string, string>>;
+}
+
+export const configArn = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/${name}`;
+export const modelArn = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:model/${name}`;
+export const alarmArn = (name: string) => `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${name}`;
+
+export function scriptResources(aws: ScriptedAws, endpointArn: string, clock: FakeClock): ScriptedResources {
+  const store: ScriptedResources = { configs: new Map(), models: new Map(), alarmTags: new Map() };
+  const tagsOf = (list?: Array<{ Key: string; Value: string }>) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
+  const byArn = (arn: string): Record<string, string> | undefined => {
+    if (arn === endpointArn) return aws.tags;
+    const [, kind, name] = /:(endpoint-config|model)\/(.+)$/.exec(arn) ?? [];
+    return kind === "model" ? store.models.get(name!)?.tags : store.configs.get(name!)?.tags;
+  };
+  const defaults: Record<string, Handler> = {
+    DescribeEndpointConfig: ({ EndpointConfigName: name }) => {
+      // As SageMaker: a missing name is a validation error, not "does not exist".
+      if (!name) throw awsError("ValidationException", "1 validation error detected: Value null at 'endpointConfigName' failed to satisfy constraint: Member must not be null");
+      const c = store.configs.get(name);
+      if (!c) throw notFound(`endpoint configuration "${name}"`);
+      return { EndpointConfigName: name, EndpointConfigArn: configArn(name), ProductionVariants: c.models.map((m, i) => ({ VariantName: `v${i}`, ModelName: m })) };
+    },
+    DescribeModel: ({ ModelName: name }) => {
+      if (!store.models.has(name)) throw notFound(`model "${name}"`);
+      return { ModelName: name, ModelArn: modelArn(name) };
+    },
+    CreateModel: (input) => {
+      store.models.set(input.ModelName, { tags: tagsOf(input.Tags) });
+      return {};
+    },
+    CreateEndpointConfig: (input) => {
+      store.configs.set(input.EndpointConfigName, { models: input.ProductionVariants.map((v: { ModelName: string }) => v.ModelName), tags: tagsOf(input.Tags), created: clock.t });
+      return {};
+    },
+    DeleteEndpointConfig: ({ EndpointConfigName: name }) => {
+      if (!store.configs.delete(name)) throw notFound(`endpoint configuration "${name}"`);
+      return {};
+    },
+    DeleteModel: ({ ModelName: name }) => {
+      if (!store.models.delete(name)) throw notFound(`model "${name}"`);
+      return {};
+    },
+    ListEndpointConfigs: ({ NameContains }) => ({
+      EndpointConfigs: [...store.configs].filter(([n]) => n.includes(NameContains ?? "")).map(([n, c]) => ({ EndpointConfigName: n, CreationTime: new Date(c.created) })),
+    }),
+    PutMetricAlarm: (input) => {
+      aws.setAlarm(input.AlarmName, "INSUFFICIENT_DATA");
+      store.alarmTags.set(input.AlarmName, tagsOf(input.Tags));
+      return {};
+    },
+    ListTagsForResource: ({ ResourceARN }) => {
+      const name = String(ResourceARN).split(":alarm:")[1]!;
+      if (!aws.alarms.has(name)) throw awsError("ResourceNotFoundException", `alarm ${name} not found`);
+      return { Tags: Object.entries(store.alarmTags.get(name) ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+    },
+    DeleteAlarms: ({ AlarmNames }) => {
+      for (const n of AlarmNames) aws.alarms.delete(n);
+      return {};
+    },
+  };
+  for (const [op, handler] of Object.entries(defaults)) if (!(op in aws.handlers)) aws.handlers[op] = handler;
+  aws.handlers.ListTags = ({ ResourceArn }) => {
+    const tags = byArn(ResourceArn);
+    if (!tags) throw notFound(`resource ${ResourceArn}`);
+    return { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
+  };
+  const describeAlarms = aws.handlers.DescribeAlarms!;
+  aws.handlers.DescribeAlarms = (input) => {
+    const out = describeAlarms(input) as { MetricAlarms: MetricAlarm[] };
+    return { MetricAlarms: out.MetricAlarms.map((a) => ({ ...a, AlarmArn: alarmArn(a.AlarmName!) })) };
+  };
+  return store;
+}

@@ -3,35 +3,12 @@ import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../../src/core/
 import { copyAlarmName } from "../../src/core/alarms";
 import { finishPlan, judge, type EndpointView } from "../../src/core/reconcile";
 import { DRIVER_LIVENESS_SECONDS, type RolloutState } from "../../src/core/rollout-state";
+import { rolloutRecord } from "../helpers/rollout-record";
 
 const NOW = 1_700_000_000_000;
 
-function record(over: Partial<RolloutState> = {}): RolloutState {
-  return {
-    id: "r1",
-    mode: "guardrails",
-    strategy: "canary",
-    phase: "updating",
-    finished: false,
-    plan: { canaryPercent: 10, linearStep: 20, bake: 300, finalBake: 300 },
-    steps: [],
-    step: -1,
-    weight: 0,
-    oldConfig: "churn-old",
-    newConfig: "churn-new",
-    oldVariants: [{ name: "AllTraffic", weight: 1 }],
-    alarms: [],
-    ownedAlarms: [],
-    takenCommandIds: [],
-    pollSeconds: 15,
-    keepOld: false,
-    pause: false,
-    startedAt: NOW - 60_000,
-    phaseSince: NOW - 60_000,
-    heartbeat: NOW - 60_000,
-    ...over,
-  };
-}
+/** The shared record fixture, around this file's NOW. */
+const record = (over: Partial<RolloutState> = {}): RolloutState => rolloutRecord(over, NOW);
 
 const inService = (serving: string): EndpointView => ({ status: "InService", serving });
 
