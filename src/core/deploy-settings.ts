@@ -113,8 +113,6 @@ function booleanOf(source: string, value: RawValue): boolean {
   throw new UsageError(`${source} "${value}" must be true or false`);
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
 /** Ranges shared by the flags, MLOPS_* variables and mlops.yaml (config/schema.ts): one rule for all three. */
 export const DEPLOY_LIMITS = {
   /** Percent of traffic; 100 would be all at once. */
@@ -166,7 +164,8 @@ export function resolveDeploySettings(flags: DeployFlags, env: Env, config: Mlop
   const engine = get({ flag: ["--engine", flags.engine], file: ["deploy.engine", dc.engine] }, oneOf(ENGINES));
 
   const roleArn = get({ flag: ["--role-arn", flags.roleArn], file: ["endpoint.roleArn", ep.roleArn] }, text((source, v) => {
-    if (!ROLE_ARN.test(v)) throw new UsageError(`${source} "${v}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    // An IAM role ARN; in the function, not a module constant, so that every test run sees a change to it.
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(v)) throw new UsageError(`${source} "${v}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
   }));
 
   const instanceTypeGiven = get({ flag: ["--instance-type", flags.instanceType], file: ["endpoint.instanceType", ep.instanceType] }, text((source, v) => checkInstanceType(source, v, knownInstanceTypes)));
