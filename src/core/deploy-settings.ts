@@ -89,6 +89,7 @@ export const DEPLOY_DEFAULTS = {
 
 /** A boolean where a number belongs is refused as its text ("true"). */
 function numeric(value: RawValue): string | number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: parseInteger/parseNumber read a boolean, or a number's String(), exactly as this does; the conversion only satisfies the types
   return typeof value === "boolean" ? String(value) : value;
 }
 
@@ -100,6 +101,7 @@ function durationOf(source: string, value: RawValue): number {
 /** One of `choices` (core/choices.ts), compared as given: never an inherited property. */
 function oneOf<T extends string>(choices: readonly T[]) {
   return (source: string, value: RawValue): T => {
+    // Stryker disable next-line ConditionalExpression: includes() refuses a number or boolean too; the typeof check narrows the type
     if (typeof value !== "string" || !isOneOf(choices, value)) throw new UsageError(`${source} "${String(value)}" must be one of: ${choices.join(", ")}`);
     return value;
   };
