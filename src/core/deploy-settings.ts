@@ -101,9 +101,10 @@ function durationOf(source: string, value: RawValue): number {
 /** One of `choices` (core/choices.ts), compared as given: never an inherited property. */
 function oneOf<T extends string>(choices: readonly T[]) {
   return (source: string, value: RawValue): T => {
-    // Stryker disable next-line ConditionalExpression: includes() refuses a number or boolean too; the typeof check narrows the type
-    if (typeof value !== "string" || !isOneOf(choices, value)) throw new UsageError(`${source} "${String(value)}" must be one of: ${choices.join(", ")}`);
-    return value;
+    // A number or boolean (from mlops.yaml) reads as its text, which is never one of the words.
+    const text = String(value);
+    if (!isOneOf(choices, text)) throw new UsageError(`${source} "${text}" must be one of: ${choices.join(", ")}`);
+    return text;
   };
 }
 
