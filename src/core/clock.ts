@@ -15,6 +15,7 @@ function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal!.reason);
     };
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so `once` changes nothing
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -50,6 +51,7 @@ export function timerClock(source: { now(): number; setTimer(ms: number, fire: (
           source.clearTimer(id);
           reject(signal!.reason);
         };
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so `once` changes nothing
         signal?.addEventListener("abort", onAbort, { once: true });
       }),
   };

@@ -138,6 +138,11 @@ export function alreadyServes(current: { variants: VariantSpec[]; asyncInference
   const [target] = wanted.ProductionVariants;
   if (!serving || extra || !target) return false;
   const capacity = (v: VariantSpec) => JSON.stringify([v.ModelName, v.InstanceType ?? null, v.InitialInstanceCount ?? null, v.ServerlessConfig?.MemorySizeInMB ?? null, v.ServerlessConfig?.MaxConcurrency ?? null]);
-  const output = (c: ConfigSpec["AsyncInferenceConfig"]) => JSON.stringify([c?.OutputConfig?.S3OutputPath ?? null, c?.ClientConfig?.MaxConcurrentInvocationsPerInstance ?? null]);
+  const output = (c: ConfigSpec["AsyncInferenceConfig"]) =>
+    JSON.stringify([
+      // Stryker disable next-line OptionalChaining: OutputConfig is required in AsyncInferenceConfig (botocore sagemaker), so an async config always has one
+      c?.OutputConfig?.S3OutputPath ?? null,
+      c?.ClientConfig?.MaxConcurrentInvocationsPerInstance ?? null,
+    ]);
   return capacity(serving) === capacity(target) && output(current!.asyncInferenceConfig) === output(wanted.AsyncInferenceConfig);
 }

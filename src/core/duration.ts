@@ -1,7 +1,5 @@
 import { UsageError } from "../errors";
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
 /** "90s", "15m", "1h30m", or plain seconds ("300"), as whole seconds. */
 export function parseDuration(flag: string, text: string): number {
   const trimmed = text.trim();
@@ -13,6 +11,8 @@ export function parseDuration(flag: string, text: string): number {
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== trimmed) {
     throw new UsageError(`${flag} "${text}" is not a duration`, { hint: "e.g. 90s, 15m, 1h30m, or a number of seconds" });
   }
+  // In the function, not a module constant, so that every test run sees a change to it.
+  const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
   const total = parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_SECONDS[unit!]!, 0);
   if (!Number.isSafeInteger(total)) throw new UsageError(`${flag} "${text}" is too long a duration`);
   return total;

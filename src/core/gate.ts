@@ -21,10 +21,9 @@ export interface GateCheck {
   passed: boolean;
 }
 
-const REQUIREMENT = /^\s*([A-Za-z_][\w.-]*)\s*(>=|<=|==|>|<)\s*(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
-
 export function parseRequirement(expr: string): Requirement {
-  const match = REQUIREMENT.exec(expr);
+  // In the function, not a module constant, so that every test run sees a change to it.
+  const match = /^\s*([A-Za-z_][\w.-]*)\s*(>=|<=|==|>|<)\s*(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(expr);
   if (!match) {
     throw new UsageError(`--require "${expr}": expected <metric><op><number> with op one of >= > <= < ==`, {
       hint: 'e.g. --require "accuracy>=0.9" --require "regression_metrics.mse.value<0.05"',

@@ -50,7 +50,8 @@ export function guardrailProblem(settings: RolloutSettings, instanceCount: numbe
   if (settings.strategy === "linear") {
     if (settings.linearStep < 10 || settings.linearStep > 50) return `--linear-step ${settings.linearStep}: SageMaker's linear steps are 10–50 % of the fleet`;
     const step = instancesFor(settings.linearStep, instanceCount);
-    if (step > instanceCount / 2 || step < instanceCount / 10) return `a ${settings.linearStep} % step of ${instanceCount} instance(s) is ${step} instance(s), outside 10–50 % of the fleet; use more instances`;
+    // No "too small" check: a step of at least 10 % rounds up to at least a tenth of the fleet.
+    if (step > instanceCount / 2) return `a ${settings.linearStep} % step of ${instanceCount} instance(s) is ${step} instance(s), outside 10–50 % of the fleet; use more instances`;
   }
   if (settings.strategy === "rolling" && (settings.linearStep < 5 || settings.linearStep > 50)) return `--linear-step ${settings.linearStep}: a rolling batch is 5–50 % of the fleet`;
   if (settings.bake > 3600) return `--bake ${settings.bake}: SageMaker waits at most 3600 s between steps`;
