@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { userAlarm } from "../helpers/user-alarm";
 import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../../src/core/alarm-scope";
 
 /**
@@ -6,17 +7,7 @@ import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../../src/core/
  * EndpointName + VariantName (+ EndpointConfigName under guardrails), and per
  * EndpointName + InferenceComponentName for inference components (aws-facts.md §3.1).
  */
-const alarm = (dimensions: Array<[string, string]>): ExistingAlarm => ({
-  AlarmName: "team-alarm",
-  Namespace: "AWS/SageMaker",
-  MetricName: "Invocation5XXErrors",
-  Statistic: "Average",
-  Period: 60,
-  EvaluationPeriods: 1,
-  Threshold: 0.1,
-  ComparisonOperator: "GreaterThanThreshold",
-  Dimensions: dimensions.map(([Name, Value]) => ({ Name, Value })),
-});
+const alarm = userAlarm;
 const traffic = { endpoint: "churn", mode: "traffic" as const, variants: ["Blue", "Green"], servingVariant: "Blue", newVariant: "mlops-r1", newConfig: "churn-new", currentConfig: "churn-old" };
 
 describe("alarmScope", () => {

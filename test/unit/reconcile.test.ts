@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { userAlarm } from "../helpers/user-alarm";
 import { alarmScope, retargetedAlarm, type ExistingAlarm } from "../../src/core/alarm-scope";
 import { copyAlarmName } from "../../src/core/alarms";
 import { finishPlan, judge, type EndpointView } from "../../src/core/reconcile";
@@ -82,17 +83,7 @@ describe("booking an ending", () => {
 });
 
 describe("what a user's alarm watches", () => {
-  const alarm = (dimensions: Array<[string, string]>): ExistingAlarm => ({
-    AlarmName: "team-alarm",
-    Namespace: "AWS/SageMaker",
-    MetricName: "Invocation5XXErrors",
-    Statistic: "Average",
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 0.1,
-    ComparisonOperator: "GreaterThanThreshold",
-    Dimensions: dimensions.map(([Name, Value]) => ({ Name, Value })),
-  });
+  const alarm = userAlarm;
   const input = { endpoint: "churn", mode: "traffic" as const, variants: ["AllTraffic"], servingVariant: "AllTraffic", newVariant: "mlops-r1", newConfig: "churn-new", currentConfig: "churn-old" };
 
   it("on the traffic engine, an alarm on the serving variant is watched as a copy on the new version's variant", () => {

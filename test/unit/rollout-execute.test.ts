@@ -300,7 +300,8 @@ describe("when taking the endpoint fails", () => {
     expect(store.configs.has("churn-mix")).toBe(true);
   });
 
-  it("Ctrl-C while creating: the creation goes on, say so and how to follow it", async () => {
+  /** A new endpoint's CreateEndpoint reaches SageMaker, then Ctrl-C cuts the call short. */
+  function ctrlCWhileCreating(): AbortController {
     describes = [undefined];
     const abort = new AbortController();
     const take = aws.handlers.CreateEndpoint!;
@@ -310,6 +311,11 @@ describe("when taking the endpoint fails", () => {
       abort.abort();
       throw awsError("AbortError", "aborted");
     };
+    return abort;
+  }
+
+  it("Ctrl-C while creating: the creation goes on, say so and how to follow it", async () => {
+    const abort = ctrlCWhileCreating();
     const error = (await executeDeploy(env({ signal: abort.signal }), createPlan()).catch((e: Error) => e)) as MlopsError;
     expect(error).toBeInstanceOf(SettledInterruptError);
     expect(error.message).toBe("interrupted while taking the endpoint: the creation of churn was sent and goes on");
@@ -318,15 +324,7 @@ describe("when taking the endpoint fails", () => {
   });
 
   it("after Ctrl-C the record is still written, through throttling (without it nobody could finish the rollout)", async () => {
-    describes = [undefined];
-    const abort = new AbortController();
-    const take = aws.handlers.CreateEndpoint!;
-    aws.handlers.CreateEndpoint = (input) => {
-      onTake = [{ ...serving("churn-c2"), EndpointStatus: "Creating" }];
-      take(input);
-      abort.abort();
-      throw awsError("AbortError", "aborted");
-    };
+    const abort = ctrlCWhileCreating();
     const add = aws.handlers.AddTags!;
     let refusals = 3;
     aws.handlers.AddTags = (input) => {
