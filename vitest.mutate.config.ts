@@ -17,5 +17,10 @@ export default defineConfig({
     // The templates' tests judge template files with cfn-lint and python3, not the mutated code;
     // the AWS CLI conformance tests judge the wire protocols, through a python process per call.
     exclude: ["test/unit/templates-*.test.ts", "test/sandbox/conformance-awscli.test.ts", "**/node_modules/**"],
+    // A mutant that stops an endpoint from settling makes a sandbox test wait: fail it within
+    // seconds (a detected mutant) rather than at the 60 s bound, before Stryker's own timeout
+    // (stryker.config.json timeoutMS) restarts the worker, which costs far more.
+    testTimeout: 8_000,
+    hookTimeout: 8_000,
   },
 });

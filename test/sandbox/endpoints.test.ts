@@ -17,8 +17,10 @@ import {
 import { describe, expect, it } from "vitest";
 import { sdkConfig, useSandbox } from "../helpers/sandbox";
 
-// No synthetic traffic unless a test wants it; time moves only when a test advances it.
-const sandbox = useSandbox({ endpointTiming: { launch: 60, activate: 10, weights: 10, rollback: 20, delete: 10 } });
+// No synthetic traffic unless a test wants it; time moves only when a test advances it (a clock
+// a million times slower than real time: at the default pace a slow run let real milliseconds into
+// the traffic counts).
+const sandbox = useSandbox({ timeScale: 1e-6, endpointTiming: { launch: 60, activate: 10, weights: 10, rollback: 20, delete: 10 } });
 const sm = () => new SageMakerClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
 const cw = () => new CloudWatchClient(sdkConfig(sandbox.current, { maxAttempts: 1 }));
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1";
