@@ -37,6 +37,7 @@ export const MAX_BACKOFF_SECONDS = 120;
  */
 export async function retrying<T>(pace: Pace, call: () => Promise<T>, firstSeconds = 1): Promise<T> {
   let wait = firstSeconds;
+  // Stryker disable next-line EqualityOperator,UpdateOperator: a bound for a clock that stops, never reached by a clock that moves (the deadline ends the loop first)
   for (let i = 0; i < 100_000; i++) {
     try {
       return await call();
@@ -57,6 +58,7 @@ export async function retrying<T>(pace: Pace, call: () => Promise<T>, firstSecon
 export async function pollUntil<T>(pace: Pace, check: () => Promise<T | undefined>): Promise<T> {
   let interval = pace.pollSeconds;
   // A bound on iterations as well as the deadline: a clock that stops cannot loop us forever.
+  // Stryker disable next-line EqualityOperator,UpdateOperator: a bound for a clock that stops, never reached by a clock that moves (the deadline ends the loop first)
   for (let i = 0; i < 10_000_000; i++) {
     let result: T | undefined;
     try {
@@ -76,6 +78,7 @@ export async function pollUntil<T>(pace: Pace, check: () => Promise<T | undefine
 /** Wait `seconds` of clock time in poll-sized slices, calling `each` after every slice; `each` may end the wait early. */
 export async function bake<T>(pace: Pace, seconds: number, each: (left: number) => Promise<T | undefined>): Promise<T | undefined> {
   const until = pace.clock.now().getTime() + seconds * 1000;
+  // Stryker disable next-line EqualityOperator,UpdateOperator: a bound for a clock that stops, never reached by a clock that moves (the deadline ends the loop first)
   for (let i = 0; i < 10_000_000; i++) {
     const left = (until - pace.clock.now().getTime()) / 1000;
     const stop = await each(Math.max(0, left));
