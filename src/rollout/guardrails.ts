@@ -17,11 +17,13 @@ import type { RolloutEnv, RolloutResult } from "./types";
 export async function watchGuardrails(env: RolloutEnv, newConfig: string, alarms: string[]): Promise<RolloutResult> {
   let failureReason: string | null = null;
   let sawUpdate = false;
+  // Stryker disable next-line ArrayDeclaration: assigned on every poll before it is read
   let states: AlarmState[] = [];
   const firstAlarm = new Map<string, number>();
   return pollUntil(env, async (): Promise<RolloutResult | undefined> => {
     const endpoint = await describeEndpoint(env.aws, env.endpoint);
     if (!endpoint) throw new MlopsError(`endpoint ${env.endpoint} disappeared during the deployment`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: alarmStates of no names makes no call and returns [] too
     states = alarms.length > 0 ? await alarmStates(env.aws, alarms) : [];
     for (const a of states) if (a.state === "ALARM" && !firstAlarm.has(a.name)) firstAlarm.set(a.name, a.since);
     const pending = endpoint.PendingDeploymentSummary;

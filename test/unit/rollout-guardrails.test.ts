@@ -152,12 +152,28 @@ describe("watchGuardrails", () => {
     expect(w.aws.callsOf("DescribeAlarms")).toEqual([]);
   });
 
-  it("shows the deployment's phase as it goes", async () => {
-    const w = watch([baking(), inService(NEW)]);
+  it("shows the deployment's phase as it goes, with each alarm's state", async () => {
+    const w = watch([updating(), baking(), inService(NEW)]);
     await w.run();
     const log = w.env.stderr();
-    expect(log).toMatch(/baking/);
-    expect(log).toMatch(/50%/);
+    expect(log).toMatch(/ updating · alarms: churn-5xx OK, churn-latency OK\n/);
+    expect(log).toMatch(/ baking · 50% on the new version · alarms: churn-5xx OK, churn-latency OK\n/);
+  });
+
+  it("an update seen only as Updating (no pending deployment shown) counts as seen", async () => {
+    const w = watch([updating(), inService(OLD)]);
+    expect((await w.run()).outcome).toBe("rolled-back");
+  });
+
+  it("a pending deployment whose variants are not listed yet shows as updating", async () => {
+    const w = watch([updating({ PendingDeploymentSummary: { EndpointConfigName: NEW } }), inService(NEW)]);
+    expect((await w.run()).outcome).toBe("deployed");
+    expect(w.env.stderr()).toMatch(/ updating · alarms/);
+  });
+
+  it("a Failed update reports the reason seen first, not a later one", async () => {
+    const w = watch([baking({ FailureReason: "the canary failed its health check" }), { ...updating(), EndpointStatus: "Failed", FailureReason: "a later reason" }]);
+    expect((await w.run()).failureReason).toBe("Failed: the canary failed its health check");
   });
 });
 

@@ -94,7 +94,10 @@ describe("renderReport", () => {
       "rolled back churn: churn-old still serves (canary on the traffic engine, 1m 35s)",
       "  reason: aborted by `mlops abort`",
     ]);
-    expect(render({ outcome: "rolled-back", endpointConfig: "churn-old", rollbackReactionSeconds: 0 })).toContain("  traffic back on the old version 0s after the alarm");
+    expect(render({ outcome: "rolled-back", endpointConfig: "churn-old", rollbackReactionSeconds: 0 })).toEqual([
+      "rolled back churn: churn-old still serves (canary on the traffic engine, 1m 35s)",
+      "  traffic back on the old version 0s after the alarm",
+    ]);
   });
 
   it("started, paused, timed out and failed say what to do next", () => {
