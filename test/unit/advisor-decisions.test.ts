@@ -251,6 +251,19 @@ describe("asynchronous, when callers do not wait", () => {
     expect(advice.recommendation!.reasons.some((r) => r.includes("too much for real-time"))).toBe(said);
   });
 
+  it("busy around the clock: asynchronous costs as much as real-time, and the tie goes to real-time", () => {
+    // 10 rps × 0.2 s = 2 at once → 1 × ml.small either way. Busy: 1,000,000 × 30 × 0.2 s / 2 / 3600
+    // = 833 h; billed min(720, 833 × 1.25 + 30) = 720 h × $0.10 = $72, the same as real-time's
+    // 720 h. Real-time answers at once, so it is preferred on equal cost.
+    const input: AdviceInput = { ...base, sync: false, requestsPerDay: 1_000_000 };
+    const advice = advise(input, table);
+    expect(advice.options.filter((o) => o.feasible).map((o) => [o.type, o.monthlyCostUsd])).toEqual([
+      ["realtime", 72],
+      ["async", 72],
+    ]);
+    expect(advice.recommendation?.type).toBe("realtime");
+  });
+
   it.each([
     [900, 900, undefined],
     // 1000 s × 1.2 = 1200 s

@@ -167,9 +167,9 @@ describe("init: rendering, escaping per format, and the parse check", () => {
     const cfn = "A: !Ref X\nB: !GetAtt R.Arn\nC: !Join [',', [a, !Ref Y]]\nD: !If\n  - C\n  - 1\n  - !Ref AWS::NoValue\nE: !Equals [a, b]\nF: !Select [0, !GetAZs '']\n";
     expect(parseProblem("infra/pipeline.yaml", cfn)).toBeUndefined();
     expect(parseProblem("x.yaml", "A: !Reff X\n")).toMatch(/!Reff/);
-    expect(parseProblem("x.yml", "a: [1\n")).toBeDefined();
+    expect(parseProblem("x.yml", "a: [1\n")).toMatch(/must be sufficiently indented and end with a \]/);
     expect(parseProblem("x.yml", "a: 1\na: 2\n")).toMatch(/unique|duplicate/i);
-    expect(parseProblem("x.json", '{"a": }')).toBeDefined();
+    expect(parseProblem("x.json", '{"a": }')).toMatch(/not valid JSON/);
     expect(parseProblem("README.md", "{{ not checked")).toBeUndefined();
   });
 

@@ -12,6 +12,7 @@ import {
   progressLine,
   releaseStatus,
   renderApproval,
+  renderStart,
   renderReleaseStatus,
   waitingApprovals,
   type PipelineShape,
@@ -254,5 +255,14 @@ describe("release status from sparse answers", () => {
     expect(renderApproval(result, tagged)).toBe("p S/Gate: <green>approved</green>");
     const waited = { ...result, execution: { status: "Succeeded", failedStage: null, failedAction: null, failureReason: null, durationSeconds: 65 } };
     expect(renderApproval(waited, tagged)).toBe("p S/Gate: <green>approved</green>\nthe execution ended <green>Succeeded</green> after 1m 5s");
+  });
+
+  it("a start names the execution and its variables in order; with --wait, how it ended and where", () => {
+    const started = { pipeline: "p", pipelineExecutionId: UUID, clientRequestToken: "t", variables: [], execution: null };
+    expect(renderStart(started, tagged)).toBe(`p: execution ${UUID} started`);
+    const withVars = { ...started, variables: [{ name: "B", value: "2" }, { name: "A", value: "x=y" }] };
+    expect(renderStart(withVars, tagged)).toBe(`p: execution ${UUID} started with B=2, A=x=y`);
+    const failed = { ...withVars, execution: { status: "Failed", failedStage: "Deploy", failedAction: "Canary", failureReason: "alarm fired", durationSeconds: 3 } };
+    expect(renderStart(failed, tagged)).toBe(`p: execution ${UUID} started with B=2, A=x=y\nthe execution ended <red>Failed</red> at Deploy/Canary: alarm fired after 3s`);
   });
 });
