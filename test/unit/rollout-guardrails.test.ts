@@ -171,6 +171,12 @@ describe("watchGuardrails", () => {
     expect(w.env.stderr()).toMatch(/ updating · alarms/);
   });
 
+  it("a pending variant without a status yet shows as updating", async () => {
+    const w = watch([updating({ PendingDeploymentSummary: { EndpointConfigName: NEW, ProductionVariants: [{ VariantName: "AllTraffic", DesiredInstanceCount: 2 }] } }), inService(NEW)]);
+    expect((await w.run()).outcome).toBe("deployed");
+    expect(w.env.stderr()).toMatch(/ updating · alarms/);
+  });
+
   it("a Failed update reports the reason seen first, not a later one", async () => {
     const w = watch([baking({ FailureReason: "the canary failed its health check" }), { ...updating(), EndpointStatus: "Failed", FailureReason: "a later reason" }]);
     expect((await w.run()).failureReason).toBe("Failed: the canary failed its health check");

@@ -71,6 +71,7 @@ describe("chooseEngine", () => {
 
   it("--engine guardrails with --pause, or with a strategy SageMaker refuses: the hint says what to do", () => {
     expect(refusal(() => choose({ requested: "guardrails", pause: true }))).toEqual({ message: "--pause needs the traffic engine: SageMaker's guardrails cannot stop at a step", hint: "leave out --engine, or drop --pause" });
+    expect(refusal(() => choose({ requested: "guardrails", variantCount: 2 }))).toEqual({ message: "--engine guardrails: the endpoint has more than one production variant; use the traffic engine", hint: undefined });
     expect(refusal(() => choose({ requested: "guardrails" }, { canaryPercent: 60 }))).toEqual({
       message: "--canary-percent 60: SageMaker's canary is at most 50 % of the fleet",
       hint: "adjust the strategy, or use --engine traffic, which shifts weights between variants and works with one instance",
