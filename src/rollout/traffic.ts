@@ -414,6 +414,7 @@ export class TrafficDriver {
   private waitWeight(weight: number, pace: RolloutEnv): Promise<true> {
     return this.poll((endpoint) => {
       const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === this.state.newVariant);
+      // Stryker disable next-line BooleanLiteral: any value but undefined ends the poll, and callers only await it (true → false is the same wait)
       return endpoint.EndpointStatus === "InService" && variant && Math.abs((variant.CurrentWeight ?? 0) - weight) < 1e-6 ? true : undefined;
     }, pace);
   }
