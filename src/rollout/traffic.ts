@@ -74,7 +74,11 @@ export class TrafficDriver {
   private async steps(options: { stopBeforeTraffic: boolean }): Promise<Ended> {
     const s = this.state;
     let command = s.command;
+    // A command left in the record is taken here: booked as taken (a shell waiting on its id sees
+    // that), and gone from the record, id included, so a later save does not write it back.
+    if (s.commandId) s.takenCommandIds = [...s.takenCommandIds, s.commandId].slice(-MAX_TAKEN_COMMANDS);
     s.command = undefined;
+    s.commandId = undefined;
     if (s.driver !== this.token) {
       s.driver = this.token;
       await this.save(s.phase, true);

@@ -323,6 +323,10 @@ describe("carrying on a rollout from its record", () => {
     expect(r.aws.callsOf("AddTags")[0]!.input.Tags).toContainEqual({ Key: `${P}driver`, Value: TOKEN });
     // The command is removed before anything else moves, and is not taken a second time: each step bakes whole.
     expect(r.aws.callsOf("DeleteTags")[0]!.input.TagKeys).toEqual([`${P}command`, `${P}command-id`]);
+    // Booked as taken, and its id not written back by a later save.
+    expect(r.aws.tags[`${P}taken-commands`]).toBe("c-1");
+    expect(r.aws.tags[`${P}command-id`]).toBeUndefined();
+    expect(r.aws.callsOf("AddTags").flatMap((c) => c.input.Tags as Array<{ Key: string }>).filter((t) => t.Key === `${P}command-id`)).toEqual([]);
     expect(r.shifts()).toEqual([
       [25, 0],
       [50, 20],
