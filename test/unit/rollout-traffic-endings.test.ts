@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decodeRollout, encodeRollout, ROLLOUT_TAG_PREFIX, rolloutSteps, type RolloutState } from "../../src/core/rollout-state";
+import { decodeRollout, ROLLOUT_TAG_PREFIX } from "../../src/core/rollout-state";
 import { CredentialsError, MlopsError, SettledInterruptError } from "../../src/errors";
-import { TakenOverError, TrafficDriver } from "../../src/rollout/traffic";
-import { awsError, FakeClock, ScriptedAws, scriptedEnv, type EndpointState } from "../helpers/scripted-aws";
+import { TakenOverError } from "../../src/rollout/traffic";
+import { awsError } from "../helpers/scripted-aws";
+import { ALARM, MIX, NEW, NEW_VARIANT, OLD, ScriptedEndpoint, TOKEN, trafficWorld, type WorldOptions } from "../helpers/traffic-world";
 
 /**
  * How the traffic engine ends a rollout, and the waits on the way: the way back to the old
@@ -11,143 +12,29 @@ import { awsError, FakeClock, ScriptedAws, scriptedEnv, type EndpointState } fro
  * their clock times, so a change in what is sent, or when, shows.
  */
 
-const ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn";
-const OLD = "churn-old";
-const MIX = "churn-mix";
-const NEW = "churn-new";
-const NEW_VARIANT = "v-new";
-const ALARM = "churn-5xx";
-const TOKEN = "me";
-
-type Weights = Record<string, number>;
-const CONFIG_WEIGHTS: Record<string, Weights> = { [OLD]: { AllTraffic: 1 }, [MIX]: { AllTraffic: 1, [NEW_VARIANT]: 0 }, [NEW]: { AllTraffic: 1 } };
+/** `phaseAgo`: seconds before the start the record's phase began; `driver`: the driver named in the record (default TOKEN). */
+type Setup = Pick<WorldOptions, "mode" | "phase" | "step" | "weight" | "serving" | "bake" | "deadlineSeconds" | "signal" | "phaseAgo" | "driver">;
 
 /**
- * An endpoint that takes weight changes at once and a config update one describe later (Updating,
- * then InService on it). `script` answers the next describes instead; `afterWeights` and
- * `afterUpdate` are scripts queued by the next weights call or config update.
+ * A rollout on its record, as another process or this one left it: by default baking the canary
+ * (step 0, 10 %; 100 % serverless), started 600 s ago; canary 10 %, bakes of `bake` then 30 s.
+ * A mixed endpoint serves it as AllTraffic 100 - weight.
  */
-class Endpoint {
-  status: NonNullable<EndpointState["EndpointStatus"]> = "InService";
-  failureReason: string | undefined;
-  pending: string | undefined;
-  script: EndpointState[] = [];
-  afterWeights: EndpointState[] = [];
-  afterUpdate: EndpointState[] = [];
-  /** What an update to a config does instead of starting (the test's choice). */
-  onUpdate: Record<string, (e: Endpoint) => void> = {};
-
-  constructor(
-    public config: string,
-    public weights: Weights,
-  ) {}
-
-  /** The endpoint as a describe shows it, with `status` and the new variant's current/desired weights. */
-  static view(config: string, status: EndpointState["EndpointStatus"], newVariant?: { current: number; desired: number } | "absent" | "no variants"): EndpointState {
-    const variants =
-      newVariant === "no variants"
-        ? undefined
-        : [{ VariantName: "AllTraffic", CurrentWeight: 1, DesiredWeight: 1 }, ...(newVariant === undefined || newVariant === "absent" ? [] : [{ VariantName: NEW_VARIANT, CurrentWeight: newVariant.current, DesiredWeight: newVariant.desired }])];
-    return { EndpointName: "churn", EndpointStatus: status, EndpointConfigName: config, ...(variants ? { ProductionVariants: variants } : {}) };
-  }
-
-  describe(): EndpointState {
-    const scripted = this.script.shift();
-    if (scripted) return scripted;
-    const answer: EndpointState = {
-      EndpointName: "churn",
-      EndpointStatus: this.pending ? "Updating" : this.status,
-      EndpointConfigName: this.config,
-      FailureReason: this.failureReason,
-      ProductionVariants: Object.entries(this.weights).map(([VariantName, w]) => ({ VariantName, CurrentWeight: w, DesiredWeight: w })),
-      ...(this.pending ? { PendingDeploymentSummary: { EndpointConfigName: this.pending } } : {}),
-    };
-    if (this.pending) {
-      this.config = this.pending;
-      this.weights = { ...CONFIG_WEIGHTS[this.pending] };
-      this.pending = undefined;
-    }
-    return answer;
-  }
-
-  setWeights(weights: Array<{ VariantName: string; DesiredWeight: number }>): void {
-    for (const w of weights) this.weights[w.VariantName] = w.DesiredWeight;
-    this.script.push(...this.afterWeights.splice(0));
-  }
-
-  update(config: string): void {
-    this.script.push(...this.afterUpdate.splice(0));
-    const instead = this.onUpdate[config];
-    if (instead) instead(this);
-    else this.pending = config;
-  }
-}
-
-interface Setup {
-  mode?: "traffic" | "serverless";
-  phase?: RolloutState["phase"];
-  step?: number;
-  weight?: number;
-  serving?: string;
-  bake?: number;
-  deadlineSeconds?: number;
-  signal?: AbortSignal;
-  /** Seconds before the start the record's phase began. */
-  phaseAgo?: number;
-  /** The driver named in the record (and in the state this process read). */
-  driver?: string;
-}
-
-/** A rollout on its record, as another process or this one left it; canary 10 %, bakes of `bake` then 30 s. */
 function rollout(setup: Setup = {}) {
-  const clock = new FakeClock();
-  const start = clock.t;
   const mode = setup.mode ?? "traffic";
-  const plan = { canaryPercent: 10, linearStep: 25, bake: setup.bake ?? 60, finalBake: 30 };
-  const state: RolloutState = {
-    id: "r-1",
-    mode,
-    strategy: "canary",
-    phase: setup.phase ?? "baking",
-    finished: false,
-    plan,
-    steps: rolloutSteps(mode, "canary", plan, [ALARM]),
-    step: setup.step ?? 0,
-    weight: setup.weight ?? (mode === "traffic" ? 10 : 100),
-    oldConfig: OLD,
-    newConfig: NEW,
-    ...(mode === "traffic" ? { mixConfig: MIX, newVariant: NEW_VARIANT } : {}),
-    oldVariants: [{ name: "AllTraffic", weight: 1 }],
-    alarms: [ALARM],
-    ownedAlarms: [],
-    pollSeconds: 10,
-    keepOld: false,
-    pause: false,
-    startedAt: start - 600_000,
-    phaseSince: start - (setup.phaseAgo ?? 0) * 1000,
-    heartbeat: start,
-    driver: setup.driver ?? TOKEN,
-    takenCommandIds: [],
-  };
+  const weight = setup.weight ?? (mode === "traffic" ? 10 : 100);
   const serving = setup.serving ?? (mode === "traffic" ? MIX : NEW);
-  const endpoint = new Endpoint(serving, { ...CONFIG_WEIGHTS[serving] });
-  if (serving === MIX) endpoint.weights = { AllTraffic: 100 - state.weight, [NEW_VARIANT]: state.weight };
-  const aws: ScriptedAws = new ScriptedAws(clock, {
-    DescribeEndpoint: () => endpoint.describe(),
-    UpdateEndpointWeightsAndCapacities: (input: { DesiredWeightsAndCapacities: Array<{ VariantName: string; DesiredWeight: number }> }) => {
-      endpoint.setWeights(input.DesiredWeightsAndCapacities);
-      return {};
-    },
-    UpdateEndpoint: (input: { EndpointConfigName: string }) => {
-      endpoint.update(input.EndpointConfigName);
-      return {};
-    },
+  const { clock, aws, endpoint, env, state, start, drive, seconds } = trafficWorld({
+    ...setup,
+    phase: setup.phase ?? "baking",
+    step: setup.step ?? 0,
+    weight,
+    startedAgo: 600,
+    phaseAgo: setup.phaseAgo ?? 0,
+    driver: setup.driver ?? TOKEN,
+    weights: serving === MIX ? { AllTraffic: 100 - weight, [NEW_VARIANT]: weight } : undefined,
+    justTook: false,
   });
-  aws.tags = encodeRollout(state);
-  aws.setAlarm(ALARM, "OK", start - 60_000);
-  const env = scriptedEnv(aws, clock, { pollSeconds: 10, deadlineSeconds: setup.deadlineSeconds, signal: setup.signal });
-  const driver = new TrafficDriver(env, ARN, state, TOKEN);
-  const seconds = (at: number) => (at - start) / 1000;
   return {
     clock,
     aws,
@@ -155,7 +42,7 @@ function rollout(setup: Setup = {}) {
     env,
     state,
     start,
-    drive: (options: { stopBeforeTraffic?: boolean; justTook?: boolean } = {}) => driver.drive({ stopBeforeTraffic: options.stopBeforeTraffic ?? false, justTook: options.justTook ?? false }),
+    drive,
     /**
      * The calls to the endpoint, at seconds from the start: "describe@30", "weights 100/0@30"
      * (old/new variant), "update churn-old@30".
@@ -191,7 +78,7 @@ describe("the way back from a bake", () => {
     const r = rollout();
     r.clock.at({ in: 30_000 }, () => r.aws.setAlarm(ALARM, "ALARM"));
     // Weights are floats: a variant at 0.000001 still takes a sliver of the traffic.
-    r.endpoint.afterWeights = [Endpoint.view(MIX, "InService", { current: 0.000001, desired: 0 })];
+    r.endpoint.afterWeights = [ScriptedEndpoint.view(MIX, "InService", { current: 0.000001, desired: 0 })];
     const result = await r.drive();
     expect(result).toEqual({
       outcome: "rolled-back",
@@ -261,9 +148,9 @@ describe("the way back from a record left rolling back", () => {
     { name: "no variants shown", seen: "no variants" as const, weights: false },
   ])("on the mix with $name: weights to 0 only if it has or will have traffic, then the old config", async ({ seen, weights }) => {
     const r = rollout({ phase: "rolling-back", weight: 0 });
-    r.endpoint.script = [Endpoint.view(MIX, "InService", seen)];
+    r.endpoint.script = [ScriptedEndpoint.view(MIX, "InService", seen)];
     // Right after the update back, a describe still shows the mix in service.
-    r.endpoint.afterUpdate = [Endpoint.view(MIX, "InService", { current: 0, desired: 0 })];
+    r.endpoint.afterUpdate = [ScriptedEndpoint.view(MIX, "InService", { current: 0, desired: 0 })];
     const result = await r.drive();
     expect(result).toEqual({ outcome: "rolled-back", endpointConfig: OLD, alarms: [], failureReason: "aborted by `mlops abort`", firedAlarm: null, firedAt: null, rollbackReactionSeconds: null });
     expect(r.endpointCalls()).toEqual([
@@ -283,7 +170,7 @@ describe("the way back from a record left rolling back", () => {
     r.aws.handlers.UpdateEndpointWeightsAndCapacities = () => {
       throw awsError("ValidationException", "variant v-new not found");
     };
-    r.endpoint.afterUpdate = [Endpoint.view(NEW, "InService")];
+    r.endpoint.afterUpdate = [ScriptedEndpoint.view(NEW, "InService")];
     const result = await r.drive();
     expect(result.outcome).toBe("rolled-back");
     expect(r.endpointCalls()).toEqual(["weights 100/0@0", "describe@0", "update churn-old@0", "describe@0", "describe@1", "describe@2", "describe@2"]);
@@ -406,11 +293,11 @@ describe("the record and the view", () => {
 
   it("a step waits for the endpoint in service, and bakes only once the new variant's current weight is reached", async () => {
     const r = rollout({ phase: "paused", step: -1, weight: 0 });
-    r.endpoint.script = [Endpoint.view(MIX, "Updating", { current: 0, desired: 0 })];
+    r.endpoint.script = [ScriptedEndpoint.view(MIX, "Updating", { current: 0, desired: 0 })];
     r.endpoint.afterWeights = [
-      Endpoint.view(MIX, "InService", { current: 0, desired: 10 }),
-      Endpoint.view(MIX, "Updating", "no variants"),
-      Endpoint.view(MIX, "Updating", { current: 10, desired: 10 }),
+      ScriptedEndpoint.view(MIX, "InService", { current: 0, desired: 10 }),
+      ScriptedEndpoint.view(MIX, "Updating", "no variants"),
+      ScriptedEndpoint.view(MIX, "Updating", { current: 10, desired: 10 }),
     ];
     await r.drive({ stopBeforeTraffic: false });
     expect(r.endpointCalls().slice(0, 7)).toEqual(["describe@0", "describe@10", "weights 90/10@10", "describe@10", "describe@20", "describe@30", "describe@40"]);

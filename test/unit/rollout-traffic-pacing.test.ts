@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { encodeRollout, rolloutSteps, ROLLOUT_TAG_PREFIX as P, type RolloutState } from "../../src/core/rollout-state";
-import type { Strategy } from "../../src/core/rollout-plan";
+import { encodeRollout, ROLLOUT_TAG_PREFIX as P } from "../../src/core/rollout-state";
 import { AwsError } from "../../src/errors";
 import { Timeout } from "../../src/rollout/poll";
-import { TakenOverError, TrafficDriver } from "../../src/rollout/traffic";
+import { TakenOverError } from "../../src/rollout/traffic";
 import type { RolloutView, ViewSnapshot } from "../../src/rollout/view";
-import { awsError, FakeClock, ScriptedAws, scriptedEnv, type EndpointState } from "../helpers/scripted-aws";
+import { awsError } from "../helpers/scripted-aws";
+import { ALARM, MIX, NEW, NEW_VARIANT, OLD, TOKEN, trafficWorld, type WorldOptions } from "../helpers/traffic-world";
 
 /**
  * The traffic engine's pacing and its record, pinned to the clock: when it reads the alarms
@@ -18,115 +18,27 @@ import { awsError, FakeClock, ScriptedAws, scriptedEnv, type EndpointState } fro
  * when the engine sleeps; expected times are worked out from those rules in the comments.
  */
 
-const ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn";
-const OLD = "churn-old";
-const MIX = "churn-mix";
-const NEW = "churn-new";
-const NEW_VARIANT = "v-new";
-const ALARM = "churn-5xx";
-const TOKEN = "me";
-
-/** Variant weights each config starts with. */
-const VARIANTS: Record<string, Record<string, number>> = { [OLD]: { AllTraffic: 1 }, [MIX]: { AllTraffic: 1, [NEW_VARIANT]: 0 }, [NEW]: { AllTraffic: 1 } };
-
-interface Options {
-  mode?: "traffic" | "serverless";
-  strategy?: Strategy;
-  phase?: RolloutState["phase"];
-  step?: number;
-  weight?: number;
-  pause?: boolean;
-  bake?: number;
-  finalBake?: number;
-  alarms?: string[];
-  pollSeconds?: number;
-  deadlineSeconds?: number;
-  /** Who drove the record before (default: this process). */
-  driver?: string;
-}
+/** `driver`: who drove the record before (default: this process; given as undefined: nobody). */
+type Options = Pick<WorldOptions, "mode" | "strategy" | "phase" | "step" | "weight" | "pause" | "bake" | "finalBake" | "alarms" | "pollSeconds" | "deadlineSeconds" | "driver">;
 
 /**
  * A rollout record on an endpoint that takes weight changes at once and a config update one
  * describe later (Updating, then InService on it); `describes` answers the next describes instead.
+ * The endpoint has an owner tag; a mixed one at `weight` % serves it as AllTraffic 100 - weight.
  */
 function paced(o: Options = {}) {
-  const clock = new FakeClock();
-  const start = clock.t;
-  const mode = o.mode ?? "traffic";
-  const strategy = o.strategy ?? "canary";
-  const plan = { canaryPercent: 10, linearStep: 25, bake: o.bake ?? 60, finalBake: o.finalBake ?? 30 };
-  const alarms = o.alarms ?? [ALARM];
-  const state: RolloutState = {
-    id: "r-1",
-    mode,
-    strategy,
-    phase: o.phase ?? "preparing",
-    finished: false,
-    plan,
-    steps: rolloutSteps(mode, strategy, plan, alarms),
-    step: o.step ?? -1,
-    weight: o.weight ?? 0,
-    oldConfig: OLD,
-    newConfig: NEW,
-    ...(mode === "traffic" ? { mixConfig: MIX, newVariant: NEW_VARIANT } : {}),
-    oldVariants: [{ name: "AllTraffic", weight: 1 }],
-    alarms,
-    ownedAlarms: [],
-    pollSeconds: o.pollSeconds ?? 10,
-    keepOld: false,
-    pause: o.pause ?? false,
-    startedAt: start,
-    phaseSince: start,
-    heartbeat: start,
-    driver: "driver" in o ? o.driver : TOKEN,
-    takenCommandIds: [],
-  };
-  const endpoint = { config: mode === "traffic" ? MIX : NEW, pending: undefined as string | undefined, weights: {} as Record<string, number> };
-  endpoint.weights = { ...VARIANTS[endpoint.config] };
-  if (mode === "traffic" && state.weight > 0) endpoint.weights = { AllTraffic: 100 - state.weight, [NEW_VARIANT]: state.weight };
-  const describes: EndpointState[] = [];
-  const aws: ScriptedAws = new ScriptedAws(clock, {
-    DescribeEndpoint: () => {
-      const scripted = describes.shift();
-      if (scripted) return scripted;
-      const answer: EndpointState = {
-        EndpointName: "churn",
-        EndpointStatus: endpoint.pending ? "Updating" : "InService",
-        EndpointConfigName: endpoint.config,
-        ProductionVariants: Object.entries(endpoint.weights).map(([VariantName, w]) => ({ VariantName, CurrentWeight: w, DesiredWeight: w })),
-        ...(endpoint.pending ? { PendingDeploymentSummary: { EndpointConfigName: endpoint.pending } } : {}),
-      };
-      if (endpoint.pending) {
-        endpoint.config = endpoint.pending;
-        endpoint.weights = { ...VARIANTS[endpoint.pending] };
-        endpoint.pending = undefined;
-      }
-      return answer;
-    },
-    UpdateEndpointWeightsAndCapacities: (input: { DesiredWeightsAndCapacities: Array<{ VariantName: string; DesiredWeight: number }> }) => {
-      for (const w of input.DesiredWeightsAndCapacities) endpoint.weights[w.VariantName] = w.DesiredWeight;
-      return {};
-    },
-    UpdateEndpoint: (input: { EndpointConfigName: string }) => {
-      endpoint.pending = input.EndpointConfigName;
-      return {};
-    },
-  });
-  aws.tags = { owner: "team-a", ...encodeRollout(state) };
-  for (const a of alarms) aws.setAlarm(a, "OK", start - 60_000);
-  const env = scriptedEnv(aws, clock, { pollSeconds: o.pollSeconds ?? 10, deadlineSeconds: o.deadlineSeconds });
+  const mixed = (o.mode ?? "traffic") === "traffic" && (o.weight ?? 0) > 0 ? { AllTraffic: 100 - o.weight!, [NEW_VARIANT]: o.weight! } : undefined;
+  const { clock, aws, endpoint, env, state, drive, seconds: secs } = trafficWorld({ ...o, weights: mixed, tags: { owner: "team-a" }, justTook: true });
   /** What the view was shown, with the clock time (s). */
   const shown: Array<ViewSnapshot & { at: number }> = [];
-  env.view = { update: (s: ViewSnapshot) => shown.push({ ...s, at: (clock.t - start) / 1000 }) } as unknown as RolloutView;
-  const driver = new TrafficDriver(env, ARN, state, TOKEN);
-  const secs = (at: number) => (at - start) / 1000;
+  env.view = { update: (s: ViewSnapshot) => shown.push({ ...s, at: secs(clock.t) }) } as unknown as RolloutView;
   return {
     clock,
     aws,
     env,
     state,
-    describes,
-    drive: (options: { stopBeforeTraffic?: boolean; justTook?: boolean } = {}) => driver.drive({ stopBeforeTraffic: options.stopBeforeTraffic ?? false, justTook: options.justTook ?? true }),
+    describes: endpoint.script,
+    drive,
     /** Clock times (s) of one operation's calls. */
     times: (op: string) => aws.callsOf(op).map((c) => secs(c.at)),
     /** [new variant's weight, time (s)] of each weight change. */

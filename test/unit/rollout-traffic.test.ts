@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decodeRollout, encodeRollout, rolloutSteps, ROLLOUT_TAG_PREFIX, type RolloutState } from "../../src/core/rollout-state";
-import type { Strategy } from "../../src/core/rollout-plan";
+import { decodeRollout, encodeRollout, ROLLOUT_TAG_PREFIX } from "../../src/core/rollout-state";
 import { SettledInterruptError } from "../../src/errors";
 import { Timeout } from "../../src/rollout/poll";
-import { TakenOverError, TrafficDriver } from "../../src/rollout/traffic";
+import { TakenOverError } from "../../src/rollout/traffic";
 import { endingExitCode } from "../../src/rollout/report";
 import { ExitCode } from "../../src/exit-codes";
-import { awsError, FakeClock, ScriptedAws, scriptedEnv, type EndpointState } from "../helpers/scripted-aws";
+import { awsError } from "../helpers/scripted-aws";
+import { ALARM, ARN, CONFIG_WEIGHTS, MIX, NEW, NEW_VARIANT, OLD, TOKEN, trafficWorld, type WorldOptions } from "../helpers/traffic-world";
 
 /**
  * mlops's own traffic engine, driven against a scripted endpoint: the weights it sends, the
@@ -14,137 +14,23 @@ import { awsError, FakeClock, ScriptedAws, scriptedEnv, type EndpointState } fro
  * an update one describe later (Updating, then InService), unless a test scripts otherwise.
  */
 
-const ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn";
-const OLD = "churn-old";
-const MIX = "churn-mix";
-const NEW = "churn-new";
-const NEW_VARIANT = "v-new";
-const ALARM = "churn-5xx";
-const TOKEN = "me";
-
-type Weights = Record<string, number>;
-const CONFIG_VARIANTS: Record<string, Weights> = { [OLD]: { AllTraffic: 1 }, [MIX]: { AllTraffic: 1, [NEW_VARIANT]: 0 }, [NEW]: { AllTraffic: 1 } };
+type Setup = Pick<WorldOptions, "strategy" | "mode" | "phase" | "step" | "weight" | "serving" | "pause" | "bake" | "finalBake" | "linearStep" | "deadlineSeconds" | "alarms" | "signal">;
 
 /**
- * An endpoint that serves `config` with `weights`, takes weight changes at once and config
- * updates one describe later. `script` (filled by a test) answers the next describes instead.
+ * A fresh rollout (canary 10 %, bakes of 60 s then 30 s, linear steps of 25 %) on an endpoint
+ * with an owner tag; a mixed endpoint at `weight` % serves it as AllTraffic (100 - weight) / 100.
  */
-class EndpointModel {
-  config: string;
-  weights: Weights;
-  status = "InService";
-  failureReason: string | undefined;
-  pending: string | undefined;
-  /** Describes to give before the model's own answer, in order. */
-  script: EndpointState[] = [];
-  /** What an UpdateEndpoint to a config does instead of applying it (a test's choice). */
-  onUpdate: Record<string, (model: EndpointModel) => void> = {};
-
-  constructor(config: string, weights: Weights) {
-    this.config = config;
-    this.weights = { ...weights };
-  }
-
-  describe(): EndpointState {
-    const scripted = this.script.shift();
-    if (scripted) return scripted;
-    const answer: EndpointState = {
-      EndpointName: "churn",
-      EndpointArn: ARN,
-      EndpointStatus: this.pending ? "Updating" : (this.status as EndpointState["EndpointStatus"]),
-      EndpointConfigName: this.config,
-      FailureReason: this.failureReason,
-      ProductionVariants: Object.entries(this.weights).map(([VariantName, w]) => ({ VariantName, CurrentWeight: w, DesiredWeight: w })),
-      ...(this.pending ? { PendingDeploymentSummary: { EndpointConfigName: this.pending } } : {}),
-    };
-    // An update shows as Updating for one describe, then it is done.
-    if (this.pending) {
-      this.config = this.pending;
-      this.weights = { ...CONFIG_VARIANTS[this.pending] };
-      this.pending = undefined;
-    }
-    return answer;
-  }
-
-  update(config: string): void {
-    const instead = this.onUpdate[config];
-    if (instead) instead(this);
-    else this.pending = config;
-  }
-}
-
-interface Setup {
-  strategy?: Strategy;
-  mode?: "traffic" | "serverless";
-  phase?: RolloutState["phase"];
-  step?: number;
-  weight?: number;
-  serving?: string;
-  pause?: boolean;
-  bake?: number;
-  finalBake?: number;
-  linearStep?: number;
-  deadlineSeconds?: number;
-  alarms?: string[];
-  signal?: AbortSignal;
-}
-
 function rollout(setup: Setup = {}) {
-  const clock = new FakeClock();
-  const mode = setup.mode ?? "traffic";
-  const strategy = setup.strategy ?? "canary";
-  const plan = { canaryPercent: 10, linearStep: setup.linearStep ?? 25, bake: setup.bake ?? 60, finalBake: setup.finalBake ?? 30 };
-  const alarms = setup.alarms ?? [ALARM];
-  const state: RolloutState = {
-    id: "r-1",
-    mode,
-    strategy,
-    phase: setup.phase ?? "preparing",
-    finished: false,
-    plan,
-    steps: rolloutSteps(mode, strategy, plan, alarms),
-    step: setup.step ?? -1,
-    weight: setup.weight ?? 0,
-    oldConfig: OLD,
-    newConfig: NEW,
-    ...(mode === "traffic" ? { mixConfig: MIX, newVariant: NEW_VARIANT } : {}),
-    oldVariants: [{ name: "AllTraffic", weight: 1 }],
-    alarms,
-    ownedAlarms: [],
-    pollSeconds: 10,
-    keepOld: false,
-    pause: setup.pause ?? false,
-    startedAt: clock.t,
-    phaseSince: clock.t,
-    heartbeat: clock.t,
-    driver: TOKEN,
-    takenCommandIds: [],
-  };
-  const serving = setup.serving ?? (mode === "traffic" ? MIX : NEW);
-  const model = new EndpointModel(serving, CONFIG_VARIANTS[serving]!);
-  if (setup.weight && mode === "traffic") model.weights = { AllTraffic: (100 - setup.weight) / 100, [NEW_VARIANT]: setup.weight };
-  const aws: ScriptedAws = new ScriptedAws(clock, {
-    DescribeEndpoint: () => model.describe(),
-    UpdateEndpointWeightsAndCapacities: (input: { DesiredWeightsAndCapacities: Array<{ VariantName: string; DesiredWeight: number }> }) => {
-      for (const w of input.DesiredWeightsAndCapacities) model.weights[w.VariantName] = w.DesiredWeight;
-      return {};
-    },
-    UpdateEndpoint: (input: { EndpointConfigName: string }) => {
-      model.update(input.EndpointConfigName);
-      return {};
-    },
-  });
-  aws.tags = { owner: "team-a", ...encodeRollout(state) };
-  for (const a of alarms) aws.setAlarm(a, "OK", clock.t - 60_000);
-  const env = scriptedEnv(aws, clock, { pollSeconds: 10, deadlineSeconds: setup.deadlineSeconds, signal: setup.signal });
-  const driver = new TrafficDriver(env, ARN, state, TOKEN);
+  const mixed = setup.weight && (setup.mode ?? "traffic") === "traffic" ? { AllTraffic: (100 - setup.weight) / 100, [NEW_VARIANT]: setup.weight } : undefined;
+  const { clock, aws, endpoint: model, env, state, drive } = trafficWorld({ ...setup, weights: mixed, tags: { owner: "team-a" }, justTook: true });
+  model.arn = ARN;
   return {
     clock,
     aws,
     model,
     env,
     state,
-    drive: (options: { stopBeforeTraffic?: boolean; justTook?: boolean } = {}) => driver.drive({ stopBeforeTraffic: options.stopBeforeTraffic ?? false, justTook: options.justTook ?? true }),
+    drive,
     /** The new variant's weight in each UpdateEndpointWeightsAndCapacities, in order. */
     shifts: () => aws.callsOf("UpdateEndpointWeightsAndCapacities").map((c) => c.input.DesiredWeightsAndCapacities.find((w: { VariantName: string }) => w.VariantName === NEW_VARIANT).DesiredWeight),
     updates: () => aws.callsOf("UpdateEndpoint").map((c) => c.input.EndpointConfigName as string),
@@ -202,7 +88,7 @@ describe("the traffic engine", () => {
       { EndpointName: "churn", EndpointStatus: "Updating", EndpointConfigName: OLD, PendingDeploymentSummary: { EndpointConfigName: MIX } },
     ];
     r.model.config = MIX;
-    r.model.weights = { ...CONFIG_VARIANTS[MIX] };
+    r.model.weights = { ...CONFIG_WEIGHTS[MIX] };
     expect((await r.drive()).outcome).toBe("deployed");
     expect(r.shifts()).toEqual([10, 100]);
   });
