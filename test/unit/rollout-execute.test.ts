@@ -530,7 +530,7 @@ describe("removing what a refused deploy made, while others act too", () => {
 describe("waiting for a creation", () => {
   it("an endpoint not found for a moment, then creating for a while: it waits through both, one line per change, no alarms", async () => {
     describes = [undefined];
-    const creating = { ...serving("churn-c2"), EndpointStatus: "Creating" };
+    const creating: EndpointState = { ...serving("churn-c2"), EndpointStatus: "Creating" };
     // The first answer is for the record; then the wait sees: not found, creating ×2, in service.
     onTake = [creating, undefined, creating, creating, serving("churn-c2")];
     const e = env();
