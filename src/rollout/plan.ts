@@ -341,7 +341,7 @@ async function answerError(check: () => Promise<unknown>): Promise<void> {
 
 /** Existing alarms must exist, and must not already be in ALARM (that would roll back at once). */
 async function checkUserAlarms(ctx: Context, names: readonly string[]): Promise<AlarmState[]> {
-  if (names.length === 0) return [];
+  // No names: CloudWatch is not asked (alarmStates sends nothing for an empty list).
   const states = await alarmStates(ctx.aws, names);
   const missing = names.filter((n) => !states.some((s) => s.name === n));
   if (missing.length > 0) throw new UsageError(`--alarm: no CloudWatch alarm named ${missing.join(", ")}`, { hint: "create it first, or use --auto-alarms" });
