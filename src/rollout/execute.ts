@@ -118,14 +118,11 @@ async function writeRecord(aws: AwsClients, env: RolloutEnv, plan: DeployPlan, r
 
 /** Whether the endpoint is being created with, updated to, or serving this rollout's config. */
 async function tookEndpoint(aws: AwsClients, plan: DeployPlan): Promise<boolean> {
-  try {
-    const endpoint = await describeEndpoint(aws, plan.endpoint);
-    const ours = [plan.specs.config.EndpointConfigName, plan.specs.mix?.EndpointConfigName];
-    const before = plan.current?.endpoint.EndpointConfigName;
-    return !!endpoint && [endpoint.PendingDeploymentSummary?.EndpointConfigName, endpoint.EndpointConfigName].some((c) => !!c && c !== before && ours.includes(c));
-  } catch {
-    return false;
-  }
+  // An endpoint that cannot be described now is not known to be taken.
+  const endpoint = await describeEndpoint(aws, plan.endpoint).catch(() => undefined);
+  const ours = [plan.specs.config.EndpointConfigName, plan.specs.mix?.EndpointConfigName];
+  const before = plan.current?.endpoint.EndpointConfigName;
+  return !!endpoint && [endpoint.PendingDeploymentSummary?.EndpointConfigName, endpoint.EndpointConfigName].some((c) => !!c && c !== before && ours.includes(c));
 }
 
 /** The model and configs (unless an earlier deploy made the same), and this rollout's alarms. */
@@ -164,7 +161,8 @@ async function take(aws: AwsClients, plan: DeployPlan): Promise<void> {
   } else if (plan.mode === "traffic") {
     await updateEndpoint(aws, plan.endpoint, specs.mix!.EndpointConfigName);
   } else {
-    await updateEndpoint(aws, plan.endpoint, specs.config.EndpointConfigName, plan.mode === "guardrails" ? plan.deploymentConfig : undefined);
+    // Only a guardrail plan has a deployment config (see planDeploy); the others update all at once.
+    await updateEndpoint(aws, plan.endpoint, specs.config.EndpointConfigName, plan.deploymentConfig);
   }
 }
 

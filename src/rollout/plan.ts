@@ -215,15 +215,17 @@ function planAlarms(
     if (settings.autoAlarms) notes.push(info("--auto-alarms apply from the next deploy: a new endpoint has no previous version to go back to"));
     return { createAlarms, watched };
   }
+  // Past a creation there is a current endpoint (planDeploy plans a creation only when there is none).
+  const current = r.current!.endpoint;
   for (const alarm of userAlarms) {
     const scope = alarmScope(alarm.definition, {
       endpoint,
       mode,
-      variants: (r.current?.endpoint.ProductionVariants ?? []).map((v) => v.VariantName!),
+      variants: (current.ProductionVariants ?? []).map((v) => v.VariantName!),
       servingVariant: specs.variantName,
       newVariant: specs.newVariant,
       newConfig: specs.config.EndpointConfigName,
-      currentConfig: r.current?.endpoint.EndpointConfigName,
+      currentConfig: current.EndpointConfigName,
     });
     if (scope.problem) throw new UsageError(scope.problem, { hint: "name an alarm on the endpoint's serving variant, or use --auto-alarms, which watch the new version only" });
     if (scope.note) notes.push(info(scope.note));
@@ -339,7 +341,7 @@ async function answerError(check: () => Promise<unknown>): Promise<void> {
 
 /** Existing alarms must exist, and must not already be in ALARM (that would roll back at once). */
 async function checkUserAlarms(ctx: Context, names: readonly string[]): Promise<AlarmState[]> {
-  if (names.length === 0) return [];
+  // No names: CloudWatch is not asked (alarmStates sends nothing for an empty list).
   const states = await alarmStates(ctx.aws, names);
   const missing = names.filter((n) => !states.some((s) => s.name === n));
   if (missing.length > 0) throw new UsageError(`--alarm: no CloudWatch alarm named ${missing.join(", ")}`, { hint: "create it first, or use --auto-alarms" });
@@ -456,7 +458,7 @@ export function newRecord(plan: DeployPlan, started: number): RolloutState {
     oldConfig: plan.current?.endpoint.EndpointConfigName ?? "",
     newConfig: plan.specs.config.EndpointConfigName,
     modelPackage: plan.modelPackageArn,
-    mixConfig: traffic ? plan.specs.mix?.EndpointConfigName : undefined,
+    mixConfig: traffic ? plan.specs.mix!.EndpointConfigName : undefined,
     newVariant: traffic ? plan.specs.newVariant : undefined,
     oldVariants: (plan.current?.endpoint.ProductionVariants ?? []).map((v) => ({ name: v.VariantName!, weight: v.CurrentWeight ?? 1 })),
     takenCommandIds: [],
@@ -486,7 +488,8 @@ export function dryRunCalls(plan: DeployPlan): Array<{ operation: string; detail
   if (specs.mix) calls.push({ operation: "sagemaker:CreateEndpointConfig", detail: `EndpointConfigName=${specs.mix.EndpointConfigName} (old variants + ${specs.newVariant} at weight 0)` });
   for (const alarm of plan.createAlarms) calls.push({ operation: "cloudwatch:PutMetricAlarm", detail: `AlarmName=${alarm.AlarmName} ${alarm.MetricName ?? "metric math"} > ${alarm.Threshold}` });
   if (plan.mode === "guardrails") {
-    const routing = plan.deploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
+    // A guardrail plan always has a deployment config (planDeploy); a rolling one has no BlueGreenUpdatePolicy.
+    const routing = plan.deploymentConfig!.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
     calls.push({
       operation: "sagemaker:UpdateEndpoint",
       detail: `EndpointName=${plan.endpoint} EndpointConfigName=${specs.config.EndpointConfigName} DeploymentConfig=${routing ? routing.Type : "RollingUpdatePolicy"} alarms=[${plan.alarmNames.join(",")}]`,

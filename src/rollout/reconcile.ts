@@ -76,18 +76,17 @@ export async function observe(aws: AwsClients, name: string, now: Date): Promise
   const names = rollout && rolloutActive ? rollout.alarms : deployment ? deployment.alarms : (rollout?.alarms ?? deploymentAlarms);
   // The alarms are shown, not acted on here: AWS throttling them must not stop a status or an abort.
   let unreadAlarms: string[] = [];
-  const alarms =
-    names.length > 0
-      ? await alarmStates(aws, names).catch((error: unknown) => {
-          if (!isTransient(error)) throw error;
-          unreadAlarms = names;
-          return [];
-        })
-      : [];
+  // No names: CloudWatch is not asked (alarmStates sends nothing for an empty list).
+  const alarms = await alarmStates(aws, names).catch((error: unknown) => {
+    if (!isTransient(error)) throw error;
+    unreadAlarms = names;
+    return [];
+  });
 
   // The way back: the endpoint's own record of it, else what the serving config says (if ours).
   let back = wayBack(tags, view.serving);
-  if (!back && view.serving && tags[PREVIOUS_OF_TAG] !== view.serving) {
+  // A way back read from the endpoint's tags implies they were written for the serving config.
+  if (view.serving && tags[PREVIOUS_OF_TAG] !== view.serving) {
     const config = await describeEndpointConfig(aws, view.serving);
     const configTags = (config?.EndpointConfigArn && (await listTagsIfExists(aws, config.EndpointConfigArn))) || {};
     if (isOwnedBy(configTags, name)) back = wayBack(tags, view.serving, configTags);
@@ -162,6 +161,7 @@ export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observa
   if (!endpoint || !rollout || !current || current.id !== rollout.id || current.finished) {
     return { rolloutId: rollout?.id ?? "", outcome, why, deleted: [], kept: [], skipped: true };
   }
+  // Stryker disable next-line LogicalOperator: finishPlan reads only what serves and what is pending, not the status
   const view: EndpointView = { status: endpoint.EndpointStatus ?? "Unknown", serving: endpoint.EndpointConfigName, pending: endpoint.PendingDeploymentSummary?.EndpointConfigName };
   const plan = finishPlan(rollout, outcome, view, { of: tags[PREVIOUS_OF_TAG], previous: tags[PREVIOUS_CONFIG_TAG] });
   if (plan.wayBack) await writeWayBack(aws, pace, o.arn, plan.wayBack);
@@ -171,8 +171,9 @@ export async function finishRollout(aws: AwsClients, pace: Pace, o: Pick<Observa
   const alarms = await retrying(pace, () => deleteOwnedAlarms(aws, plan.removeAlarms, name));
   // One tag, naming the rollout: written late over a newer rollout's record, it changes nothing.
   const now = pace.clock.now().getTime();
-  const lastChange = endpoint.LastModifiedTime?.getTime();
-  rollout.endedAt = lastChange !== undefined && lastChange >= rollout.phaseSince && lastChange <= now ? lastChange : now;
+  const lastChange = endpoint.LastModifiedTime?.getTime() ?? now;
+  // Stryker disable next-line EqualityOperator: at lastChange === now both branches give now
+  rollout.endedAt = lastChange >= rollout.phaseSince && lastChange <= now ? lastChange : now;
   await saveRecordFields(aws, pace, o.arn, { ending: endingTag(rollout.id, endingPhase(outcome)), ended: String(rollout.endedAt) });
   rollout.phase = endingPhase(outcome);
   rollout.finished = true;

@@ -1,3 +1,4 @@
+import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../core/duration";
 import type { Io } from "../io/io";
 import { LiveArea } from "../io/live";
@@ -62,14 +63,13 @@ export class RolloutView {
     const style = this.io.err;
     const columns = terminalColumns(this.io.streams.stderr);
     const share = s.share === undefined ? undefined : Math.min(100, Math.max(0, s.share));
-    const label = share === undefined ? "" : ` ${Math.round(share)}% new`;
     // The bar shrinks with the terminal so that it never wraps: 2 columns of indent, the longest
     // label (" 100% new") and one spare column, as a line filling the last column wraps in some terminals.
     const width = columns === undefined ? MAX_BAR : Math.max(MIN_BAR, Math.min(MAX_BAR, columns - 2 - " 100% new".length - 1));
-    const filled = share === undefined ? 0 : Math.round((width * share) / 100);
-    const bar = share === undefined ? "" : `${style.green("█".repeat(filled))}${style.dim("░".repeat(width - filled))}${label}`;
+    const bar = share === undefined ? "" : trafficBar(share, width, style);
+    const bakeLeft = s.bakeLeft ?? 0;
     const lines = [
-      `${style.bold(this.title)}  ${style.cyan(s.phase)}${s.bakeLeft !== undefined && s.bakeLeft > 0 ? style.dim(`  ${formatDuration(s.bakeLeft)} left`) : ""}`,
+      `${style.bold(this.title)}  ${style.cyan(s.phase)}${bakeLeft > 0 ? style.dim(`  ${formatDuration(bakeLeft)} left`) : ""}`,
       ...(bar ? [`  ${bar}`] : []),
       // The state before the name: a long alarm name wraps, its state stays in sight.
       ...s.alarms.map((a) => `  ${a.state === "ALARM" ? style.red("● ALARM") : a.state === "OK" ? style.green("● OK") : style.dim(`● ${a.state}`)} ${a.name}`),
@@ -82,4 +82,10 @@ export class RolloutView {
     }
     this.live.draw(block);
   }
+}
+
+/** The bar of `share` percent (0–100) on the new version, `width` columns, then the share in words. */
+function trafficBar(share: number, width: number, style: ChalkInstance): string {
+  const filled = Math.round((width * share) / 100);
+  return `${style.green("█".repeat(filled))}${style.dim("░".repeat(width - filled))} ${Math.round(share)}% new`;
 }

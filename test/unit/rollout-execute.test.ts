@@ -434,3 +434,109 @@ describe("bookEnding", () => {
     await expect(bookEnding(env(), "churn")).rejects.toThrow(/not allowed to tag/);
   });
 });
+
+describe("the engine's start and its failures", () => {
+  it("serverless, waited: the record names this process as the driver from its first write", async () => {
+    onTake = [updatingTo("churn-c2"), serving("churn-other")];
+    await executeDeploy(env(), plan({ mode: "serverless", engine: "traffic", deploymentConfig: undefined })).catch(() => undefined);
+    const first = aws.callsOf("AddTags").find((c) => c.input.Tags.some((t: { Key: string }) => t.Key === "mlops:rollout:id"))!;
+    expect(first.input.Tags.find((t: { Key: string }) => t.Key === "mlops:rollout:driver")?.Value).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  it("right after its own update a describe may still show the old config in service: the deploy waits for the update rather than calling it kept", async () => {
+    // One describe for the record, then the driver's: the old config still shown twice, then the update.
+    onTake = [serving("churn-c1"), serving("churn-c1"), serving("churn-c1"), updatingTo("churn-mix"), serving("churn-mix")];
+    const executed = await executeDeploy(env(), trafficPlan({ wait: false }));
+    expect(executed.result.outcome).toBe("paused");
+  });
+
+  it("an engine failure other than a takeover removes nothing: the endpoint is this rollout's now", async () => {
+    let describesLeft = 2;
+    const describe = aws.handlers.DescribeEndpoint!;
+    aws.handlers.DescribeEndpoint = (input) => {
+      // The recheck and the record's describe answer; the engine's first one is refused.
+      if (describesLeft-- <= 0) throw awsError("AccessDeniedException", "not allowed to describe");
+      return describe(input);
+    };
+    const error = (await executeDeploy(env(), plan()).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe("sagemaker:DescribeEndpoint was refused: AccessDeniedException: not allowed to describe");
+    expect([store.configs.has("churn-c2"), store.models.has("churn-m2"), aws.alarms.has(ALARM)]).toEqual([true, true, true]);
+  });
+
+  it("taken over when this deploy made nothing of its own (all made earlier): nothing is said removed", async () => {
+    for (const c of ["churn-mix", "churn-c2"]) store.configs.set(c, { models: ["churn-m2"], tags: ownerTags("churn", "r0"), created: 0 });
+    store.models.set("churn-m2", { tags: ownerTags("churn", "r0") });
+    onTake = [updatingTo("churn-mix"), serving("churn-other")];
+    const error = (await executeDeploy(env(), trafficPlan({ createAlarms: [], alarmNames: [] })).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/another update took the endpoint$/);
+    expect([...store.configs.keys()]).toEqual(["churn-c1", "churn-mix", "churn-c2"]);
+  });
+});
+
+describe("just before taking an endpoint that had no rollout record", () => {
+  const unrecorded = () => {
+    const p = plan();
+    p.current!.observation.rollout = undefined;
+    return p;
+  };
+
+  it("still none: it goes ahead", async () => {
+    aws.tags = {};
+    expect((await executeDeploy(env(), unrecorded())).result.outcome).toBe("deployed");
+  });
+
+  it("a rollout recorded meanwhile: refused, naming it", async () => {
+    aws.tags = encodeRollout(rolloutRecord({ id: "r9", phase: "done", finished: true }));
+    const error = (await executeDeploy(env(), unrecorded()).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/^another update took churn while this deploy prepared \(it is InService, rollout r9\); /);
+  });
+
+  it("a record that vanished meanwhile (planned with r1, none now): refused", async () => {
+    aws.tags = {};
+    const error = (await executeDeploy(env(), plan()).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/^another update took churn while this deploy prepared \(it is InService\); /);
+  });
+});
+
+describe("removing what a refused deploy made, while others act too", () => {
+  beforeEach(() => {
+    onTake = awsError("ValidationException", "Cannot update in-progress endpoint");
+  });
+
+  it("a config removed by someone else between its describe and its tags is skipped, the rest goes", async () => {
+    const describeConfig = aws.handlers.DescribeEndpointConfig!;
+    aws.handlers.DescribeEndpointConfig = (input) => {
+      const out = describeConfig(input);
+      // Before this deploy made churn-c2 the describe finds nothing; the first that finds it is undo's.
+      if (input.EndpointConfigName === "churn-c2") store.configs.delete("churn-c2");
+      return out;
+    };
+    const error = (await executeDeploy(env(), plan()).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/Cannot update in-progress endpoint; removed what this deploy had made: alarm churn-r2-5xx, model churn-m2; churn was not changed$/);
+  });
+
+  it("a serving config described without variants holds no model: this deploy's model goes", async () => {
+    const describeConfig = aws.handlers.DescribeEndpointConfig!;
+    aws.handlers.DescribeEndpointConfig = (input) => {
+      const out = describeConfig(input) as { ProductionVariants?: unknown };
+      if (input.EndpointConfigName === "churn-c1") delete out.ProductionVariants;
+      return out;
+    };
+    const error = (await executeDeploy(env(), plan()).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/; removed what this deploy had made: alarm churn-r2-5xx, endpoint config churn-c2, model churn-m2; churn was not changed$/);
+  });
+});
+
+describe("waiting for a creation", () => {
+  it("an endpoint not found for a moment, then creating for a while: it waits through both, one line per change, no alarms", async () => {
+    describes = [undefined];
+    const creating: EndpointState = { ...serving("churn-c2"), EndpointStatus: "Creating" };
+    // The first answer is for the record; then the wait sees: not found, creating ×2, in service.
+    onTake = [creating, undefined, creating, creating, serving("churn-c2")];
+    const e = env();
+    const executed = await executeDeploy(e, createPlan());
+    expect(executed.result.outcome).toBe("created");
+    // Not found reads as still creating, so the unchanged line is not repeated; no alarms are named.
+    expect(e.stderr().split("\n").slice(0, 2).map((l) => l.replace(/^\S+ /, ""))).toEqual(["creating", "in service"]);
+  });
+});

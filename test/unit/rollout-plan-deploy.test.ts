@@ -53,6 +53,16 @@ describe("planning a redeploy on the guardrails engine", () => {
   });
 
   it.each([
+    // 30 % of 10 is exactly 3 instances: 3 of 10 take 30 % of the traffic.
+    ["30", "10", []],
+    // 25 % of 6 is 1.5 instances, rounded up to 2: 2 of 6 take 33 % (100 × 2 / 6 = 33.3).
+    ["25", "6", [info("SageMaker sizes a canary in instances: 25 % of 6 instance(s) is 2, which takes 33 % of the traffic; --engine traffic gives exactly 25 %")]],
+  ])("a canary of %s %% on %s instances: the share its instances take (more than one instance)", async (canaryPercent, instanceCount, notes) => {
+    const p = await plan({ flags: { canaryPercent, instanceCount, autoAlarms: true } });
+    expect(p.notes).toEqual(notes);
+  });
+
+  it.each([
     // 20 % of 6 is 1.2 instances, rounded up to 2: three steps of a third instead of five of 20 %.
     ["linear", "6", "SageMaker sizes linear steps in instances: 20 % of 6 instance(s) is 2, so traffic moves in 3 step(s): 33.33 %, 66.67 %, 100 %"],
     ["rolling", "6", "SageMaker sizes rolling batches in instances: 20 % of 6 instance(s) is 2, so traffic moves in 3 step(s): 33.33 %, 66.67 %, 100 %"],

@@ -82,6 +82,18 @@ describe("observe", () => {
     expect((await observe(aws, "churn", clock.now())).deployment).toEqual({ config: "churn-next", alarms: [], strategy: "all-at-once", phase: { phase: "updating" } });
   });
 
+  it("a blue/green deployment without auto-rollback alarms, its variant not reporting a status yet: no alarms, just updating", async () => {
+    endpoint = {
+      ...endpoint,
+      EndpointStatus: "Updating",
+      LastDeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "CANARY", WaitIntervalInSeconds: 300 } } },
+      PendingDeploymentSummary: { EndpointConfigName: "churn-next", ProductionVariants: [{ VariantName: "AllTraffic", DesiredInstanceCount: 2 }] },
+    };
+    const o = await observe(aws, "churn", clock.now());
+    expect(o.deployment).toEqual({ config: "churn-next", alarms: [], strategy: "canary", phase: { phase: "updating" } });
+    expect(aws.callsOf("DescribeAlarms")).toEqual([]);
+  });
+
   it("a pending variant that does not say its instance count counts as one instance", async () => {
     endpoint = { ...endpoint, EndpointStatus: "Updating", PendingDeploymentSummary: { EndpointConfigName: "churn-next", ProductionVariants: [{ VariantName: "AllTraffic", VariantStatus: [{ Status: "ActivatingTraffic", StatusMessage: "on 1 instance(s)" }] }] } };
     expect((await observe(aws, "churn", clock.now())).deployment?.phase).toEqual({ phase: "shifting", share: 100 });
@@ -100,8 +112,9 @@ describe("observe", () => {
     expect((await observe(aws, "churn", clock.now())).deployment).toBeUndefined();
   });
 
-  it("an endpoint serving no config yet (being created) has no way back, and no config is asked", async () => {
+  it("an endpoint serving no config yet (being created) has no way back, and no config is asked, whatever its tags say", async () => {
     endpoint = { EndpointName: "churn", EndpointArn: ARN, EndpointStatus: "Creating" };
+    aws.tags = { [PREVIOUS_OF_TAG]: "churn-earlier", [PREVIOUS_CONFIG_TAG]: "churn-before" };
     const o = await observe(aws, "churn", clock.now());
     expect([o.wayBack, o.wayBackMissing]).toEqual([undefined, false]);
     expect(aws.callsOf("DescribeEndpointConfig")).toEqual([]);
@@ -264,6 +277,20 @@ describe("finishRollout", () => {
     // The rollout's own mix and new config go as the plan says; of the strays only churn-mix-r0.
     expect(booked.deleted).toEqual(["endpoint config churn-mix-r1", "endpoint config churn-mix-r0", "model churn-mix-r1-model", "model churn-mix-r0-model"]);
     expect(aws.callsOf("ListEndpointConfigs")[0]!.input.NameContains).toBe("churn-mix-");
+    // Another team's mixed config is not taken for a stray at all (not even tried and kept).
+    expect(booked.kept).toEqual([]);
+  });
+
+  it("a stray listed but gone by the time it is described is skipped; only the listed, kept and planned configs are asked about", async () => {
+    const r = record({ mode: "traffic", phase: "shifting", mixConfig: "churn-mix-r1" });
+    put(r);
+    config("churn-mix-r1", mine, r.startedAt);
+    endpoint = { ...endpoint, EndpointConfigName: "churn-other" };
+    aws.handlers.ListEndpointConfigs = () => ({ EndpointConfigs: [{ EndpointConfigName: "churn-mix-r0", CreationTime: new Date(r.startedAt - 1) }] });
+    const booked = await finishRollout(aws, env(), seen(), "superseded", "x");
+    expect([booked.deleted, booked.kept]).toEqual([["endpoint config churn-mix-r1", "model churn-mix-r1-model"], []]);
+    // The stray candidate, then the serving config (kept: its models stay), then the rollout's mixed and new configs.
+    expect(aws.callsOf("DescribeEndpointConfig").map((c) => c.input.EndpointConfigName)).toEqual(["churn-mix-r0", "churn-other", "churn-mix-r1", "churn-new"]);
   });
 
   it("--keep-old: the rollout's own mixed config is never taken for a stray, whenever it was made", async () => {

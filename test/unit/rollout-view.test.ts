@@ -10,11 +10,11 @@ import { RolloutView, type ViewSnapshot } from "../../src/rollout/view";
 
 const NOW = new Date("2026-11-30T12:00:00.000Z");
 
-function view(terminal: { columns?: number } | false) {
+function view(terminal: { columns?: number } | false, colour = false) {
   const writes: string[] = [];
   const stderr = { isTTY: terminal !== false, ...(terminal || {}), write: (s: string) => (writes.push(s), true) };
   const stdout = { isTTY: false, write: () => true };
-  const io = new Io({ streams: { stdin: { isTTY: false }, stdout, stderr }, env: { TERM: "xterm" }, json: false, noColor: true, debug: false, now: () => NOW });
+  const io = new Io({ streams: { stdin: { isTTY: false }, stdout, stderr }, env: { TERM: "xterm" }, json: false, noColor: !colour, debug: false, now: () => NOW });
   const v = new RolloutView(io, "churn");
   return { v, io, writes, text: () => stripVTControlCharacters(writes.join("")) };
 }
@@ -91,5 +91,69 @@ describe("the rollout view on a terminal", () => {
     t.v.update({ phase: "rolling back", alarms: [] });
     expect(t.writes.length).toBeGreaterThan(before);
     expect(t.text()).toMatch(/churn {2}baking\n(.|\n)*churn {2}rolling back/);
+  });
+});
+
+/**
+ * What a terminal shows after `writes`: a small emulator of the few controls the live block uses
+ * (erase the line, cursor up, back to column 0); other escapes (colour, cursor hiding, synchronised
+ * output) change nothing on screen. Rows as seen, trailing empty rows dropped.
+ */
+function screen(writes: string[]): string[] {
+  const rows: string[] = [""];
+  let row = 0;
+  for (const token of writes.join("").match(/\u001b\[[0-9;?]*[A-Za-z]|\n|[^\u001b\n]+/g) ?? []) {
+    if (token === "\n") rows[++row] ??= "";
+    else if (token === "\u001b[2K") rows[row] = "";
+    else if (/^\u001b\[\d*A$/.test(token)) row = Math.max(0, row - Number(token.slice(2, -1) || 1));
+    else if (!token.startsWith("\u001b")) rows[row] = (rows[row] ?? "") + token;
+  }
+  while (rows.length > 0 && rows[rows.length - 1] === "") rows.pop();
+  return rows;
+}
+
+describe("the rollout view on a terminal, as the screen shows it", () => {
+  it("an update redraws the block in place: only the latest is on screen", () => {
+    const t = view({ columns: 80 });
+    t.v.update({ phase: "baking", share: 10, alarms: [{ name: "churn-5xx", state: "OK" }] });
+    t.v.update({ phase: "rolling back", alarms: [{ name: "churn-5xx", state: "ALARM" }] });
+    expect(screen(t.writes)).toEqual(["churn  rolling back", "  ● ALARM churn-5xx"]);
+  });
+
+  it("done leaves the block on screen: the next update draws a new block below it, and lines printed after go below too", () => {
+    const t = view({ columns: 80 });
+    t.v.update({ phase: "baking", alarms: [] });
+    t.v.done();
+    t.v.update({ phase: "rolling back", alarms: [] });
+    t.v.done();
+    t.io.info("rolled back");
+    expect(screen(t.writes)).toEqual(["churn  baking", "churn  rolling back", "rolled back"]);
+  });
+
+  it("while a block is drawn, a line printed goes above it; once done, below it", () => {
+    const t = view({ columns: 80 });
+    t.v.update({ phase: "baking", alarms: [] });
+    t.io.info("first");
+    expect(screen(t.writes)).toEqual(["first", "churn  baking"]);
+    t.v.done();
+    t.io.info("second");
+    expect(screen(t.writes)).toEqual(["first", "churn  baking", "second"]);
+  });
+
+  it.each([
+    ["on a terminal", { columns: 80 }],
+    ["off a terminal", false as const],
+  ])("done before anything was drawn writes nothing (%s)", (_, terminal) => {
+    const t = view(terminal);
+    t.v.done();
+    expect(t.writes).toEqual([]);
+  });
+
+  it("in colour: ALARM red, OK green, any other state dim, each before the alarm's name", () => {
+    const t = view({ columns: 80 }, true);
+    t.v.update({ phase: "baking", alarms: [{ name: "a", state: "ALARM" }, { name: "b", state: "OK" }, { name: "c", state: "INSUFFICIENT_DATA" }] });
+    // chalk's codes: red 31, green 32, dim 2 (closed by 39, 39 and 22).
+    // The first frame is the whole block, written at once: its lines as written, colours and all.
+    expect(t.writes[0]!.split("\n").slice(1, 4)).toEqual(["  \u001b[31m● ALARM\u001b[39m a", "  \u001b[32m● OK\u001b[39m b", "  \u001b[2m● INSUFFICIENT_DATA\u001b[22m c"]);
   });
 });
