@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OperationContext } from "../../src/sandbox/service";
-import { endpointOperations, initialEndpointsState, modelEnvironment, type EndpointTiming } from "../../src/sandbox/services/sagemaker/endpoints";
+import { endpointOperations, initialEndpointsState, modelEnvironment, trafficSplit, type EndpointTiming } from "../../src/sandbox/services/sagemaker/endpoints";
 import { initialRegistryState } from "../../src/sandbox/services/sagemaker/registry";
 
 // SageMaker's endpoint operations called directly, on a clock that moves only when told: the edges
@@ -206,5 +206,53 @@ describe("tags of a resource that does not exist", () => {
     const arn = `${ARN}:model/m1`;
     call("AddTags", { ResourceArn: arn, Tags: [{ Key: "team", Value: "ml" }] });
     expect(refusal("ListTags", { ResourceArn: arn, NextToken: "nope" })).toEqual(["ValidationException", "Invalid pagination token: nope"]);
+  });
+});
+
+describe("what a deleted or older model leaves an endpoint", () => {
+  it("an endpoint serving a model that is then deleted still describes: in service, its variant unchanged", () => {
+    const { call, model, config, endpoint, advance } = sagemaker();
+    model("m1");
+    config("c1", [{ VariantName: "AllTraffic", ModelName: "m1" }]);
+    endpoint("churn", "c1");
+    advance(TIMING.launch);
+    call("DeleteModel", { ModelName: "m1" });
+    const described = call("DescribeEndpoint", { EndpointName: "churn" });
+    const variant = described.ProductionVariants[0];
+    expect([described.EndpointStatus, variant.VariantName, variant.CurrentInstanceCount, variant.CurrentWeight]).toEqual(["InService", "AllTraffic", 1, 1]);
+  });
+
+  it("a model kept by a state file from before EnableNetworkIsolation was recorded describes it as false, SageMaker's default", () => {
+    const { call, model, state } = sagemaker();
+    model("m1");
+    delete state.models.m1!.enableNetworkIsolation;
+    expect(call("DescribeModel", { ModelName: "m1" }).EnableNetworkIsolation).toBe(false);
+  });
+});
+
+describe("ServerlessUpdateConfig", () => {
+  it("on an instance-based variant gives it no serverless config: only its weight changes", () => {
+    const { call, model, config, endpoint, advance } = sagemaker();
+    model("m1");
+    config("c1", [{ VariantName: "AllTraffic", ModelName: "m1" }]);
+    endpoint("churn", "c1");
+    advance(TIMING.launch);
+    call("UpdateEndpointWeightsAndCapacities", { EndpointName: "churn", DesiredWeightsAndCapacities: [{ VariantName: "AllTraffic", DesiredWeight: 2, ServerlessUpdateConfig: { MaxConcurrency: 5 } }] });
+    const variant = call("DescribeEndpoint", { EndpointName: "churn" }).ProductionVariants[0];
+    expect([variant.DesiredWeight, variant.CurrentServerlessConfig, variant.DesiredServerlessConfig]).toEqual([2, undefined, undefined]);
+  });
+});
+
+describe("traffic during an update, read before its start", () => {
+  it("a time before the update started (a host clock stepped back) leaves all traffic on the serving fleet", () => {
+    const { call, model, config, endpoint, advance, state } = sagemaker();
+    model("m1");
+    config("c1", [{ VariantName: "Blue", ModelName: "m1" }]);
+    config("c2", [{ VariantName: "Green", ModelName: "m1" }]);
+    endpoint("churn", "c1");
+    advance(TIMING.launch);
+    call("UpdateEndpoint", { EndpointName: "churn", EndpointConfigName: "c2" });
+    const started = T0 + TIMING.launch * 1000;
+    expect(trafficSplit(state, state.endpoints.churn!, started - 1).map((s) => [s.variant.name, s.share])).toEqual([["Blue", 1]]);
   });
 });
