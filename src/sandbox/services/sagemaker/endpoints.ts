@@ -226,6 +226,7 @@ function packageEnvironment(state: State, packageName: string): { environment: R
 }
 
 function isServerless(config: EndpointConfigRecord): boolean {
+  // Stryker disable next-line MethodExpression: a serverless config has exactly one variant (CreateEndpointConfig refuses more), so some and every agree
   return config.variants.some((v) => v.ServerlessConfig);
 }
 
@@ -255,6 +256,7 @@ function targetVariants(config: EndpointConfigRecord | undefined, u: Update): Li
  * keep their current instance count and weight, except the properties listed in
  * ExcludeRetainedVariantProperties (DataCaptureConfig: "not currently supported", the model says).
  */
+// Stryker disable next-line ArrayDeclaration: whatever the default holds, it names no variant property, so nothing is excluded either way
 function retainedProperties(ep: EndpointRecord, target: EndpointConfigRecord, exclude: ReadonlyArray<{ VariantPropertyType?: string }> = []): Update["retained"] {
   const excluded = new Set(exclude.map((p) => p.VariantPropertyType));
   const retained: NonNullable<Update["retained"]> = record();
@@ -285,6 +287,7 @@ export function settleEndpoint(state: State, ep: EndpointRecord, now: number, al
   if (ep.weights && now - ep.weights.started >= timing.weights * 1000) {
     for (const d of ep.weights.desired) {
       const v = ep.variants.find((x) => x.name === d.VariantName);
+      // Stryker disable next-line ConditionalExpression: defensive; UpdateEndpointWeightsAndCapacities refuses variants the endpoint lacks, and its variants cannot change until the weights apply
       if (!v) continue;
       if (d.DesiredWeight !== undefined) v.weight = v.desiredWeight = d.DesiredWeight;
       if (d.DesiredInstanceCount !== undefined) v.instances = d.DesiredInstanceCount;
@@ -360,7 +363,9 @@ export function trafficSplit(state: State, ep: EndpointRecord, now: number): Arr
   if (ep.status === "Creating" || ep.status === "Failed" || ep.status === "Deleting" || ep.deleting !== undefined) return [];
   const u = ep.update;
   let green = 0;
+  // Stryker disable next-line ArrayDeclaration: with no update the new fleet's share is 0, and the filter below drops every 0 share
   let newVariants: LiveVariant[] = [];
+  // Stryker disable next-line ConditionalExpression: a creation's update exists only while Creating, which returned [] above
   if (u && !u.rollback && u.kind === "update") {
     green = phaseAt(u.phases, (now - u.started) / 1000)?.share ?? 0;
     const config = state.endpointConfigs[u.targetConfig];
@@ -368,7 +373,8 @@ export function trafficSplit(state: State, ep: EndpointRecord, now: number): Arr
   }
   const split = (variants: LiveVariant[], share: number) => {
     const total = variants.reduce((sum, v) => sum + v.weight, 0);
-    return total > 0 ? variants.map((variant) => ({ variant, share: (share * variant.weight) / total })) : [];
+    // A fleet of total weight 0 gets 0 / 0 = NaN shares, which the filter below drops with the 0 shares.
+    return variants.map((variant) => ({ variant, share: (share * variant.weight) / total }));
   };
   return [...split(ep.variants, 1 - green), ...split(newVariants, green)].filter((s) => s.share > 0);
 }
@@ -415,7 +421,9 @@ function describeEndpoint(state: State, ep: EndpointRecord, now: number) {
       StartTime: new Date(u.started),
       ProductionVariants: targetVariants(config, u).map((v) => ({
         ...describeVariant(state, v),
+        // Stryker disable next-line OptionalChaining: describeEndpoint runs after settleEndpoint at the same or a later time, so elapsed ≥ 0 and every plan has a phase at 0
         CurrentInstanceCount: v.serverless ? undefined : u.rollback ? 0 : Math.min(v.instances, phase?.instances ?? 0),
+        // Stryker disable next-line ArrayDeclaration: status is set whenever describeEndpoint runs (a rollback, or a phase as elapsed ≥ 0)
         VariantStatus: status ? [status] : [],
       })),
     };
@@ -723,7 +731,9 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
             kind: "create",
             targetConfig: config.name,
             started: now,
+            // Stryker disable next-line BooleanLiteral: a creation watches no alarms (alarms: [] below), so whether its launch is monitored cannot matter
             phases: [{ status: "Creating", message: "Launching instances.", start: 0, duration: timing.launch, share: 0, instances: 0, monitored: false }],
+            // Stryker disable next-line ArrayDeclaration: the creation's only phase is unmonitored (monitored: false above), so its alarms are never read
             alarms: [],
             limitSeconds: Infinity,
             healthy: healthy(ctx.state, config),
@@ -850,6 +860,7 @@ export function endpointOperations(deps: { alarms: AlarmStatesIn; timing: Endpoi
           const d = desiredFor(v);
           if (!d) continue;
           if (d.DesiredWeight !== undefined) v.desiredWeight = d.DesiredWeight;
+          // Stryker disable next-line ConditionalExpression: an unset desiredInstances stays unset, and a serverless variant's is never shown (describeVariant) and is cleared when the weights apply
           if (d.DesiredInstanceCount !== undefined && !v.serverless) v.desiredInstances = d.DesiredInstanceCount;
           if (d.ServerlessUpdateConfig && v.serverless) v.desiredServerless = { ...v.serverless, ...d.ServerlessUpdateConfig } as ServerlessConfig;
         }
