@@ -220,6 +220,14 @@ describe("the traffic engine's pacing", () => {
 });
 
 describe("carrying on a rollout from its record", () => {
+  it("a command left before the driver started is booked after the last 5 taken ones, the oldest dropped", async () => {
+    const r = paced({ strategy: "linear", phase: "paused", pause: true, bake: 20, finalBake: 20, driver: undefined, deadlineSeconds: 3_600 });
+    Object.assign(r.state, { command: "promote", commandId: "c-6", takenCommandIds: ["c-1", "c-2", "c-3", "c-4", "c-5"] });
+    r.aws.tags = { ...r.aws.tags, ...encodeRollout(r.state) };
+    expect((await r.drive({ justTook: false })).outcome).toBe("deployed");
+    expect(r.aws.tags[`${P}taken-commands`]).toBe("c-2 c-3 c-4 c-5 c-6");
+  });
+
   it("a rollout paused before any traffic (--no-wait), promoted from another shell: takes over, removes the command, moves the first step at once without holding", async () => {
     const r = paced({ strategy: "linear", phase: "paused", pause: true, bake: 20, finalBake: 20, driver: undefined, deadlineSeconds: 3_600 });
     r.state.command = "promote";
